@@ -1,0 +1,18 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Cooperative general assemblies",
+    "summary": "General assemblies: one member one vote, colleges, proxies, tally, minutes",
+    "version": "19.0.1.0.0",
+    "category": "Cooperative",
+    "license": "AGPL-3",
+    "author": "TeleCoop addons contributors",
+    "website": "https://github.com/telecoop-addons/telecoop-addons",
+    "depends": ["telecoop_membership", "account", "portal", "mail"],
+    "data": [
+        "security/telecoop_agm_security.xml",
+        "views/telecoop_agm_menus.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,24 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Cooperative membership and shares",
+    "summary": "Statute profiles, colleges, cooperative shares and the register of members",
+    "version": "19.0.1.0.0",
+    "category": "Cooperative",
+    "license": "AGPL-3",
+    "author": "TeleCoop addons contributors",
+    "website": "https://github.com/telecoop-addons/telecoop-addons",
+    "depends": ["contacts", "account", "portal", "mail"],
+    "data": [
+        "security/telecoop_membership_security.xml",
+        "security/ir.model.access.csv",
+        "security/telecoop_membership_rules.xml",
+        "views/telecoop_statute_profile_views.xml",
+        "views/telecoop_membership_menus.xml",
+    ],
+    "demo": [
+        "demo/telecoop_statute_profile_demo.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,125 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class TelecoopStatuteProfile(models.Model):
+    """What the statutes of one cooperative say, as settings.
+
+    Everything that differs from one cooperative to another (share price,
+    colleges, reserve rates, quorum and majority, proxy cap, buy-back delay,
+    capital floor) lives here, one profile per company, so that a partner
+    cooperative configures itself instead of changing code.
+    """
+
+    _name = "telecoop.statute.profile"
+    _description = "Cooperative statute profile"
+    _inherit = ["mail.thread"]
+    _order = "company_id, id"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    legal_form = fields.Selection(
+        [
+            ("scic", "SCIC (multi-stakeholder cooperative)"),
+            ("scop", "SCOP (worker cooperative)"),
+            ("coop", "Other cooperative"),
+        ],
+        required=True,
+        default="scic",
+        tracking=True,
+    )
+    # Shares
+    share_nominal_value = fields.Monetary(
+        string="Share nominal value", required=True, default=100.0, tracking=True
+    )
+    min_shares_per_member = fields.Integer(default=1, required=True, tracking=True)
+    max_shares_per_member = fields.Integer(
+        default=0, tracking=True, help="0 means no limit set by the statutes."
+    )
+    capital_floor = fields.Monetary(
+        help="The capital may not fall below this amount through buy-backs.", tracking=True
+    )
+    buyback_delay_months = fields.Integer(
+        string="Buy-back delay (months)",
+        default=12,
+        required=True,
+        tracking=True,
+        help="Months between the board decision and the payout of a buy-back.",
+    )
+    # Colleges and votes
+    college_ids = fields.One2many("telecoop.college", "profile_id", string="Colleges")
+    college_weight_min = fields.Float(
+        string="Minimum college weight (%)", digits=(5, 2), default=10.0, tracking=True
+    )
+    college_weight_max = fields.Float(
+        string="Maximum college weight (%)", digits=(5, 2), default=50.0, tracking=True
+    )
+    empty_college_policy = fields.Selection(
+        [("redistribute", "Redistribute its weight to the other colleges, pro rata")],
+        default="redistribute",
+        required=True,
+        help="What the statutes say of a college in which nobody voted.",
+    )
+    proxy_cap = fields.Integer(string="Proxies per holder", default=2, required=True, tracking=True)
+    assembly_rule_ids = fields.One2many(
+        "telecoop.assembly.rule", "profile_id", string="Quorum and majority rules"
+    )
+    # Surplus allocation
+    legal_reserve_rate = fields.Float(
+        string="Legal reserve (%)", digits=(5, 2), default=15.0, tracking=True
+    )
+    statutory_reserve_rate = fields.Float(
+        string="Statutory reserves (% of the rest)",
+        digits=(5, 2),
+        default=50.0,
+        tracking=True,
+    )
+    subsidies_to_reserves = fields.Boolean(
+        string="Public subsidies go to reserves first", default=True
+    )
+    interest_cap_margin = fields.Float(
+        string="Interest on shares: points above the average TMO",
+        digits=(5, 2),
+        default=2.0,
+    )
+
+    _company_unique = models.Constraint("unique(company_id)", "A company has one statute profile.")
+
+    @api.constrains("college_weight_min", "college_weight_max")
+    def _check_college_weight_bounds(self):
+        for profile in self:
+            if not 0 <= profile.college_weight_min <= profile.college_weight_max <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Statute profile %(profile)s: college weights must satisfy "
+                        "0 <= minimum <= maximum <= 100.",
+                        profile=profile.name,
+                    )
+                )
+
+    @api.constrains("college_ids")
+    def _check_college_weights_total(self):
+        for profile in self.filtered("college_ids"):
+            total = sum(profile.college_ids.mapped("vote_weight"))
+            if float_compare(total, 100.0, precision_digits=2) != 0:
+                raise ValidationError(
+                    self.env._(
+                        "Statute profile %(profile)s: the college weights add up to "
+                        "%(total)s %%, they must add up to 100 %%.",
+                        profile=profile.name,
+                        total=round(total, 2),
+                    )
+                )
+
+    def _get_assembly_rule(self, assembly_type, call):
+        """The quorum and majority rule for a type of assembly and a call."""
+        self.ensure_one()
+        return self.assembly_rule_ids.filtered(
+            lambda r: r.assembly_type == assembly_type and r.call == call
+        )[:1]

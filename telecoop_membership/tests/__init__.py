@@ -1,0 +1,2 @@
+from . import test_statute_profile
+from . import test_security
