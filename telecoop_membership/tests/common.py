@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -51,6 +51,16 @@ class TelecoopCommon(TransactionCase):
             }
         )
         cls.college_users = cls.profile.college_ids.filtered(lambda c: c.code == "users")
+        cls.share_class = cls.env["telecoop.share.class"].create(
+            {
+                "name": "Users share",
+                "company_id": cls.company.id,
+                "nominal_value": 100,
+                "min_per_member": 1,
+                "max_per_member": 50,
+                "college_id": cls.college_users.id,
+            }
+        )
         company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
         cls.membership_user = new_test_user(
             cls.env,
@@ -70,3 +80,34 @@ class TelecoopCommon(TransactionCase):
         cls.portal_user = new_test_user(
             cls.env, login="tc_portal", groups="base.group_portal", **company_args
         )
+
+    @classmethod
+    def _create_member(cls, name, shares=1, college=None, date="2026-01-15", **partner_vals):
+        """A member holding ``shares`` paid shares since ``date``, in ``college``.
+
+        A fixture shortcut for the tests of the other addons: it writes the issue
+        movement directly, as the paid subscription workflow would.
+        """
+        college = college or cls.college_users
+        partner = cls.env["res.partner"].create({"name": name, **partner_vals})
+        cls.env["telecoop.share.line"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": partner.id,
+                "share_class_id": cls.share_class.id,
+                "college_id": college.id,
+                "date": fields.Date.to_date(date),
+                "movement_type": "issue",
+                "quantity": shares,
+                "amount": shares * cls.share_class.nominal_value,
+            }
+        )
+        partner.write(
+            {
+                "telecoop_is_member": True,
+                "telecoop_college_id": college.id,
+                "telecoop_member_since": fields.Date.to_date(date),
+                "telecoop_member_number": f"T{partner.id:06d}",
+            }
+        )
+        return partner
