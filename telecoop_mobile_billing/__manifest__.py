@@ -11,6 +11,7 @@
     "depends": ["telecoop_membership", "account", "portal", "mail", "queue_job"],
     "data": [
         "security/telecoop_mobile_billing_security.xml",
+        "security/ir.model.access.csv",
         "views/telecoop_mobile_billing_menus.xml",
     ],
     "installable": True,

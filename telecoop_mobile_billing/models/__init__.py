@@ -1,0 +1,2 @@
+from . import telecoop_mobile_plan
+from . import telecoop_mobile_line
