@@ -1,0 +1,191 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Golden cases and properties of the pure-Python pricing service."""
+
+import unittest
+from decimal import Decimal as D
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from odoo.addons.telecoop_mobile_billing.services import pricing as p
+
+GB = 10**9
+
+#: TeleCoop 2025 "forfait dégressif": 14 EUR up to 5 GB, 16 up to 20, 18 up to 50,
+#: 20 up to 80 GB (base fee 14 EUR, data band surcharges 0 / 2 / 4 / 6 EUR).
+DEGRESSIF = p.PlanPricing(
+    base_fee=D("14"),
+    tier_type=p.STEP,
+    tiers=(
+        p.Tier(D(5), D("0")),
+        p.Tier(D(20), D("2")),
+        p.Tier(D(50), D("4")),
+        p.Tier(D(80), D("6")),
+    ),
+)
+#: The older plan: 20 EUR, 9 GB included, 2 EUR per started extra GB.
+CLASSIC = p.PlanPricing(
+    base_fee=D("20"),
+    tier_type=p.INCLUDED,
+    included_units=D(9),
+    overage_price=D("2"),
+    rates=(
+        p.Rate("voice", "international", D("0.30"), unit=60),
+        p.Rate("sms", "international", D("0.10")),
+        p.Rate("voice", "premium", D("0.50"), unit=60, rounding=p.PRORATA),
+    ),
+)
+#: Graduated: 2 GB free, then 1.50 EUR per GB up to 10 GB, then 1 EUR per GB.
+GRADUATED = p.PlanPricing(
+    base_fee=D("8"),
+    tier_type=p.GRADUATED,
+    tiers=(p.Tier(D(2), D("0")), p.Tier(D(10), D("1.50")), p.Tier(None, D("1.00"))),
+)
+
+
+def total(plan, quantities):
+    return plan.base_fee + p.price_usage(plan, quantities).usage_amount
+
+
+class TestGoldenCases(unittest.TestCase):
+    def test_step_bands_upper_bound_inclusive(self):
+        cases = [
+            (0, "14.00", 0),
+            (5 * GB, "14.00", 0),
+            (5 * GB + 1, "16.00", 1),
+            (20 * GB, "16.00", 1),
+            (20 * GB + 1, "18.00", 2),
+            (50 * GB, "18.00", 2),
+            (80 * GB, "20.00", 3),
+            (200 * GB, "20.00", 3),
+        ]
+        for volume, expected, band in cases:
+            with self.subTest(volume=volume):
+                price = p.price_usage(DEGRESSIF, {("data", "national"): volume})
+                self.assertEqual(DEGRESSIF.base_fee + price.usage_amount, D(expected))
+                self.assertEqual(price.band_index, band)
+
+    def test_eu_roaming_data_counts_in_the_same_tiers(self):
+        price = p.price_usage(DEGRESSIF, {("data", "national"): 3 * GB, ("data", "eu"): 3 * GB})
+        self.assertEqual(price.data_quantity, 6 * GB)
+        self.assertEqual(price.band_index, 1)
+
+    def test_included_allowance_per_started_gb(self):
+        cases = [
+            (9 * GB, "20.00"),
+            (9 * GB + 1, "22.00"),
+            (10 * GB, "22.00"),
+            (12 * GB + 5, "28.00"),
+        ]
+        for volume, expected in cases:
+            with self.subTest(volume=volume):
+                self.assertEqual(total(CLASSIC, {("data", "national"): volume}), D(expected))
+
+    def test_included_allowance_prorata_to_the_byte(self):
+        plan = p.PlanPricing(
+            base_fee=D("20"),
+            tier_type=p.INCLUDED,
+            included_units=D(9),
+            overage_price=D("2"),
+            rounding=p.PRORATA,
+        )
+        self.assertEqual(total(plan, {("data", "national"): 9 * GB + GB // 2}), D("21.00"))
+        # 0.0025 GB * 2 EUR = 0.005 EUR -> half up to 0.01
+        self.assertEqual(total(plan, {("data", "national"): 9 * GB + 2_500_000}), D("20.01"))
+
+    def test_graduated_each_band_on_its_own_part(self):
+        cases = [(2 * GB, "8.00"), (4 * GB, "11.00"), (10 * GB, "20.00"), (13 * GB, "23.00")]
+        for volume, expected in cases:
+            with self.subTest(volume=volume):
+                self.assertEqual(total(GRADUATED, {("data", "national"): volume}), D(expected))
+
+    def test_per_unit_rates_and_unlimited_calls(self):
+        price = p.price_usage(
+            CLASSIC,
+            {
+                ("voice", "national"): 36000,
+                ("sms", "national"): 500,
+                ("voice", "international"): 61,  # 2 started minutes
+                ("sms", "international"): 3,
+                ("voice", "premium"): 90,  # 1.5 minute prorata
+            },
+        )
+        self.assertEqual(price.rated[("voice", "national")], D("0"))
+        self.assertEqual(price.rated[("voice", "international")], D("0.60"))
+        self.assertEqual(price.rated[("sms", "international")], D("0.30"))
+        self.assertEqual(price.rated[("voice", "premium")], D("0.75"))
+        self.assertEqual(price.usage_amount, D("1.65"))
+
+    def test_monthly_cap(self):
+        plan = p.PlanPricing(
+            base_fee=D("20"),
+            tier_type=p.INCLUDED,
+            included_units=D(9),
+            overage_price=D("2"),
+            rates=(p.Rate("voice", "world", D("1"), unit=60),),
+            cap=D("10"),
+        )
+        under = p.price_usage(plan, {("data", "national"): 11 * GB})
+        self.assertEqual(under.usage_amount, D("4.00"))
+        self.assertFalse(under.capped)
+        exactly = p.price_usage(plan, {("data", "national"): 14 * GB})
+        self.assertEqual(exactly.usage_amount, D("10.00"))
+        self.assertFalse(exactly.capped)
+        over = p.price_usage(plan, {("data", "national"): 14 * GB, ("voice", "world"): 600})
+        self.assertEqual(over.usage_amount, D("10.00"))
+        self.assertTrue(over.capped)
+        self.assertEqual(over.rated[("voice", "world")], D("0"))
+        self.assertEqual(over.data_amount, D("10.00"))
+
+    def test_prorata_of_a_plan_change(self):
+        # 20 EUR plan for 10 days of a 30-day month, then 14 EUR for 20 days
+        self.assertEqual(p.prorata_days(D("20"), [10], 30), [D("6.67")])
+        self.assertEqual(p.prorata_days(D("14"), [20], 30), [D("9.33")])
+        self.assertEqual(sum(p.prorata_days(D("10"), [1, 1, 1], 3)), D("10.00"))
+        self.assertEqual(p.prorata_days(D("10"), [1, 1, 1], 3), [D("3.34"), D("3.33"), D("3.33")])
+
+    def test_negative_quantity_refused(self):
+        with self.assertRaises(ValueError):
+            p.billed_units(-1, GB, p.STARTED)
+
+
+volumes = st.integers(min_value=0, max_value=120 * GB)
+plans = st.sampled_from([DEGRESSIF, CLASSIC, GRADUATED])
+
+
+class TestPricingProperties(unittest.TestCase):
+    @settings(max_examples=200, deadline=None)
+    @given(plans, volumes, volumes)
+    def test_monotonic_in_volume(self, plan, a, b):
+        low, high = sorted((a, b))
+        self.assertLessEqual(
+            p.price_usage(plan, {("data", "national"): low}).usage_amount,
+            p.price_usage(plan, {("data", "national"): high}).usage_amount,
+        )
+
+    @settings(max_examples=200, deadline=None)
+    @given(plans, st.lists(st.integers(min_value=0, max_value=5 * GB), max_size=30), st.randoms())
+    def test_split_invariance_of_aggregation(self, plan, records, rnd):
+        """However the records are grouped before summing, the price is the same."""
+        once = p.price_usage(plan, {("data", "national"): sum(records)}).usage_amount
+        shuffled = list(records)
+        rnd.shuffle(shuffled)
+        cut = rnd.randint(0, len(shuffled))
+        parts = sum(shuffled[:cut]) + sum(shuffled[cut:])
+        self.assertEqual(p.price_usage(plan, {("data", "national"): parts}).usage_amount, once)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.decimals(min_value=0, max_value=10000, places=2),
+        st.lists(st.integers(min_value=0, max_value=31), min_size=1, max_size=5),
+    )
+    def test_prorata_parts_sum_to_whole(self, amount, days):
+        if sum(days) == 0:
+            days = [1]
+        month_days = sum(days)
+        parts = p.prorata_days(amount, days, month_days)
+        self.assertEqual(sum(parts), amount)
+        for part, day in zip(parts, days, strict=True):
+            exact = amount * day / month_days
+            self.assertLess(abs(part - exact), D("0.01"))
