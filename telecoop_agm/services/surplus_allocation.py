@@ -1,0 +1,186 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Allocation of a fiscal year's result (affectation du résultat), pure Python.
+
+The rules of a French SCIC, with every rate taken from the statute profile:
+
+1. A loss (or a nil result) allocates nothing: it is carried forward.
+2. Public subsidies received in the year go to the statutory (impartible)
+   reserves first, up to the result.
+3. Of what is left (the *base*), the legal reserve takes ``legal_rate`` (15 %)
+   until the legal reserve equals the capital: never more than what is missing.
+4. At least ``statutory_rate`` (50 %) of the base less the legal reserve goes to
+   the statutory reserves.
+5. The rest is for the assembly to allocate: interest on shares (the rate capped
+   at the average TMO + ``interest_margin`` points, the amount capped by that rate
+   on the capital pro rata temporis), more reserves, or carried forward.
+
+With an empty legal reserve that is 15 % + 50 % x 85 % = 57.5 % kept at least,
+42.5 % at most left to allocate: the "57 % / 43 %" of TeleCoop's founder.
+
+Minimums are rounded up to the cent, so that rounding never breaks a floor.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def _d(value):
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _cents(value, rounding=ROUND_HALF_UP):
+    return _d(value).quantize(CENT, rounding=rounding)
+
+
+@dataclass(frozen=True)
+class AllocationRules:
+    legal_rate: Decimal = Decimal(15)  # percent of the base
+    statutory_rate: Decimal = Decimal(50)  # percent of the base less the legal reserve
+    subsidies_to_reserves: bool = True
+    interest_margin: Decimal = Decimal(2)  # points above the average TMO
+
+
+@dataclass(frozen=True)
+class Situation:
+    result: Decimal  # the fiscal year's profit (negative: a loss)
+    capital: Decimal  # share capital at the end of the year
+    legal_reserve: Decimal = Decimal(0)  # balance of the legal reserve before allocation
+    subsidies: Decimal = Decimal(0)  # public subsidies received in the year
+    average_tmo: Decimal = Decimal(0)  # percent, average TMO of the last three years
+    interest_base: Decimal = Decimal(0)  # capital x days held / days of the year, summed
+
+
+@dataclass(frozen=True)
+class Minimums:
+    subsidies_reserve: Decimal
+    legal_reserve: Decimal
+    statutory_reserve: Decimal  # besides the subsidies
+    free: Decimal  # at most this much is left to the assembly
+    interest_rate_cap: Decimal  # percent
+    interest_cap: Decimal  # amount
+
+    @property
+    def reserves(self):
+        return self.subsidies_reserve + self.legal_reserve + self.statutory_reserve
+
+
+@dataclass(frozen=True)
+class Proposal:
+    legal_reserve: Decimal = Decimal(0)
+    statutory_reserve: Decimal = Decimal(0)  # subsidies included
+    interest_on_shares: Decimal = Decimal(0)
+    interest_rate: Decimal = Decimal(0)  # percent
+    other_reserves: Decimal = Decimal(0)
+    carried_forward: Decimal = Decimal(0)
+
+    @property
+    def total(self):
+        return (
+            self.legal_reserve
+            + self.statutory_reserve
+            + self.interest_on_shares
+            + self.other_reserves
+            + self.carried_forward
+        )
+
+
+@dataclass
+class Check:
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def minimums(situation, rules=AllocationRules()):
+    """What the statutes keep at least, and what is left to the assembly at most."""
+    result = _d(situation.result)
+    rate_cap = _d(situation.average_tmo) + _d(rules.interest_margin)
+    if result <= 0:
+        return Minimums(*(Decimal("0.00"),) * 4, rate_cap, Decimal("0.00"))
+    subsidies = min(_d(situation.subsidies), result) if rules.subsidies_to_reserves else 0
+    subsidies = _cents(max(subsidies, Decimal(0)))
+    base = result - subsidies
+    room = max(_d(situation.capital) - _d(situation.legal_reserve), Decimal(0))
+    legal = min(_cents(base * _d(rules.legal_rate) / HUNDRED, ROUND_UP), _cents(room))
+    statutory = _cents((base - legal) * _d(rules.statutory_rate) / HUNDRED, ROUND_UP)
+    free = result - subsidies - legal - statutory
+    interest_cap = _cents(_d(situation.interest_base) * rate_cap / HUNDRED, ROUND_DOWN)
+    return Minimums(subsidies, legal, statutory, _cents(free), rate_cap, interest_cap)
+
+
+def default_proposal(situation, rules=AllocationRules()):
+    """The minimum reserves, and the rest carried forward (or the loss)."""
+    mins = minimums(situation, rules)
+    if _d(situation.result) <= 0:
+        return Proposal(carried_forward=_cents(situation.result))
+    return Proposal(
+        legal_reserve=mins.legal_reserve,
+        statutory_reserve=mins.subsidies_reserve + mins.statutory_reserve,
+        carried_forward=mins.free,
+    )
+
+
+def check_proposal(situation, proposal, rules=AllocationRules()):
+    """Every floor and cap that the proposal breaks, with the figures."""
+    mins = minimums(situation, rules)
+    check = Check()
+    result = _cents(situation.result)
+    if proposal.total != result:
+        check.errors.append(f"The proposal allocates {proposal.total} but the result is {result}.")
+    if result <= 0:
+        if proposal.carried_forward != result:
+            check.errors.append(f"A loss of {-result} is carried forward, nothing is allocated.")
+        return check
+    if proposal.legal_reserve < mins.legal_reserve:
+        check.errors.append(
+            f"The legal reserve gets {proposal.legal_reserve}, "
+            f"the statutes require at least {mins.legal_reserve}."
+        )
+    statutory_min = mins.subsidies_reserve + mins.statutory_reserve
+    if proposal.statutory_reserve < statutory_min:
+        check.errors.append(
+            f"The statutory reserves get {proposal.statutory_reserve}, the statutes require "
+            f"at least {statutory_min} (subsidies {mins.subsidies_reserve} included)."
+        )
+    if _d(proposal.interest_rate) > mins.interest_rate_cap:
+        check.errors.append(
+            f"Interest on shares at {proposal.interest_rate} % exceeds the cap of "
+            f"{mins.interest_rate_cap} % (average TMO + margin)."
+        )
+    if proposal.interest_on_shares > mins.interest_cap:
+        check.errors.append(
+            f"Interest on shares of {proposal.interest_on_shares} exceeds the cap of "
+            f"{mins.interest_cap} for the capital held over the year."
+        )
+    for name in ("legal_reserve", "statutory_reserve", "interest_on_shares", "other_reserves"):
+        if getattr(proposal, name) < 0:
+            check.errors.append(f"{name.replace('_', ' ').capitalize()} cannot be negative.")
+    return check
+
+
+def split_pro_rata(total, weights):
+    """Split ``total`` (cents) pro rata of ``weights``, exact to the cent.
+
+    Largest remainder: the parts sum to ``total`` exactly, each part is within a
+    cent of its exact share, ties go to the earlier weight. ``weights`` is a
+    list of (key, weight) pairs; returns {key: amount}.
+    """
+    total = _cents(total)
+    weights = [(key, _d(weight)) for key, weight in weights]
+    whole = sum(weight for _key, weight in weights)
+    if not weights or whole <= 0:
+        return {key: Decimal("0.00") for key, _weight in weights}
+    units = int(total / CENT)
+    exact = [(key, units * weight / whole) for key, weight in weights]
+    floors = {key: int(share) for key, share in exact}
+    left = units - sum(floors.values())
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - floors[exact[i][0]]), i))
+    for i in order[:left]:
+        floors[exact[i][0]] += 1
+    return {key: Decimal(cents) * CENT for key, cents in floors.items()}
