@@ -1,0 +1,59 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+
+class TelecoopUsageSource(models.Model):
+    """Where usage records come from: a file format or the host operator's API."""
+
+    _name = "telecoop.usage.source"
+    _description = "Usage source"
+    _inherit = ["mail.thread"]
+    _order = "company_id, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    kind = fields.Selection(
+        [("csv", "CSV file"), ("xml", "XML file"), ("http", "HTTP pull")],
+        required=True,
+        default="csv",
+        tracking=True,
+    )
+    tz = fields.Selection(
+        _tz_get,
+        string="Time zone",
+        required=True,
+        default=lambda self: self._default_tz(),
+        help="Time zone of the company's billing periods: a record belongs to the "
+        "calendar month, in this time zone, in which it started.",
+    )
+    base_url = fields.Char(string="Base URL", tracking=True)
+    api_key = fields.Char(
+        string="API key", groups="telecoop_mobile_billing.telecoop_mobile_billing_group_manager"
+    )
+    page_limit = fields.Integer(default=1000, help="Records asked per page (HTTP pull).")
+    timeout = fields.Integer(string="Timeout (s)", default=30)
+    last_cursor = fields.Char(
+        readonly=True, copy=False, help="Cursor reached by the last HTTP pull."
+    )
+    import_ids = fields.One2many("telecoop.usage.import", "source_id")
+    import_count = fields.Integer(compute="_compute_import_count")
+
+    @api.model
+    def _default_tz(self):
+        return self.env.company.partner_id.tz or "Europe/Paris"
+
+    @api.depends("import_ids")
+    def _compute_import_count(self):
+        counts = dict(
+            self.env["telecoop.usage.import"]._read_group(
+                [("source_id", "in", self.ids)], ["source_id"], ["__count"]
+            )
+        )
+        for source in self:
+            source.import_count = counts.get(source, 0)
