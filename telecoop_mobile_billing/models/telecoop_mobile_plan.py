@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..services import pricing
 
 
 class TelecoopMobilePlan(models.Model):
@@ -19,3 +21,114 @@ class TelecoopMobilePlan(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     base_fee = fields.Monetary(string="Monthly base fee", tracking=True)
+    tier_type = fields.Selection(
+        [
+            ("step", "Step (volume): the band sets the price of the whole volume"),
+            ("graduated", "Graduated: each band priced on its own part"),
+            ("included", "Included allowance, then a price per unit"),
+        ],
+        string="Data pricing",
+        required=True,
+        default="step",
+        tracking=True,
+    )
+    data_unit = fields.Integer(
+        string="Data unit (bytes)",
+        required=True,
+        default=pricing.DATA_UNIT,
+        help="Bytes in one billed data unit: 1 GB = 1,000,000,000 bytes.",
+    )
+    rounding = fields.Selection(
+        [
+            ("started", "Per started unit"),
+            ("prorata", "Prorata to the byte, rounded to the cent"),
+        ],
+        string="Data rounding",
+        required=True,
+        default="started",
+        tracking=True,
+    )
+    included_units = fields.Float(string="Included data (units)", digits=(16, 3), tracking=True)
+    overage_price = fields.Monetary(string="Price per extra unit", tracking=True)
+    tier_ids = fields.One2many(
+        "telecoop.mobile.plan.tier", "plan_id", string="Data tiers", copy=True
+    )
+    rate_ids = fields.One2many("telecoop.mobile.plan.rate", "plan_id", string="Rates", copy=True)
+    cap = fields.Monetary(
+        string="Monthly cap",
+        tracking=True,
+        help="Most that the usage of a month costs on top of the base fee; 0: no cap.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Plan product",
+        default=lambda self: self.env.ref(
+            "telecoop_mobile_billing.product_mobile_plan", raise_if_not_found=False
+        ),
+        help="Product (and so taxes and income account) of the base fee on invoices.",
+    )
+    usage_product_id = fields.Many2one(
+        "product.product",
+        string="Usage product",
+        default=lambda self: self.env.ref(
+            "telecoop_mobile_billing.product_mobile_usage", raise_if_not_found=False
+        ),
+    )
+    line_ids = fields.One2many("telecoop.mobile.line", "plan_id", string="Lines")
+    line_count = fields.Integer(compute="_compute_line_count")
+
+    _data_unit_positive = models.Constraint(
+        "CHECK(data_unit > 0)", "The data unit must be a positive number of bytes."
+    )
+    _amounts_positive = models.Constraint(
+        "CHECK(base_fee >= 0 AND overage_price >= 0 AND cap >= 0 AND included_units >= 0)",
+        "Fees, prices, allowance and cap cannot be negative.",
+    )
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["telecoop.mobile.line"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.line_count = counts.get(plan, 0)
+
+    def _get_pricing(self):
+        """The plan as the pure-Python pricing service sees it."""
+        self.ensure_one()
+        dec = pricing.to_decimal
+        return pricing.PlanPricing(
+            base_fee=dec(str(self.base_fee)),
+            tier_type=self.tier_type,
+            tiers=tuple(
+                pricing.Tier(dec(str(t.upper_units)) if t.upper_units else None, dec(str(t.price)))
+                for t in self.tier_ids.sorted(lambda t: (t.upper_units or float("inf"), t.id))
+            ),
+            data_unit=self.data_unit,
+            rounding=self.rounding,
+            included_units=dec(str(self.included_units)),
+            overage_price=dec(str(self.overage_price)),
+            rates=tuple(
+                pricing.Rate(
+                    usage_type=r.usage_type,
+                    zone=r.zone,
+                    price=dec(str(r.price)),
+                    unit=r.unit,
+                    included=r.included,
+                    rounding=r.rounding,
+                )
+                for r in self.rate_ids
+            ),
+            cap=dec(str(self.cap)) if self.cap else None,
+        )
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecoop_mobile_billing.telecoop_mobile_line_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action

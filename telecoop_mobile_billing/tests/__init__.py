@@ -1,1 +1,3 @@
 from . import test_pricing
+from . import test_lines
+from . import test_rating

@@ -1,0 +1,119 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+
+from .telecoop_mobile_line import month_bounds
+
+USAGE_TYPES = [("data", "Data"), ("voice", "Voice"), ("sms", "SMS"), ("mms", "MMS")]
+ZONES = [
+    ("national", "National"),
+    ("eu", "EU roaming"),
+    ("international", "International"),
+    ("world", "World roaming"),
+    ("premium", "Premium"),
+]
+
+
+class BigInteger(fields.Integer):
+    """An integer stored as PostgreSQL bigint: a month of data in bytes passes 2^31."""
+
+    _column_type = ("int8", "int8")
+
+
+class TelecoopRatedUsage(models.Model):
+    """Usage of a line in a month, per usage type and zone, with its price.
+
+    Written in bulk by :meth:`_rate_period` from the raw usage records; kept
+    when the raw records are purged.
+    """
+
+    _name = "telecoop.rated.usage"
+    _description = "Rated usage"
+    _order = "period desc, line_id, usage_type, zone"
+
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    line_id = fields.Many2one(
+        "telecoop.mobile.line", required=True, ondelete="cascade", readonly=True
+    )
+    partner_id = fields.Many2one(related="line_id.partner_id")
+    period = fields.Date(required=True, readonly=True, help="First day of the month.")
+    usage_type = fields.Selection(USAGE_TYPES, required=True, readonly=True)
+    zone = fields.Selection(ZONES, required=True, readonly=True)
+    quantity = BigInteger(readonly=True, help="Bytes, seconds or a count.")
+    record_count = fields.Integer(readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(readonly=True, help="Price of this usage, tax excluded.")
+    third_party_amount = fields.Monetary(
+        readonly=True, help="Sum of what premium services charge on top, tax included."
+    )
+
+    _line_period_type_zone_unique = models.Constraint(
+        "UNIQUE(line_id, period, usage_type, zone)", "Usage is rated once per line and month."
+    )
+    _company_period_idx = models.Index("(company_id, period)")
+
+    @api.model
+    def _rate_period(self, company, period_date, line_ids=None):
+        """(Re)compute the rated usage of the month of ``period_date``.
+
+        Aggregates the raw records in SQL per line, type and zone, replaces the
+        rows of that month for those lines, then prices each line with its plan
+        (pure-Python pricing, as billing does). Rating depends only on the set of
+        records of the month, so rating again after a late file gives the same
+        result as rating once with all records. Returns the number of rows.
+        """
+        first, __, __ = month_bounds(period_date)
+        self.env["telecoop.usage.record"].flush_model()
+        self.flush_model()
+        cr = self.env.cr
+        line_filter = ""
+        params = {"company": company.id, "period": first, "uid": self.env.uid}
+        if line_ids is not None:
+            line_filter = "AND line_id = ANY(%(lines)s)"
+            params["lines"] = list(line_ids)
+        cr.execute(
+            f"DELETE FROM telecoop_rated_usage WHERE company_id = %(company)s "
+            f"AND period = %(period)s {line_filter}",
+            params,
+        )
+        cr.execute(
+            f"""
+            INSERT INTO telecoop_rated_usage
+                   (company_id, line_id, period, usage_type, zone, quantity, record_count,
+                    third_party_amount, amount, create_uid, write_uid, create_date, write_date)
+            SELECT company_id, line_id, period, usage_type, zone, SUM(quantity), COUNT(*),
+                   SUM(third_party_amount), 0, %(uid)s, %(uid)s,
+                   now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM telecoop_usage_record
+             WHERE company_id = %(company)s AND period = %(period)s
+                   AND line_id IS NOT NULL {line_filter}
+             GROUP BY company_id, line_id, period, usage_type, zone
+            RETURNING id, line_id, usage_type, zone, quantity
+            """,
+            params,
+        )
+        rows = cr.fetchall()
+        self.invalidate_model()
+        by_line = defaultdict(dict)
+        for row_id, line_id, usage_type, zone, quantity in rows:
+            by_line[line_id][(usage_type, zone)] = (row_id, int(quantity))
+        lines = self.env["telecoop.mobile.line"].browse(list(by_line)).with_prefetch()
+        updates = []
+        for line in lines:
+            keyed = by_line[line.id]
+            priced = line._price_period(first, {k: q for k, (__, q) in keyed.items()})
+            for key, (row_id, __) in keyed.items():
+                updates.append((row_id, priced["usage"].get(key, 0)))
+        if updates:
+            execute_values(
+                cr,
+                "UPDATE telecoop_rated_usage r SET amount = v.amount::numeric "
+                "FROM (VALUES %s) AS v(id, amount) WHERE r.id = v.id",
+                updates,
+                page_size=5000,
+            )
+        return len(rows)

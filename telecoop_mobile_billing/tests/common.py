@@ -1,0 +1,149 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import itertools
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.telecoop_membership.tests.common import TelecoopCommon
+
+GB = 10**9
+
+
+class MobileBillingCommon(TelecoopCommon):
+    """The test cooperative with its accounting, French VAT, three plans and a source."""
+
+    _record_seq = itertools.count(1)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.vat20 = cls.env["account.tax"].create(
+            {
+                "name": "TVA 20 %",
+                "amount": 20,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+        for xmlid in ("product_mobile_plan", "product_mobile_usage", "product_mobile_third_party"):
+            cls.env.ref(f"telecoop_mobile_billing.{xmlid}").taxes_id = [Command.set(cls.vat20.ids)]
+        cls.product_plan = cls.env.ref("telecoop_mobile_billing.product_mobile_plan")
+        Plan = cls.env["telecoop.mobile.plan"]
+        cls.plan_step = Plan.create(
+            {
+                "name": "Adjustable",
+                "company_id": cls.company.id,
+                "base_fee": 14,
+                "tier_type": "step",
+                "tier_ids": [
+                    Command.create({"upper_units": 5, "price": 0}),
+                    Command.create({"upper_units": 20, "price": 2}),
+                    Command.create({"upper_units": 50, "price": 4}),
+                    Command.create({"upper_units": 80, "price": 6}),
+                ],
+                "rate_ids": [
+                    Command.create(
+                        {"usage_type": "voice", "zone": "international", "price": 0.30, "unit": 60}
+                    ),
+                    Command.create({"usage_type": "sms", "zone": "international", "price": 0.10}),
+                ],
+            }
+        )
+        cls.plan_classic = Plan.create(
+            {
+                "name": "Classic 9 GB",
+                "company_id": cls.company.id,
+                "base_fee": 20,
+                "tier_type": "included",
+                "included_units": 9,
+                "overage_price": 2,
+            }
+        )
+        cls.plan_graduated = Plan.create(
+            {
+                "name": "Graduated",
+                "company_id": cls.company.id,
+                "base_fee": 8,
+                "tier_type": "graduated",
+                "tier_ids": [
+                    Command.create({"upper_units": 2, "price": 0}),
+                    Command.create({"upper_units": 10, "price": 1.5}),
+                    Command.create({"upper_units": 0, "price": 1}),
+                ],
+            }
+        )
+        cls.source = cls.env["telecoop.usage.source"].create(
+            {"name": "Host operator", "company_id": cls.company.id, "tz": "Europe/Paris"}
+        )
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="tc_billing_user",
+            groups="base.group_user,telecoop_mobile_billing.telecoop_mobile_billing_group_user",
+            **company_args,
+        )
+        cls.billing_manager = new_test_user(
+            cls.env,
+            login="tc_billing_manager",
+            groups="base.group_user,telecoop_mobile_billing.telecoop_mobile_billing_group_manager,"
+            "account.group_account_invoice",
+            **company_args,
+        )
+        cls.holder = cls.env["res.partner"].create({"name": "Alice Holder"})
+        cls.holder2 = cls.env["res.partner"].create({"name": "Bob Holder"})
+
+    @classmethod
+    def _create_line(cls, msisdn, plan, partner=None, activation="2026-01-01", **vals):
+        return cls.env["telecoop.mobile.line"].create(
+            {
+                "msisdn": msisdn,
+                "company_id": cls.company.id,
+                "partner_id": (partner or cls.holder).id,
+                "plan_id": plan.id,
+                "activation_date": activation,
+                **vals,
+            }
+        )
+
+    def _insert_records(self, records):
+        """Insert raw usage records as the importer does (plain SQL).
+
+        ``records``: tuples (line, started_at, usage_type, quantity, zone[, destination,
+        third_party_amount]); the period is the month of ``started_at``.
+        """
+        rows = []
+        for rec in records:
+            line, started_at, usage_type, quantity, zone, *rest = rec
+            destination = rest[0] if rest else None
+            third_party = rest[1] if len(rest) > 1 else None
+            rows.append(
+                (
+                    self.company.id,
+                    self.source.id,
+                    f"R{next(self._record_seq):09d}",
+                    line.id,
+                    line.msisdn,
+                    started_at,
+                    started_at[:8] + "01",
+                    usage_type,
+                    quantity,
+                    zone,
+                    destination,
+                    third_party,
+                )
+            )
+        self.env.cr.executemany(
+            """
+            INSERT INTO telecoop_usage_record
+                   (company_id, source_id, record_id, line_id, msisdn, started_at, period,
+                    usage_type, quantity, zone, destination, third_party_amount)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            """,
+            rows,
+        )

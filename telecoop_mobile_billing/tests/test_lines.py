@@ -1,0 +1,83 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from decimal import Decimal as D
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import GB, MobileBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMobileLines(MobileBillingCommon):
+    def test_msisdn_unique_among_lines_not_terminated(self):
+        line = self._create_line("33600000001", self.plan_step)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._create_line("33600000001", self.plan_classic, partner=self.holder2)
+        line.action_terminate("2026-03-31")
+        again = self._create_line(
+            "33600000001", self.plan_classic, partner=self.holder2, activation="2026-04-01"
+        )
+        self.assertEqual(again.state, "active")
+
+    def test_msisdn_must_be_e164_digits(self):
+        with self.assertRaises(ValidationError):
+            self._create_line("+33 6 12", self.plan_step)
+
+    def test_state_transitions_table(self):
+        line = self._create_line("33600000002", self.plan_step)
+        line.action_suspend()
+        self.assertEqual(line.state, "suspended")
+        line.action_reactivate()
+        line.action_terminate("2026-05-31")
+        self.assertEqual(line.termination_date.isoformat(), "2026-05-31")
+        with self.assertRaises(UserError):
+            line.action_reactivate()
+
+    def test_plan_change_prorates_the_month_by_days(self):
+        line = self._create_line("33600000003", self.plan_classic)
+        line.change_plan(self.plan_step, "2026-04-11")  # April: 10 days classic, 20 step
+        self.assertEqual(line.plan_id, self.plan_step)
+        periods = line._get_plan_periods("2026-04-01")
+        self.assertEqual(
+            [(p, d) for p, d in periods], [(self.plan_classic, 10), (self.plan_step, 20)]
+        )
+        priced = line._price_period("2026-04-01", {("data", "national"): 3 * GB})
+        self.assertEqual([p["amount"] for p in priced["plans"]], [D("6.67"), D("9.33")])
+        self.assertEqual(priced["base_amount"], D("16.00"))
+        # March and May are priced by one plan each
+        self.assertEqual(line._price_period("2026-03-01", {})["base_amount"], D("20.00"))
+        self.assertEqual(line._price_period("2026-05-01", {})["base_amount"], D("14.00"))
+
+    def test_line_activated_mid_month_pays_its_days(self):
+        line = self._create_line("33600000004", self.plan_step, activation="2026-06-16")
+        self.assertEqual(line._price_period("2026-06-01", {})["base_amount"], D("7.00"))
+        self.assertEqual(line._price_period("2026-05-01", {})["plans"], [])
+
+    def test_consumption_summary_band_and_price_so_far(self):
+        line = self._create_line("33600000005", self.plan_step)
+        self._insert_records(
+            [
+                (line, "2026-07-03 10:00:00", "data", 4 * GB, "national"),
+                (line, "2026-07-04 10:00:00", "data", 2 * GB, "eu"),
+                (line, "2026-07-05 10:00:00", "voice", 120, "international", "447946000000"),
+            ]
+        )
+        summary = line._get_consumption_summary("2026-07-15")[line.id]
+        self.assertEqual(summary["data_quantity"], 6 * GB)
+        self.assertEqual(summary["band_upper"], D(20))
+        self.assertEqual(summary["usage_amount"], D("2.60"))
+        self.assertEqual(summary["total"], D("16.60"))
+
+    def test_access_rights(self):
+        line = self._create_line("33600000006", self.plan_step)
+        self.assertEqual(line.with_user(self.billing_user).msisdn, "33600000006")
+        with self.assertRaises(AccessError):
+            self.plan_step.with_user(self.billing_user).write({"base_fee": 1})
+        with self.assertRaises(AccessError):
+            line.with_user(self.internal_user).read(["msisdn"])
+        with self.assertRaises(AccessError):
+            self.env["telecoop.rated.usage"].with_user(self.portal_user).search([])
