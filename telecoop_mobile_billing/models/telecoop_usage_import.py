@@ -1,18 +1,62 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import csv
+import io
+import logging
+import os
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..services.cdr_csv import iter_csv
+from ..services.cdr_http import CdrHttpError, iter_pages
+from ..services.cdr_parse import CdrError, parse_record
+from ..services.cdr_xml import iter_xml
+
+_logger = logging.getLogger(__name__)
+
+#: good records written to PostgreSQL per COPY + INSERT ... SELECT
+BATCH_SIZE = 50_000
+#: batches done by one background job before it queues the next one
+JOB_BATCHES = 4
+#: rejected records kept in the log of one import (the count stays exact)
+ERROR_LOG_LIMIT = 10_000
+
+_STAGING_COLUMNS = (
+    "record_id",
+    "msisdn",
+    "started_at",
+    "usage_type",
+    "quantity",
+    "zone",
+    "destination",
+    "third_party_amount",
+)
 
 
 class TelecoopUsageImport(models.Model):
-    """One import of usage records: a file or an HTTP pull, with its log."""
+    """One import of usage records: a file or an HTTP pull, with its log.
+
+    Records are parsed in a stream and validated in pure Python
+    (``services/cdr_parse.py``); good ones go to PostgreSQL by batches: COPY
+    into a temporary staging table, then one ``INSERT ... SELECT`` that finds
+    the line active at the start of each record and skips the identities
+    already known (``ON CONFLICT DO NOTHING``). The position reached is stored
+    with each batch, in the same transaction, so that an import killed half-way
+    starts again where it stopped, and never counts or bills a record twice.
+    """
 
     _name = "telecoop.usage.import"
     _description = "Usage import"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
-    name = fields.Char(required=True, default="/", copy=False)
-    source_id = fields.Many2one("telecoop.usage.source", required=True, ondelete="restrict")
+    name = fields.Char(required=True, default="/", copy=False, readonly=True)
+    source_id = fields.Many2one(
+        "telecoop.usage.source", required=True, ondelete="restrict", tracking=True
+    )
     company_id = fields.Many2one(related="source_id.company_id", store=True, index=True)
     kind = fields.Selection(related="source_id.kind")
     file_name = fields.Char()
@@ -30,9 +74,350 @@ class TelecoopUsageImport(models.Model):
         tracking=True,
         copy=False,
     )
+    position = fields.Integer(
+        string="Records processed",
+        readonly=True,
+        copy=False,
+        help="Records of the file already written: an interrupted import resumes here.",
+    )
+    progress = fields.Float(readonly=True, copy=False, help="Share of the file read, in %.")
     count_read = fields.Integer(string="Read", readonly=True, copy=False)
     count_new = fields.Integer(string="New", readonly=True, copy=False)
-    count_duplicate = fields.Integer(string="Duplicates", readonly=True, copy=False)
+    count_duplicate = fields.Integer(
+        string="Duplicates",
+        readonly=True,
+        copy=False,
+        help="Records already known for this source, or twice in this import: not billed again.",
+    )
     count_rejected = fields.Integer(string="Rejected", readonly=True, copy=False)
-    count_unmatched = fields.Integer(string="Unmatched", readonly=True, copy=False)
+    count_unmatched = fields.Integer(
+        string="Unmatched",
+        readonly=True,
+        copy=False,
+        help="Records whose number matches no line active when they started.",
+    )
+    date_start = fields.Datetime(string="Started", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Finished", readonly=True, copy=False)
+    failure_reason = fields.Text(readonly=True, copy=False)
+    rerate_todo = fields.Json(
+        readonly=True, copy=False, help="Periods and lines touched, to rate again at the end."
+    )
     error_ids = fields.One2many("telecoop.usage.import.error", "import_id", readonly=True)
+    record_count = fields.Integer(compute="_compute_record_count")
+
+    def _compute_record_count(self):
+        counts = dict(
+            self.env["telecoop.usage.record"]._read_group(
+                [("import_id", "in", self.ids)], ["import_id"], ["__count"]
+            )
+        )
+        for usage_import in self:
+            usage_import.record_count = counts.get(usage_import, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("telecoop.usage.import") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------
+    def action_start(self):
+        """Queue the import in the background (OCA queue_job)."""
+        for usage_import in self:
+            if usage_import.state not in ("draft", "failed"):
+                raise UserError(
+                    self.env._("Import %(name)s is already queued or done.", name=usage_import.name)
+                )
+            if usage_import.kind in ("csv", "xml") and not usage_import.attachment_id:
+                raise UserError(self.env._("Import %(name)s has no file.", name=usage_import.name))
+            usage_import.write({"state": "queued", "failure_reason": False})
+            usage_import._enqueue()
+        return True
+
+    def action_resume(self):
+        """Start again a failed or interrupted import from the position reached."""
+        for usage_import in self.filtered(lambda i: i.state in ("failed", "running", "queued")):
+            usage_import.write({"state": "queued", "failure_reason": False})
+            usage_import._enqueue()
+        return True
+
+    def action_view_records(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecoop_mobile_billing.telecoop_usage_record_action"
+        )
+        action["domain"] = [("import_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _enqueue(self):
+        self.ensure_one()
+        self.with_delay(
+            description=self.env._("Usage import %(name)s", name=self.name)
+        )._job_import()
+
+    # ------------------------------------------------------------------
+    # background job
+    # ------------------------------------------------------------------
+    def _job_import(self, max_batches=JOB_BATCHES):
+        """Job: import up to ``max_batches`` batches, then queue the rest.
+
+        Each job commits what it wrote with the position reached; a job that
+        dies is retried by queue_job from that position.
+        """
+        self.ensure_one()
+        if self.state in ("done", "draft"):
+            return
+        try:
+            finished = self._import_batches(max_batches=max_batches)
+        except (CdrError, CdrHttpError, OSError) as error:
+            self.env.cr.rollback()
+            self.write({"state": "failed", "failure_reason": str(error)})
+            self.message_post(body=self.env._("Import failed: %(reason)s", reason=str(error)))
+            return
+        if not finished:
+            self._enqueue()
+
+    def _import_batches(self, max_batches=None):
+        """Import from the position reached; return True when the import is over."""
+        self.ensure_one()
+        if self.state != "running":
+            self.write({"state": "running", "date_start": self.date_start or fields.Datetime.now()})
+        if self.kind == "http":
+            finished = self._import_http(max_batches=max_batches)
+        else:
+            with self._open_file() as stream:
+                finished = self._import_stream(stream, max_batches=max_batches)
+        if finished:
+            self._finish()
+        return finished
+
+    def _open_file(self):
+        attachment = self.attachment_id.sudo()
+        if attachment.store_fname:
+            return open(attachment._full_path(attachment.store_fname), "rb")
+        return io.BytesIO(attachment.raw or b"")
+
+    def _finish(self):
+        self._rerate_todo()
+        self.write({"state": "done", "progress": 100.0, "date_done": fields.Datetime.now()})
+        self.message_post(
+            body=self.env._(
+                "Import done: %(read)s read, %(new)s new, %(duplicate)s duplicates, "
+                "%(rejected)s rejected, %(unmatched)s unmatched.",
+                read=self.count_read,
+                new=self.count_new,
+                duplicate=self.count_duplicate,
+                rejected=self.count_rejected,
+                unmatched=self.count_unmatched,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # readers
+    # ------------------------------------------------------------------
+    def _import_stream(self, stream, max_batches=None):
+        """Import a CSV or XML file object from ``self.position``."""
+        self.ensure_one()
+        try:
+            size = os.fstat(stream.fileno()).st_size
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            size = len(stream.getbuffer()) if isinstance(stream, io.BytesIO) else 0
+        reader = iter_xml if self.kind == "xml" else iter_csv
+        items = reader(stream, skip=self.position)
+        batches = 0
+        good, errors, read = [], [], 0
+        for position, raw in items:
+            read += 1
+            self._parse_into(position, raw, good, errors)
+            if len(good) >= BATCH_SIZE:
+                progress = 100.0 * stream.tell() / size if size else 0.0
+                self._flush(good, errors, read, progress=min(progress, 99.9))
+                good, errors, read = [], [], 0
+                batches += 1
+                if max_batches and batches >= max_batches:
+                    return False
+        self._flush(good, errors, read)
+        return True
+
+    def _import_http(self, max_batches=None):
+        """Pull pages from the source's last cursor; remember the cursor per batch."""
+        self.ensure_one()
+        source = self.source_id.sudo()
+        if not source.base_url:
+            raise UserError(self.env._("Source %(name)s has no base URL.", name=source.name))
+        good, errors, read = [], [], 0
+        batches = 0
+        pages = iter_pages(
+            source.base_url,
+            source.api_key or "",
+            cursor=source.last_cursor or None,
+            limit=source.page_limit or 1000,
+            timeout=source.timeout or 30,
+            retries=self.env.context.get("telecoop_http_retries", 3),
+            backoff=self.env.context.get("telecoop_http_backoff", 0.5),
+        )
+        for cursor, records, next_cursor in pages:
+            label = cursor or "-"
+            for rank, raw in enumerate(records, start=1):
+                read += 1
+                if not isinstance(raw, dict):
+                    raw = {"__error__": ("record", "not a JSON object")}
+                self._parse_into(f"{label} #{rank}", raw, good, errors)
+            # the page that ended the feed is asked again next time: records
+            # delivered later behind it are then not lost (known ones are skipped)
+            reached = next_cursor or cursor
+            if len(good) >= BATCH_SIZE or not next_cursor:
+                self._flush(good, errors, read)
+                if reached != source.last_cursor:
+                    source.last_cursor = reached
+                good, errors, read = [], [], 0
+                batches += 1
+                if next_cursor and max_batches and batches >= max_batches:
+                    return False
+        return True
+
+    @staticmethod
+    def _parse_into(position, raw, good, errors):
+        bad = raw.get("__error__")
+        if bad:
+            errors.append((str(position), None, bad[0], bad[1]))
+            return
+        try:
+            good.append(parse_record(raw))
+        except CdrError as error:
+            record_id = raw.get("record_id")
+            record_id = str(record_id)[:128] if record_id else None
+            errors.append((str(position), record_id, error.field, error.reason))
+
+    # ------------------------------------------------------------------
+    # set-based writing
+    # ------------------------------------------------------------------
+    def _flush(self, good, errors, read, progress=None):
+        """Write one batch: COPY, one INSERT ... SELECT, the log, the counters."""
+        self.ensure_one()
+        cr = self.env.cr
+        inserted = unmatched = 0
+        touched = defaultdict(set)
+        if good:
+            cr.execute(
+                """
+                CREATE TEMP TABLE IF NOT EXISTS telecoop_usage_staging (
+                    record_id varchar, msisdn varchar, started_at timestamptz,
+                    usage_type varchar, quantity bigint, zone varchar,
+                    destination varchar, third_party_amount numeric
+                ) ON COMMIT DROP
+                """
+            )
+            cr.execute("TRUNCATE telecoop_usage_staging")
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerows(good)
+            buffer.seek(0)
+            cr._obj.copy_expert(
+                f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) "
+                "FROM STDIN WITH (FORMAT csv)",
+                buffer,
+            )
+            del buffer
+            tz = self.source_id.tz or "Europe/Paris"
+            cr.execute(
+                SQL(
+                    """
+                WITH inserted AS (
+                    INSERT INTO telecoop_usage_record (
+                        company_id, source_id, import_id, record_id, line_id, msisdn,
+                        started_at, period, usage_type, quantity, zone, destination,
+                        third_party_amount, create_uid, write_uid, create_date, write_date
+                    )
+                    SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
+                           s.started_at AT TIME ZONE 'UTC',
+                           date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
+                           s.usage_type, s.quantity, s.zone, s.destination,
+                           s.third_party_amount, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                           now() AT TIME ZONE 'UTC'
+                      FROM telecoop_usage_staging s
+                 LEFT JOIN telecoop_mobile_line l
+                        ON l.msisdn = s.msisdn
+                       AND l.company_id = %(company)s
+                       AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
+                       AND (l.termination_date IS NULL
+                            OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
+                    ON CONFLICT (source_id, record_id) DO NOTHING
+                    RETURNING line_id, period
+                )
+                SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period
+                """,
+                    company=self.source_id.company_id.id,
+                    source=self.source_id.id,
+                    tz=tz,
+                    uid=self.env.uid,
+                    **{"import": self.id},
+                )
+            )
+            for line_id, period, count in cr.fetchall():
+                inserted += count
+                if line_id:
+                    touched[period.isoformat()].add(line_id)
+                else:
+                    unmatched += count
+        logged = min(len(errors), max(0, ERROR_LOG_LIMIT - self.count_rejected))
+        if logged:
+            self._log_errors(errors[:logged])
+        self.env["telecoop.usage.record"].invalidate_model()
+        todo = dict(self.rerate_todo or {})
+        for period, line_ids in touched.items():
+            todo[period] = sorted(set(todo.get(period, [])) | line_ids)
+        vals = {
+            "position": self.position + read,
+            "count_read": self.count_read + read,
+            "count_new": self.count_new + inserted,
+            "count_duplicate": self.count_duplicate + len(good) - inserted,
+            "count_rejected": self.count_rejected + len(errors),
+            "count_unmatched": self.count_unmatched + unmatched,
+            "rerate_todo": todo,
+        }
+        if progress is not None:
+            vals["progress"] = progress
+        self.write(vals)
+
+    def _log_errors(self, errors):
+        cr = self.env.cr
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        uid = self.env.uid
+        for position, record_id, field, reason in errors:
+            writer.writerow((self.id, position[:64], record_id, field, reason[:256], uid, uid))
+        buffer.seek(0)
+        cr._obj.copy_expert(
+            "COPY telecoop_usage_import_error "
+            "(import_id, position, record_id, field, reason, create_uid, write_uid) "
+            "FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+        self.env["telecoop.usage.import.error"].invalidate_model()
+        self.invalidate_recordset(["error_ids"])
+
+    # ------------------------------------------------------------------
+    # rating
+    # ------------------------------------------------------------------
+    def _rerate_todo(self):
+        """Rate again the periods and lines this import touched."""
+        self.ensure_one()
+        todo = self.rerate_todo or {}
+        if todo and not self.env.context.get("telecoop_usage_no_rerate"):
+            self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
+        self.rerate_todo = False

@@ -1,6 +1,10 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 USAGE_TYPES = [("data", "Data"), ("voice", "Voice"), ("sms", "SMS"), ("mms", "MMS")]
 ZONES = [
@@ -69,3 +73,95 @@ class TelecoopUsageRecord(models.Model):
     _line_period_idx = models.Index("(line_id, period)")
     _period_idx = models.Index("(period)")
     _unmatched_idx = models.Index("(company_id, msisdn) WHERE line_id IS NULL")
+
+    # ------------------------------------------------------------------
+    # rating hooks
+    # ------------------------------------------------------------------
+    @api.model
+    def _rerate(self, company, todo):
+        """Rate again ``todo`` ({period (date or ISO string): line ids}).
+
+        Rating belongs to ``telecoop.rated.usage``; nothing happens while it
+        does not exist.
+        """
+        if "telecoop.rated.usage" not in self.env:
+            return
+        rated = self.env["telecoop.rated.usage"]
+        if not hasattr(rated, "_rate_period"):
+            return
+        for period, line_ids in sorted(todo.items(), key=lambda item: str(item[0])):
+            rated._rate_period(company, fields.Date.to_date(period), line_ids=sorted(line_ids))
+
+    def _attach_to_line(self, line):
+        """Staff: attach unmatched records to ``line`` and rate their periods again."""
+        line.ensure_one()
+        others = self.filtered(lambda r: r.company_id != line.company_id)
+        if others:
+            raise UserError(
+                self.env._(
+                    "Records of another company cannot go to line %(line)s.", line=line.msisdn
+                )
+            )
+        attached = self.filtered(lambda r: not r.line_id)
+        if attached != self:
+            raise UserError(self.env._("Only unmatched records can be attached to a line."))
+        if not attached:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_usage_record SET line_id = %s, write_uid = %s, "
+                "write_date = now() AT TIME ZONE 'UTC' WHERE id IN %s AND line_id IS NULL",
+                line.id,
+                self.env.uid,
+                tuple(attached.ids),
+            )
+        )
+        attached.invalidate_recordset(["line_id"])
+        periods = {period: [line.id] for period in set(attached.mapped("period"))}
+        self._rerate(line.company_id, periods)
+
+    # ------------------------------------------------------------------
+    # retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_purge_expired(self):
+        """Scheduled action: delete raw records past their company's retention."""
+        self._purge_expired(commit=lambda done: self.env["ir.cron"]._commit_progress(done))
+
+    @api.model
+    def _purge_expired(self, batch_size=50_000, today=None, commit=None):
+        """Delete, by batches of SQL, the records of whole months past retention.
+
+        A company keeping 12 months on 25 November 2026 keeps the periods from
+        November 2025 on. Rated usage and invoices are not touched. Returns the
+        number of records deleted.
+        """
+        today = today or fields.Date.context_today(self)
+        cr = self.env.cr
+        total = 0
+        for company in self.env["res.company"].sudo().search([]):
+            months = company.telecoop_usage_retention_months
+            if months <= 0:
+                continue
+            cutoff = today.replace(day=1) - relativedelta(months=months)
+            while True:
+                cr.execute(
+                    SQL(
+                        """
+                        DELETE FROM telecoop_usage_record
+                         WHERE id IN (SELECT id FROM telecoop_usage_record
+                                       WHERE company_id = %s AND period < %s LIMIT %s)
+                        """,
+                        company.id,
+                        cutoff,
+                        batch_size,
+                    )
+                )
+                deleted = cr.rowcount
+                total += deleted
+                if commit:
+                    commit(deleted)
+                if deleted < batch_size:
+                    break
+        self.invalidate_model()
+        return total

@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -57,3 +58,35 @@ class TelecoopUsageSource(models.Model):
         )
         for source in self:
             source.import_count = counts.get(source, 0)
+
+    def action_pull(self):
+        """Pull the records published since the last cursor, in the background."""
+        self.ensure_one()
+        if self.kind != "http":
+            raise UserError(self.env._("Only an HTTP source can be pulled."))
+        usage_import = self.env["telecoop.usage.import"].create({"source_id": self.id})
+        usage_import.action_start()
+        return usage_import._get_form_action()
+
+    def action_upload(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecoop_mobile_billing.telecoop_usage_upload_wizard_action"
+        )
+        action["context"] = {"default_source_id": self.id}
+        return action
+
+    def action_view_imports(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecoop_mobile_billing.telecoop_usage_import_action"
+        )
+        action["domain"] = [("source_id", "=", self.id)]
+        action["context"] = {"default_source_id": self.id}
+        return action
+
+    @api.model
+    def _cron_pull(self):
+        """Scheduled action: pull every active HTTP source."""
+        for source in self.search([("kind", "=", "http"), ("base_url", "!=", False)]):
+            self.env["telecoop.usage.import"].create({"source_id": source.id}).action_start()

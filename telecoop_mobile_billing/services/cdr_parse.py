@@ -1,0 +1,127 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Validate one usage record (a dict of strings) from the host operator.
+
+Pure Python, no ORM: the readers (CSV, XML, HTTP) give dicts, this module
+turns each into a normalized tuple ready for COPY, or raises ``CdrError``
+naming the field and the reason. See ``shared/formats/usage-records.md``.
+"""
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+FIELDS = (
+    "record_id",
+    "msisdn",
+    "started_at",
+    "usage_type",
+    "quantity",
+    "zone",
+    "destination",
+    "third_party_amount",
+)
+REQUIRED_FIELDS = ("record_id", "msisdn", "started_at", "usage_type", "quantity", "zone")
+USAGE_TYPES = frozenset(("data", "voice", "sms", "mms"))
+ZONES = frozenset(("national", "eu", "international", "world", "premium"))
+MAX_QUANTITY = 2**63 - 1
+MAX_RECORD_ID = 128
+MAX_DESTINATION = 64
+
+_MSISDN_RE = re.compile(r"[1-9][0-9]{5,14}")
+_QUANTITY_RE = re.compile(r"-?[0-9]+")
+_AMOUNT_RE = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,6})?")
+_DESTINATION_RE = re.compile(r"\+?[0-9A-Za-z*#.\-]*")
+
+
+class CdrError(ValueError):
+    """A rejected record: the field at fault and a short reason (English)."""
+
+    def __init__(self, field, reason):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def parse_record(raw):
+    """Return the normalized tuple of one record, in the order of ``FIELDS``.
+
+    ``raw`` maps field names to strings (or None). The tuple holds strings
+    ready for COPY: ``started_at`` in ISO 8601 with its offset, ``quantity`` an
+    int, ``third_party_amount`` a ``Decimal`` or None, ``destination`` a string
+    or None.
+    """
+    get = raw.get
+    record_id = (get("record_id") or "").strip()
+    if not record_id:
+        raise CdrError("record_id", "missing")
+    if len(record_id) > MAX_RECORD_ID:
+        raise CdrError("record_id", f"longer than {MAX_RECORD_ID} characters")
+
+    msisdn = (get("msisdn") or "").strip()
+    if not msisdn:
+        raise CdrError("msisdn", "missing")
+    if not _MSISDN_RE.fullmatch(msisdn):
+        raise CdrError("msisdn", "not an E.164 number without + (6 to 15 digits)")
+
+    started_raw = (get("started_at") or "").strip()
+    if not started_raw:
+        raise CdrError("started_at", "missing")
+    try:
+        started_at = datetime.fromisoformat(started_raw)
+    except ValueError:
+        raise CdrError("started_at", "not an ISO 8601 date and time") from None
+    if started_at.tzinfo is None:
+        raise CdrError("started_at", "no UTC offset")
+
+    usage_type = (get("usage_type") or "").strip()
+    if not usage_type:
+        raise CdrError("usage_type", "missing")
+    if usage_type not in USAGE_TYPES:
+        raise CdrError("usage_type", f"unknown type {usage_type!r}")
+
+    quantity_raw = (get("quantity") or "").strip()
+    if not quantity_raw:
+        raise CdrError("quantity", "missing")
+    if not _QUANTITY_RE.fullmatch(quantity_raw):
+        raise CdrError("quantity", "not an integer")
+    quantity = int(quantity_raw)
+    if quantity < 0:
+        raise CdrError("quantity", "negative")
+    if quantity > MAX_QUANTITY:
+        raise CdrError("quantity", "too large")
+
+    zone = (get("zone") or "").strip()
+    if not zone:
+        raise CdrError("zone", "missing")
+    if zone not in ZONES:
+        raise CdrError("zone", f"unknown zone {zone!r}")
+
+    destination = (get("destination") or "").strip() or None
+    if destination is not None and (
+        len(destination) > MAX_DESTINATION or not _DESTINATION_RE.fullmatch(destination)
+    ):
+        raise CdrError("destination", "not a phone number or service code")
+
+    amount_raw = (get("third_party_amount") or "").strip()
+    amount = None
+    if amount_raw:
+        if not _AMOUNT_RE.fullmatch(amount_raw):
+            raise CdrError("third_party_amount", "not a decimal with a dot")
+        try:
+            amount = Decimal(amount_raw)
+        except InvalidOperation:  # pragma: no cover - the regex already checked it
+            raise CdrError("third_party_amount", "not a decimal with a dot") from None
+        if amount < 0:
+            raise CdrError("third_party_amount", "negative")
+
+    return (
+        record_id,
+        msisdn,
+        started_at.isoformat(),
+        usage_type,
+        quantity,
+        zone,
+        destination,
+        amount,
+    )

@@ -1,0 +1,2 @@
+from . import telecoop_usage_upload_wizard
+from . import telecoop_usage_attach_wizard
