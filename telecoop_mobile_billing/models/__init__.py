@@ -4,6 +4,9 @@ from . import telecoop_mobile_line_plan
 from . import telecoop_mobile_plan_tier
 from . import telecoop_mobile_plan_rate
 from . import telecoop_rated_usage
+from . import telecoop_billing_run
+from . import telecoop_billing_run_line
+from . import account_move
 from . import res_company
 from . import telecoop_usage_source
 from . import telecoop_usage_import

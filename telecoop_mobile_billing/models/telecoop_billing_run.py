@@ -1,0 +1,180 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .telecoop_mobile_line import month_bounds
+
+
+class TelecoopBillingRun(models.Model):
+    """The monthly billing of a period: one posted invoice per holder.
+
+    Idempotent: a holder is invoiced at most once per company and period
+    (unique run line), so running the period again, or resuming a run killed
+    half-way, never invoices anybody twice. Chunks run in the background
+    through ``queue_job``; each chunk creates and links its invoices in one
+    transaction.
+    """
+
+    _name = "telecoop.billing.run"
+    _description = "Billing run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    period = fields.Date(
+        required=True,
+        tracking=True,
+        default=lambda self: month_bounds(fields.Date.context_today(self))[0],
+        help="Any day of the month billed.",
+    )
+    invoice_date = fields.Date(help="Date of the invoices; the last day of the month if empty.")
+    journal_id = fields.Many2one(
+        "account.journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
+        help="Sale journal of the invoices; the company's first one if empty.",
+    )
+    chunk_size = fields.Integer(default=200, help="Holders invoiced per background job.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    run_line_ids = fields.One2many("telecoop.billing.run.line", "run_id", string="Holders")
+    holder_count = fields.Integer(compute="_compute_progress")
+    invoiced_count = fields.Integer(compute="_compute_progress")
+    progress = fields.Float(compute="_compute_progress", help="Share of the holders invoiced.")
+
+    @api.depends("period")
+    def _compute_name(self):
+        for run in self:
+            run.name = (
+                self.env._("Billing %(month)s", month=run.period.strftime("%Y-%m"))
+                if run.period
+                else False
+            )
+
+    @api.depends("run_line_ids.move_id")
+    def _compute_progress(self):
+        for run in self:
+            run.holder_count = len(run.run_line_ids)
+            run.invoiced_count = len(run.run_line_ids.filtered("move_id"))
+            run.progress = 100.0 * run.invoiced_count / run.holder_count if run.holder_count else 0
+
+    def _get_journal(self):
+        self.ensure_one()
+        journal = self.journal_id or self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not journal:
+            raise UserError(self.env._("The company has no sale journal."))
+        return journal
+
+    def _prepare_run_lines(self):
+        """One run line per holder billed in the period, unless one exists already."""
+        self.ensure_one()
+        first, last, __ = month_bounds(self.period)
+        self.env["telecoop.mobile.line"].flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO telecoop_billing_run_line
+                   (run_id, company_id, partner_id, period,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT DISTINCT %(run)s, l.company_id, l.partner_id, %(first)s,
+                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM telecoop_mobile_line l
+             WHERE l.company_id = %(company)s
+               AND l.activation_date <= %(last)s
+               AND (l.termination_date IS NULL OR l.termination_date >= %(first)s)
+            ON CONFLICT (company_id, partner_id, period) DO NOTHING
+            """,
+            {
+                "run": self.id,
+                "first": first,
+                "last": last,
+                "company": self.company_id.id,
+                "uid": self.env.uid,
+            },
+        )
+        self.env["telecoop.billing.run.line"].invalidate_model()
+        self.invalidate_recordset(["run_line_ids"])
+
+    def action_start(self):
+        """Rate the period, list the holders, and invoice them in chunks (background)."""
+        self.ensure_one()
+        first, __, __ = month_bounds(self.period)
+        if self.period != first:
+            self.period = first
+        self.state = "running"
+        self.env["telecoop.rated.usage"]._rate_period(self.company_id, first)
+        self._prepare_run_lines()
+        pending = self.env["telecoop.billing.run.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("period", "=", first),
+                ("move_id", "=", False),
+            ]
+        )
+        size = max(self.chunk_size, 1)
+        for start in range(0, len(pending), size):
+            chunk = pending[start : start + size]
+            self.with_delay(
+                description=self.env._(
+                    "%(run)s: holders %(start)s to %(end)s",
+                    run=self.name,
+                    start=start + 1,
+                    end=start + len(chunk),
+                )
+            )._process_chunk(chunk.ids)
+        if not pending:
+            self.state = "done"
+        return True
+
+    def _process_chunk(self, run_line_ids):
+        """Invoice the holders of these run lines that are not invoiced yet."""
+        self.ensure_one()
+        run_lines = (
+            self.env["telecoop.billing.run.line"]
+            .browse(run_line_ids)
+            .exists()
+            .filtered(lambda rl: not rl.move_id)
+        )
+        if run_lines:
+            # lock the run lines: a chunk started twice waits, then finds them invoiced
+            self.env.cr.execute(
+                "SELECT id FROM telecoop_billing_run_line WHERE id = ANY(%s) "
+                "AND move_id IS NULL FOR UPDATE",
+                [run_lines.ids],
+            )
+            locked = {row[0] for row in self.env.cr.fetchall()}
+            run_lines = run_lines.filtered(lambda rl: rl.id in locked)
+        if run_lines:
+            journal = self._get_journal()
+            vals_list = [rl._prepare_invoice_values(journal, self) for rl in run_lines]
+            moves = self.env["account.move"].create(vals_list)
+            moves.action_post()
+            for run_line, move in zip(run_lines, moves, strict=True):
+                run_line.move_id = move
+        remaining = self.env["telecoop.billing.run.line"].search_count(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("period", "=", self.period),
+                ("move_id", "=", False),
+            ]
+        )
+        if not remaining:
+            self.state = "done"
+        return len(run_lines)
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.run_line_ids.move_id.ids)]
+        action["context"] = {"create": False}
+        return action

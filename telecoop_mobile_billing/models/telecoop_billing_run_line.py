@@ -1,0 +1,153 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import Command, fields, models
+
+from ..services import pricing
+from .telecoop_mobile_line import month_bounds
+
+
+class TelecoopBillingRunLine(models.Model):
+    """A holder to invoice for a period; unique per company, holder and period."""
+
+    _name = "telecoop.billing.run.line"
+    _description = "Holder of a billing run"
+    _order = "run_id, partner_id"
+
+    run_id = fields.Many2one("telecoop.billing.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Holder", required=True, index=True)
+    period = fields.Date(required=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    amount_total = fields.Monetary(related="move_id.amount_total")
+
+    _partner_period_unique = models.Constraint(
+        "UNIQUE(company_id, partner_id, period)",
+        "A holder is invoiced once per period.",
+    )
+
+    def _get_billed_lines(self):
+        self.ensure_one()
+        first, last, __ = month_bounds(self.period)
+        return self.env["telecoop.mobile.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("activation_date", "<=", last),
+                "|",
+                ("termination_date", "=", False),
+                ("termination_date", ">=", first),
+            ]
+        )
+
+    def _prepare_invoice_values(self, journal, run):
+        """The invoice of the holder: three headings, a line per mobile line and charge."""
+        self.ensure_one()
+        _ = self.env._
+        first, last, month_days = month_bounds(self.period)
+        lines = self._get_billed_lines()
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "in", lines.ids), ("period", "=", first)]
+        )
+        rated_by_line = defaultdict(lambda: self.env["telecoop.rated.usage"])
+        for row in rated:
+            rated_by_line[row.line_id] |= row
+        type_labels = dict(rated._fields["usage_type"]._description_selection(self.env))
+        zone_labels = dict(rated._fields["zone"]._description_selection(self.env))
+        third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
+        plan_lines, usage_lines, other_lines = [], [], []
+        for line in lines:
+            for part in line._price_period(first, {})["plans"]:
+                plan = part["plan"]
+                label = _("%(plan)s - %(msisdn)s", plan=plan.name, msisdn=line.msisdn)
+                if part["days"] != month_days:
+                    label = _(
+                        "%(label)s (%(days)s of %(month_days)s days)",
+                        label=label,
+                        days=part["days"],
+                        month_days=month_days,
+                    )
+                plan_lines.append(
+                    {
+                        "product_id": (
+                            plan.product_id
+                            or self.env.ref("telecoop_mobile_billing.product_mobile_plan")
+                        ).id,
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": float(part["amount"]),
+                    }
+                )
+            usage_product = line.plan_id.usage_product_id or self.env.ref(
+                "telecoop_mobile_billing.product_mobile_usage"
+            )
+            third_party = Decimal(0)
+            for row in rated_by_line[line]:
+                third_party += Decimal(str(row.third_party_amount or 0))
+                if self.company_id.currency_id.is_zero(row.amount):
+                    continue
+                usage_lines.append(
+                    {
+                        "product_id": usage_product.id,
+                        "name": _(
+                            "%(type)s, %(zone)s - %(msisdn)s: %(quantity)s",
+                            type=type_labels[row.usage_type],
+                            zone=zone_labels[row.zone],
+                            msisdn=line.msisdn,
+                            quantity=_format_quantity(row.usage_type, row.quantity),
+                        ),
+                        "quantity": 1,
+                        "price_unit": row.amount,
+                    }
+                )
+            if third_party:
+                other_lines.append(
+                    {
+                        "product_id": third_party_product.id,
+                        "name": _(
+                            "Third-party services - %(msisdn)s (%(amount)s tax included)",
+                            msisdn=line.msisdn,
+                            amount=f"{third_party:.2f}",
+                        ),
+                        "quantity": 1,
+                        "price_unit": float(
+                            _untaxed(third_party, third_party_product, self.company_id)
+                        ),
+                    }
+                )
+        invoice_lines = []
+        for title, section in (
+            (_("Plan and options"), plan_lines),
+            (_("Usage beyond the plan"), usage_lines),
+            (_("One-off and third parties"), other_lines),
+        ):
+            invoice_lines.append(Command.create({"display_type": "line_section", "name": title}))
+            invoice_lines.extend(Command.create(vals) for vals in section)
+        return {
+            "move_type": "out_invoice",
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "journal_id": journal.id,
+            "invoice_date": run.invoice_date or last,
+            "telecoop_billing_period": first,
+            "invoice_origin": run.name,
+            "invoice_line_ids": invoice_lines,
+        }
+
+
+def _untaxed(amount_incl, product, company):
+    """Tax-excluded price of a tax-included amount under the product's percent taxes."""
+    taxes = product.taxes_id.filtered(lambda t: t.company_id == company)
+    rate = sum((Decimal(str(t.amount)) for t in taxes if t.amount_type == "percent"), Decimal(0))
+    return pricing.round_cent(amount_incl / (1 + rate / 100))
+
+
+def _format_quantity(usage_type, quantity):
+    if usage_type == "data":
+        return f"{Decimal(quantity) / Decimal(10**9):.2f} GB"
+    if usage_type == "voice":
+        return f"{quantity // 60} min {quantity % 60:02d} s"
+    return str(quantity)

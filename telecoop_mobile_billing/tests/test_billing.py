@@ -1,0 +1,156 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.telecoop_mobile_billing.services.masking import mask_number
+
+from .common import GB, MobileBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBillingRun(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.line_a1 = cls._create_line("33644444441", cls.plan_step)
+        cls.line_a2 = cls._create_line("33644444442", cls.plan_classic, activation="2025-06-01")
+        cls.line_a2.change_plan(cls.plan_step, "2026-10-11")  # October: 10 days classic
+        cls.line_b = cls._create_line("33655555551", cls.plan_graduated, partner=cls.holder2)
+        cls.line_old = cls._create_line(
+            "33666666661", cls.plan_step, partner=cls.holder2, activation="2025-01-01"
+        )
+        cls.line_old.action_terminate("2026-08-31")
+        cls.third = cls.env["res.partner"].create({"name": "Carol Holder"})
+        cls.line_c = cls._create_line("33677777771", cls.plan_step, partner=cls.third)
+
+    def _records(self):
+        self._insert_records(
+            [
+                (self.line_a1, "2026-10-02 08:00:00", "data", 6 * GB, "national"),
+                (
+                    self.line_a1,
+                    "2026-10-03 08:00:00",
+                    "voice",
+                    125,
+                    "international",
+                    "447946000123",
+                ),
+                (
+                    self.line_a1,
+                    "2026-10-04 08:00:00",
+                    "voice",
+                    60,
+                    "premium",
+                    "33899000123",
+                    "2.40",
+                ),
+                (self.line_a2, "2026-10-20 08:00:00", "data", GB, "national"),
+                (self.line_b, "2026-10-05 08:00:00", "data", 4 * GB, "national"),
+            ]
+        )
+
+    def _run(self, period="2026-10-01"):
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": period, "chunk_size": 1}
+        )
+        run.action_start()
+        return run
+
+    def _invoices(self, period="2026-10-01"):
+        return self.env["account.move"].search(
+            [("company_id", "=", self.company.id), ("telecoop_billing_period", "=", period)]
+        )
+
+    def test_one_posted_invoice_per_holder_with_three_headings(self):
+        self._records()
+        run = self._run()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.progress, 100)
+        invoices = self._invoices()
+        self.assertEqual(invoices.partner_id, self.holder | self.holder2 | self.third)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        inv = invoices.filtered(lambda m: m.partner_id == self.holder)
+        sections = inv.invoice_line_ids.filtered(lambda ml: ml.display_type == "line_section")
+        self.assertEqual(
+            sections.mapped("name"),
+            ["Plan and options", "Usage beyond the plan", "One-off and third parties"],
+        )
+        products = inv.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
+        by_name = {ml.name: ml.price_subtotal for ml in products}
+        # line a1: full month on the step plan; 6 GB is in the "up to 20 GB" band (+2)
+        self.assertEqual(by_name["Adjustable - 33644444441"], 14.0)
+        # line a2: 10 days classic (20 EUR) then 21 days step (14 EUR) of 31
+        self.assertEqual(by_name["Classic 9 GB - 33644444442 (10 of 31 days)"], 6.45)
+        self.assertEqual(by_name["Adjustable - 33644444442 (21 of 31 days)"], 9.48)
+        usage = {n: v for n, v in by_name.items() if "33644444441:" in n}
+        self.assertEqual(sorted(usage.values()), [0.9, 2.0])  # 3 started minutes, band 2
+        self.assertEqual(by_name["Third-party services - 33644444441 (2.40 tax included)"], 2.0)
+        # VAT 20 % from the products
+        self.assertEqual(inv.amount_untaxed, 14 + 2 + 0.9 + 6.45 + 9.48 + 2.0)
+        self.assertEqual(set(products.tax_ids.ids), set(self.vat20.ids))
+        self.assertEqual(inv.amount_tax, 6.97)
+        # the terminated line is not billed; holder2 pays the graduated plan only
+        inv_b = invoices.filtered(lambda m: m.partner_id == self.holder2)
+        self.assertNotIn("33666666661", " ".join(inv_b.invoice_line_ids.mapped("name")))
+        self.assertEqual(inv_b.amount_untaxed, 8 + 3.0)
+
+    def test_second_run_creates_nothing_new(self):
+        self._records()
+        self._run()
+        invoices = self._invoices()
+        second = self._run()
+        self.assertEqual(len(second.run_line_ids), 0)
+        self.assertEqual(second.state, "done")
+        self.assertEqual(self._invoices(), invoices)
+
+    def test_killed_run_resumed_invoices_each_holder_once(self):
+        self._records()
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01", "chunk_size": 1}
+        )
+        # the run is killed after the first chunk: the other chunks never ran
+        run.state = "running"
+        self.env["telecoop.rated.usage"]._rate_period(self.company, run.period)
+        run._prepare_run_lines()
+        run._process_chunk(run.run_line_ids[:1].ids)
+        self.assertEqual(len(self._invoices()), 1)
+        self.assertEqual(run.state, "running")
+        # a chunk delivered twice invoices nobody twice
+        run._process_chunk(run.run_line_ids[:1].ids)
+        self.assertEqual(len(self._invoices()), 1)
+        # staff resume the run
+        run.action_start()
+        invoices = self._invoices()
+        self.assertEqual(len(invoices), 3)
+        self.assertEqual(len(invoices.partner_id), 3)
+        self.assertEqual(run.state, "done")
+
+    def test_itemised_bill_masks_called_numbers(self):
+        self._records()
+        self._run()
+        inv = self._invoices().filtered(lambda m: m.partner_id == self.holder)
+        records = inv._get_itemised_records()
+        self.assertEqual(
+            [r["destination"] for r in records if r["destination"]],
+            ["44794600XXXX", "3389900XXXX"],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("telecoop_mobile_billing.action_report_itemised_bill", inv.ids)[0]
+            .decode()
+        )
+        self.assertIn("44794600XXXX", html)
+        self.assertNotIn("447946000123", html)
+
+    def test_mask_number(self):
+        self.assertEqual(mask_number("33140000000"), "3314000XXXX")
+        self.assertEqual(mask_number("123"), "XXX")
+        self.assertEqual(mask_number(None), "")
+
+    def test_billing_run_reserved_to_managers(self):
+        with self.assertRaises(AccessError):
+            self.env["telecoop.billing.run"].with_user(self.billing_user).create(
+                {"company_id": self.company.id, "period": "2026-10-01"}
+            )
