@@ -3,6 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# First key of the advisory lock of a company's register (an arbitrary constant).
+REGISTER_LOCK_KEY = 74_185
+
 MOVEMENT_TYPES = [
     ("issue", "Issue"),
     ("transfer", "Transfer"),
@@ -38,9 +41,32 @@ class TelecoopShareLine(models.Model):
     quantity = fields.Integer(required=True, readonly=True)
     amount = fields.Monetary(required=True, readonly=True)
     note = fields.Char(readonly=True)
+    subscription_request_id = fields.Many2one(
+        "telecoop.subscription.request", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    transfer_id = fields.Many2one(
+        "telecoop.share.transfer", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    buyback_id = fields.Many2one(
+        "telecoop.share.buyback", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Journal entry", readonly=True, index="btree_not_null"
+    )
 
     _quantity_not_zero = models.Constraint(
         "CHECK(quantity <> 0)", "A share movement moves at least one share."
+    )
+    _subscription_request_once = models.Constraint(
+        "unique(subscription_request_id)",
+        "The shares of a subscription request are issued once.",
+    )
+    _buyback_once = models.Constraint(
+        "unique(buyback_id)", "The shares of a buy-back are taken back once."
+    )
+    _transfer_sides = models.Constraint(
+        "unique(transfer_id, partner_id)",
+        "A transfer moves shares once out of one member and once into another.",
     )
     _partner_date_index = models.Index("(company_id, partner_id, date)")
 
@@ -75,3 +101,46 @@ class TelecoopShareLine(models.Model):
             (company.id, at_date),
         )
         return self.env.cr.dictfetchall()
+
+    @api.model
+    def _get_holdings(self, company, partner, share_class=None):
+        """Shares held now by ``partner`` in ``company``, whatever their date.
+
+        :return: (shares of ``share_class`` or 0, shares of every class)
+        """
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(SUM(quantity) FILTER (WHERE share_class_id = %s), 0)::int,
+                   COALESCE(SUM(quantity), 0)::int
+              FROM telecoop_share_line
+             WHERE company_id = %s AND partner_id = %s
+            """,
+            (share_class.id if share_class else None, company.id, partner.id),
+        )
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _get_capital(self, company, at_date=None):
+        """Paid-up capital of the register (sum of the movements) at a date."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(SUM(amount), 0)
+              FROM telecoop_share_line
+             WHERE company_id = %s AND (%s::date IS NULL OR date <= %s::date)
+            """,
+            (company.id, at_date, at_date),
+        )
+        return company.currency_id.round(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _lock_register(self, company):
+        """Serialise the movements of a company's register until the transaction ends.
+
+        Every document that moves shares (issue, transfer, buy-back) takes this
+        PostgreSQL advisory lock before it reads holdings or the capital, so two
+        buy-backs of the same last shares, or two buy-backs that together would
+        take the capital below its floor, cannot both pass.
+        """
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, company.id))

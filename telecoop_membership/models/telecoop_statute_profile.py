@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 
@@ -89,6 +89,64 @@ class TelecoopStatuteProfile(models.Model):
         default=2.0,
     )
 
+    # Accounting of the capital (French chart: 4561, 1012, 1013, 4567)
+    share_journal_id = fields.Many2one(
+        "account.journal",
+        string="Share invoices journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
+        help="Sales journal of the invoices for subscribed shares.",
+    )
+    capital_journal_id = fields.Many2one(
+        "account.journal",
+        string="Capital journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+        help="Miscellaneous journal of the capital entries (paid-up capital, buy-backs).",
+    )
+    member_contribution_account_id = fields.Many2one(
+        "account.account",
+        string="Members' contributions account",
+        domain="[('account_type', '=', 'asset_receivable'), ('company_ids', 'in', company_id)]",
+        help="Receivable of the share invoices (French chart: 4561 Associés - comptes d'apport).",
+    )
+    capital_called_unpaid_account_id = fields.Many2one(
+        "account.account",
+        string="Subscribed capital called, unpaid",
+        domain="[('company_ids', 'in', company_id)]",
+        help="Credited by the share invoice (French chart: 1012 Capital souscrit appelé "
+        "non versé).",
+    )
+    capital_paid_account_id = fields.Many2one(
+        "account.account",
+        string="Subscribed capital called, paid-up",
+        domain="[('company_ids', 'in', company_id)]",
+        help="The capital of the register: credited when shares are issued, debited by "
+        "buy-backs (French chart: 1013 Capital souscrit appelé versé).",
+    )
+    buyback_payable_account_id = fields.Many2one(
+        "account.account",
+        string="Capital to pay back",
+        domain="[('company_ids', 'in', company_id)]",
+        help="What the cooperative owes to members whose buy-back was approved "
+        "(French chart: 4567 Associés - capital à rembourser).",
+    )
+    buyback_payout_journal_id = fields.Many2one(
+        "account.journal",
+        string="Buy-back payout journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+    )
+    membership_officer_id = fields.Many2one(
+        "res.users",
+        string="Membership officer",
+        domain="[('share', '=', False)]",
+        help="Gets an activity for every subscription and buy-back request to review.",
+    )
+    member_sequence_id = fields.Many2one(
+        "ir.sequence",
+        string="Member numbers",
+        copy=False,
+        help="Gives the members of this cooperative their numbers; created when needed.",
+    )
+
     _company_unique = models.Constraint("unique(company_id)", "A company has one statute profile.")
 
     @api.constrains("college_weight_min", "college_weight_max")
@@ -123,3 +181,47 @@ class TelecoopStatuteProfile(models.Model):
         return self.assembly_rule_ids.filtered(
             lambda r: r.assembly_type == assembly_type and r.call == call
         )[:1]
+
+    def _get_member_sequence(self):
+        """The sequence of member numbers of this cooperative, created on first use."""
+        self.ensure_one()
+        if not self.member_sequence_id:
+            self.sudo().member_sequence_id = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._(
+                            "Member numbers of %(company)s", company=self.company_id.name
+                        ),
+                        "code": "telecoop.member.number",
+                        "company_id": self.company_id.id,
+                        "prefix": "M",
+                        "padding": 5,
+                        "implementation": "no_gap",
+                    }
+                )
+            )
+        return self.member_sequence_id
+
+    def _next_member_number(self):
+        self.ensure_one()
+        return self._get_member_sequence().sudo().next_by_id()
+
+    def _check_accounting_setup(self, fields_needed):
+        """Raise a clear error naming the settings still missing on this profile."""
+        self.ensure_one()
+        missing = [
+            self._fields[name].get_description(self.env)["string"]
+            for name in fields_needed
+            if not self[name]
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Set up the accounting of the capital on the statute profile %(profile)s "
+                    "first; missing: %(missing)s.",
+                    profile=self.name,
+                    missing=", ".join(missing),
+                )
+            )

@@ -1,3 +1,5 @@
 from . import test_statute_profile
 from . import test_security
 from . import test_register
+from . import test_share_rules
+from . import test_subscription

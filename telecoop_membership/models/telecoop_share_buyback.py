@@ -1,0 +1,303 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from ..services.share_rules import (
+    BUYBACK_TRANSITIONS,
+    add_months,
+    can_move,
+    capital_after_buyback,
+)
+
+STATES = [
+    ("draft", "Requested"),
+    ("approved", "Approved by the board"),
+    ("paid", "Paid out"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class TelecoopShareBuyback(models.Model):
+    """A member asks the cooperative to buy back shares.
+
+    Requested -> the board decides (date, decision): the shares leave the
+    register and the cooperative owes their value -> after the statutory delay
+    of the profile, the payout. The capital may not fall below its floor.
+    """
+
+    _name = "telecoop.share.buyback"
+    _description = "Buy-back of shares"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "request_date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, index=True, tracking=True
+    )
+    share_class_id = fields.Many2one(
+        "telecoop.share.class",
+        required=True,
+        tracking=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
+    request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    reason = fields.Text()
+    source = fields.Selection(
+        [("backoffice", "Back office"), ("portal", "Portal")],
+        required=True,
+        default="backoffice",
+        readonly=True,
+    )
+    state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True)
+    decision_date = fields.Date(string="Board decision date", tracking=True, copy=False)
+    decision = fields.Text(string="Board decision", tracking=True, copy=False)
+    payout_due_date = fields.Date(
+        compute="_compute_payout_due_date",
+        store=True,
+        help="The board decision date plus the statutory buy-back delay of the profile.",
+    )
+    payout_date = fields.Date(tracking=True, copy=False)
+    share_line_ids = fields.One2many(
+        "telecoop.share.line", "buyback_id", string="Movement", readonly=True
+    )
+    capital_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+    payout_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+
+    _quantity_positive = models.Constraint(
+        "CHECK(quantity > 0)", "A buy-back takes back at least one share."
+    )
+
+    @api.depends("share_class_id", "quantity")
+    def _compute_amount(self):
+        for buyback in self:
+            buyback.amount = buyback.currency_id.round(
+                buyback.share_class_id.nominal_value * buyback.quantity
+            )
+
+    @api.depends("decision_date", "company_id")
+    def _compute_payout_due_date(self):
+        for buyback in self:
+            months = buyback.company_id.telecoop_statute_profile_id.buyback_delay_months
+            buyback.payout_due_date = (
+                add_months(buyback.decision_date, months) if buyback.decision_date else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("telecoop.share.buyback") or "/"
+                )
+        buybacks = super().create(vals_list)
+        for buyback in buybacks:
+            user = buyback.company_id.telecoop_statute_profile_id.membership_officer_id
+            if user:
+                buyback.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("Put the buy-back request to the board"),
+                )
+        return buybacks
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for buyback in self:
+            buyback.access_url = f"/my/shares/buybacks/{buyback.id}"
+
+    def _set_state(self, target):
+        for buyback in self:
+            if not can_move(BUYBACK_TRANSITIONS, buyback.state, target):
+                raise UserError(
+                    self.env._(
+                        "Buy-back %(name)s is %(state)s: it cannot become %(target)s.",
+                        name=buyback.name,
+                        state=dict(STATES)[buyback.state],
+                        target=dict(STATES)[target],
+                    )
+                )
+        self.write({"state": target})
+
+    def _check_holding(self):
+        self.ensure_one()
+        held = (
+            self.env["telecoop.share.line"]
+            .sudo()
+            ._get_holdings(self.company_id, self.partner_id, self.share_class_id)[0]
+        )
+        if held < self.quantity:
+            raise UserError(
+                self.env._(
+                    "%(partner)s holds %(held)s shares of %(share_class)s: %(quantity)s "
+                    "cannot be bought back.",
+                    partner=self.partner_id.display_name,
+                    held=held,
+                    share_class=self.share_class_id.name,
+                    quantity=self.quantity,
+                )
+            )
+
+    def action_approve(self):
+        """The board approves: the shares leave the register on the decision date."""
+        line_model = self.env["telecoop.share.line"].sudo()
+        for buyback in self:
+            company = buyback.company_id
+            profile = company.telecoop_statute_profile_id
+            if not can_move(BUYBACK_TRANSITIONS, buyback.state, "approved"):
+                buyback._set_state("approved")  # raises the clear error
+            decision_date = buyback.decision_date or fields.Date.context_today(self)
+            # Serialise every movement of this register until the transaction ends,
+            # then read holdings and capital: a concurrent buy-back waits here.
+            line_model._lock_register(company)
+            buyback._check_holding()
+            capital = line_model._get_capital(company)
+            left, allowed = capital_after_buyback(capital, buyback.amount, profile.capital_floor)
+            if not allowed:
+                raise UserError(
+                    self.env._(
+                        "Buy-back %(name)s refused: the capital is %(capital)s, paying back "
+                        "%(amount)s would leave %(left)s, below the floor of %(floor)s set by "
+                        "the statutes.",
+                        name=buyback.name,
+                        capital=buyback._format_amount(capital),
+                        amount=buyback._format_amount(buyback.amount),
+                        left=buyback._format_amount(left),
+                        floor=buyback._format_amount(profile.capital_floor),
+                    )
+                )
+            move = buyback._create_move(
+                decision_date,
+                profile.capital_journal_id,
+                profile.capital_paid_account_id,
+                profile.buyback_payable_account_id,
+                ["capital_journal_id", "capital_paid_account_id", "buyback_payable_account_id"],
+            )
+            partner = buyback.partner_id
+            line_model.create(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "share_class_id": buyback.share_class_id.id,
+                    "college_id": (
+                        partner.telecoop_college_id or buyback.share_class_id.college_id
+                    ).id,
+                    "date": decision_date,
+                    "movement_type": "buyback",
+                    "quantity": -buyback.quantity,
+                    "amount": -buyback.amount,
+                    "buyback_id": buyback.id,
+                    "move_id": move.id,
+                    "note": buyback.name,
+                }
+            )
+            buyback.write({"decision_date": decision_date, "capital_move_id": move.id})
+            buyback._set_state("approved")
+            partner._telecoop_leave_if_no_share(company, decision_date)
+            buyback.sudo().activity_ids.action_feedback()
+        return True
+
+    def action_refuse(self):
+        self._set_state("refused")
+        self.sudo().activity_ids.action_feedback()
+        return True
+
+    def action_cancel(self):
+        self._set_state("cancelled")
+        self.sudo().activity_ids.action_feedback()
+        return True
+
+    def action_payout(self):
+        """Pay the member back once the statutory delay has run."""
+        for buyback in self:
+            payout_date = buyback.payout_date or fields.Date.context_today(self)
+            if buyback.state == "approved" and payout_date < buyback.payout_due_date:
+                raise UserError(
+                    self.env._(
+                        "The statutes delay the payout of %(name)s until %(due)s.",
+                        name=buyback.name,
+                        due=buyback.payout_due_date,
+                    )
+                )
+            buyback._set_state("paid")
+            profile = buyback.company_id.telecoop_statute_profile_id
+            move = buyback._create_move(
+                payout_date,
+                profile.buyback_payout_journal_id,
+                profile.buyback_payable_account_id,
+                profile.buyback_payout_journal_id.default_account_id,
+                ["buyback_payout_journal_id", "buyback_payable_account_id"],
+            )
+            buyback.write({"payout_date": payout_date, "payout_move_id": move.id})
+        return True
+
+    def _format_amount(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    def _create_move(self, on_date, journal, debit_account, credit_account, settings):
+        self.ensure_one()
+        self.company_id.telecoop_statute_profile_id._check_accounting_setup(settings)
+        label = self.env._(
+            "Buy-back %(name)s, %(partner)s", name=self.name, partner=self.partner_id.display_name
+        )
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": self.company_id.id,
+                    "journal_id": journal.id,
+                    "date": on_date,
+                    "ref": self.name,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "partner_id": self.partner_id.id,
+                                "account_id": debit_account.id,
+                                "debit": self.amount,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": label,
+                                "partner_id": self.partner_id.id,
+                                "account_id": credit_account.id,
+                                "credit": self.amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    @api.model
+    def _portal_request(self, partner, share_class, quantity, reason=False):
+        """A member asks for a buy-back from the portal."""
+        if not isinstance(quantity, int) or quantity <= 0:
+            raise UserError(self.env._("Ask for a whole number of shares, at least one."))
+        buyback = self.sudo().create(
+            {
+                "company_id": share_class.company_id.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "quantity": quantity,
+                "reason": reason,
+                "source": "portal",
+            }
+        )
+        buyback._check_holding()
+        return buyback

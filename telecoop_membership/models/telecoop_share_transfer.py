@@ -1,0 +1,162 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services.share_rules import check_holding_limits
+
+
+class TelecoopShareTransfer(models.Model):
+    """Shares passed from one member to another: one document, two movements."""
+
+    _name = "telecoop.share.transfer"
+    _description = "Transfer of shares between members"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    from_partner_id = fields.Many2one(
+        "res.partner", string="From member", required=True, tracking=True, index=True
+    )
+    to_partner_id = fields.Many2one(
+        "res.partner", string="To", required=True, tracking=True, index=True
+    )
+    share_class_id = fields.Many2one(
+        "telecoop.share.class",
+        required=True,
+        tracking=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("cancelled", "Cancelled")],
+        required=True,
+        default="draft",
+        tracking=True,
+    )
+    share_line_ids = fields.One2many(
+        "telecoop.share.line", "transfer_id", string="Movements", readonly=True
+    )
+
+    _quantity_positive = models.Constraint(
+        "CHECK(quantity > 0)", "A transfer moves at least one share."
+    )
+    _two_people = models.Constraint(
+        "CHECK(from_partner_id <> to_partner_id)", "A member cannot transfer shares to themself."
+    )
+
+    @api.depends("share_class_id", "quantity")
+    def _compute_amount(self):
+        for transfer in self:
+            transfer.amount = transfer.currency_id.round(
+                transfer.share_class_id.nominal_value * transfer.quantity
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("telecoop.share.transfer") or "/"
+                )
+        return super().create(vals_list)
+
+    def action_confirm(self):
+        """Move the shares: one movement out of the giver, one into the receiver."""
+        line_model = self.env["telecoop.share.line"].sudo()
+        for transfer in self:
+            if transfer.state != "draft":
+                raise UserError(self.env._("Only a draft transfer can be confirmed."))
+            company = transfer.company_id
+            profile = company.telecoop_statute_profile_id
+            share_class = transfer.share_class_id
+            line_model._lock_register(company)
+            held = line_model._get_holdings(company, transfer.from_partner_id, share_class)[0]
+            if held < transfer.quantity:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s holds %(held)s shares of %(share_class)s and cannot "
+                        "transfer %(quantity)s.",
+                        partner=transfer.from_partner_id.display_name,
+                        held=held,
+                        share_class=share_class.name,
+                        quantity=transfer.quantity,
+                    )
+                )
+            to_class, to_total = line_model._get_holdings(
+                company, transfer.to_partner_id, share_class
+            )
+            breaches = check_holding_limits(
+                to_class,
+                to_total,
+                transfer.quantity,
+                share_class.min_per_member,
+                share_class.max_per_member,
+                profile.min_shares_per_member,
+                profile.max_shares_per_member,
+            )
+            if breaches:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s would hold %(holding)s shares, outside the limit of "
+                        "%(limit)s shares of the statutes or of class %(share_class)s.",
+                        partner=transfer.to_partner_id.display_name,
+                        holding=breaches[0].holding,
+                        limit=breaches[0].limit,
+                        share_class=share_class.name,
+                    )
+                )
+            giver = transfer.from_partner_id
+            receiver = transfer.to_partner_id
+            college_out = giver.telecoop_college_id or share_class.college_id
+            college_in = (
+                receiver.telecoop_college_id
+                if receiver.telecoop_is_member and receiver.telecoop_college_id
+                else share_class.college_id
+            )
+            common = {
+                "company_id": company.id,
+                "share_class_id": share_class.id,
+                "date": transfer.date,
+                "movement_type": "transfer",
+                "transfer_id": transfer.id,
+                "note": transfer.name,
+            }
+            line_model.create(
+                [
+                    {
+                        **common,
+                        "partner_id": giver.id,
+                        "college_id": college_out.id,
+                        "quantity": -transfer.quantity,
+                        "amount": -transfer.amount,
+                    },
+                    {
+                        **common,
+                        "partner_id": receiver.id,
+                        "college_id": college_in.id,
+                        "quantity": transfer.quantity,
+                        "amount": transfer.amount,
+                    },
+                ]
+            )
+            receiver._telecoop_admit(profile, college_in, transfer.date)
+            giver._telecoop_leave_if_no_share(company, transfer.date)
+            transfer.state = "done"
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda t: t.state == "done"):
+            raise UserError(
+                self.env._("A done transfer is in the register: record a transfer back instead.")
+            )
+        self.state = "cancelled"
+        return True

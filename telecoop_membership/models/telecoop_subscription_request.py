@@ -1,0 +1,439 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services.share_rules import SUBSCRIPTION_TRANSITIONS, can_move, check_holding_limits
+
+STATES = [
+    ("draft", "Draft"),
+    ("validated", "Validated"),
+    ("invoiced", "Invoiced"),
+    ("paid", "Paid"),
+    ("done", "Shares issued"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+# States in which a request holds shares that are not issued yet.
+PENDING_STATES = ("validated", "invoiced", "paid")
+
+
+class TelecoopSubscriptionRequest(models.Model):
+    """A request to subscribe cooperative shares, from staff or from the portal.
+
+    draft -> validated (limits checked) -> invoiced (customer invoice posted)
+    -> paid (the invoice is reconciled with a payment) -> done (shares issued,
+    the person is a member). Refused and cancelled are states too.
+    """
+
+    _name = "telecoop.subscription.request"
+    _description = "Share subscription request"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "request_date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Subscriber", required=True, index=True, tracking=True
+    )
+    share_class_id = fields.Many2one(
+        "telecoop.share.class",
+        required=True,
+        tracking=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
+    unit_price = fields.Monetary(
+        compute="_compute_amount", store=True, readonly=False, precompute=True
+    )
+    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
+    request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    source = fields.Selection(
+        [("backoffice", "Back office"), ("portal", "Portal")],
+        required=True,
+        default="backoffice",
+        readonly=True,
+    )
+    state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        default=lambda self: self.env.user if self.env.user._is_internal() else False,
+    )
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, tracking=True)
+    invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
+    share_line_ids = fields.One2many(
+        "telecoop.share.line", "subscription_request_id", string="Shares issued", readonly=True
+    )
+    issue_date = fields.Date(readonly=True, copy=False, tracking=True)
+    refusal_reason = fields.Text(tracking=True)
+
+    _quantity_positive = models.Constraint(
+        "CHECK(quantity > 0)", "A subscription request asks for at least one share."
+    )
+    _invoice_unique = models.Constraint(
+        "unique(invoice_id)", "An invoice pays for one subscription request."
+    )
+
+    @api.depends("share_class_id", "quantity")
+    def _compute_amount(self):
+        for request in self:
+            if request.state not in ("draft", False) and request.unit_price:
+                price = request.unit_price
+            else:
+                price = request.share_class_id.nominal_value
+            request.unit_price = price
+            request.amount = request.currency_id.round(price * request.quantity)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("telecoop.subscription.request")
+                    or "/"
+                )
+        requests = super().create(vals_list)
+        requests.filtered(lambda r: r.state == "draft")._schedule_review_activity()
+        return requests
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/shares/requests/{request.id}"
+
+    # -- workflow ---------------------------------------------------------------
+
+    def _set_state(self, target):
+        self._check_can_move(target)
+        self.write({"state": target})
+
+    def _check_can_move(self, target):
+        for request in self:
+            if not can_move(SUBSCRIPTION_TRANSITIONS, request.state, target):
+                raise UserError(
+                    self.env._(
+                        "Subscription request %(name)s is %(state)s: it cannot become %(target)s.",
+                        name=request.name,
+                        state=dict(STATES)[request.state],
+                        target=dict(STATES)[target],
+                    )
+                )
+
+    def _schedule_review_activity(self):
+        for request in self:
+            profile = request.company_id.telecoop_statute_profile_id
+            user = profile.membership_officer_id or request.user_id
+            if user:
+                request.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("Review the share subscription request"),
+                )
+
+    def _close_activities(self):
+        self.sudo().activity_ids.action_feedback()
+
+    def _check_limits(self):
+        """Refuse a request that would exceed the class or the statute limits."""
+        lines = self.env["telecoop.share.line"].sudo()
+        for request in self:
+            share_class = request.share_class_id
+            profile = request.company_id.telecoop_statute_profile_id
+            if share_class.company_id != request.company_id or not share_class.active:
+                raise UserError(
+                    self.env._(
+                        "Share class %(share_class)s cannot be subscribed in %(company)s.",
+                        share_class=share_class.name,
+                        company=request.company_id.name,
+                    )
+                )
+            class_held, total_held = lines._get_holdings(
+                request.company_id, request.partner_id, share_class
+            )
+            pending = self.sudo().search(
+                [
+                    ("id", "!=", request.id),
+                    ("company_id", "=", request.company_id.id),
+                    ("partner_id", "=", request.partner_id.id),
+                    ("state", "in", PENDING_STATES),
+                ]
+            )
+            class_held += sum(r.quantity for r in pending if r.share_class_id == share_class)
+            total_held += sum(pending.mapped("quantity"))
+            breaches = check_holding_limits(
+                class_held,
+                total_held,
+                request.quantity,
+                share_class.min_per_member,
+                share_class.max_per_member,
+                profile.min_shares_per_member,
+                profile.max_shares_per_member,
+            )
+            if breaches:
+                messages = {
+                    "class_max": self.env._(
+                        "at most %(limit)s shares of class %(share_class)s per member",
+                        limit=breaches[0].limit,
+                        share_class=share_class.name,
+                    ),
+                    "profile_max": self.env._(
+                        "at most %(limit)s shares per member in the statutes",
+                        limit=breaches[0].limit,
+                    ),
+                    "class_min": self.env._(
+                        "at least %(limit)s shares of class %(share_class)s per member",
+                        limit=breaches[0].limit,
+                        share_class=share_class.name,
+                    ),
+                    "profile_min": self.env._(
+                        "at least %(limit)s shares per member in the statutes",
+                        limit=breaches[0].limit,
+                    ),
+                }
+                raise UserError(
+                    self.env._(
+                        "%(partner)s would hold %(holding)s shares with request %(name)s "
+                        "(%(already)s held or requested, %(quantity)s asked), but the rule "
+                        "is %(rule)s.",
+                        partner=request.partner_id.display_name,
+                        holding=breaches[0].holding,
+                        name=request.name,
+                        already=class_held if breaches[0].rule.startswith("class") else total_held,
+                        quantity=request.quantity,
+                        rule=messages[breaches[0].rule],
+                    )
+                )
+
+    def action_validate(self):
+        """Check the limits, then invoice the shares."""
+        for request in self:
+            request._check_limits()
+            request._set_state("validated")
+            request.message_post(body=self.env._("Request validated."))
+            request._close_activities()
+            request._create_invoice()
+        return True
+
+    def action_refuse(self):
+        self._set_state("refused")
+        self._close_activities()
+        return True
+
+    def action_cancel(self):
+        self._check_can_move("cancelled")
+        for request in self:
+            if request.invoice_id and request.invoice_id.state == "posted":
+                if request.invoice_id.payment_state not in ("not_paid",):
+                    raise UserError(
+                        self.env._(
+                            "The invoice of %(name)s is already (partly) paid: it cannot be "
+                            "cancelled.",
+                            name=request.name,
+                        )
+                    )
+                request.invoice_id.button_draft()
+            if request.invoice_id:
+                request.invoice_id.button_cancel()
+            request._set_state("cancelled")
+        self._close_activities()
+        return True
+
+    def action_reset_to_draft(self):
+        self._set_state("draft")
+        self.write({"invoice_id": False})
+        self._schedule_review_activity()
+        return True
+
+    def _prepare_invoice_values(self):
+        self.ensure_one()
+        profile = self.company_id.telecoop_statute_profile_id
+        return {
+            "move_type": "out_invoice",
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "journal_id": profile.share_journal_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": self.env._(
+                            "%(quantity)s share(s) of %(share_class)s, subscription %(name)s",
+                            quantity=self.quantity,
+                            share_class=self.share_class_id.name,
+                            name=self.name,
+                        ),
+                        "quantity": self.quantity,
+                        "price_unit": self.unit_price,
+                        "account_id": profile.capital_called_unpaid_account_id.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+
+    def _create_invoice(self):
+        """Post the customer invoice of the shares on the members' contributions account."""
+        for request in self:
+            profile = request.company_id.telecoop_statute_profile_id
+            profile._check_accounting_setup(
+                [
+                    "share_journal_id",
+                    "member_contribution_account_id",
+                    "capital_called_unpaid_account_id",
+                ]
+            )
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(request.company_id)
+                .create(request._prepare_invoice_values())
+            )
+            invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            ).account_id = profile.member_contribution_account_id
+            invoice.action_post()
+            request.invoice_id = invoice
+            request._set_state("invoiced")
+            if request.invoice_id.payment_state in ("paid", "in_payment"):
+                request._on_invoice_paid()
+
+    def _on_invoice_paid(self):
+        """The invoice is reconciled with payments: issue the shares, exactly once."""
+        for request in self:
+            # Serialise with any other run of this hook for the same request.
+            self.env.cr.execute(
+                "SELECT state FROM telecoop_subscription_request WHERE id = %s FOR UPDATE",
+                (request.id,),
+            )
+            request.invalidate_recordset(["state"])
+            if request.state != "invoiced":
+                continue
+            request._set_state("paid")
+            request._issue_shares()
+
+    def _get_payment_date(self):
+        self.ensure_one()
+        receivable = self.invoice_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        dates = receivable.matched_credit_ids.credit_move_id.mapped("date")
+        return max(dates) if dates else fields.Date.context_today(self)
+
+    def _issue_shares(self):
+        """Write the issue movement, book the paid-up capital, admit the member."""
+        line_model = self.env["telecoop.share.line"].sudo()
+        for request in self:
+            company = request.company_id
+            profile = company.telecoop_statute_profile_id
+            line_model._lock_register(company)
+            if request.share_line_ids:
+                continue
+            issue_date = request._get_payment_date()
+            partner = request.partner_id
+            college = (
+                partner.telecoop_college_id
+                if partner.telecoop_is_member and partner.telecoop_college_id
+                else request.share_class_id.college_id
+            )
+            move = request._create_capital_move(issue_date)
+            line_model.create(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "share_class_id": request.share_class_id.id,
+                    "college_id": college.id,
+                    "date": issue_date,
+                    "movement_type": "issue",
+                    "quantity": request.quantity,
+                    "amount": request.amount,
+                    "subscription_request_id": request.id,
+                    "move_id": move.id,
+                    "note": request.name,
+                }
+            )
+            partner._telecoop_admit(profile, college, issue_date)
+            request.issue_date = issue_date
+            request._set_state("done")
+            request.message_post(
+                body=self.env._(
+                    "%(quantity)s share(s) issued to %(partner)s, member number %(number)s.",
+                    quantity=request.quantity,
+                    partner=partner.display_name,
+                    number=partner.telecoop_member_number,
+                )
+            )
+
+    def _create_capital_move(self, on_date):
+        """Paid shares: the called capital moves from unpaid (1012) to paid-up (1013)."""
+        self.ensure_one()
+        profile = self.company_id.telecoop_statute_profile_id
+        profile._check_accounting_setup(
+            ["capital_journal_id", "capital_called_unpaid_account_id", "capital_paid_account_id"]
+        )
+        label = self.env._(
+            "Paid-up capital, %(name)s, %(partner)s",
+            name=self.name,
+            partner=self.partner_id.display_name,
+        )
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": self.company_id.id,
+                    "journal_id": profile.capital_journal_id.id,
+                    "date": on_date,
+                    "ref": self.name,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "partner_id": self.partner_id.id,
+                                "account_id": profile.capital_called_unpaid_account_id.id,
+                                "debit": self.amount,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": label,
+                                "partner_id": self.partner_id.id,
+                                "account_id": profile.capital_paid_account_id.id,
+                                "credit": self.amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    # -- portal -------------------------------------------------------------------
+
+    @api.model
+    def _portal_subscribe(self, partner, share_class, quantity):
+        """A member or a visitor with an account asks for shares from the portal."""
+        if not isinstance(quantity, int) or quantity <= 0:
+            raise UserError(self.env._("Ask for a whole number of shares, at least one."))
+        request = self.sudo().create(
+            {
+                "company_id": share_class.company_id.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "quantity": quantity,
+                "source": "portal",
+                "user_id": False,
+            }
+        )
+        request._check_limits()
+        return request

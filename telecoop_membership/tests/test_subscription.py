@@ -1,0 +1,175 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_accounting import TelecoopAccountingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSubscription(TelecoopAccountingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carla = cls.env["res.partner"].create({"name": "Carla Dupont"})
+        cls.david = cls.env["res.partner"].create({"name": "David Martin"})
+
+    def test_validation_invoices_the_shares_on_the_contribution_account(self):
+        request = self._request(self.carla, quantity=3)
+        self.assertEqual(request.state, "draft")
+        self.assertEqual(request.currency_id.compare_amounts(request.amount, 300), 0)
+        request.action_validate()
+        self.assertEqual(request.state, "invoiced")
+        invoice = request.invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.currency.compare_amounts(invoice.amount_total, 300), 0)
+        receivable = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        self.assertEqual(receivable.account_id, self.account_4561)
+        product = invoice.invoice_line_ids
+        self.assertEqual(product.account_id, self.account_1012)
+        self.assertFalse(product.tax_ids)
+        # Not paid: no share, not a member.
+        self.assertFalse(self.carla.telecoop_share_line_ids)
+        self.assertFalse(self.carla.telecoop_is_member)
+
+    def test_paid_invoice_issues_shares_and_admits_the_member(self):
+        request = self._subscribe_paid(self.carla, quantity=2, on_date="2026-03-10")
+        self.assertIn(request.invoice_id.payment_state, ("paid", "in_payment"))
+        self.assertEqual(request.state, "done")
+        line = request.share_line_ids
+        self.assertEqual(line.movement_type, "issue")
+        self.assertEqual(line.quantity, 2)
+        self.assertEqual(self.currency.compare_amounts(line.amount, 200), 0)
+        self.assertEqual(line.date, date(2026, 3, 10))
+        self.assertTrue(self.carla.telecoop_is_member)
+        self.assertEqual(self.carla.telecoop_college_id, self.college_users)
+        self.assertEqual(self.carla.telecoop_member_since, date(2026, 3, 10))
+        self.assertTrue(self.carla.telecoop_member_number)
+        self.assertEqual(self.carla.telecoop_share_count, 2)
+
+    def test_member_numbers_are_sequential_and_kept(self):
+        self._subscribe_paid(self.carla)
+        self._subscribe_paid(self.david)
+        first, second = self.carla.telecoop_member_number, self.david.telecoop_member_number
+        self.assertNotEqual(first, second)
+        self.assertEqual(int(second[1:]), int(first[1:]) + 1)
+        # More shares later: the number stays.
+        self._subscribe_paid(self.carla, quantity=2)
+        self.assertEqual(self.carla.telecoop_member_number, first)
+        self.assertEqual(self.carla.telecoop_share_count, 3)
+
+    def test_paid_hook_twice_issues_the_shares_once(self):
+        request = self._subscribe_paid(self.carla, quantity=2)
+        request.invoice_id._invoice_paid_hook()
+        request._on_invoice_paid()
+        request._issue_shares()
+        self.assertEqual(len(request.share_line_ids), 1)
+        self.assertEqual(self.carla.telecoop_share_count, 2)
+
+    def test_second_payment_does_not_issue_again(self):
+        request = self._subscribe_paid(self.carla, quantity=1)
+        with self.assertRaises(UserError):
+            # Nothing left to pay: Odoo refuses a second registration.
+            self._pay(request.invoice_id)
+        self.assertEqual(self.carla.telecoop_share_count, 1)
+
+    @mute_logger("odoo.sql_db")
+    def test_database_refuses_a_second_issue_for_one_request(self):
+        request = self._subscribe_paid(self.carla, quantity=1)
+        line = request.share_line_ids
+        with self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.env["telecoop.share.line"].create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.carla.id,
+                    "share_class_id": self.share_class.id,
+                    "college_id": self.college_users.id,
+                    "date": line.date,
+                    "movement_type": "issue",
+                    "quantity": 1,
+                    "amount": 100,
+                    "subscription_request_id": request.id,
+                }
+            )
+
+    def test_partial_payment_issues_nothing(self):
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        self._pay(request.invoice_id, amount=100)
+        self.assertEqual(request.invoice_id.payment_state, "partial")
+        self.assertEqual(request.state, "invoiced")
+        self.assertFalse(request.share_line_ids)
+        self._pay(request.invoice_id, amount=100)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(self.carla.telecoop_share_count, 2)
+
+    def test_class_maximum_is_refused_with_the_figures(self):
+        self._subscribe_paid(self.carla, quantity=45)
+        request = self._request(self.carla, quantity=6)
+        with self.assertRaisesRegex(UserError, r"would hold 51 shares.*at most 50 shares of class"):
+            request.action_validate()
+        self.assertEqual(request.state, "draft")
+
+    def test_pending_requests_count_towards_the_limits(self):
+        self._request(self.carla, quantity=30).action_validate()
+        with self.assertRaisesRegex(UserError, "at most 50 shares"):
+            self._request(self.carla, quantity=21).action_validate()
+
+    def test_statute_maximum_is_refused_across_classes(self):
+        other_class = self.share_class.copy({"name": "Founders share", "max_per_member": 0})
+        self.profile.max_shares_per_member = 10
+        self._subscribe_paid(self.carla, quantity=8)
+        request = self._request(self.carla, quantity=3, share_class=other_class)
+        with self.assertRaisesRegex(UserError, "at most 10 shares per member in the statutes"):
+            request.action_validate()
+
+    def test_class_minimum_for_a_first_subscription(self):
+        self.share_class.min_per_member = 2
+        with self.assertRaisesRegex(UserError, "at least 2 shares of class"):
+            self._request(self.carla, quantity=1).action_validate()
+
+    def test_refused_and_cancelled_are_states(self):
+        refused = self._request(self.carla)
+        refused.write({"refusal_reason": "Not a user of the service"})
+        refused.action_refuse()
+        self.assertEqual(refused.state, "refused")
+        with self.assertRaisesRegex(UserError, "cannot become"):
+            refused.action_validate()
+        invoiced = self._request(self.david)
+        invoiced.action_validate()
+        invoiced.action_cancel()
+        self.assertEqual(invoiced.state, "cancelled")
+        self.assertEqual(invoiced.invoice_id.state, "cancel")
+
+    def test_paid_request_cannot_be_cancelled(self):
+        request = self._subscribe_paid(self.carla)
+        with self.assertRaisesRegex(UserError, "cannot become"):
+            request.action_cancel()
+
+    def test_missing_accounting_setup_is_named(self):
+        self.profile.share_journal_id = False
+        with self.assertRaisesRegex(UserError, "missing: Share invoices journal"):
+            self._request(self.carla).action_validate()
+
+    def test_officer_gets_an_activity_closed_on_validation(self):
+        self.profile.membership_officer_id = self.membership_user
+        request = self._request(self.carla)
+        self.assertEqual(request.activity_ids.user_id, self.membership_user)
+        request.action_validate()
+        self.assertFalse(request.activity_ids)
+
+    def test_former_member_comes_back_with_the_same_number(self):
+        self._subscribe_paid(self.carla, quantity=1, on_date="2026-01-05")
+        number = self.carla.telecoop_member_number
+        self.carla.write({"telecoop_is_member": False, "telecoop_member_until": "2026-02-01"})
+        self._subscribe_paid(self.carla, quantity=1, on_date="2026-04-01")
+        self.assertTrue(self.carla.telecoop_is_member)
+        self.assertEqual(self.carla.telecoop_member_number, number)
+        self.assertEqual(self.carla.telecoop_member_since, date(2026, 4, 1))
+        self.assertFalse(self.carla.telecoop_member_until)

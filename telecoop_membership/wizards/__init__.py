@@ -1,0 +1,1 @@
+from . import telecoop_register_wizard
