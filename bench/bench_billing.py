@@ -1,0 +1,169 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of rating and of the monthly billing run of telecoop_mobile_billing.
+
+    python3 bench/bench_billing.py -c .local/odoo.conf -d <db> --lines 30000 --records 1000000
+
+Builds, in a fresh company of a database where the addon is installed, ``lines``
+lines on a step plan (about two lines per three holders) and ``records`` usage
+records of one month (inserted in SQL, as the importer leaves them), then times
+the rating of the month and the billing run (chunks run in this process, as a
+queue_job worker would). Prints records rated/s, invoices/s and the peak memory
+of the process. Everything is rolled back at the end unless ``--commit``.
+"""
+
+import argparse
+import resource
+import sys
+import time
+from datetime import date
+
+import odoo
+from odoo import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(env, lines=100, records=1000, period=date(2026, 10, 1), out=sys.stdout):
+    """Run the benchmark in ``env`` (its transaction is left to the caller)."""
+    t0 = time.perf_counter()
+    company = env["res.company"].create({"name": f"Bench Coop {time.time_ns()}"})
+    env.user.company_ids |= company
+    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
+    env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    env = env(
+        context=dict(
+            env.context,
+            allowed_company_ids=company.ids,
+            queue_job__no_delay=True,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+    )
+    plan = env["telecoop.mobile.plan"].create(
+        {
+            "name": "Bench step plan",
+            "company_id": company.id,
+            "base_fee": 14,
+            "tier_type": "step",
+            "tier_ids": [
+                Command.create({"upper_units": 5, "price": 0}),
+                Command.create({"upper_units": 20, "price": 2}),
+                Command.create({"upper_units": 50, "price": 4}),
+                Command.create({"upper_units": 80, "price": 6}),
+            ],
+            "rate_ids": [
+                Command.create(
+                    {"usage_type": "voice", "zone": "international", "price": 0.3, "unit": 60}
+                )
+            ],
+        }
+    )
+    source = env["telecoop.usage.source"].create({"name": "Bench", "company_id": company.id})
+    holders = max(1, lines * 2 // 3)
+    partners = env["res.partner"]
+    for start in range(0, holders, 2000):
+        partners |= env["res.partner"].create(
+            [{"name": f"Bench holder {i}"} for i in range(start, min(holders, start + 2000))]
+        )
+    mobile_lines = env["telecoop.mobile.line"]
+    for start in range(0, lines, 2000):
+        mobile_lines |= env["telecoop.mobile.line"].create(
+            [
+                {
+                    "msisdn": f"3370{i:07d}",
+                    "company_id": company.id,
+                    "partner_id": partners[i % holders].id,
+                    "plan_id": plan.id,
+                    "activation_date": "2025-01-01",
+                }
+                for i in range(start, min(lines, start + 2000))
+            ]
+        )
+    env.flush_all()
+    env.cr.execute(
+        """
+        INSERT INTO telecoop_usage_record
+               (company_id, source_id, record_id, line_id, msisdn, started_at, period,
+                usage_type, quantity, zone, destination)
+        SELECT %(company)s, %(source)s, 'B' || g, l.id, l.msisdn,
+               %(period)s::timestamp + (g %% 2592000) * interval '1 second', %(period)s,
+               CASE WHEN g %% 3 = 0 THEN 'voice' ELSE 'data' END,
+               CASE WHEN g %% 3 = 0 THEN g %% 600 ELSE (g %% 97) * 10000000 END,
+               CASE WHEN g %% 7 = 0 THEN 'international' ELSE 'national' END,
+               CASE WHEN g %% 3 = 0 THEN '3314000' || lpad((g %% 10000)::text, 4, '0') END
+          FROM generate_series(1, %(records)s) g
+          JOIN LATERAL (SELECT id, msisdn FROM telecoop_mobile_line
+                         WHERE id = (%(lines)s)[1 + g %% %(nlines)s]) l ON TRUE
+        """,
+        {
+            "company": company.id,
+            "source": source.id,
+            "period": period,
+            "records": records,
+            "lines": mobile_lines.ids,
+            "nlines": len(mobile_lines),
+        },
+    )
+    setup = time.perf_counter() - t0
+    print(f"set-up: {lines} lines, {holders} holders, {records} records in {setup:.1f} s", file=out)
+
+    t1 = time.perf_counter()
+    rated = env["telecoop.rated.usage"]._rate_period(company, period)
+    rating = time.perf_counter() - t1
+    print(
+        f"rating: {records} records -> {rated} rated rows in {rating:.2f} s "
+        f"({records / rating:,.0f} records/s)",
+        file=out,
+    )
+
+    t2 = time.perf_counter()
+    billing_run = env["telecoop.billing.run"].create(
+        {"company_id": company.id, "period": period, "chunk_size": 500}
+    )
+    billing_run.action_start()
+    env.flush_all()
+    billing = time.perf_counter() - t2
+    invoices = billing_run.invoiced_count
+    print(
+        f"billing run: {invoices} invoices in {billing:.1f} s "
+        f"({invoices / billing:,.1f} invoices/s)",
+        file=out,
+    )
+    print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
+    return {
+        "rated_rows": rated,
+        "invoices": invoices,
+        "holders": holders,
+        "rating_s": rating,
+        "billing_s": billing,
+        "state": billing_run.state,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", default=".local/odoo.conf")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--lines", type=int, default=1000)
+    parser.add_argument("--records", type=int, default=30000)
+    parser.add_argument("--commit", action="store_true", help="keep the bench data")
+    args = parser.parse_args(argv)
+
+    config.parse_config(["-c", args.config, "-d", args.database])
+    odoo.service.server.load_server_wide_modules()
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        run(env, args.lines, args.records)
+        if not args.commit:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
