@@ -172,7 +172,7 @@ class TelecoopShareBuyback(models.Model):
                         name=buyback.name,
                         capital=buyback._format_amount(capital),
                         amount=buyback._format_amount(buyback.amount),
-                        left=buyback._format_amount(left),
+                        left=buyback._format_amount(float(left)),
                         floor=buyback._format_amount(profile.capital_floor),
                     )
                 )

@@ -132,7 +132,7 @@ class TelecoopShareLine(models.Model):
             """,
             (company.id, at_date, at_date),
         )
-        return company.currency_id.round(self.env.cr.fetchone()[0])
+        return company.currency_id.round(float(self.env.cr.fetchone()[0]))
 
     @api.model
     def _lock_register(self, company):

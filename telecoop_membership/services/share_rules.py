@@ -76,8 +76,13 @@ def capital_after_buyback(capital, amount, floor):
 
     :return: (capital left, allowed): allowed when it stays at or above ``floor``.
     """
-    left = Decimal(capital) - Decimal(amount)
-    return left, left >= Decimal(floor)
+    left = _decimal(capital) - _decimal(amount)
+    return left, left >= _decimal(floor)
+
+
+def _decimal(value):
+    """A Decimal from a Decimal, an int or a float (through its shortest repr)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def add_months(day, months):

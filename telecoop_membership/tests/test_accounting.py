@@ -1,0 +1,95 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo.tests import tagged
+
+from .common_accounting import TelecoopAccountingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCapitalAccounting(TelecoopAccountingCommon):
+    """Subscription, payment and buy-back entries; the register equals account 1013."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile.capital_floor = 0
+        partner = cls.env["res.partner"]
+        cls.anna = partner.create({"name": "Anna"})
+        cls.ben = partner.create({"name": "Ben"})
+        cls.request_anna = cls._subscribe_paid(cls.anna, quantity=4, on_date="2026-01-20")
+        cls.request_ben = cls._request(cls.ben, quantity=2)
+        cls.request_ben.action_validate()  # invoiced, paid later
+        cls._pay(cls.request_ben.invoice_id, on_date="2026-02-15")
+        cls.buyback = cls.env["telecoop.share.buyback"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.anna.id,
+                "share_class_id": cls.share_class.id,
+                "quantity": 1,
+                "decision_date": "2026-03-05",
+            }
+        )
+        cls.buyback.action_approve()
+
+    def _register_total(self, at_date):
+        rows = self.env["telecoop.share.line"]._get_register_rows(self.company, at_date)
+        return self.currency.round(sum(row["amount"] for row in rows))
+
+    def test_register_equals_paid_up_capital_at_every_date(self):
+        golden = {
+            date(2026, 1, 19): 0,
+            date(2026, 1, 20): 400,
+            date(2026, 2, 14): 400,
+            date(2026, 2, 15): 600,
+            date(2026, 3, 5): 500,
+            date(2026, 12, 31): 500,
+        }
+        for at_date, expected in golden.items():
+            with self.subTest(at_date=at_date):
+                register = self._register_total(at_date)
+                self.assertEqual(self.currency.compare_amounts(register, expected), 0)
+                self.assertEqual(
+                    self.currency.compare_amounts(
+                        self._balance(self.account_1013, at_date), register
+                    ),
+                    0,
+                )
+
+    def test_subscription_payment_entries(self):
+        invoice = self.request_anna.invoice_id
+        # Invoice: 4561 debit / 1012 credit.
+        self.assertEqual(
+            self.currency.compare_amounts(
+                sum(
+                    invoice.line_ids.filtered(lambda l: l.account_id == self.account_4561).mapped(
+                        "debit"
+                    )
+                ),
+                400,
+            ),
+            0,
+        )
+        # Paid: 4561 settled, 1012 moved to 1013.
+        self.assertTrue(self.currency.is_zero(self._balance(self.account_4561, date(2026, 12, 31))))
+        self.assertTrue(self.currency.is_zero(self._balance(self.account_1012, date(2026, 12, 31))))
+        capital_move = self.request_anna.share_line_ids.move_id
+        self.assertEqual(capital_move.state, "posted")
+        self.assertEqual(capital_move.date, date(2026, 1, 20))
+        self.assertEqual(
+            capital_move.line_ids.filtered(lambda l: l.credit).account_id, self.account_1013
+        )
+
+    def test_buyback_entries(self):
+        move = self.buyback.capital_move_id
+        self.assertEqual(move.date, date(2026, 3, 5))
+        self.assertEqual(move.line_ids.filtered(lambda l: l.debit).account_id, self.account_1013)
+        self.assertEqual(move.line_ids.filtered(lambda l: l.credit).account_id, self.account_4567)
+        self.assertEqual(
+            self.currency.compare_amounts(self._balance(self.account_4567, date(2026, 3, 5)), 100),
+            0,
+        )
+        self.buyback.write({"payout_date": "2027-03-05"})
+        self.buyback.action_payout()
+        self.assertTrue(self.currency.is_zero(self._balance(self.account_4567, date(2027, 3, 5))))

@@ -1,0 +1,175 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo import sql_db
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models.telecoop_share_line import REGISTER_LOCK_KEY
+from .common_accounting import TelecoopAccountingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTransferBuyback(TelecoopAccountingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile.write({"capital_floor": 1000, "buyback_delay_months": 12})
+        cls.alice = cls._create_member("Alice", shares=10, date="2025-01-10")
+        cls.bob = cls._create_member("Bob", shares=3, date="2025-02-10")
+        cls.eve = cls.env["res.partner"].create({"name": "Eve"})
+
+    def _transfer(self, giver, receiver, quantity, on_date="2026-02-01"):
+        return self.env["telecoop.share.transfer"].create(
+            {
+                "company_id": self.company.id,
+                "from_partner_id": giver.id,
+                "to_partner_id": receiver.id,
+                "share_class_id": self.share_class.id,
+                "quantity": quantity,
+                "date": on_date,
+            }
+        )
+
+    def _buyback(self, partner, quantity, decision_date="2026-03-01"):
+        return self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": partner.id,
+                "share_class_id": self.share_class.id,
+                "quantity": quantity,
+                "decision_date": decision_date,
+            }
+        )
+
+    # -- transfers ------------------------------------------------------------
+
+    def test_transfer_is_one_document_with_two_movements(self):
+        transfer = self._transfer(self.alice, self.eve, 2)
+        transfer.action_confirm()
+        self.assertEqual(transfer.state, "done")
+        lines = transfer.share_line_ids
+        self.assertEqual(sorted(lines.mapped("quantity")), [-2, 2])
+        self.assertEqual(sum(lines.mapped("quantity")), 0)
+        self.assertEqual(self.currency.compare_amounts(sum(lines.mapped("amount")), 0), 0)
+        self.assertEqual(self.alice.telecoop_share_count, 8)
+        self.assertEqual(self.eve.telecoop_share_count, 2)
+        # The receiver becomes a member with a number, in the class's college.
+        self.assertTrue(self.eve.telecoop_is_member)
+        self.assertTrue(self.eve.telecoop_member_number)
+        self.assertEqual(self.eve.telecoop_college_id, self.college_users)
+        self.assertEqual(self.eve.telecoop_member_since, date(2026, 2, 1))
+
+    def test_transfer_of_all_shares_ends_the_membership(self):
+        self._transfer(self.bob, self.alice, 3).action_confirm()
+        self.assertFalse(self.bob.telecoop_is_member)
+        self.assertEqual(self.bob.telecoop_member_until, date(2026, 2, 1))
+        self.assertEqual(self.alice.telecoop_share_count, 13)
+
+    def test_transfer_of_more_than_held_is_refused(self):
+        with self.assertRaisesRegex(UserError, "Bob holds 3 shares .* cannot transfer 4"):
+            self._transfer(self.bob, self.eve, 4).action_confirm()
+        self.assertFalse(self.eve.telecoop_share_line_ids)
+
+    def test_transfer_over_the_receiver_limit_is_refused(self):
+        self.share_class.max_per_member = 11
+        with self.assertRaisesRegex(UserError, "Alice would hold 13 shares"):
+            self._transfer(self.bob, self.alice, 3).action_confirm()
+
+    def test_done_transfer_cannot_be_cancelled(self):
+        transfer = self._transfer(self.alice, self.eve, 1)
+        transfer.action_confirm()
+        with self.assertRaises(UserError):
+            transfer.action_cancel()
+
+    # -- buy-backs ------------------------------------------------------------
+
+    def test_buyback_workflow_with_statutory_delay(self):
+        buyback = self._buyback(self.alice, 2, decision_date="2026-03-31")
+        buyback.action_approve()
+        self.assertEqual(buyback.state, "approved")
+        self.assertEqual(buyback.payout_due_date, date(2027, 3, 31))
+        line = buyback.share_line_ids
+        self.assertEqual((line.quantity, line.date), (-2, date(2026, 3, 31)))
+        self.assertEqual(self.currency.compare_amounts(line.amount, -200), 0)
+        self.assertEqual(self.alice.telecoop_share_count, 8)
+        self.assertTrue(self.alice.telecoop_is_member)
+        buyback.payout_date = "2027-03-30"
+        with self.assertRaisesRegex(UserError, "until 2027-03-31"):
+            buyback.action_payout()
+        buyback.payout_date = "2027-03-31"
+        buyback.action_payout()
+        self.assertEqual(buyback.state, "paid")
+        payout_lines = buyback.payout_move_id.line_ids
+        self.assertEqual(payout_lines.filtered(lambda ml: ml.debit).account_id, self.account_4567)
+        self.assertEqual(
+            payout_lines.filtered(lambda ml: ml.credit).account_id,
+            self.bank_journal.default_account_id,
+        )
+
+    def test_last_share_bought_back_ends_the_membership(self):
+        self._buyback(self.bob, 3, decision_date="2026-04-15").action_approve()
+        self.assertFalse(self.bob.telecoop_is_member)
+        self.assertEqual(self.bob.telecoop_member_until, date(2026, 4, 15))
+        self.assertTrue(self.bob.telecoop_member_number, "the number stays on record")
+
+    def test_buyback_below_the_capital_floor_is_refused_with_the_figures(self):
+        # Capital 1300 (13 shares); floor 1000: 4 shares would leave 900.
+        buyback = self._buyback(self.alice, 4)
+        with self.assertRaises(UserError) as caught:
+            buyback.action_approve()
+        message = str(caught.exception)
+        for figure in ("1,300.00", "400.00", "900.00", "1,000.00"):
+            self.assertIn(figure, message)
+        self.assertEqual(buyback.state, "draft")
+        self.assertEqual(self.alice.telecoop_share_count, 10)
+        # Exactly down to the floor is allowed.
+        self._buyback(self.alice, 3).action_approve()
+        self.assertEqual(
+            self.currency.compare_amounts(
+                self.env["telecoop.share.line"]._get_capital(self.company), 1000
+            ),
+            0,
+        )
+
+    def test_two_buybacks_of_the_last_shares_cannot_both_pass(self):
+        first = self._buyback(self.bob, 3)
+        second = self._buyback(self.bob, 3)
+        first.action_approve()
+        with self.assertRaisesRegex(UserError, "Bob holds 0 shares"):
+            second.action_approve()
+        self.assertEqual(self.bob.telecoop_share_count, 0)
+        self.assertEqual(len(self.bob.telecoop_share_line_ids), 2)
+
+    def test_approval_holds_the_register_lock_against_other_transactions(self):
+        """Another database connection cannot move shares of this register meanwhile."""
+        self._buyback(self.bob, 1).action_approve()
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, self.company.id)
+            )
+            self.assertFalse(other.fetchone()[0], "the approval must hold the lock")
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, -self.company.id)
+            )
+            self.assertTrue(other.fetchone()[0], "another register is not blocked")
+        finally:
+            other.rollback()
+            other.close()
+
+    def test_buyback_of_more_than_held_is_refused(self):
+        with self.assertRaisesRegex(UserError, "Bob holds 3 shares"):
+            self._buyback(self.bob, 4).action_approve()
+
+    def test_refused_buyback_cannot_be_approved(self):
+        buyback = self._buyback(self.bob, 1)
+        buyback.action_refuse()
+        with self.assertRaisesRegex(UserError, "cannot become"):
+            buyback.action_approve()
+        self.assertEqual(self.bob.telecoop_share_count, 3)
+
+    def test_payout_before_approval_is_refused(self):
+        with self.assertRaisesRegex(UserError, "cannot become"):
+            self._buyback(self.bob, 1).action_payout()
