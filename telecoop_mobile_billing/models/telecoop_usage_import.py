@@ -183,8 +183,9 @@ class TelecoopUsageImport(models.Model):
             return
         try:
             finished = self._import_batches(max_batches=max_batches)
-        except (CdrError, CdrHttpError, OSError) as error:
-            self.env.cr.rollback()
+        except (CdrError, CdrHttpError, OSError, UserError) as error:
+            # every batch written so far is complete (records, counts, position
+            # or cursor): keep them, and let staff resume from there
             self.write({"state": "failed", "failure_reason": str(error)})
             self.message_post(body=self.env._("Import failed: %(reason)s", reason=str(error)))
             return
@@ -240,17 +241,22 @@ class TelecoopUsageImport(models.Model):
         items = reader(stream, skip=self.position)
         batches = 0
         good, errors, read = [], [], 0
-        for position, raw in items:
-            read += 1
-            self._parse_into(position, raw, good, errors)
-            if len(good) >= BATCH_SIZE:
-                progress = 100.0 * stream.tell() / size if size else 0.0
-                self._flush(good, errors, read, progress=min(progress, 99.9))
-                good, errors, read = [], [], 0
-                batches += 1
-                if max_batches and batches >= max_batches:
-                    return False
-        self._flush(good, errors, read)
+        try:
+            for position, raw in items:
+                read += 1
+                self._parse_into(position, raw, good, errors)
+                if len(good) >= BATCH_SIZE:
+                    progress = 100.0 * stream.tell() / size if size else 0.0
+                    self._write_batch(good, errors, read, progress=min(progress, 99.9))
+                    good, errors, read = [], [], 0
+                    batches += 1
+                    if max_batches and batches >= max_batches:
+                        return False
+        except CdrError:
+            # a broken file: the good records read before the break are kept
+            self._write_batch(good, errors, read)
+            raise
+        self._write_batch(good, errors, read)
         return True
 
     def _import_http(self, max_batches=None):
@@ -281,7 +287,7 @@ class TelecoopUsageImport(models.Model):
             # delivered later behind it are then not lost (known ones are skipped)
             reached = next_cursor or cursor
             if len(good) >= BATCH_SIZE or not next_cursor:
-                self._flush(good, errors, read)
+                self._write_batch(good, errors, read)
                 if reached != source.last_cursor:
                     source.last_cursor = reached
                 good, errors, read = [], [], 0
@@ -306,9 +312,13 @@ class TelecoopUsageImport(models.Model):
     # ------------------------------------------------------------------
     # set-based writing
     # ------------------------------------------------------------------
-    def _flush(self, good, errors, read, progress=None):
+    def _write_batch(self, good, errors, read, progress=None):
         """Write one batch: COPY, one INSERT ... SELECT, the log, the counters."""
         self.ensure_one()
+        with self.env.cr.savepoint():
+            self._flush_batch(good, errors, read, progress)
+
+    def _flush_batch(self, good, errors, read, progress):
         cr = self.env.cr
         inserted = unmatched = 0
         touched = defaultdict(set)

@@ -1,0 +1,129 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+import unittest
+from decimal import Decimal
+
+from ..services.cdr_csv import iter_csv
+from ..services.cdr_parse import CdrError, parse_record
+from ..services.cdr_xml import iter_xml
+
+GOOD = {
+    "record_id": "A-000004",
+    "msisdn": "33687654321",
+    "started_at": "2026-10-02T11:30:00+02:00",
+    "usage_type": "voice",
+    "quantity": "60",
+    "zone": "premium",
+    "destination": "33899000000",
+    "third_party_amount": "1.80",
+}
+
+
+class TestCdrParse(unittest.TestCase):
+    def test_good_record_is_normalized(self):
+        self.assertEqual(
+            parse_record(GOOD),
+            (
+                "A-000004",
+                "33687654321",
+                "2026-10-02T11:30:00+02:00",
+                "voice",
+                60,
+                "premium",
+                "33899000000",
+                Decimal("1.80"),
+            ),
+        )
+
+    def test_optional_fields_may_be_empty_or_absent(self):
+        record = dict(GOOD, usage_type="data", quantity="52428800", destination="")
+        del record["third_party_amount"]
+        parsed = parse_record(record)
+        self.assertIsNone(parsed[6])
+        self.assertIsNone(parsed[7])
+        self.assertEqual(parsed[4], 52428800)
+
+    def test_volumes_beyond_32_bits_are_kept(self):
+        self.assertEqual(parse_record(dict(GOOD, quantity=str(80 * 10**9)))[4], 80 * 10**9)
+
+    def test_utc_designator_is_accepted(self):
+        parsed = parse_record(dict(GOOD, started_at="2026-10-02T09:30:00Z"))
+        self.assertEqual(parsed[2], "2026-10-02T09:30:00+00:00")
+
+    def test_each_bad_field_is_named_with_its_reason(self):
+        cases = [
+            ({"record_id": ""}, "record_id", "missing"),
+            ({"record_id": "x" * 129}, "record_id", "longer than 128 characters"),
+            ({"msisdn": None}, "msisdn", "missing"),
+            ({"msisdn": "+33612345678"}, "msisdn", "not an E.164"),
+            ({"msisdn": "0612345678a"}, "msisdn", "not an E.164"),
+            ({"started_at": "2026-13-02T11:30:00+02:00"}, "started_at", "not an ISO 8601"),
+            ({"started_at": "2026-10-02T11:30:00"}, "started_at", "no UTC offset"),
+            ({"started_at": ""}, "started_at", "missing"),
+            ({"usage_type": "fax"}, "usage_type", "unknown type 'fax'"),
+            ({"quantity": "-5"}, "quantity", "negative"),
+            ({"quantity": "1.5"}, "quantity", "not an integer"),
+            ({"quantity": str(2**63)}, "quantity", "too large"),
+            ({"zone": "moon"}, "zone", "unknown zone 'moon'"),
+            ({"zone": ""}, "zone", "missing"),
+            ({"destination": "33 1 40"}, "destination", "not a phone number"),
+            ({"third_party_amount": "1,80"}, "third_party_amount", "not a decimal with a dot"),
+            ({"third_party_amount": "-1.80"}, "third_party_amount", "negative"),
+        ]
+        for change, field, reason in cases:
+            with self.subTest(change=change):
+                with self.assertRaises(CdrError) as caught:
+                    parse_record(dict(GOOD, **change))
+                self.assertEqual(caught.exception.field, field)
+                self.assertTrue(caught.exception.reason.startswith(reason), caught.exception.reason)
+
+
+class TestCdrReaders(unittest.TestCase):
+    def test_csv_gives_line_numbers_any_column_order_and_resumes(self):
+        data = (
+            b"zone,record_id,msisdn,started_at,usage_type,quantity\n"
+            b"national,A1,33612345678,2026-10-01T08:00:12+02:00,data,10\n"
+            b"national,A2,33612345678,2026-10-01T08:00:12+02:00\n"
+            b"eu,A3,33612345678,2026-10-01T08:00:12+02:00,sms,1\n"
+        )
+        rows = list(iter_csv(io.BytesIO(data)))
+        self.assertEqual([line for line, __ in rows], [2, 3, 4])
+        self.assertEqual(rows[0][1]["zone"], "national")
+        self.assertEqual(rows[1][1], {"__error__": ("row", "4 cells, 6 expected")})
+        self.assertEqual([line for line, __ in iter_csv(io.BytesIO(data), skip=2)], [4])
+
+    def test_csv_without_a_required_column_is_refused(self):
+        with self.assertRaises(CdrError) as caught:
+            list(iter_csv(io.BytesIO(b"record_id,msisdn,started_at,usage_type,quantity\n")))
+        self.assertEqual(caught.exception.field, "zone")
+
+    def test_xml_streams_records_with_their_position(self):
+        data = (
+            b'<usage xmlns="urn:telecoop:usage:1" source="host">\n'
+            b'  <record record_id="A1" msisdn="33612345678" quantity="1"/>\n'
+            b"  <other/>\n"
+            b'  <record record_id="A2" msisdn="33612345678" quantity="2"/>\n'
+            b'  <record record_id="A3" msisdn="33612345678" quantity="3"/>\n'
+            b"</usage>\n"
+        )
+        rows = list(iter_xml(io.BytesIO(data)))
+        self.assertEqual([pos for pos, __ in rows], ["1 (line 2)", "2 (line 4)", "3 (line 5)"])
+        self.assertEqual(rows[1][1]["quantity"], "2")
+        self.assertEqual([r["record_id"] for __, r in iter_xml(io.BytesIO(data), skip=2)], ["A3"])
+
+    def test_xml_in_another_namespace_gives_no_record(self):
+        data = b'<usage><record record_id="A1"/></usage>'
+        self.assertEqual(list(iter_xml(io.BytesIO(data))), [])
+
+    def test_broken_xml_keeps_what_was_read_and_says_where(self):
+        data = (
+            b'<usage xmlns="urn:telecoop:usage:1"><record record_id="A1"/>'
+            b'<record record_id="A2"></usage>'
+        )
+        read = []
+        with self.assertRaises(CdrError) as caught:
+            for __, raw in iter_xml(io.BytesIO(data)):
+                read.append(raw["record_id"])
+        self.assertEqual(read, ["A1"])
+        self.assertIn("after record 1", caught.exception.reason)

@@ -1,0 +1,155 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from odoo.tests import tagged
+
+from .test_usage_import import UsageImportCommon
+
+KEY = "s3cret-key"
+
+
+def _record(rid, qty=1000, **extra):
+    return {
+        "record_id": rid,
+        "msisdn": "33611111111",
+        "started_at": "2026-10-03T14:22:05+02:00",
+        "usage_type": "data",
+        "quantity": str(qty),
+        "zone": "national",
+        **extra,
+    }
+
+
+class HostOperator:
+    """A real HTTP server on 127.0.0.1 playing the host operator's endpoint."""
+
+    def __init__(self):
+        self.pages = {
+            None: ([_record("H1"), _record("H2"), _record("H3")], "c2"),
+            "c2": ([_record("H4"), _record("H5", zone="mars"), _record("H6")], "c3"),
+            "c3": ([_record("H7")], None),
+        }
+        self.fail = {}  # cursor -> how many answers 503 before the page
+        self.requests = []
+        operator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                url = urlparse(self.path)
+                query = parse_qs(url.query)
+                cursor = query.get("cursor", [None])[0]
+                operator.requests.append((url.path, cursor, query.get("limit", [None])[0]))
+                if self.headers.get("Authorization") != f"Bearer {KEY}":
+                    return self._answer(401, {"error": "unauthorized"})
+                if url.path != "/api/usage" or cursor not in operator.pages:
+                    return self._answer(404, {"error": "unknown cursor"})
+                if operator.fail.get(cursor, 0):
+                    operator.fail[cursor] -= 1
+                    return self._answer(503, {"error": "try again"})
+                records, next_cursor = operator.pages[cursor]
+                return self._answer(200, {"records": records, "next_cursor": next_cursor})
+
+            def _answer(self, status, payload):
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@tagged("post_install", "-at_install")
+class TestUsageHttpPull(UsageImportCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operator = HostOperator()
+        cls.addClassCleanup(cls.operator.stop)
+        cls.http_source = cls.env["telecoop.usage.source"].create(
+            {
+                "name": "Host API",
+                "company_id": cls.company.id,
+                "kind": "http",
+                "base_url": cls.operator.url,
+                "api_key": KEY,
+                "page_limit": 3,
+                "timeout": 5,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.operator.requests.clear()
+        self.operator.fail.clear()
+
+    def _pull(self):
+        action = self.http_source.with_context(
+            queue_job__no_delay=True, telecoop_http_backoff=0
+        ).action_pull()
+        return self.env["telecoop.usage.import"].browse(action["res_id"])
+
+    def test_pull_pages_retries_a_failed_page_and_remembers_the_cursor(self):
+        self.operator.fail["c2"] = 1
+        usage_import = self._pull()
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(self._counts(usage_import), (7, 6, 0, 1, 0))
+        self.assertEqual(
+            self.operator.requests,
+            [
+                ("/api/usage", None, "3"),
+                ("/api/usage", "c2", "3"),
+                ("/api/usage", "c2", "3"),
+                ("/api/usage", "c3", "3"),
+            ],
+        )
+        error = usage_import.error_ids
+        self.assertEqual((error.position, error.record_id, error.field), ("c2 #2", "H5", "zone"))
+        self.assertEqual(self.http_source.last_cursor, "c3")
+        self.assertEqual(len(self._records(source_id=self.http_source.id)), 6)
+
+        # the next pull starts from the last cursor: nothing is billed twice,
+        # and what the operator published since behind it is fetched
+        self.operator.pages["c3"] = ([_record("H7"), _record("H8")], None)
+        self.operator.requests.clear()
+        again = self._pull()
+        self.assertEqual([cursor for __, cursor, __ in self.operator.requests], ["c3"])
+        self.assertEqual(self._counts(again), (2, 1, 1, 0, 0))
+        self.assertEqual(len(self._records(source_id=self.http_source.id)), 7)
+
+    def test_a_page_failing_past_the_retries_loses_and_doubles_nothing(self):
+        self.operator.fail["c2"] = 10
+        failed = self._pull()
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("HTTP 503", failed.failure_reason)
+        self.assertEqual(len([r for r in self.operator.requests if r[1] == "c2"]), 4)
+        self.assertFalse(self.http_source.last_cursor)
+
+        self.operator.fail.clear()
+        retried = self._pull()
+        self.assertEqual(retried.state, "done")
+        records = self._records(source_id=self.http_source.id)
+        self.assertEqual(sorted(records.mapped("record_id")), ["H1", "H2", "H3", "H4", "H6", "H7"])
+
+    def test_a_wrong_key_fails_at_once(self):
+        self.http_source.api_key = "wrong"
+        failed = self._pull()
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("HTTP 401", failed.failure_reason)
+        self.assertEqual(len(self.operator.requests), 1)

@@ -1,0 +1,271 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..models import telecoop_usage_import
+from .common import GB, MobileBillingCommon
+
+HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
+
+
+def csv_file(*rows):
+    return (HEADER + "".join(row + "\n" for row in rows)).encode()
+
+
+class UsageImportCommon(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.line_a = cls._create_line("33611111111", cls.plan_classic)
+        cls.line_b = cls._create_line(
+            "33622222222", cls.plan_step, partner=cls.holder2, activation="2026-10-10"
+        )
+        cls.xml_source = cls.env["telecoop.usage.source"].create(
+            {"name": "Host XML", "company_id": cls.company.id, "kind": "xml"}
+        )
+
+    def _import(self, content, source=None, name="usage.csv"):
+        """Upload ``content`` through the wizard; the job runs at once."""
+        wizard = (
+            self.env["telecoop.usage.upload.wizard"]
+            .with_context(queue_job__no_delay=True)
+            .create(
+                {
+                    "source_id": (source or self.source).id,
+                    "file": __import__("base64").b64encode(content),
+                    "file_name": name,
+                }
+            )
+        )
+        action = wizard.action_import()
+        return self.env["telecoop.usage.import"].browse(action["res_id"])
+
+    def _records(self, **domain):
+        return self.env["telecoop.usage.record"].search(
+            [("company_id", "=", self.company.id)] + [(k, "=", v) for k, v in domain.items()]
+        )
+
+    def _counts(self, usage_import):
+        return (
+            usage_import.count_read,
+            usage_import.count_new,
+            usage_import.count_duplicate,
+            usage_import.count_rejected,
+            usage_import.count_unmatched,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUsageImport(UsageImportCommon):
+    def test_same_file_twice_bills_nothing_twice(self):
+        content = csv_file(
+            "A1,33611111111,2026-10-01T08:00:12+02:00,data,52428800,national,,",
+            "A2,33611111111,2026-10-01T09:15:00+02:00,voice,125,national,33140000000,",
+            "A3,33622222222,2026-10-12T10:00:00+02:00,sms,1,international,4479460000,",
+            "A4,33611111111,2026-10-02T11:30:00+02:00,voice,60,premium,33899000000,1.80",
+        )
+        first = self._import(content)
+        self.assertEqual(first.state, "done")
+        self.assertEqual(self._counts(first), (4, 4, 0, 0, 0))
+        records = self._records()
+        self.assertEqual(len(records), 4)
+        self.assertEqual(records.filtered(lambda r: r.record_id == "A3").line_id, self.line_b)
+        premium = records.filtered(lambda r: r.record_id == "A4")
+        self.assertEqual(premium.third_party_amount, 1.80)
+        self.assertEqual(premium.line_id, self.line_a)
+        self.assertEqual(premium.started_at.isoformat(), "2026-10-02T09:30:00")
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(sum(rated.mapped("record_count")), 3)
+
+        second = self._import(content)
+        self.assertEqual(self._counts(second), (4, 0, 4, 0, 0))
+        self.assertEqual(len(self._records()), 4)
+        rated_again = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(sum(rated_again.mapped("record_count")), 3)
+        self.assertEqual(sum(rated_again.mapped("quantity")), 52428800 + 125 + 60)
+
+    def test_same_record_twice_in_one_file_counts_once(self):
+        row = "A1,33611111111,2026-10-01T08:00:12+02:00,data,1000,national,,"
+        usage_import = self._import(csv_file(row, row))
+        self.assertEqual(self._counts(usage_import), (2, 1, 1, 0, 0))
+        self.assertEqual(len(self._records()), 1)
+
+    def test_bad_rows_are_reported_and_good_rows_kept(self):
+        usage_import = self._import(
+            csv_file(
+                "B1,33611111111,2026-10-01T08:00:12+02:00,data,1000,national,,",
+                "B2,33611111111,2026-10-01T08:00:12+02:00,fax,1,national,,",
+                "B3,33611111111,2026-10-01T08:00:12+02:00,voice,-3,national,,",
+                "B4,33611111111,2026-10-01T08:00:12,sms,1,national,,",
+                "B5,33611111111,2026-10-01T08:00:12+02:00,sms,1,mars,,",
+                ",33611111111,2026-10-01T08:00:12+02:00,sms,1,national,,",
+                "B7,33611111111,2026-10-01T08:00:12+02:00,sms",
+                "B8,33611111111,2026-10-03T08:00:12+02:00,sms,1,national,,",
+            )
+        )
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(self._counts(usage_import), (8, 2, 0, 6, 0))
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["B1", "B8"])
+        log = [(e.position, e.record_id or "", e.field, e.reason) for e in usage_import.error_ids]
+        self.assertEqual(
+            log,
+            [
+                ("3", "B2", "usage_type", "unknown type 'fax'"),
+                ("4", "B3", "quantity", "negative"),
+                ("5", "B4", "started_at", "no UTC offset"),
+                ("6", "B5", "zone", "unknown zone 'mars'"),
+                ("7", "", "record_id", "missing"),
+                ("8", "", "row", "4 cells, 8 expected"),
+            ],
+        )
+
+    def test_unmatched_records_wait_then_are_rated_once_attached(self):
+        usage_import = self._import(
+            csv_file(
+                # nobody has this number
+                "U1,33699999999,2026-10-05T08:00:00+02:00,data,2000000000,national,,",
+                # line B is active from 10 October only
+                "U2,33622222222,2026-10-05T08:00:00+02:00,data,1000,national,,",
+                "U3,33622222222,2026-10-10T00:30:00+02:00,data,1000,national,,",
+            )
+        )
+        self.assertEqual(self._counts(usage_import), (3, 3, 0, 0, 2))
+        unmatched = self._records(line_id=False)
+        self.assertEqual(sorted(unmatched.mapped("record_id")), ["U1", "U2"])
+        self.assertEqual(self._records(record_id="U3").line_id, self.line_b)
+
+        wizard = (
+            self.env["telecoop.usage.attach.wizard"]
+            .with_user(self.billing_user)
+            .with_context(active_model="telecoop.usage.record", active_ids=unmatched[:1].ids)
+            .create({})
+        )
+        self.assertEqual(wizard.record_count, 1)
+        wizard.line_id = self.line_a
+        wizard.action_attach()
+        self.assertEqual(unmatched[:1].line_id, self.line_a)
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "=", self.line_a.id), ("period", "=", "2026-10-01")]
+        )
+        self.assertEqual(rated.quantity, unmatched[:1].quantity)
+        # 20 EUR plan with 9 GB included: 2 GB stay included
+        self.assertEqual(rated.amount, 0.0)
+
+    def test_period_is_the_month_in_the_company_time_zone(self):
+        self._import(
+            csv_file(
+                # 31 October 23:30 UTC is 1 November 00:30 in Paris
+                "T1,33611111111,2026-10-31T23:30:00Z,data,1000,national,,",
+                "T2,33611111111,2026-11-01T00:30:00+01:00,data,1000,national,,",
+                "T3,33611111111,2026-10-31T23:59:59+01:00,data,1000,national,,",
+            )
+        )
+        periods = {r.record_id: r.period for r in self._records()}
+        self.assertEqual(
+            periods,
+            {"T1": date(2026, 11, 1), "T2": date(2026, 11, 1), "T3": date(2026, 10, 1)},
+        )
+
+    def test_xml_file_streams_into_the_same_records(self):
+        content = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<usage xmlns="urn:telecoop:usage:1" source="host-operator">\n'
+            b'  <record record_id="X1" msisdn="33611111111" started_at="2026-10-01T08:00:12+02:00"'
+            b' usage_type="data" quantity="%d" zone="eu"/>\n'
+            b'  <record record_id="X2" msisdn="33611111111" started_at="2026-10-01T08:00:12+02:00"'
+            b' usage_type="voice" quantity="60" zone="worldwide"/>\n'
+            b'  <record record_id="X3" msisdn="33611111111" started_at="2026-10-02T08:00:12+02:00"'
+            b' usage_type="sms" quantity="1" zone="national" destination="33612345678"/>\n'
+            b"</usage>\n" % (12 * GB)
+        )
+        usage_import = self._import(content, source=self.xml_source, name="usage.xml")
+        self.assertEqual(self._counts(usage_import), (3, 2, 0, 1, 0))
+        error = usage_import.error_ids
+        self.assertEqual((error.position, error.field), ("2 (line 4)", "zone"))
+        self.assertEqual(self._records(record_id="X1").quantity, 12 * GB)
+        again = self._import(content, source=self.xml_source, name="usage.xml")
+        self.assertEqual(self._counts(again), (3, 0, 2, 1, 0))
+
+    def test_a_file_missing_a_column_fails_with_its_reason(self):
+        usage_import = self._import(b"record_id,msisdn\nA1,33611111111\n")
+        self.assertEqual(usage_import.state, "failed")
+        self.assertIn("started_at: missing column", usage_import.failure_reason)
+        self.assertFalse(self._records())
+
+    def test_import_killed_half_way_resumes_without_doubles(self):
+        rows = [
+            f"K{i},33611111111,2026-10-{1 + i % 28:02d}T08:00:00+02:00,data,{1000 + i},national,,"
+            for i in range(10)
+        ]
+        rows.insert(4, "KBAD,33611111111,2026-10-01T08:00:00+02:00,data,x,national,,")
+        content = csv_file(*rows)
+        with patch.object(telecoop_usage_import, "BATCH_SIZE", 3), trap_jobs() as trap:
+            attachment = self.env["ir.attachment"].create({"name": "big.csv", "raw": content})
+            usage_import = self.env["telecoop.usage.import"].create(
+                {"source_id": self.source.id, "attachment_id": attachment.id}
+            )
+            usage_import.action_start()
+            trap.assert_jobs_count(1)
+            self.assertEqual(usage_import.state, "queued")
+            # the first job writes one batch and queues the rest
+            usage_import._job_import(max_batches=1)
+            self.assertEqual(usage_import.state, "running")
+            self.assertEqual(usage_import.position, 3)
+            self.assertEqual(len(self._records()), 3)
+            self.assertGreater(usage_import.progress, 0)
+            trap.assert_jobs_count(2)
+            # the worker dies; the position stored is even lost: nothing is doubled
+            usage_import.position = 0
+            usage_import.with_context(queue_job__no_delay=True).action_resume()
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(len(self._records()), 10)
+        self.assertEqual(usage_import.count_new, 10)
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.quantity, sum(1000 + i for i in range(10)))
+
+    def test_retention_purge_keeps_recent_records_and_rated_usage(self):
+        self._import(
+            csv_file(
+                "R1,33611111111,2025-10-31T08:00:00+01:00,data,1000,national,,",
+                "R2,33611111111,2025-11-01T08:00:00+01:00,data,1000,national,,",
+                "R3,33611111111,2026-10-01T08:00:00+02:00,data,1000,national,,",
+            )
+        )
+        rated_before = self.env["telecoop.rated.usage"].search_count(
+            [("line_id", "=", self.line_a.id)]
+        )
+        deleted = self.env["telecoop.usage.record"]._purge_expired(
+            batch_size=1, today=date(2026, 11, 25)
+        )
+        self.assertEqual(deleted, 1)
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["R2", "R3"])
+        self.assertEqual(
+            self.env["telecoop.rated.usage"].search_count([("line_id", "=", self.line_a.id)]),
+            rated_before,
+        )
+        self.company.telecoop_usage_retention_months = 1
+        self.env["telecoop.usage.record"]._purge_expired(today=date(2026, 11, 25))
+        self.assertEqual(self._records().mapped("record_id"), ["R3"])
+
+    def test_access_users_read_managers_configure(self):
+        self._import(csv_file("S1,33611111111,2026-10-01T08:00:00+02:00,data,1,national,,"))
+        Source = self.env["telecoop.usage.source"]
+        self.assertEqual(len(self._records().with_user(self.billing_user).read(["record_id"])), 1)
+        with self.assertRaises(AccessError):
+            Source.with_user(self.billing_user).create({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.source.with_user(self.billing_user).read(["api_key"])
+        source = Source.with_user(self.billing_manager).create(
+            {"name": "API", "kind": "http", "base_url": "http://x", "api_key": "k"}
+        )
+        self.assertEqual(source.api_key, "k")
+        with self.assertRaises(AccessError):
+            self._records().with_user(self.internal_user).read(["record_id"])
+        with self.assertRaises(AccessError):
+            self.env["telecoop.usage.import"].with_user(self.internal_user).search([])
