@@ -11,7 +11,18 @@
     "depends": ["telecoop_membership", "account", "portal", "mail"],
     "data": [
         "security/telecoop_agm_security.xml",
+        "security/ir.model.access.csv",
+        "security/telecoop_agm_rules.xml",
+        "data/mail_template_data.xml",
+        "report/telecoop_assembly_reports.xml",
+        "views/telecoop_ballot_views.xml",
+        "views/telecoop_assembly_views.xml",
+        "views/telecoop_resolution_views.xml",
+        "views/telecoop_agm_portal_templates.xml",
         "views/telecoop_agm_menus.xml",
+    ],
+    "demo": [
+        "demo/telecoop_assembly_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -1,0 +1,34 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class TelecoopAssemblyCollege(models.Model):
+    """The weight of a college for one assembly, copied from the statutes at convocation."""
+
+    _name = "telecoop.assembly.college"
+    _description = "College weight frozen for an assembly"
+    _order = "assembly_id, sequence, id"
+
+    assembly_id = fields.Many2one(
+        "telecoop.assembly", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
+    college_id = fields.Many2one("telecoop.college", required=True, ondelete="restrict")
+    sequence = fields.Integer(related="college_id.sequence")
+    weight = fields.Float(string="Weight (%)", digits=(5, 2), required=True)
+    voter_count = fields.Integer(compute="_compute_voter_count", string="Members")
+
+    _college_unique = models.Constraint(
+        "unique(assembly_id, college_id)", "A college appears once per assembly."
+    )
+
+    def _compute_voter_count(self):
+        groups = self.env["telecoop.assembly.voter"]._read_group(
+            [("assembly_id", "in", self.assembly_id.ids)],
+            ["assembly_id", "college_id"],
+            ["__count"],
+        )
+        counts = {(a.id, c.id): n for a, c, n in groups}
+        for line in self:
+            line.voter_count = counts.get((line.assembly_id.id, line.college_id.id), 0)

@@ -1,0 +1,54 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+ATTENDANCE_FIELDS = {"present"}
+
+
+class TelecoopAssemblyVoter(models.Model):
+    """A member of the electorate of an assembly, frozen at the record date.
+
+    One row per member: one member, one vote, whatever the number of shares.
+    Only the attendance (present in the room) changes after the freeze.
+    """
+
+    _name = "telecoop.assembly.voter"
+    _description = "Member of the electorate"
+    _order = "assembly_id, college_id, partner_id"
+    _rec_name = "partner_id"
+
+    assembly_id = fields.Many2one(
+        "telecoop.assembly", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True)
+    member_number = fields.Char(related="partner_id.telecoop_member_number")
+    college_id = fields.Many2one("telecoop.college", required=True, ondelete="restrict")
+    shares = fields.Integer(help="Paid shares at the record date (information only).")
+    present = fields.Boolean(help="Signed the attendance sheet in the room.")
+
+    _partner_unique = models.Constraint(
+        "unique(assembly_id, partner_id)", "A member appears once in an electorate."
+    )
+
+    def write(self, vals):
+        if set(vals) - ATTENDANCE_FIELDS:
+            raise UserError(self.env._("The electorate is frozen: only attendance changes."))
+        if any(voter.assembly_id.state not in ("convened", "open") for voter in self):
+            raise UserError(
+                self.env._("Attendance is taken between the convocation and the closing.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("The electorate of an assembly cannot be changed."))
+
+    def action_mark_present(self):
+        self.write({"present": True})
+        return True
+
+    def action_mark_absent(self):
+        self.write({"present": False})
+        return True

@@ -1,0 +1,248 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
+
+from ..services import tally as tally_service
+
+
+class TelecoopResolution(models.Model):
+    """A resolution put to the vote of an assembly."""
+
+    _name = "telecoop.resolution"
+    _description = "Resolution"
+    _inherit = ["mail.thread"]
+    _order = "assembly_id, sequence, id"
+
+    assembly_id = fields.Many2one(
+        "telecoop.assembly", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Title", required=True, tracking=True)
+    text = fields.Html()
+    vote_kind = fields.Selection(
+        [("for_against", "For / against / abstain"), ("options", "Several options")],
+        required=True,
+        default="for_against",
+    )
+    majority = fields.Selection(
+        [("profile", "As the statutes say"), *MAJORITIES],
+        string="Majority required",
+        required=True,
+        default="profile",
+        tracking=True,
+    )
+    effective_majority = fields.Selection(MAJORITIES, compute="_compute_effective_majority")
+    secret = fields.Boolean(
+        string="Secret vote",
+        help="Issue 8 will hide from staff which member chose what; today it is a flag.",
+    )
+    choice_ids = fields.One2many("telecoop.resolution.choice", "resolution_id", copy=True)
+    ballot_ids = fields.One2many("telecoop.ballot", "resolution_id")
+    result_state = fields.Selection(
+        [
+            ("pending", "Not counted"),
+            ("adopted", "Adopted"),
+            ("rejected", "Rejected"),
+            ("no_quorum", "Quorum not reached"),
+        ],
+        default="pending",
+        required=True,
+        copy=False,
+        tracking=True,
+    )
+    result_counted = fields.Integer(string="Ballots counted", copy=False)
+    result_expressed = fields.Integer(string="Votes expressed", copy=False)
+    winner_choice_id = fields.Many2one("telecoop.resolution.choice", copy=False)
+    result_line_ids = fields.One2many("telecoop.resolution.result", "resolution_id", copy=False)
+
+    @api.depends("majority", "assembly_id.majority_default")
+    def _compute_effective_majority(self):
+        for resolution in self:
+            resolution.effective_majority = (
+                resolution.assembly_id.majority_default
+                if resolution.majority == "profile"
+                else resolution.majority
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        resolutions = super().create(vals_list)
+        for resolution in resolutions:
+            if resolution.assembly_id.state != "draft":
+                raise UserError(self.env._("Resolutions are set before the convocation."))
+            resolution._ensure_choices()
+        return resolutions
+
+    def write(self, vals):
+        result_fields = {
+            "result_state",
+            "result_counted",
+            "result_expressed",
+            "winner_choice_id",
+            "result_line_ids",
+        }
+        if set(vals) - result_fields and any(r.assembly_id.state != "draft" for r in self):
+            raise UserError(self.env._("Resolutions cannot change after the convocation."))
+        result = super().write(vals)
+        if "vote_kind" in vals:
+            for resolution in self:
+                resolution.choice_ids.unlink()
+                resolution._ensure_choices()
+        return result
+
+    def _ensure_choices(self):
+        """For / against / abstain, or the options given plus an abstention."""
+        self.ensure_one()
+        if self.vote_kind == "for_against":
+            if not self.choice_ids:
+                self.choice_ids = [
+                    Command.create({"name": self.env._("For"), "code": "for", "sequence": 1}),
+                    Command.create(
+                        {"name": self.env._("Against"), "code": "against", "sequence": 2}
+                    ),
+                    Command.create(
+                        {
+                            "name": self.env._("Abstain"),
+                            "code": "abstain",
+                            "sequence": 99,
+                            "is_abstention": True,
+                        }
+                    ),
+                ]
+        elif not self.choice_ids.filtered("is_abstention"):
+            self.choice_ids = [
+                Command.create(
+                    {
+                        "name": self.env._("Abstain"),
+                        "code": "abstain",
+                        "sequence": 99,
+                        "is_abstention": True,
+                    }
+                )
+            ]
+
+    def _get_ballot_rows(self):
+        """Every ballot of the resolution, replacements included, with its college."""
+        self.ensure_one()
+        self.env["telecoop.ballot"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT b.id, b.voter_id, v.college_id, c.code
+              FROM telecoop_ballot b
+              JOIN telecoop_assembly_voter v ON v.id = b.voter_id
+              JOIN telecoop_resolution_choice c ON c.id = b.choice_id
+             WHERE b.resolution_id = %s
+            """,
+            (self.id,),
+        )
+        return self.env.cr.fetchall()
+
+    def _compute_tally(self):
+        """Run the pure-Python tally on the stored ballots (no write)."""
+        self.ensure_one()
+        abstain = self.choice_ids.filtered("is_abstention")[:1].code or "__none__"
+        return tally_service.tally(
+            (
+                tally_service.Ballot(voter=voter, college=college, choice=code, sequence=seq)
+                for seq, voter, college, code in self._get_ballot_rows()
+            ),
+            {line.college_id.id: line.weight for line in self.assembly_id.college_ids},
+            self.choice_ids.mapped("code"),
+            majority=self.effective_majority,
+            abstain=abstain,
+            for_against=self.vote_kind == "for_against",
+        )
+
+    def _tally(self, quorum_reached=True):
+        """Count the resolution and store the result lines."""
+        self.ensure_one()
+        result = self._compute_tally()
+        choices = {choice.code: choice for choice in self.choice_ids}
+        lines = []
+        for college in result.colleges:
+            lines.append(
+                Command.create(
+                    {
+                        "college_id": college.college,
+                        "counted": college.counted,
+                        "expressed": college.expressed,
+                        "percent": float(tally_service.to_percent(college.effective_weight)),
+                    }
+                )
+            )
+            for code, choice in choices.items():
+                lines.append(
+                    Command.create(
+                        {
+                            "college_id": college.college,
+                            "choice_id": choice.id,
+                            "votes": college.counts.get(code, 0),
+                            "percent": float(tally_service.to_percent(college.share(code)))
+                            if not choice.is_abstention
+                            else 0.0,
+                        }
+                    )
+                )
+        for code, choice in choices.items():
+            lines.append(
+                Command.create(
+                    {
+                        "choice_id": choice.id,
+                        "votes": sum(c.counts.get(code, 0) for c in result.colleges),
+                        "percent": float(tally_service.to_percent(result.weighted.get(code, 0)))
+                        if not choice.is_abstention
+                        else 0.0,
+                    }
+                )
+            )
+        if not quorum_reached:
+            state = "no_quorum"
+        else:
+            state = "adopted" if result.adopted else "rejected"
+        self.sudo().write(
+            {
+                "result_line_ids": [Command.clear(), *lines],
+                "result_counted": result.counted,
+                "result_expressed": result.expressed,
+                "result_state": state,
+                "winner_choice_id": choices[result.winner].id
+                if result.winner and self.vote_kind == "options" and quorum_reached
+                else False,
+            }
+        )
+        return result
+
+    def _get_result_table(self):
+        """The result as rows for the minutes and the portal.
+
+        :return: dict ``choices`` (recordset), ``colleges`` (list of dicts college,
+            weight, effective_weight, counted, expressed, votes {choice id: (votes,
+            percent)}), ``weighted`` {choice id: (votes, percent)}.
+        """
+        self.ensure_one()
+        lines = self.sudo().result_line_ids
+        weights = {line.college_id: line.weight for line in self.assembly_id.sudo().college_ids}
+        colleges = []
+        for total in lines.filtered(lambda line: line.college_id and not line.choice_id):
+            per_choice = lines.filtered(
+                lambda line, c=total.college_id: line.college_id == c and line.choice_id
+            )
+            colleges.append(
+                {
+                    "college": total.college_id,
+                    "weight": weights.get(total.college_id, 0.0),
+                    "effective_weight": total.percent,
+                    "counted": total.counted,
+                    "expressed": total.expressed,
+                    "votes": {line.choice_id.id: (line.votes, line.percent) for line in per_choice},
+                }
+            )
+        weighted = {
+            line.choice_id.id: (line.votes, line.percent)
+            for line in lines.filtered(lambda line: not line.college_id)
+        }
+        return {"choices": self.choice_ids, "colleges": colleges, "weighted": weighted}

@@ -1,0 +1,1 @@
+from . import telecoop_ballot_entry

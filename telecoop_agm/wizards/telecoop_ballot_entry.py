@@ -1,0 +1,71 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class TelecoopBallotEntry(models.TransientModel):
+    """Staff enter the ballot of a member present in the room, or of a proxy holder."""
+
+    _name = "telecoop.ballot.entry"
+    _description = "Enter a ballot in the room"
+
+    assembly_id = fields.Many2one("telecoop.assembly", required=True)
+    resolution_id = fields.Many2one(
+        "telecoop.resolution", required=True, domain="[('assembly_id', '=', assembly_id)]"
+    )
+    voter_id = fields.Many2one(
+        "telecoop.assembly.voter",
+        string="Member",
+        required=True,
+        domain="[('assembly_id', '=', assembly_id)]",
+    )
+    proxy_id = fields.Many2one(
+        "telecoop.assembly.proxy",
+        compute="_compute_proxy_id",
+        help="When the member gave a proxy, the holder present in the room votes.",
+    )
+    choice_id = fields.Many2one(
+        "telecoop.resolution.choice",
+        required=True,
+        domain="[('resolution_id', '=', resolution_id)]",
+    )
+
+    @api.depends("voter_id")
+    def _compute_proxy_id(self):
+        for entry in self:
+            entry.proxy_id = self.env["telecoop.assembly.proxy"].search(
+                [("giver_id", "=", entry.voter_id.id), ("state", "=", "active")], limit=1
+            )
+
+    def action_cast(self):
+        self.ensure_one()
+        if self.proxy_id:
+            holder = self.proxy_id.holder_id
+            if not holder.present:
+                raise UserError(
+                    self.env._("The proxy holder %(holder)s is not on the attendance sheet.",
+                               holder=holder.partner_id.name)
+                )  # fmt: skip
+            self.env["telecoop.ballot"]._cast(
+                self.resolution_id,
+                self.voter_id,
+                self.choice_id,
+                "proxy",
+                holder.partner_id,
+                self.proxy_id,
+            )
+        else:
+            self.env["telecoop.ballot"]._cast(
+                self.resolution_id, self.voter_id, self.choice_id, "room", self.voter_id.partner_id
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_assembly_id": self.assembly_id.id,
+                "default_resolution_id": self.resolution_id.id,
+            },
+        }
