@@ -63,7 +63,7 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
         self.assertEqual(
             self.currency.compare_amounts(
                 sum(
-                    invoice.line_ids.filtered(lambda l: l.account_id == self.account_4561).mapped(
+                    invoice.line_ids.filtered(lambda ml: ml.account_id == self.account_4561).mapped(
                         "debit"
                     )
                 ),
@@ -78,14 +78,14 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
         self.assertEqual(capital_move.state, "posted")
         self.assertEqual(capital_move.date, date(2026, 1, 20))
         self.assertEqual(
-            capital_move.line_ids.filtered(lambda l: l.credit).account_id, self.account_1013
+            capital_move.line_ids.filtered(lambda ml: ml.credit).account_id, self.account_1013
         )
 
     def test_buyback_entries(self):
         move = self.buyback.capital_move_id
         self.assertEqual(move.date, date(2026, 3, 5))
-        self.assertEqual(move.line_ids.filtered(lambda l: l.debit).account_id, self.account_1013)
-        self.assertEqual(move.line_ids.filtered(lambda l: l.credit).account_id, self.account_4567)
+        self.assertEqual(move.line_ids.filtered(lambda ml: ml.debit).account_id, self.account_1013)
+        self.assertEqual(move.line_ids.filtered(lambda ml: ml.credit).account_id, self.account_4567)
         self.assertEqual(
             self.currency.compare_amounts(self._balance(self.account_4567, date(2026, 3, 5)), 100),
             0,
