@@ -1,0 +1,104 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import AgmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAgmPortal(HttpCase, AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        for partner, login in ((cls.alice, "alice"), (cls.bob, "bob"), (cls.late, "late")):
+            new_test_user(
+                cls.env,
+                login=f"tc_agm_{login}",
+                password=f"tc_agm_{login}_pw",
+                groups="base.group_portal",
+                partner_id=partner.id,
+                **company_args,
+            )
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+        cls.draft = cls._create_assembly(name="Draft AGE")
+
+    def _login(self, who):
+        self.authenticate(f"tc_agm_{who}", f"tc_agm_{who}_pw")
+
+    def _post(self, path, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(f"/my/assemblies/{self.assembly.id}/{path}", data=data)
+
+    def _vote(self, code, voter=None):
+        data = {
+            "resolution_id": self.accounts.id,
+            "choice_id": self._choice(self.accounts, code).id,
+        }
+        if voter:
+            data["voter_id"] = voter.id
+        return self._post("vote", **data)
+
+    def test_member_votes_changes_and_sees_receipt(self):
+        self._login("alice")
+        page = self.url_open("/my/assemblies")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("AGO 2026", page.text)
+        self.assertNotIn("Draft AGE", page.text)
+        response = self._vote("for")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Your vote is recorded", response.text)
+        response = self._vote("against")
+        ballot = self.env["telecoop.ballot"].search(
+            [("voter_id", "=", self._voter(self.assembly, self.alice).id)], limit=1
+        )
+        self.assertEqual(ballot.choice_id.code, "against")
+        self.assertIn(ballot.receipt, response.text)
+        self.assertEqual(ballot.channel, "online")
+
+    def test_second_member_cannot_see_or_change_first_ballot_or_proxy(self):
+        alice_voter = self._voter(self.assembly, self.alice)
+        ballot = self.assembly._portal_vote(
+            self.alice, self.accounts.id, self._choice(self.accounts, "for").id
+        )
+        proxy = self.assembly._portal_give_proxy(self.alice, self.carol.telecoop_member_number)
+        self._login("bob")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(ballot.receipt, page.text)
+        self.assertNotIn("Carol", page.text)
+        # Bob tries to vote in Alice's name
+        response = self._vote("against", voter=alice_voter)
+        self.assertIn("did not give you a proxy", response.text)
+        # Bob tries to withdraw Alice's proxy: he has none, hers stays
+        response = self._post("proxy", withdraw="1")
+        self.assertIn("no proxy to withdraw", response.text)
+        proxy.invalidate_recordset()
+        self.assertEqual(proxy.state, "active")
+        ballots = self.env["telecoop.ballot"].search([("voter_id", "=", alice_voter.id)])
+        self.assertEqual(ballots, ballot)
+        # a draft assembly is not shown
+        response = self.url_open(f"/my/assemblies/{self.draft.id}")
+        self.assertNotIn("Draft AGE", response.text)
+
+    def test_member_outside_electorate_sees_but_cannot_vote(self):
+        self._login("late")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("not in the electorate", page.text)
+        self.assertNotIn("o_telecoop_choice_for", page.text)
+        response = self._vote("for")
+        self.assertIn("not in the electorate", response.text)
+        self.assertFalse(self.accounts.ballot_ids)
+
+    def test_give_and_withdraw_proxy(self):
+        self._login("bob")
+        response = self._post("proxy", holder_number=self.alice.telecoop_member_number)
+        self.assertIn("Your proxy is recorded", response.text)
+        proxy = self.assembly.proxy_ids
+        self.assertEqual(proxy.holder_id.partner_id, self.alice)
+        response = self._post("proxy", withdraw="1")
+        self.assertIn("Your proxy is withdrawn", response.text)
+        self.assertEqual(proxy.state, "withdrawn")
