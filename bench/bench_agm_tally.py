@@ -1,0 +1,208 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the tally of a general assembly (telecoop_agm).
+
+    python3 bench/bench_agm_tally.py -c .local/odoo.conf -d <db> --members 20000 --resolutions 5
+
+Builds, in a fresh company of a database where telecoop_agm is installed, a
+statute profile with four colleges, ``members`` members holding paid shares
+(partners and share movements inserted in SQL), an assembly whose electorate is
+frozen by the addon's own code, and one ballot per member and resolution
+(``--revotes`` of the members vote a second time, so the "last ballot counts"
+rule is exercised), inserted in SQL. Then times the tally of each resolution
+(read of the ballots, pure-Python weighted tally, result stored) and prints the
+seconds per tally and the peak memory of the process. Everything is rolled back
+at the end unless ``--commit``.
+"""
+
+import argparse
+import resource
+import sys
+import time
+from datetime import timedelta
+
+from odoo import api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.service import server
+from odoo.tools import config
+
+COLLEGES = [("users", 40), ("employees", 20), ("founders", 20), ("partners", 20)]
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
+    """Run the benchmark in ``env`` (its transaction is left to the caller)."""
+    cr = env.cr
+    t0 = time.perf_counter()
+    company = env["res.company"].create({"name": f"Bench AGM Coop {time.time_ns()}"})
+    env.user.company_ids |= company
+    env = env(
+        context=dict(
+            env.context,
+            allowed_company_ids=company.ids,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+    )
+    profile = env["telecoop.statute.profile"].create(
+        {
+            "name": "Bench statutes",
+            "company_id": company.id,
+            "college_ids": [
+                Command.create({"name": code.title(), "code": code, "vote_weight": weight})
+                for code, weight in COLLEGES
+            ],
+            "assembly_rule_ids": [
+                Command.create({"assembly_type": "ordinary", "call": "first", "quorum_percent": 20})
+            ],
+        }
+    )
+    colleges = profile.college_ids.sorted("id")
+    share_class = env["telecoop.share.class"].create(
+        {
+            "name": "Bench share",
+            "company_id": company.id,
+            "nominal_value": 100,
+            "college_id": colleges[0].id,
+        }
+    )
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, complete_name, active, type, autopost_bills,
+                                 create_date, write_date)
+        SELECT 'Bench member ' || n, 'Bench member ' || n, true, 'contact', 'ask',
+               now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+          FROM generate_series(1, %s) n
+     RETURNING id
+        """,
+        (members,),
+    )
+    partner_ids = [row[0] for row in cr.fetchall()]
+    college_ids = colleges.ids
+    # members spread over the colleges 70 / 10 / 5 / 15 %, like a users' cooperative
+    cr.execute(
+        """
+        INSERT INTO telecoop_share_line (company_id, partner_id, share_class_id, college_id,
+                                         quantity, movement_type, date, amount)
+        SELECT %(company)s, p.id, %(share_class)s,
+               CASE WHEN p.rank %% 20 < 14 THEN %(c0)s WHEN p.rank %% 20 < 16 THEN %(c1)s
+                    WHEN p.rank %% 20 < 17 THEN %(c2)s ELSE %(c3)s END,
+               1 + p.rank %% 5, 'issue', DATE '2026-01-15', 100 * (1 + p.rank %% 5)
+          FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank
+                  FROM res_partner WHERE id = ANY(%(partners)s)) p
+        """,
+        {
+            "company": company.id,
+            "share_class": share_class.id,
+            "partners": partner_ids,
+            **{f"c{i}": cid for i, cid in enumerate(college_ids)},
+        },
+    )
+    now = cr.now().replace(microsecond=0)
+    assembly = env["telecoop.assembly"].create(
+        {
+            "name": "Bench assembly",
+            "company_id": company.id,
+            "date": now,
+            "record_date": "2026-02-01",
+            "vote_start": now - timedelta(days=1),
+            "vote_end": now + timedelta(days=1),
+            "resolution_ids": [
+                Command.create({"name": f"Resolution {i + 1}", "sequence": i})
+                for i in range(resolutions)
+            ],
+        }
+    )
+    t_setup = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    assembly._set_state("convened")
+    assembly._freeze_electorate()
+    t_freeze = time.perf_counter() - t1
+    assembly._set_state("open")
+    env.flush_all()
+    # one ballot per member and resolution, then a second ballot for some members
+    for rounds, fraction in ((0, 1.0), (1, revotes)):
+        cr.execute(
+            """
+            INSERT INTO telecoop_ballot (assembly_id, company_id, resolution_id, voter_id,
+                                         choice_id, channel, cast_by_partner_id, cast_at, receipt)
+            SELECT r.assembly_id, %(company)s, r.id, v.id,
+                   (SELECT c.id FROM telecoop_resolution_choice c
+                     WHERE c.resolution_id = r.id
+                  ORDER BY c.sequence, c.id OFFSET (v.id + r.id + %(round)s) %% 3 LIMIT 1),
+                   'online', v.partner_id, %(now)s,
+                   md5(random()::text || clock_timestamp()::text || v.id || '-' || r.id)
+              FROM telecoop_resolution r
+              JOIN telecoop_assembly_voter v ON v.assembly_id = r.assembly_id
+             WHERE r.assembly_id = %(assembly)s AND (v.id %% 1000) < %(per_mille)s
+            """,
+            {
+                "company": company.id,
+                "assembly": assembly.id,
+                "round": rounds,
+                "now": now,
+                "per_mille": int(fraction * 1000),
+            },
+        )
+    cr.execute("SELECT COUNT(*) FROM telecoop_ballot WHERE assembly_id = %s", (assembly.id,))
+    ballots = cr.fetchone()[0]
+    assembly._set_state("closed")
+    env.invalidate_all()
+    times = []
+    for resolution in assembly.resolution_ids:
+        t = time.perf_counter()
+        resolution._tally()
+        env.flush_all()
+        times.append(time.perf_counter() - t)
+    electorate = len(assembly.voter_ids)
+    print(
+        f"setup {t_setup:.1f} s, electorate of {electorate} members frozen in {t_freeze:.1f} s, "
+        f"{ballots} ballots in the box",
+        file=out,
+    )
+    for resolution, seconds in zip(assembly.resolution_ids, times, strict=True):
+        print(
+            f"{resolution.name}: tally {seconds:.3f} s, counted {resolution.result_counted}, "
+            f"{resolution.result_state}",
+            file=out,
+        )
+    print(
+        f"seconds per tally: max {max(times):.3f}, mean {sum(times) / len(times):.3f}; "
+        f"peak memory {peak_memory_mb():.0f} MB",
+        file=out,
+    )
+    return {
+        "electorate": electorate,
+        "ballots": ballots,
+        "times": times,
+        "counted": assembly.resolution_ids.mapped("result_counted"),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", default=".local/odoo.conf")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--members", type=int, default=20000)
+    parser.add_argument("--resolutions", type=int, default=5)
+    parser.add_argument("--revotes", type=float, default=0.1, help="share of members voting twice")
+    parser.add_argument("--commit", action="store_true", help="keep the bench data")
+    args = parser.parse_args(argv)
+
+    config.parse_config(["-c", args.config, "-d", args.database])
+    server.load_server_wide_modules()
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        run(env, args.members, args.resolutions, args.revotes)
+        if not args.commit:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
