@@ -24,6 +24,11 @@
     "demo": [
         "demo/telecoop_assembly_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "telecoop_agm/static/src/js/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }
