@@ -20,6 +20,7 @@
         "views/telecoop_mobile_line_views.xml",
         "views/telecoop_billing_run_views.xml",
         "report/telecoop_itemised_bill_report.xml",
+        "wizards/telecoop_plan_change_wizard_views.xml",
         "views/telecoop_mobile_billing_menus.xml",
         "views/telecoop_usage_source_views.xml",
         "views/telecoop_usage_import_views.xml",

@@ -52,6 +52,21 @@ class TestMobileLines(MobileBillingCommon):
         self.assertEqual(line._price_period("2026-03-01", {})["base_amount"], D("20.00"))
         self.assertEqual(line._price_period("2026-05-01", {})["base_amount"], D("14.00"))
 
+    def test_plan_change_wizard(self):
+        line = self._create_line("33600000007", self.plan_classic)
+        wizard = (
+            self.env["telecoop.plan.change.wizard"]
+            .with_user(self.billing_user)
+            .with_context(active_model="telecoop.mobile.line", active_ids=line.ids)
+            .create({"plan_id": self.plan_graduated.id, "date": "2026-09-16"})
+        )
+        self.assertEqual(wizard.line_ids, line)
+        wizard.action_confirm()
+        self.assertEqual(line.plan_id, self.plan_graduated)
+        self.assertEqual(
+            line._price_period("2026-09-01", {})["base_amount"], D("10.00") + D("4.00")
+        )
+
     def test_line_activated_mid_month_pays_its_days(self):
         line = self._create_line("33600000004", self.plan_step, activation="2026-06-16")
         self.assertEqual(line._price_period("2026-06-01", {})["base_amount"], D("7.00"))
