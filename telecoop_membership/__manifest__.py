@@ -26,6 +26,11 @@
         "views/telecoop_membership_menus.xml",
         "views/telecoop_membership_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "telecoop_membership/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/telecoop_statute_profile_demo.xml",
     ],

@@ -36,13 +36,13 @@ class TelecoopMembershipPortal(CustomerPortal):
             "error": kwargs.get("error"),
         }
 
-    @http.route("/my/shares", type="http", auth="user")
+    @http.route("/my/shares", type="http", auth="user", website=True)
     def portal_my_shares(self, **kwargs):
         return request.render(
             "telecoop_membership.portal_my_shares", self._telecoop_shares_values(**kwargs)
         )
 
-    @http.route("/my/shares/certificate", type="http", auth="user")
+    @http.route("/my/shares/certificate", type="http", auth="user", website=True)
     def portal_my_certificate(self, report_type="pdf", download=False, **kwargs):
         partner = self._telecoop_partner().sudo()
         if not partner.telecoop_member_number:
@@ -64,7 +64,7 @@ class TelecoopMembershipPortal(CustomerPortal):
         share_class = request.env["telecoop.share.class"].browse(self._telecoop_int(share_class_id))
         return share_class.exists()
 
-    @http.route("/my/shares/subscribe", type="http", auth="user", methods=["POST"])
+    @http.route("/my/shares/subscribe", type="http", auth="user", methods=["POST"], website=True)
     def portal_subscribe(self, share_class_id=None, quantity=None, **kwargs):
         share_class = self._telecoop_share_class(share_class_id)
         if not share_class:
@@ -80,7 +80,7 @@ class TelecoopMembershipPortal(CustomerPortal):
             )
         return request.redirect(subscription.access_url)
 
-    @http.route("/my/shares/buyback", type="http", auth="user", methods=["POST"])
+    @http.route("/my/shares/buyback", type="http", auth="user", methods=["POST"], website=True)
     def portal_buyback(self, share_class_id=None, quantity=None, reason=None, **kwargs):
         share_class = self._telecoop_share_class(share_class_id)
         if not share_class:
@@ -96,7 +96,7 @@ class TelecoopMembershipPortal(CustomerPortal):
             )
         return request.redirect(buyback.access_url)
 
-    @http.route("/my/shares/requests/<int:request_id>", type="http", auth="user")
+    @http.route("/my/shares/requests/<int:request_id>", type="http", auth="user", website=True)
     def portal_subscription_request(self, request_id, access_token=None, **kwargs):
         try:
             subscription = self._document_check_access(
@@ -113,7 +113,7 @@ class TelecoopMembershipPortal(CustomerPortal):
         )
         return request.render("telecoop_membership.portal_subscription_request", values)
 
-    @http.route("/my/shares/buybacks/<int:buyback_id>", type="http", auth="user")
+    @http.route("/my/shares/buybacks/<int:buyback_id>", type="http", auth="user", website=True)
     def portal_buyback_page(self, buyback_id, access_token=None, **kwargs):
         try:
             buyback = self._document_check_access(

@@ -289,15 +289,17 @@ class TelecoopShareBuyback(models.Model):
         """A member asks for a buy-back from the portal."""
         if not isinstance(quantity, int) or quantity <= 0:
             raise UserError(self.env._("Ask for a whole number of shares, at least one."))
-        buyback = self.sudo().create(
-            {
-                "company_id": share_class.company_id.id,
-                "partner_id": partner.id,
-                "share_class_id": share_class.id,
-                "quantity": quantity,
-                "reason": reason,
-                "source": "portal",
-            }
-        )
-        buyback._check_holding()
+        # Nothing is left behind when the request breaks a rule.
+        with self.env.cr.savepoint():
+            buyback = self.sudo().create(
+                {
+                    "company_id": share_class.company_id.id,
+                    "partner_id": partner.id,
+                    "share_class_id": share_class.id,
+                    "quantity": quantity,
+                    "reason": reason,
+                    "source": "portal",
+                }
+            )
+            buyback._check_holding()
         return buyback

@@ -425,15 +425,17 @@ class TelecoopSubscriptionRequest(models.Model):
         """A member or a visitor with an account asks for shares from the portal."""
         if not isinstance(quantity, int) or quantity <= 0:
             raise UserError(self.env._("Ask for a whole number of shares, at least one."))
-        request = self.sudo().create(
-            {
-                "company_id": share_class.company_id.id,
-                "partner_id": partner.id,
-                "share_class_id": share_class.id,
-                "quantity": quantity,
-                "source": "portal",
-                "user_id": False,
-            }
-        )
-        request._check_limits()
+        # Nothing is left behind when the request breaks a rule.
+        with self.env.cr.savepoint():
+            request = self.sudo().create(
+                {
+                    "company_id": share_class.company_id.id,
+                    "partner_id": partner.id,
+                    "share_class_id": share_class.id,
+                    "quantity": quantity,
+                    "source": "portal",
+                    "user_id": False,
+                }
+            )
+            request._check_limits()
         return request

@@ -6,3 +6,4 @@ from . import test_subscription
 from . import test_transfer_buyback
 from . import test_accounting
 from . import test_register_reports
+from . import test_portal

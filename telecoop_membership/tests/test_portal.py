@@ -1,0 +1,161 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.http import Request
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common_accounting import TelecoopAccountingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMembershipPortal(TelecoopAccountingCommon, HttpCase):
+    """Two portal members: each sees and changes only what is theirs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        cls.member_one = new_test_user(
+            cls.env, login="tc_member_one", groups="base.group_portal", **company_args
+        )
+        cls.member_two = new_test_user(
+            cls.env, login="tc_member_two", groups="base.group_portal", **company_args
+        )
+        cls.member_one.partner_id.name = "Member One"
+        cls.member_two.partner_id.name = "Member Two"
+        cls.request_one = cls._subscribe_paid(cls.member_one.partner_id, quantity=2)
+        cls.request_two = cls._subscribe_paid(cls.member_two.partner_id, quantity=1)
+        cls.pending_one = cls._request(cls.member_one.partner_id, quantity=1)
+        cls.pending_one.action_validate()
+        cls.buyback_one = cls.env["telecoop.share.buyback"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.member_one.partner_id.id,
+                "share_class_id": cls.share_class.id,
+                "quantity": 1,
+            }
+        )
+
+    def _get(self, url):
+        return self.url_open(url, allow_redirects=False)
+
+    def test_member_sees_own_shares_requests_and_invoice_to_pay(self):
+        self.authenticate("tc_member_one", "tc_member_one")
+        page = self.url_open("/my/shares")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.member_one.partner_id.telecoop_member_number, page.text)
+        self.assertIn(self.request_one.name, page.text)
+        self.assertIn(self.buyback_one.name, page.text)
+        self.assertNotIn(self.request_two.name, page.text)
+        detail = self.url_open(f"/my/shares/requests/{self.pending_one.id}")
+        self.assertEqual(detail.status_code, 200)
+        self.assertIn(self.pending_one.invoice_id.get_portal_url(), detail.text)
+        buyback = self.url_open(f"/my/shares/buybacks/{self.buyback_one.id}")
+        self.assertEqual(buyback.status_code, 200)
+        self.assertIn(self.buyback_one.name, buyback.text)
+
+    def test_member_downloads_own_certificate(self):
+        self.authenticate("tc_member_one", "tc_member_one")
+        response = self.url_open("/my/shares/certificate?report_type=html")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Member One", response.text)
+        self.assertIn(self.member_one.partner_id.telecoop_member_number, response.text)
+        self.assertNotIn("Member Two", response.text)
+
+    def test_second_member_cannot_reach_the_first_members_documents(self):
+        self.authenticate("tc_member_two", "tc_member_two")
+        urls = [
+            f"/my/shares/requests/{self.request_one.id}",
+            f"/my/shares/requests/{self.pending_one.id}",
+            f"/my/shares/buybacks/{self.buyback_one.id}",
+            f"/my/invoices/{self.pending_one.invoice_id.id}",
+            f"/my/invoices/{self.pending_one.invoice_id.id}?report_type=pdf",
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self._get(url)
+                self.assertIn(response.status_code, (302, 303, 403, 404))
+                self.assertNotIn("Member One", response.text)
+        # The certificate route only ever shows one's own certificate.
+        certificate = self.url_open("/my/shares/certificate?report_type=html")
+        self.assertIn("Member Two", certificate.text)
+        self.assertNotIn("Member One", certificate.text)
+        self.assertNotIn(self.member_one.partner_id.telecoop_member_number, certificate.text)
+        page = self.url_open("/my/shares")
+        self.assertNotIn(self.request_one.name, page.text)
+        self.assertNotIn(self.buyback_one.name, page.text)
+
+    def test_anonymous_visitor_is_sent_to_login(self):
+        for url in (
+            "/my/shares",
+            "/my/shares/certificate",
+            f"/my/shares/requests/{self.request_one.id}",
+        ):
+            with self.subTest(url=url):
+                response = self._get(url)
+                self.assertEqual(response.status_code, 303)
+                self.assertIn("/web/login", response.headers["Location"])
+
+    def test_portal_subscription_and_buyback_requests(self):
+        self.authenticate("tc_member_two", "tc_member_two")
+        csrf_token = Request.csrf_token(self)
+        response = self.url_open(
+            "/my/shares/subscribe",
+            data={"share_class_id": self.share_class.id, "quantity": "2", "csrf_token": csrf_token},
+        )
+        self.assertEqual(response.status_code, 200)
+        request = self.env["telecoop.subscription.request"].search(
+            [("partner_id", "=", self.member_two.partner_id.id), ("source", "=", "portal")]
+        )
+        self.assertEqual((request.quantity, request.state), (2, "draft"))
+        self.assertIn(request.name, response.text)
+        response = self.url_open(
+            "/my/shares/buyback",
+            data={"share_class_id": self.share_class.id, "quantity": "1", "csrf_token": csrf_token},
+        )
+        buyback = self.env["telecoop.share.buyback"].search(
+            [("partner_id", "=", self.member_two.partner_id.id)]
+        )
+        self.assertEqual((buyback.quantity, buyback.state, buyback.source), (1, "draft", "portal"))
+
+    def test_portal_refuses_bad_quantities_with_a_message(self):
+        self.authenticate("tc_member_two", "tc_member_two")
+        csrf_token = Request.csrf_token(self)
+        for quantity in ("0", "-3", "abc", "60"):
+            with self.subTest(quantity=quantity):
+                response = self.url_open(
+                    "/my/shares/subscribe",
+                    data={
+                        "share_class_id": self.share_class.id,
+                        "quantity": quantity,
+                        "csrf_token": csrf_token,
+                    },
+                )
+                self.assertIn("alert-danger", response.text)
+        response = self.url_open(
+            "/my/shares/buyback",
+            data={"share_class_id": self.share_class.id, "quantity": "5", "csrf_token": csrf_token},
+        )
+        self.assertIn("alert-danger", response.text)
+        self.assertFalse(
+            self.env["telecoop.subscription.request"].search(
+                [("partner_id", "=", self.member_two.partner_id.id), ("source", "=", "portal")]
+            )
+        )
+        self.assertFalse(
+            self.env["telecoop.share.buyback"].search(
+                [("partner_id", "=", self.member_two.partner_id.id)]
+            )
+        )
+
+    def test_portal_members_read_only_their_records(self):
+        lines = self.env["telecoop.share.line"].with_user(self.member_two).search([])
+        self.assertEqual(lines.partner_id, self.member_two.partner_id)
+        requests = self.env["telecoop.subscription.request"].with_user(self.member_two).search([])
+        self.assertEqual(requests, self.request_two)
+
+    def test_tour_member_subscribes_one_share(self):
+        self.start_tour("/my/shares", "telecoop_membership_subscribe_tour", login="tc_member_two")
+        request = self.env["telecoop.subscription.request"].search(
+            [("partner_id", "=", self.member_two.partner_id.id), ("source", "=", "portal")]
+        )
+        self.assertEqual((request.quantity, request.state), (1, "draft"))
