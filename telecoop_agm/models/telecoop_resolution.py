@@ -38,7 +38,8 @@ class TelecoopResolution(models.Model):
     effective_majority = fields.Selection(MAJORITIES, compute="_compute_effective_majority")
     secret = fields.Boolean(
         string="Secret vote",
-        help="Issue 8 will hide from staff which member chose what; today it is a flag.",
+        help="Marks a secret vote. In this version staff can still read who chose what: "
+        "see the README.",
     )
     choice_ids = fields.One2many("telecoop.resolution.choice", "resolution_id", copy=True)
     ballot_ids = fields.One2many("telecoop.ballot", "resolution_id")
