@@ -12,7 +12,7 @@ from odoo.tools import SQL
 
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_http import CdrHttpError, iter_pages
-from ..services.cdr_parse import CdrError, parse_record
+from ..services.cdr_parse import CdrError, parse_record, parse_values
 from ..services.cdr_xml import iter_xml
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ JOB_BATCHES = 4
 #: rejected records kept in the log of one import (the count stays exact)
 ERROR_LOG_LIMIT = 10_000
 
+_NULL = "\\N"
 _STAGING_COLUMNS = (
     "record_id",
     "msisdn",
@@ -120,6 +121,18 @@ class TelecoopUsageImport(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("telecoop.usage.import") or "/"
         return super().create(vals_list)
+
+    def unlink(self):
+        # the records have no foreign key to their import (see telecoop.usage.record)
+        self.env["telecoop.usage.record"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_usage_record SET import_id = NULL WHERE import_id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.env["telecoop.usage.record"].invalidate_model(["import_id"])
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # actions
@@ -281,7 +294,7 @@ class TelecoopUsageImport(models.Model):
             for rank, raw in enumerate(records, start=1):
                 read += 1
                 if not isinstance(raw, dict):
-                    raw = {"__error__": ("record", "not a JSON object")}
+                    raw = CdrError("record", "not a JSON object")
                 self._parse_into(f"{label} #{rank}", raw, good, errors)
             # the page that ended the feed is asked again next time: records
             # delivered later behind it are then not lost (known ones are skipped)
@@ -298,14 +311,18 @@ class TelecoopUsageImport(models.Model):
 
     @staticmethod
     def _parse_into(position, raw, good, errors):
-        bad = raw.get("__error__")
-        if bad:
-            errors.append((str(position), None, bad[0], bad[1]))
-            return
+        """Validate one record (a dict, a tuple in ``FIELDS`` order or a reader error)."""
         try:
-            good.append(parse_record(raw))
+            if isinstance(raw, CdrError):
+                raise raw
+            if isinstance(raw, tuple):
+                good.append(parse_values(*raw))
+            else:
+                good.append(parse_record(raw))
         except CdrError as error:
-            record_id = raw.get("record_id")
+            record_id = raw[0] if isinstance(raw, tuple) else None
+            if isinstance(raw, dict):
+                record_id = raw.get("record_id")
             record_id = str(record_id)[:128] if record_id else None
             errors.append((str(position), record_id, error.field, error.reason))
 
@@ -334,12 +351,19 @@ class TelecoopUsageImport(models.Model):
             )
             cr.execute("TRUNCATE telecoop_usage_staging")
             buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerows(good)
+            write = buffer.write
+            # COPY text format: the parser let no tab, newline or control
+            # character through; only a backslash of a record identity is escaped
+            for rid, msisdn, started, usage_type, qty, zone, dest, amount in good:
+                if "\\" in rid:
+                    rid = rid.replace("\\", "\\\\")
+                write(
+                    f"{rid}\t{msisdn}\t{started}\t{usage_type}\t{qty}\t{zone}\t"
+                    f"{_NULL if dest is None else dest}\t{_NULL if amount is None else amount}\n"
+                )
             buffer.seek(0)
             cr._obj.copy_expert(
-                f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) "
-                "FROM STDIN WITH (FORMAT csv)",
+                f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN",
                 buffer,
             )
             del buffer
@@ -351,14 +375,13 @@ class TelecoopUsageImport(models.Model):
                     INSERT INTO telecoop_usage_record (
                         company_id, source_id, import_id, record_id, line_id, msisdn,
                         started_at, period, usage_type, quantity, zone, destination,
-                        third_party_amount, create_uid, write_uid, create_date, write_date
+                        third_party_amount
                     )
                     SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
                            s.started_at AT TIME ZONE 'UTC',
                            date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
                            s.usage_type, s.quantity, s.zone, s.destination,
-                           s.third_party_amount, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
-                           now() AT TIME ZONE 'UTC'
+                           s.third_party_amount
                       FROM telecoop_usage_staging s
                  LEFT JOIN telecoop_mobile_line l
                         ON l.msisdn = s.msisdn
@@ -374,7 +397,6 @@ class TelecoopUsageImport(models.Model):
                     company=self.source_id.company_id.id,
                     source=self.source_id.id,
                     tz=tz,
-                    uid=self.env.uid,
                     **{"import": self.id},
                 )
             )

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -58,6 +59,15 @@ class TelecoopUsageSource(models.Model):
         )
         for source in self:
             source.import_count = counts.get(source, 0)
+
+    def unlink(self):
+        # the records have no foreign key to their source (see telecoop.usage.record)
+        self.env["telecoop.usage.record"].flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM telecoop_usage_record WHERE source_id IN %s", tuple(self.ids))
+        )
+        self.env["telecoop.usage.record"].invalidate_model()
+        return super().unlink()
 
     def action_pull(self):
         """Pull the records published since the last cursor, in the background."""

@@ -28,7 +28,10 @@ MAX_QUANTITY = 2**63 - 1
 MAX_RECORD_ID = 128
 MAX_DESTINATION = 64
 
-_MSISDN_RE = re.compile(r"[1-9][0-9]{5,14}")
+_STARTED_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"
+    r"(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 _QUANTITY_RE = re.compile(r"-?[0-9]+")
 _AMOUNT_RE = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,6})?")
 _DESTINATION_RE = re.compile(r"\+?[0-9A-Za-z*#.\-]*")
@@ -46,64 +49,88 @@ class CdrError(ValueError):
 def parse_record(raw):
     """Return the normalized tuple of one record, in the order of ``FIELDS``.
 
-    ``raw`` maps field names to strings (or None). The tuple holds strings
-    ready for COPY: ``started_at`` in ISO 8601 with its offset, ``quantity`` an
-    int, ``third_party_amount`` a ``Decimal`` or None, ``destination`` a string
-    or None.
+    ``raw`` maps field names to strings (or None). See ``parse_values``.
     """
     get = raw.get
-    record_id = (get("record_id") or "").strip()
+    return parse_values(
+        get("record_id"),
+        get("msisdn"),
+        get("started_at"),
+        get("usage_type"),
+        get("quantity"),
+        get("zone"),
+        get("destination"),
+        get("third_party_amount"),
+    )
+
+
+def parse_values(
+    record_id, msisdn, started_at, usage_type, quantity, zone, destination, third_party_amount
+):
+    """Validate the fields of one record (strings or None), in the order of ``FIELDS``.
+
+    Returns a tuple ready for COPY: ``started_at`` an ISO 8601 string with its
+    offset, ``quantity`` an int, ``destination`` a string or None,
+    ``third_party_amount`` a ``Decimal`` or None. Raises ``CdrError``.
+    """
+    record_id = (record_id or "").strip()
     if not record_id:
         raise CdrError("record_id", "missing")
     if len(record_id) > MAX_RECORD_ID:
         raise CdrError("record_id", f"longer than {MAX_RECORD_ID} characters")
+    if not record_id.isprintable():
+        raise CdrError("record_id", "control characters")
 
-    msisdn = (get("msisdn") or "").strip()
-    if not msisdn:
-        raise CdrError("msisdn", "missing")
-    if not _MSISDN_RE.fullmatch(msisdn):
+    msisdn = (msisdn or "").strip()
+    if not (msisdn.isascii() and msisdn.isdigit() and 6 <= len(msisdn) <= 15) or msisdn[0] == "0":
+        if not msisdn:
+            raise CdrError("msisdn", "missing")
         raise CdrError("msisdn", "not an E.164 number without + (6 to 15 digits)")
 
-    started_raw = (get("started_at") or "").strip()
+    started_raw = (started_at or "").strip()
     if not started_raw:
         raise CdrError("started_at", "missing")
     try:
-        started_at = datetime.fromisoformat(started_raw)
+        started = datetime.fromisoformat(started_raw)
     except ValueError:
         raise CdrError("started_at", "not an ISO 8601 date and time") from None
-    if started_at.tzinfo is None:
+    if started.tzinfo is None:
         raise CdrError("started_at", "no UTC offset")
+    if not _STARTED_RE.fullmatch(started_raw):
+        # a form PostgreSQL may not read (basic format, week date...): rewrite it
+        started_raw = started.isoformat()
 
-    usage_type = (get("usage_type") or "").strip()
-    if not usage_type:
-        raise CdrError("usage_type", "missing")
+    usage_type = (usage_type or "").strip()
     if usage_type not in USAGE_TYPES:
+        if not usage_type:
+            raise CdrError("usage_type", "missing")
         raise CdrError("usage_type", f"unknown type {usage_type!r}")
 
-    quantity_raw = (get("quantity") or "").strip()
-    if not quantity_raw:
-        raise CdrError("quantity", "missing")
-    if not _QUANTITY_RE.fullmatch(quantity_raw):
-        raise CdrError("quantity", "not an integer")
-    quantity = int(quantity_raw)
-    if quantity < 0:
+    quantity_raw = (quantity or "").strip()
+    if not (quantity_raw.isascii() and quantity_raw.isdigit()):
+        if not quantity_raw:
+            raise CdrError("quantity", "missing")
+        if not _QUANTITY_RE.fullmatch(quantity_raw):
+            raise CdrError("quantity", "not an integer")
         raise CdrError("quantity", "negative")
+    quantity = int(quantity_raw)
     if quantity > MAX_QUANTITY:
         raise CdrError("quantity", "too large")
 
-    zone = (get("zone") or "").strip()
-    if not zone:
-        raise CdrError("zone", "missing")
+    zone = (zone or "").strip()
     if zone not in ZONES:
+        if not zone:
+            raise CdrError("zone", "missing")
         raise CdrError("zone", f"unknown zone {zone!r}")
 
-    destination = (get("destination") or "").strip() or None
-    if destination is not None and (
-        len(destination) > MAX_DESTINATION or not _DESTINATION_RE.fullmatch(destination)
+    destination = (destination or "").strip() or None
+    if destination is not None and not (
+        (destination.isascii() and destination.isdigit() and len(destination) <= MAX_DESTINATION)
+        or (len(destination) <= MAX_DESTINATION and _DESTINATION_RE.fullmatch(destination))
     ):
         raise CdrError("destination", "not a phone number or service code")
 
-    amount_raw = (get("third_party_amount") or "").strip()
+    amount_raw = (third_party_amount or "").strip()
     amount = None
     if amount_raw:
         if not _AMOUNT_RE.fullmatch(amount_raw):
@@ -115,13 +142,4 @@ def parse_record(raw):
         if amount < 0:
             raise CdrError("third_party_amount", "negative")
 
-    return (
-        record_id,
-        msisdn,
-        started_at.isoformat(),
-        usage_type,
-        quantity,
-        zone,
-        destination,
-        amount,
-    )
+    return (record_id, msisdn, started_raw, usage_type, quantity, zone, destination, amount)

@@ -49,12 +49,17 @@ class TestCdrParse(unittest.TestCase):
 
     def test_utc_designator_is_accepted(self):
         parsed = parse_record(dict(GOOD, started_at="2026-10-02T09:30:00Z"))
-        self.assertEqual(parsed[2], "2026-10-02T09:30:00+00:00")
+        self.assertEqual(parsed[2], "2026-10-02T09:30:00Z")
+
+    def test_unusual_iso_forms_are_rewritten_for_postgresql(self):
+        parsed = parse_record(dict(GOOD, started_at="20261002T093000+0200"))
+        self.assertEqual(parsed[2], "2026-10-02T09:30:00+02:00")
 
     def test_each_bad_field_is_named_with_its_reason(self):
         cases = [
             ({"record_id": ""}, "record_id", "missing"),
             ({"record_id": "x" * 129}, "record_id", "longer than 128 characters"),
+            ({"record_id": "A\t1"}, "record_id", "control characters"),
             ({"msisdn": None}, "msisdn", "missing"),
             ({"msisdn": "+33612345678"}, "msisdn", "not an E.164"),
             ({"msisdn": "0612345678a"}, "msisdn", "not an E.164"),
@@ -89,8 +94,12 @@ class TestCdrReaders(unittest.TestCase):
         )
         rows = list(iter_csv(io.BytesIO(data)))
         self.assertEqual([line for line, __ in rows], [2, 3, 4])
-        self.assertEqual(rows[0][1]["zone"], "national")
-        self.assertEqual(rows[1][1], {"__error__": ("row", "4 cells, 6 expected")})
+        # in the order of the fields, an absent optional column read as empty
+        self.assertEqual(
+            rows[0][1],
+            ("A1", "33612345678", "2026-10-01T08:00:12+02:00", "data", "10", "national", "", ""),
+        )
+        self.assertEqual((rows[1][1].field, rows[1][1].reason), ("row", "4 cells, 6 expected"))
         self.assertEqual([line for line, __ in iter_csv(io.BytesIO(data), skip=2)], [4])
 
     def test_csv_without_a_required_column_is_refused(self):

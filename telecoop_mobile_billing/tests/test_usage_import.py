@@ -92,9 +92,10 @@ class TestUsageImport(UsageImportCommon):
 
     def test_same_record_twice_in_one_file_counts_once(self):
         row = "A1,33611111111,2026-10-01T08:00:12+02:00,data,1000,national,,"
-        usage_import = self._import(csv_file(row, row))
-        self.assertEqual(self._counts(usage_import), (2, 1, 1, 0, 0))
-        self.assertEqual(len(self._records()), 1)
+        odd = '"A\\2,""x""",33611111111,2026-10-01T08:00:12+02:00,data,1000,national,,'
+        usage_import = self._import(csv_file(row, odd, row))
+        self.assertEqual(self._counts(usage_import), (3, 2, 1, 0, 0))
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["A1", 'A\\2,"x"'])
 
     def test_bad_rows_are_reported_and_good_rows_kept(self):
         usage_import = self._import(

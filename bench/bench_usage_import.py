@@ -1,0 +1,300 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the usage import (CSV file) and rating of telecoop_mobile_billing.
+
+    python3 bench/bench_usage_import.py -c .local/odoo.conf -d <db> --lines 30000 --records 1000000
+
+Builds, in a fresh company of a database where the addon is installed, ``lines``
+lines on a step plan, writes a CSV file of ``records`` usage records of one month
+(with a few duplicates, bad rows and unknown numbers, as real files have), then
+times the real importer (streaming parse, COPY into staging, one INSERT ...
+SELECT ... ON CONFLICT DO NOTHING per batch) and the rating of the month. As a
+reference measured in the same run, it times plain SQL on the same file: COPY
+into a staging table, one deduplicating INSERT ... SELECT into a copy of the
+record table, one GROUP BY. Prints records/s, seconds and the peak memory of the
+process. Everything is rolled back at the end unless ``--commit``.
+"""
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from odoo import api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.service import server
+from odoo.tools import config
+
+HEADER = [
+    "record_id",
+    "msisdn",
+    "started_at",
+    "usage_type",
+    "quantity",
+    "zone",
+    "destination",
+    "third_party_amount",
+]
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_csv(path, msisdns, records, period, seed=42):
+    """Write ``records`` rows of the month of ``period``: ~0.1 % duplicates,
+    ~0.1 % bad rows, ~0.5 % numbers of no line. Returns the number of rows."""
+    rnd = random.Random(seed)
+    paris = timezone(timedelta(hours=2))
+    start = datetime(period.year, period.month, 1, tzinfo=paris)
+    seconds = 28 * 86400
+    kinds = ["data", "data", "data", "voice", "voice", "sms"]
+    zones = ["national"] * 12 + ["eu", "international", "world"]
+    rows = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(HEADER)
+        chunk = []
+        for i in range(records):
+            kind = kinds[i % 6]
+            if rnd.random() < 0.005:
+                msisdn = f"3379{rnd.randrange(10**7):07d}"
+            else:
+                msisdn = msisdns[rnd.randrange(len(msisdns))]
+            started = (start + timedelta(seconds=rnd.randrange(seconds))).isoformat()
+            if kind == "data":
+                quantity, destination = rnd.randrange(50 * 10**6), ""
+            elif kind == "voice":
+                quantity, destination = rnd.randrange(1, 900), f"3314{rnd.randrange(10**7):07d}"
+            else:
+                quantity, destination = 1, f"336{rnd.randrange(10**8):08d}"
+            record_id = f"BR{i:09d}"
+            if i and rnd.random() < 0.001:
+                record_id = f"BR{i - 1:09d}"  # delivered twice
+            if rnd.random() < 0.001:
+                quantity = -1  # rejected
+            chunk.append(
+                (record_id, msisdn, started, kind, quantity, zones[i % 15], destination, "")
+            )
+            if len(chunk) >= 10000:
+                writer.writerows(chunk)
+                rows += len(chunk)
+                chunk = []
+        writer.writerows(chunk)
+        rows += len(chunk)
+    return rows
+
+
+def setup(env, lines):
+    company = env["res.company"].create({"name": f"Bench Coop {time.time_ns()}"})
+    env.user.company_ids |= company
+    env = env(
+        context=dict(
+            env.context,
+            allowed_company_ids=company.ids,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+    )
+    plan = env["telecoop.mobile.plan"].create(
+        {
+            "name": "Bench step plan",
+            "company_id": company.id,
+            "base_fee": 14,
+            "tier_type": "step",
+            "tier_ids": [
+                Command.create({"upper_units": 5, "price": 0}),
+                Command.create({"upper_units": 20, "price": 2}),
+                Command.create({"upper_units": 50, "price": 4}),
+                Command.create({"upper_units": 80, "price": 6}),
+            ],
+            "rate_ids": [
+                Command.create(
+                    {"usage_type": "voice", "zone": "international", "price": 0.3, "unit": 60}
+                )
+            ],
+        }
+    )
+    holders = max(1, lines * 2 // 3)
+    partner_ids = []
+    for start in range(0, holders, 2000):
+        partner_ids += (
+            env["res.partner"]
+            .create(
+                [{"name": f"Bench holder {i}"} for i in range(start, min(holders, start + 2000))]
+            )
+            .ids
+        )
+        env.invalidate_all()
+    msisdns = []
+    for start in range(0, lines, 2000):
+        batch = [
+            {
+                "msisdn": f"3370{i:07d}",
+                "company_id": company.id,
+                "partner_id": partner_ids[i % holders],
+                "plan_id": plan.id,
+                "activation_date": "2025-01-01",
+            }
+            for i in range(start, min(lines, start + 2000))
+        ]
+        env["telecoop.mobile.line"].create(batch)
+        msisdns += [vals["msisdn"] for vals in batch]
+        env.flush_all()
+        env.invalidate_all()
+    source = env["telecoop.usage.source"].create(
+        {"name": "Bench", "company_id": company.id, "kind": "csv", "tz": "Europe/Paris"}
+    )
+    return env, company, source, msisdns
+
+
+def plain_sql_reference(cr, path, company, source, tz):
+    """COPY + one deduplicating INSERT ... SELECT + one GROUP BY, nothing else."""
+    t0 = time.perf_counter()
+    cr.execute(
+        "CREATE TABLE bench_ref_usage (LIKE telecoop_usage_record INCLUDING ALL);"
+        "CREATE TEMP TABLE bench_ref_staging (record_id varchar, msisdn varchar, "
+        "started_at timestamptz, usage_type varchar, quantity bigint, zone varchar, "
+        "destination varchar, third_party_amount numeric) ON COMMIT DROP"
+    )
+    with open(path, encoding="utf-8") as handle:
+        cr._obj.copy_expert(
+            "COPY bench_ref_staging FROM STDIN WITH (FORMAT csv, HEADER true)", handle
+        )
+    cr.execute(
+        """
+        INSERT INTO bench_ref_usage (company_id, source_id, record_id, line_id, msisdn,
+               started_at, period, usage_type, quantity, zone, destination, third_party_amount)
+        SELECT %(company)s, %(source)s, s.record_id, l.id, s.msisdn,
+               s.started_at AT TIME ZONE 'UTC',
+               date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
+               s.usage_type, s.quantity, s.zone, s.destination, s.third_party_amount
+          FROM bench_ref_staging s
+     LEFT JOIN telecoop_mobile_line l
+            ON l.msisdn = s.msisdn AND l.company_id = %(company)s
+           AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
+           AND (l.termination_date IS NULL
+                OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
+         WHERE s.quantity >= 0
+        ON CONFLICT (source_id, record_id) DO NOTHING
+        """,
+        {"company": company.id, "source": source.id, "tz": tz},
+    )
+    inserted = cr.rowcount
+    cr.execute(
+        "CREATE TEMP TABLE bench_ref_rated ON COMMIT DROP AS "
+        "SELECT line_id, period, usage_type, zone, SUM(quantity) AS quantity, COUNT(*) AS n "
+        "FROM bench_ref_usage WHERE line_id IS NOT NULL "
+        "GROUP BY line_id, period, usage_type, zone"
+    )
+    groups = cr.rowcount
+    cr.execute("DROP TABLE bench_ref_usage")
+    return time.perf_counter() - t0, inserted, groups
+
+
+def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.stdout):
+    """Run the benchmark in ``env`` (its transaction is left to the caller)."""
+    t0 = time.perf_counter()
+    env, company, source, msisdns = setup(env, lines)
+    handle, path = tempfile.mkstemp(prefix="bench_usage_", suffix=".csv")
+    os.close(handle)
+    try:
+        rows = write_csv(path, msisdns, records, period)
+        size_mb = os.path.getsize(path) / 10**6
+        print(
+            f"set-up: {lines} lines, a CSV file of {rows} records ({size_mb:,.0f} MB) "
+            f"in {time.perf_counter() - t0:.1f} s",
+            file=out,
+        )
+        usage_import = (
+            env["telecoop.usage.import"]
+            .with_context(telecoop_usage_no_rerate=True)
+            .create({"source_id": source.id, "file_name": os.path.basename(path)})
+        )
+        t1 = time.perf_counter()
+        usage_import.state = "running"
+        with open(path, "rb") as stream:
+            usage_import._import_stream(stream)
+        usage_import._finish()
+        env.flush_all()
+        t_import = time.perf_counter() - t1
+        print(
+            f"import: {usage_import.count_read} read, {usage_import.count_new} new, "
+            f"{usage_import.count_duplicate} duplicates, {usage_import.count_rejected} rejected, "
+            f"{usage_import.count_unmatched} unmatched in {t_import:.2f} s "
+            f"({rows / t_import:,.0f} records/s)",
+            file=out,
+        )
+        rated_rows, t_rating = 0, 0.0
+        rated_model = env.get("telecoop.rated.usage")
+        if rated_model is not None and hasattr(rated_model, "_rate_period"):
+            t2 = time.perf_counter()
+            rated_rows = rated_model._rate_period(company, period)
+            env.flush_all()
+            t_rating = time.perf_counter() - t2
+            print(f"rating: {rated_rows} rated rows in {t_rating:.2f} s", file=out)
+        total = t_import + t_rating
+        print(
+            f"importer end to end (import + rating): {total:.2f} s, {rows / total:,.0f} records/s",
+            file=out,
+        )
+        t_ref, ref_inserted, ref_groups = plain_sql_reference(
+            env.cr, path, company, source, source.tz
+        )
+        print(
+            f"reference, plain SQL (COPY + INSERT ... SELECT ON CONFLICT + GROUP BY): "
+            f"{t_ref:.2f} s, {rows / t_ref:,.0f} records/s ({ref_inserted} rows, "
+            f"{ref_groups} groups)",
+            file=out,
+        )
+        print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
+        return {
+            "records": rows,
+            "read": usage_import.count_read,
+            "new": usage_import.count_new,
+            "duplicates": usage_import.count_duplicate,
+            "rejected": usage_import.count_rejected,
+            "unmatched": usage_import.count_unmatched,
+            "rated_rows": rated_rows,
+            "import_s": t_import,
+            "rating_s": t_rating,
+            "reference_s": t_ref,
+            "reference_inserted": ref_inserted,
+            "peak_mb": peak_memory_mb(),
+        }
+    finally:
+        os.unlink(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", default=".local/odoo.conf")
+    parser.add_argument(
+        "-d", "--database", default=os.environ.get("TELECOOP_BENCH_DB"), required=False
+    )
+    parser.add_argument("--lines", type=int, default=30000)
+    parser.add_argument("--records", type=int, default=1000000)
+    parser.add_argument("--commit", action="store_true", help="keep the bench data")
+    args = parser.parse_args(argv)
+    if not args.database:
+        parser.error("give the database with -d or TELECOOP_BENCH_DB")
+
+    config.parse_config(["-c", args.config, "-d", args.database])
+    server.load_server_wide_modules()
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        run(env, args.lines, args.records)
+        if not args.commit:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The usage import benchmark keeps working: run at a tiny size (rolled back)."""
+
+import importlib.util
+import io
+import os
+
+from odoo.tests import TransactionCase, tagged
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_usage_import", os.path.join(os.path.dirname(__file__), "bench_usage_import.py")
+)
+bench_usage_import = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_usage_import)
+
+
+@tagged("post_install", "-at_install")
+class TestBenchUsageImport(TransactionCase):
+    def test_bench_at_a_tiny_size(self):
+        out = io.StringIO()
+        result = bench_usage_import.run(self.env, lines=20, records=500, out=out)
+        self.assertEqual(result["records"], 500)
+        self.assertEqual(result["read"], 500)
+        self.assertEqual(result["new"] + result["duplicates"] + result["rejected"], result["read"])
+        # the importer and plain SQL agree on what is new
+        self.assertEqual(result["new"], result["reference_inserted"])
+        self.assertGreater(result["rated_rows"], 0)
+        text = out.getvalue()
+        for figure in ("records/s", "reference, plain SQL", "peak memory"):
+            self.assertIn(figure, text)
