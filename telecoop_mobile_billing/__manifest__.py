@@ -8,7 +8,14 @@
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
     "website": "https://github.com/telecoop-addons/telecoop-addons",
-    "depends": ["telecoop_membership", "account", "portal", "mail", "queue_job"],
+    "depends": [
+        "telecoop_membership",
+        "account",
+        "portal",
+        "mail",
+        "queue_job",
+        "account_banking_sepa_direct_debit",
+    ],
     "data": [
         "security/telecoop_mobile_billing_security.xml",
         "security/ir.model.access.csv",

@@ -37,6 +37,17 @@ class TelecoopBillingRun(models.Model):
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
         help="Sale journal of the invoices; the company's first one if empty.",
     )
+    payment_mode_id = fields.Many2one(
+        "account.payment.mode",
+        string="Direct debit mode",
+        domain="[('payment_order_ok', '=', True), ('payment_type', '=', 'inbound'), "
+        "('company_id', '=', company_id)]",
+        help="SEPA direct debit mode: the invoices of holders with a valid mandate get it "
+        "and go to the debit order of the period; the others pay in the portal.",
+    )
+    payment_order_id = fields.Many2one(
+        "account.payment.order", string="Debit order", readonly=True, copy=False
+    )
     chunk_size = fields.Integer(default=200, help="Holders invoiced per background job.")
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
@@ -167,8 +178,54 @@ class TelecoopBillingRun(models.Model):
             ]
         )
         if not remaining:
+            self._prepare_debit_order()
             self.state = "done"
         return len(run_lines)
+
+    def _prepare_debit_order(self):
+        """Put the invoices of holders with a valid SEPA mandate in the debit order.
+
+        Invoices already in a payment order are left alone, so preparing again
+        adds nothing twice.
+        """
+        self.ensure_one()
+        if not self.payment_mode_id:
+            return
+        run_lines = self.env["telecoop.billing.run.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("period", "=", self.period),
+                ("move_id", "!=", False),
+            ]
+        )
+        moves = run_lines.move_id.filtered(
+            lambda m: (
+                m.payment_mode_id == self.payment_mode_id
+                and m.mandate_id
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+                and not m.line_ids.payment_line_ids
+            )
+        )
+        if moves:
+            moves.create_account_payment_line()
+        order = moves.line_ids.payment_line_ids.order_id[:1] or self.env[
+            "account.payment.order"
+        ].search(
+            [("payment_mode_id", "=", self.payment_mode_id.id), ("state", "=", "draft")],
+            limit=1,
+        )
+        if order:
+            self.payment_order_id = order
+
+    def action_view_debit_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.payment.order",
+            "res_id": self.payment_order_id.id,
+            "view_mode": "form",
+        }
 
     def action_view_invoices(self):
         self.ensure_one()

@@ -126,7 +126,7 @@ class TelecoopBillingRunLine(models.Model):
         ):
             invoice_lines.append(Command.create({"display_type": "line_section", "name": title}))
             invoice_lines.extend(Command.create(vals) for vals in section)
-        return {
+        values = {
             "move_type": "out_invoice",
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
@@ -136,6 +136,10 @@ class TelecoopBillingRunLine(models.Model):
             "invoice_origin": run.name,
             "invoice_line_ids": invoice_lines,
         }
+        holder = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        if run.payment_mode_id and holder.valid_mandate_id:
+            values["payment_mode_id"] = run.payment_mode_id.id
+        return values
 
 
 def _untaxed(amount_incl, product, company):

@@ -1,5 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -154,3 +155,92 @@ class TestBillingRun(MobileBillingCommon):
             self.env["telecoop.billing.run"].with_user(self.billing_user).create(
                 {"company_id": self.company.id, "period": "2026-10-01"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestBillingSepa(MobileBillingCommon):
+    """Holders with a valid SEPA mandate go to the direct debit order of the period."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.company.write(
+            {"sepa_creditor_identifier": "FR78ZZZ424242", "currency_id": cls.env.ref("base.EUR").id}
+        )
+        bank = cls.env["res.bank"].create({"name": "Banque Coop", "bic": "CCOPFRPPXXX"})
+        company_account = cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR76 3000 4000 0312 3456 7890 143",
+                "bank_id": bank.id,
+                "partner_id": cls.company.partner_id.id,
+                "company_id": cls.company.id,
+            }
+        )
+        sdd = cls.env.ref("account_banking_sepa_direct_debit.sepa_direct_debit")
+        bank_journal = cls.env["account.journal"].create(
+            {
+                "name": "Coop bank",
+                "type": "bank",
+                "code": "BCOOP",
+                "company_id": cls.company.id,
+                "bank_account_id": company_account.id,
+                "inbound_payment_method_line_ids": [Command.create({"payment_method_id": sdd.id})],
+            }
+        )
+        cls.payment_mode = cls.env["account.payment.mode"].create(
+            {
+                "name": "SEPA direct debit",
+                "company_id": cls.company.id,
+                "payment_method_id": sdd.id,
+                "bank_account_link": "fixed",
+                "fixed_journal_id": bank_journal.id,
+            }
+        )
+        holder_account = cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR76 1027 8060 3100 0205 2960 128",
+                "bank_id": bank.id,
+                "partner_id": cls.holder.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.mandate = cls.env["account.banking.mandate"].create(
+            {
+                "format": "sepa",
+                "type": "recurrent",
+                "recurrent_sequence_type": "first",
+                "signature_date": "2026-01-05",
+                "partner_bank_id": holder_account.id,
+                "company_id": cls.company.id,
+                "state": "valid",
+                "unique_mandate_reference": "TCMANDATE1",
+            }
+        )
+        cls.line_a = cls._create_line("33688888881", cls.plan_step)
+        cls.line_b = cls._create_line("33688888882", cls.plan_classic, partner=cls.holder2)
+
+    def _run(self):
+        run = self.env["telecoop.billing.run"].create(
+            {
+                "company_id": self.company.id,
+                "period": "2026-10-01",
+                "payment_mode_id": self.payment_mode.id,
+            }
+        )
+        run.action_start()
+        return run
+
+    def test_mandate_holders_are_debited_the_others_pay_in_the_portal(self):
+        run = self._run()
+        order = run.payment_order_id
+        self.assertTrue(order)
+        self.assertEqual(order.payment_type, "inbound")
+        self.assertEqual(order.payment_line_ids.partner_id, self.holder)
+        self.assertEqual(order.payment_line_ids.mandate_id, self.mandate)
+        self.assertEqual(order.payment_line_ids.amount_currency, 16.8)  # 14 EUR + 20 % VAT
+        moves = run.run_line_ids.move_id
+        self.assertFalse(moves.filtered(lambda m: m.partner_id == self.holder2).payment_mode_id)
+        # a second run adds nothing to the debit order
+        self._run()
+        self.assertEqual(len(order.payment_line_ids), 1)
