@@ -55,13 +55,29 @@ class TelecoopAgmPortal(CustomerPortal):
         return request.redirect(f"/my/assemblies/{assembly_sudo.id}{query}")
 
     @http.route("/my/assemblies/<int:assembly_id>", type="http", auth="user", website=True)
-    def portal_assembly_page(self, assembly_id, access_token=None, message=None, error=None, **kw):
+    def portal_assembly_page(
+        self,
+        assembly_id,
+        access_token=None,
+        message=None,
+        error=None,
+        report_type=None,
+        download=False,
+        **kw,
+    ):
         try:
             assembly_sudo = self._document_check_access(
                 "telecoop.assembly", assembly_id, access_token
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if report_type in ("html", "pdf") and assembly_sudo.tallied_at:
+            return self._show_report(
+                model=assembly_sudo,
+                report_type=report_type,
+                report_ref="telecoop_agm.action_report_assembly_minutes",
+                download=download,
+            )
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -296,3 +296,37 @@ class TestAssembly(AgmCommon):
         )
         Assembly = self.env["telecoop.assembly"].with_user(stranger)
         self.assertFalse(Assembly.with_context(allowed_company_ids=other_company.ids).search([]))
+
+    def test_staff_user_runs_the_assembly(self):
+        Assembly = self.env["telecoop.assembly"].with_user(self.agm_user)
+        assembly = Assembly.browse(self._create_assembly().id)
+        assembly.action_convene()
+        assembly.action_open()
+        self._voter(assembly, self.alice).present = True
+        Entry = self.env["telecoop.ballot.entry"].with_user(self.agm_user)
+        accounts = assembly.resolution_ids[0]
+        Entry.create(
+            {
+                "assembly_id": assembly.id,
+                "resolution_id": accounts.id,
+                "voter_id": self._voter(assembly, self.alice).id,
+                "choice_id": self._choice(accounts, "for").id,
+            }
+        ).action_cast()
+        self._vote(assembly.sudo(), self.dan, accounts.sudo(), "against")
+        assembly.action_close()
+        assembly.action_tally()
+        self.assertEqual(accounts.result_counted, 2)
+        # users 40 and employees 20 expressed: 40/60 for
+        self.assertEqual(accounts.result_state, "adopted")
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.agm_user)
+            ._render_qweb_html("telecoop_agm.action_report_assembly_minutes", assembly.ids)
+        )
+        self.assertIn(b"66.67 %", pdf)
+        # a user of the membership group only cannot run assemblies
+        with self.assertRaises(AccessError):
+            self.env["telecoop.assembly"].with_user(self.membership_user).browse(
+                assembly.id
+            ).action_convene()

@@ -102,3 +102,51 @@ class TestAgmPortal(HttpCase, AgmCommon):
         response = self._post("proxy", withdraw="1")
         self.assertIn("Your proxy is withdrawn", response.text)
         self.assertEqual(proxy.state, "withdrawn")
+
+    def test_results_and_minutes_once_counted(self):
+        self.assembly._portal_vote(
+            self.alice, self.accounts.id, self._choice(self.accounts, "for").id
+        )
+        self.assembly._portal_vote(
+            self.bob, self.accounts.id, self._choice(self.accounts, "for").id
+        )
+        self._login("bob")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertNotIn("Result:", page.text)
+        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
+        self.assertNotIn("Minutes of the general assembly", response.text)
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("Result:", page.text)
+        self.assertIn("Adopted", page.text)
+        self.assertIn("100.00 % weighted", page.text)
+        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
+        self.assertIn("Minutes of the general assembly", response.text)
+        # a portal user of another cooperative is sent away from the page and the minutes
+        other = self.env["res.company"].create({"name": "Other coop"})
+        new_test_user(
+            self.env,
+            login="tc_agm_other",
+            password="tc_agm_other_pw",
+            groups="base.group_portal",
+            company_id=other.id,
+            company_ids=other.ids,
+        )
+        self._login("other")
+        for url in (
+            f"/my/assemblies/{self.assembly.id}",
+            f"/my/assemblies/{self.assembly.id}?report_type=pdf",
+        ):
+            response = self.url_open(url)
+            self.assertNotIn("AGO 2026", response.text)
+            self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+
+    def test_home_counter(self):
+        self._login("alice")
+        response = self.url_open(
+            "/my/counters",
+            data='{"jsonrpc": "2.0", "params": {"counters": ["assembly_count"]}}',
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.json()["result"]["assembly_count"], 1)
