@@ -165,8 +165,14 @@ class TelecoopBillingRun(models.Model):
             run_lines = run_lines.filtered(lambda rl: rl.id in locked)
         if run_lines:
             journal = self._get_journal()
-            vals_list = [rl._prepare_invoice_values(journal, self) for rl in run_lines]
-            moves = self.env["account.move"].create(vals_list)
+            prefetched = run_lines._prefetch_billing_data()
+            vals_list = [rl._prepare_invoice_values(journal, self, prefetched) for rl in run_lines]
+            # bulk invoicing: no creation message nor tracking on each new invoice
+            moves = (
+                self.env["account.move"]
+                .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+                .create(vals_list)
+            )
             moves.action_post()
             for run_line, move in zip(run_lines, moves, strict=True):
                 run_line.move_id = move

@@ -29,38 +29,50 @@ class TelecoopBillingRunLine(models.Model):
         "A holder is invoiced once per period.",
     )
 
-    def _get_billed_lines(self):
-        self.ensure_one()
-        first, last, __ = month_bounds(self.period)
-        return self.env["telecoop.mobile.line"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("partner_id", "=", self.partner_id.id),
-                ("activation_date", "<=", last),
-                "|",
-                ("termination_date", "=", False),
-                ("termination_date", ">=", first),
-            ]
-        )
+    def _get_billed_lines_domain(self):
+        first, last, __ = month_bounds(self[:1].period)
+        return [
+            ("company_id", "in", self.company_id.ids),
+            ("partner_id", "in", self.partner_id.ids),
+            ("activation_date", "<=", last),
+            "|",
+            ("termination_date", "=", False),
+            ("termination_date", ">=", first),
+        ]
 
-    def _prepare_invoice_values(self, journal, run):
+    def _prefetch_billing_data(self):
+        """Lines, rated usage and plan pricing of these holders, read in a few queries."""
+        first, __, __ = month_bounds(self[:1].period)
+        lines = self.env["telecoop.mobile.line"].search(self._get_billed_lines_domain())
+        lines.plan_history_ids.plan_id.tier_ids.mapped("price")
+        lines.plan_history_ids.plan_id.rate_ids.mapped("price")
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "in", lines.ids), ("period", "=", first)]
+        )
+        lines_by_partner = defaultdict(lambda: self.env["telecoop.mobile.line"])
+        for line in lines:
+            lines_by_partner[line.partner_id.id] |= line
+        rated_by_line = defaultdict(lambda: self.env["telecoop.rated.usage"])
+        for row in rated:
+            rated_by_line[row.line_id.id] |= row
+        return {"lines": lines_by_partner, "rated": rated_by_line, "pricing": {}}
+
+    def _prepare_invoice_values(self, journal, run, prefetched=None):
         """The invoice of the holder: three headings, a line per mobile line and charge."""
         self.ensure_one()
         _ = self.env._
         first, last, month_days = month_bounds(self.period)
-        lines = self._get_billed_lines()
-        rated = self.env["telecoop.rated.usage"].search(
-            [("line_id", "in", lines.ids), ("period", "=", first)]
-        )
-        rated_by_line = defaultdict(lambda: self.env["telecoop.rated.usage"])
-        for row in rated:
-            rated_by_line[row.line_id] |= row
-        type_labels = dict(rated._fields["usage_type"]._description_selection(self.env))
-        zone_labels = dict(rated._fields["zone"]._description_selection(self.env))
+        prefetched = prefetched or self._prefetch_billing_data()
+        lines = prefetched["lines"][self.partner_id.id]
+        rated_by_line = prefetched["rated"]
+        Rated = self.env["telecoop.rated.usage"]
+        type_labels = dict(Rated._fields["usage_type"]._description_selection(self.env))
+        zone_labels = dict(Rated._fields["zone"]._description_selection(self.env))
         third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
         plan_lines, usage_lines, other_lines = [], [], []
         for line in lines:
-            for part in line._price_period(first, {})["plans"]:
+            priced = line._price_period(first, {}, pricing_cache=prefetched["pricing"])
+            for part in priced["plans"]:
                 plan = part["plan"]
                 label = _("%(plan)s - %(msisdn)s", plan=plan.name, msisdn=line.msisdn)
                 if part["days"] != month_days:
@@ -85,7 +97,7 @@ class TelecoopBillingRunLine(models.Model):
                 "telecoop_mobile_billing.product_mobile_usage"
             )
             third_party = Decimal(0)
-            for row in rated_by_line[line]:
+            for row in rated_by_line[line.id]:
                 third_party += Decimal(str(row.third_party_amount or 0))
                 if self.company_id.currency_id.is_zero(row.amount):
                     continue

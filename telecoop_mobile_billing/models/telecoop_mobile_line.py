@@ -174,7 +174,7 @@ class TelecoopMobileLine(models.Model):
                 periods.append((entry.plan_id, (seg_end - seg_start).days + 1))
         return periods
 
-    def _price_period(self, period_date, quantities):
+    def _price_period(self, period_date, quantities, pricing_cache=None):
         """Price a month of the line from its usage ``quantities``.
 
         ``quantities`` maps (usage_type, zone) to the raw quantity of the month.
@@ -182,8 +182,11 @@ class TelecoopMobileLine(models.Model):
         month), the usage amount per (usage_type, zone) (each plan's usage charge
         prorated by its days among the line's days), the data volume, the band
         reached and whether the cap applied. Billing, rating and the consumption
-        summary all price through here.
+        summary all price through here. ``pricing_cache`` (a dict) keeps each
+        plan's pricing between calls of one batch.
         """
+        if pricing_cache is None:
+            pricing_cache = {}
         self.ensure_one()
         __, __, month_days = month_bounds(period_date)
         periods = self._get_plan_periods(period_date)
@@ -197,7 +200,9 @@ class TelecoopMobileLine(models.Model):
             "capped": False,
         }
         for plan, days in periods:
-            plan_pricing = plan._get_pricing()
+            if plan.id not in pricing_cache:
+                pricing_cache[plan.id] = plan._get_pricing()
+            plan_pricing = pricing_cache[plan.id]
             base = pricing.prorata_days(plan_pricing.base_fee, [days], month_days)[0]
             result["plans"].append({"plan": plan, "days": days, "amount": base})
             priced = pricing.price_usage(plan_pricing, quantities)

@@ -102,10 +102,15 @@ class TelecoopRatedUsage(models.Model):
         for row_id, line_id, usage_type, zone, quantity in rows:
             by_line[line_id][(usage_type, zone)] = (row_id, int(quantity))
         lines = self.env["telecoop.mobile.line"].browse(list(by_line)).with_prefetch()
+        lines.plan_history_ids.plan_id.tier_ids.mapped("price")
+        lines.plan_history_ids.plan_id.rate_ids.mapped("price")
         updates = []
+        pricing_cache = {}
         for line in lines:
             keyed = by_line[line.id]
-            priced = line._price_period(first, {k: q for k, (__, q) in keyed.items()})
+            priced = line._price_period(
+                first, {k: q for k, (__, q) in keyed.items()}, pricing_cache=pricing_cache
+            )
             for key, (row_id, __) in keyed.items():
                 updates.append((row_id, priced["usage"].get(key, 0)))
         if updates:
