@@ -5,6 +5,7 @@ import io
 import logging
 import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -244,7 +245,12 @@ class TelecoopUsageImport(models.Model):
     # readers
     # ------------------------------------------------------------------
     def _import_stream(self, stream, max_batches=None):
-        """Import a CSV or XML file object from ``self.position``."""
+        """Import a CSV or XML file object from ``self.position``.
+
+        PostgreSQL writes batch N (in a helper thread that only runs the SQL on
+        this transaction's connection) while Python parses batch N+1; the ORM
+        bookkeeping of a batch runs in this thread once its SQL is done.
+        """
         self.ensure_one()
         try:
             size = os.fstat(stream.fileno()).st_size
@@ -252,23 +258,35 @@ class TelecoopUsageImport(models.Model):
             size = len(stream.getbuffer()) if isinstance(stream, io.BytesIO) else 0
         reader = iter_xml if self.kind == "xml" else iter_csv
         items = reader(stream, skip=self.position)
+        params = self._insert_params()
         batches = 0
         good, errors, read = [], [], 0
-        try:
-            for position, raw in items:
-                read += 1
-                self._parse_into(position, raw, good, errors)
-                if len(good) >= BATCH_SIZE:
-                    progress = 100.0 * stream.tell() / size if size else 0.0
-                    self._write_batch(good, errors, read, progress=min(progress, 99.9))
-                    good, errors, read = [], [], 0
-                    batches += 1
-                    if max_batches and batches >= max_batches:
-                        return False
-        except CdrError:
-            # a broken file: the good records read before the break are kept
-            self._write_batch(good, errors, read)
-            raise
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-import") as pool:
+            pending = None
+            try:
+                for position, raw in items:
+                    read += 1
+                    self._parse_into(position, raw, good, errors)
+                    if len(good) >= BATCH_SIZE:
+                        progress = min(100.0 * stream.tell() / size if size else 0.0, 99.9)
+                        buffer = self._copy_buffer(good)
+                        if pending:
+                            self._apply_batch(pending[0].result(), *pending[1:])
+                        future = pool.submit(self._insert_batch_sql, buffer, params)
+                        pending = (future, len(good), errors, read, progress)
+                        good, errors, read = [], [], 0
+                        batches += 1
+                        if max_batches and batches >= max_batches:
+                            self._apply_batch(pending[0].result(), *pending[1:])
+                            return False
+            except CdrError:
+                # a broken file: the good records read before the break are kept
+                if pending:
+                    self._apply_batch(pending[0].result(), *pending[1:])
+                self._write_batch(good, errors, read)
+                raise
+            if pending:
+                self._apply_batch(pending[0].result(), *pending[1:])
         self._write_batch(good, errors, read)
         return True
 
@@ -332,80 +350,96 @@ class TelecoopUsageImport(models.Model):
     def _write_batch(self, good, errors, read, progress=None):
         """Write one batch: COPY, one INSERT ... SELECT, the log, the counters."""
         self.ensure_one()
-        with self.env.cr.savepoint():
-            self._flush_batch(good, errors, read, progress)
+        rows = []
+        if good:
+            rows = self._insert_batch_sql(self._copy_buffer(good), self._insert_params())
+        self._apply_batch(rows, len(good), errors, read, progress)
 
-    def _flush_batch(self, good, errors, read, progress):
-        cr = self.env.cr
+    def _insert_params(self):
+        source = self.source_id
+        return {
+            "company": source.company_id.id,
+            "source": source.id,
+            "import": self.id,
+            "tz": source.tz or "Europe/Paris",
+        }
+
+    @staticmethod
+    def _copy_buffer(good):
+        """The COPY text of validated records (see ``cdr_parse.parse_values``)."""
+        buffer = io.StringIO()
+        write = buffer.write
+        # the parser lets no tab, newline or control character through: only a
+        # backslash of a record identity needs escaping
+        for rid, msisdn, started, usage_type, qty, zone, dest, amount in good:
+            if "\\" in rid:
+                rid = rid.replace("\\", "\\\\")
+            write(
+                f"{rid}\t{msisdn}\t{started}\t{usage_type}\t{qty}\t{zone}\t"
+                f"{_NULL if dest is None else dest}\t{_NULL if amount is None else amount}\n"
+            )
+        buffer.seek(0)
+        return buffer
+
+    def _insert_batch_sql(self, buffer, params):
+        """COPY into the staging table, then one INSERT ... SELECT ... ON CONFLICT.
+
+        Plain SQL on the transaction's connection and nothing else (it may run in
+        a helper thread while the ORM waits). Returns rows (line_id, period, count)
+        of the records inserted.
+        """
+        raw = self.env.cr._obj
+        raw.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS telecoop_usage_staging (
+                record_id varchar, msisdn varchar, started_at timestamptz,
+                usage_type varchar, quantity bigint, zone varchar,
+                destination varchar, third_party_amount numeric
+            ) ON COMMIT DROP;
+            TRUNCATE telecoop_usage_staging;
+            """
+        )
+        raw.copy_expert(
+            f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN", buffer
+        )
+        raw.execute(
+            """
+            WITH inserted AS (
+                INSERT INTO telecoop_usage_record (
+                    company_id, source_id, import_id, record_id, line_id, msisdn,
+                    started_at, period, usage_type, quantity, zone, destination,
+                    third_party_amount
+                )
+                SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
+                       s.started_at AT TIME ZONE 'UTC',
+                       date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
+                       s.usage_type, s.quantity, s.zone, s.destination, s.third_party_amount
+                  FROM telecoop_usage_staging s
+             LEFT JOIN telecoop_mobile_line l
+                    ON l.msisdn = s.msisdn
+                   AND l.company_id = %(company)s
+                   AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
+                   AND (l.termination_date IS NULL
+                        OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
+                ON CONFLICT (source_id, record_id) DO NOTHING
+                RETURNING line_id, period
+            )
+            SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period
+            """,
+            params,
+        )
+        return raw.fetchall()
+
+    def _apply_batch(self, rows, good_count, errors, read, progress=None):
+        """Book a written batch: rejected records, counters, position, periods to rate."""
         inserted = unmatched = 0
         touched = defaultdict(set)
-        if good:
-            cr.execute(
-                """
-                CREATE TEMP TABLE IF NOT EXISTS telecoop_usage_staging (
-                    record_id varchar, msisdn varchar, started_at timestamptz,
-                    usage_type varchar, quantity bigint, zone varchar,
-                    destination varchar, third_party_amount numeric
-                ) ON COMMIT DROP
-                """
-            )
-            cr.execute("TRUNCATE telecoop_usage_staging")
-            buffer = io.StringIO()
-            write = buffer.write
-            # COPY text format: the parser let no tab, newline or control
-            # character through; only a backslash of a record identity is escaped
-            for rid, msisdn, started, usage_type, qty, zone, dest, amount in good:
-                if "\\" in rid:
-                    rid = rid.replace("\\", "\\\\")
-                write(
-                    f"{rid}\t{msisdn}\t{started}\t{usage_type}\t{qty}\t{zone}\t"
-                    f"{_NULL if dest is None else dest}\t{_NULL if amount is None else amount}\n"
-                )
-            buffer.seek(0)
-            cr._obj.copy_expert(
-                f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN",
-                buffer,
-            )
-            del buffer
-            tz = self.source_id.tz or "Europe/Paris"
-            cr.execute(
-                SQL(
-                    """
-                WITH inserted AS (
-                    INSERT INTO telecoop_usage_record (
-                        company_id, source_id, import_id, record_id, line_id, msisdn,
-                        started_at, period, usage_type, quantity, zone, destination,
-                        third_party_amount
-                    )
-                    SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
-                           s.started_at AT TIME ZONE 'UTC',
-                           date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
-                           s.usage_type, s.quantity, s.zone, s.destination,
-                           s.third_party_amount
-                      FROM telecoop_usage_staging s
-                 LEFT JOIN telecoop_mobile_line l
-                        ON l.msisdn = s.msisdn
-                       AND l.company_id = %(company)s
-                       AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
-                       AND (l.termination_date IS NULL
-                            OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
-                    ON CONFLICT (source_id, record_id) DO NOTHING
-                    RETURNING line_id, period
-                )
-                SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period
-                """,
-                    company=self.source_id.company_id.id,
-                    source=self.source_id.id,
-                    tz=tz,
-                    **{"import": self.id},
-                )
-            )
-            for line_id, period, count in cr.fetchall():
-                inserted += count
-                if line_id:
-                    touched[period.isoformat()].add(line_id)
-                else:
-                    unmatched += count
+        for line_id, period, count in rows:
+            inserted += count
+            if line_id:
+                touched[period.isoformat()].add(line_id)
+            else:
+                unmatched += count
         logged = min(len(errors), max(0, ERROR_LOG_LIMIT - self.count_rejected))
         if logged:
             self._log_errors(errors[:logged])
@@ -417,7 +451,7 @@ class TelecoopUsageImport(models.Model):
             "position": self.position + read,
             "count_read": self.count_read + read,
             "count_new": self.count_new + inserted,
-            "count_duplicate": self.count_duplicate + len(good) - inserted,
+            "count_duplicate": self.count_duplicate + good_count - inserted,
             "count_rejected": self.count_rejected + len(errors),
             "count_unmatched": self.count_unmatched + unmatched,
             "rerate_todo": todo,

@@ -25,11 +25,13 @@ class BigInteger(fields.Integer):
 class Many2oneWithoutForeignKey(fields.Many2one):
     """A many2one with no foreign key in PostgreSQL.
 
-    A foreign key costs a trigger call per inserted row: on millions of usage
-    records a month, the constant references (company, source, import) would
-    take most of the import time. Their integrity is kept by the code instead:
-    deleting a source deletes its records, deleting an import unlinks them.
-    The line keeps its foreign key.
+    A foreign key costs a trigger call per inserted row: on a million usage
+    records a month, the four references took more time than the insert itself.
+    The records are append-only and written by the importer only, whose
+    ``INSERT ... SELECT`` takes the line from a join on existing lines and the
+    other references from the import; deletions are guarded by the code:
+    deleting a source deletes its records, deleting an import unlinks them, a
+    line with usage records cannot be deleted.
     """
 
     def update_db_foreign_key(self, model, column):
@@ -57,7 +59,7 @@ class TelecoopUsageRecord(models.Model):
         "telecoop.usage.source", required=True, ondelete="cascade", readonly=True
     )
     record_id = fields.Char(string="Record identity", required=True, readonly=True)
-    line_id = fields.Many2one(
+    line_id = Many2oneWithoutForeignKey(
         "telecoop.mobile.line", string="Line", ondelete="restrict", readonly=True
     )
     msisdn = fields.Char(string="Number (MSISDN)", required=True, readonly=True)
@@ -92,7 +94,8 @@ class TelecoopUsageRecord(models.Model):
 
     def init(self):
         # databases created before these references lost their foreign key
-        for column in ("company_id", "source_id", "import_id", "create_uid", "write_uid"):
+        columns = ("company_id", "source_id", "line_id", "import_id", "create_uid", "write_uid")
+        for column in columns:
             self.env.cr.execute(
                 SQL(
                     "ALTER TABLE telecoop_usage_record DROP CONSTRAINT IF EXISTS %s",

@@ -3,7 +3,7 @@
 from datetime import date
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -157,6 +157,9 @@ class TestUsageImport(UsageImportCommon):
         self.assertEqual(rated.quantity, unmatched[:1].quantity)
         # 20 EUR plan with 9 GB included: 2 GB stay included
         self.assertEqual(rated.amount, 0.0)
+        # a line with usage records is not deleted (terminated instead)
+        with self.assertRaises(UserError):
+            self.line_a.unlink()
 
     def test_period_is_the_month_in_the_company_time_zone(self):
         self._import(

@@ -9,15 +9,18 @@ class TelecoopUsageAttachWizard(models.TransientModel):
     _name = "telecoop.usage.attach.wizard"
     _description = "Attach usage records to a line"
 
-    record_ids = fields.Many2many(
-        "telecoop.usage.record",
-        string="Records",
-        default=lambda self: self._default_record_ids(),
-    )
-    record_count = fields.Integer(compute="_compute_record_count")
+    # the ids as text: a stored many2many would put a foreign key on the
+    # (big) record table, checked on each purge
+    record_ids_text = fields.Char(default=lambda self: self._default_record_ids_text())
+    record_ids = fields.Many2many("telecoop.usage.record", compute="_compute_record_ids")
+    record_count = fields.Integer(compute="_compute_record_ids")
     line_id = fields.Many2one(
         "telecoop.mobile.line", required=True, default=lambda self: self._default_line_id()
     )
+
+    @api.model
+    def _default_record_ids_text(self):
+        return ",".join(str(record_id) for record_id in self._default_record_ids())
 
     @api.model
     def _default_record_ids(self):
@@ -38,9 +41,11 @@ class TelecoopUsageAttachWizard(models.TransientModel):
             limit=1,
         )
 
-    @api.depends("record_ids")
-    def _compute_record_count(self):
+    @api.depends("record_ids_text")
+    def _compute_record_ids(self):
         for wizard in self:
+            ids = [int(i) for i in (wizard.record_ids_text or "").split(",") if i.isdigit()]
+            wizard.record_ids = self.env["telecoop.usage.record"].browse(ids).exists()
             wizard.record_count = len(wizard.record_ids)
 
     def action_attach(self):
