@@ -33,6 +33,7 @@
     },
     "demo": [
         "demo/telecoop_statute_profile_demo.xml",
+        "demo/telecoop_membership_demo.xml",
     ],
     "installable": True,
     "application": True,

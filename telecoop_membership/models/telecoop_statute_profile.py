@@ -140,6 +140,10 @@ class TelecoopStatuteProfile(models.Model):
         domain="[('share', '=', False)]",
         help="Gets an activity for every subscription and buy-back request to review.",
     )
+    member_number_prefix = fields.Char(
+        help="Prefix of the member numbers, e.g. TC-. Member numbers are unique across the "
+        "database: left empty, the prefix is M followed by the company id and a dash.",
+    )
     member_sequence_id = fields.Many2one(
         "ir.sequence",
         string="Member numbers",
@@ -196,7 +200,7 @@ class TelecoopStatuteProfile(models.Model):
                         ),
                         "code": "telecoop.member.number",
                         "company_id": self.company_id.id,
-                        "prefix": "M",
+                        "prefix": self.member_number_prefix or f"M{self.company_id.id}-",
                         "padding": 5,
                         "implementation": "no_gap",
                     }

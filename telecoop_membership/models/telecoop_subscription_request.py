@@ -439,3 +439,14 @@ class TelecoopSubscriptionRequest(models.Model):
             )
             request._check_limits()
         return request
+
+    def _demo_validate_and_pay(self, payment_date):
+        """Demo data: validate the request and pay its invoice in the first bank journal."""
+        for request in self:
+            request.action_validate()
+            journal = self.env["account.journal"].search(
+                [("company_id", "=", request.company_id.id), ("type", "=", "bank")], limit=1
+            )
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=request.invoice_id.ids
+            ).create({"payment_date": payment_date, "journal_id": journal.id})._create_payments()

@@ -58,7 +58,8 @@ class TestSubscription(TelecoopAccountingCommon):
         self._subscribe_paid(self.david)
         first, second = self.carla.telecoop_member_number, self.david.telecoop_member_number
         self.assertNotEqual(first, second)
-        self.assertEqual(int(second[1:]), int(first[1:]) + 1)
+        self.assertTrue(first.startswith(f"M{self.company.id}-"))
+        self.assertEqual(int(second.split("-")[-1]), int(first.split("-")[-1]) + 1)
         # More shares later: the number stays.
         self._subscribe_paid(self.carla, quantity=2)
         self.assertEqual(self.carla.telecoop_member_number, first)
