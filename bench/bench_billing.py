@@ -18,9 +18,10 @@ import sys
 import time
 from datetime import date
 
-import odoo
-from odoo import Command
+from odoo import api
+from odoo.fields import Command
 from odoo.modules.registry import Registry
+from odoo.service import server
 from odoo.tools import config
 
 
@@ -156,10 +157,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     config.parse_config(["-c", args.config, "-d", args.database])
-    odoo.service.server.load_server_wide_modules()
+    server.load_server_wide_modules()
     registry = Registry(args.database)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
         run(env, args.lines, args.records)
         if not args.commit:
             cr.rollback()

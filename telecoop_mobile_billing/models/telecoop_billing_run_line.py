@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from odoo import Command, fields, models
 
-from ..services import pricing
 from .telecoop_mobile_line import month_bounds
 
 
@@ -69,6 +68,7 @@ class TelecoopBillingRunLine(models.Model):
         type_labels = dict(Rated._fields["usage_type"]._description_selection(self.env))
         zone_labels = dict(Rated._fields["zone"]._description_selection(self.env))
         third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
+        third_party_taxes = _tax_included_taxes(third_party_product, self.company_id)
         plan_lines, usage_lines, other_lines = [], [], []
         for line in lines:
             priced = line._price_period(first, {}, pricing_cache=prefetched["pricing"])
@@ -125,9 +125,8 @@ class TelecoopBillingRunLine(models.Model):
                             amount=f"{third_party:.2f}",
                         ),
                         "quantity": 1,
-                        "price_unit": float(
-                            _untaxed(third_party, third_party_product, self.company_id)
-                        ),
+                        "price_unit": float(third_party),
+                        "tax_ids": [Command.set(third_party_taxes.ids)],
                     }
                 )
         invoice_lines = []
@@ -154,11 +153,39 @@ class TelecoopBillingRunLine(models.Model):
         return values
 
 
-def _untaxed(amount_incl, product, company):
-    """Tax-excluded price of a tax-included amount under the product's percent taxes."""
-    taxes = product.taxes_id.filtered(lambda t: t.company_id == company)
-    rate = sum((Decimal(str(t.amount)) for t in taxes if t.amount_type == "percent"), Decimal(0))
-    return pricing.round_cent(amount_incl / (1 + rate / 100))
+def _tax_included_taxes(product, company):
+    """The product's taxes in their tax-included form, so that a tax-included amount
+    is invoiced exactly (third-party amounts are delivered tax included).
+
+    A percent tax that is not price-included gets a sibling (same rate, group and
+    accounts) with ``price_include_override = 'tax_included'``, created once.
+    """
+    Tax = product.env["account.tax"]
+    result = Tax
+    for tax in product.taxes_id.filtered(lambda t: t.company_id == company):
+        if tax.price_include or tax.amount_type != "percent":
+            result |= tax
+            continue
+        sibling = Tax.search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "=", tax.type_tax_use),
+                ("amount_type", "=", "percent"),
+                ("amount", "=", tax.amount),
+                ("tax_group_id", "=", tax.tax_group_id.id),
+                ("price_include_override", "=", "tax_included"),
+            ],
+            limit=1,
+        )
+        if not sibling:
+            sibling = tax.copy(
+                {
+                    "name": product.env._("%(tax)s (tax included)", tax=tax.name),
+                    "price_include_override": "tax_included",
+                }
+            )
+        result |= sibling
+    return result
 
 
 def _format_quantity(usage_type, quantity):

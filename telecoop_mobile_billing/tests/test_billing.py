@@ -88,9 +88,13 @@ class TestBillingRun(MobileBillingCommon):
         usage = {n: v for n, v in by_name.items() if "33644444441:" in n}
         self.assertEqual(sorted(usage.values()), [0.9, 2.0])  # 3 started minutes, band 2
         self.assertEqual(by_name["Third-party services - 33644444441 (2.40 tax included)"], 2.0)
-        # VAT 20 % from the products
+        # VAT 20 % from the products; the third-party amount is invoiced tax included
+        third_party = products.filtered(lambda ml: ml.name.startswith("Third-party"))
+        self.assertEqual(third_party.price_total, 2.40)
+        self.assertEqual(third_party.tax_ids.amount, 20)
+        self.assertEqual(third_party.tax_ids.price_include_override, "tax_included")
         self.assertEqual(inv.amount_untaxed, 14 + 2 + 0.9 + 6.45 + 9.48 + 2.0)
-        self.assertEqual(set(products.tax_ids.ids), set(self.vat20.ids))
+        self.assertEqual((products - third_party).tax_ids, self.vat20)
         self.assertEqual(inv.amount_tax, 6.97)
         # the terminated line is not billed; holder2 pays the graduated plan only
         inv_b = invoices.filtered(lambda m: m.partner_id == self.holder2)
