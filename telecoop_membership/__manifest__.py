@@ -35,6 +35,7 @@
         "demo/telecoop_statute_profile_demo.xml",
         "demo/telecoop_membership_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

@@ -93,6 +93,18 @@ class TelecoopShareBuyback(models.Model):
                 add_months(buyback.decision_date, months) if buyback.decision_date else False
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_before_the_register(self):
+        for buyback in self:
+            if buyback.state not in ("draft", "refused", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Buy-back %(name)s is %(state)s: it cannot be deleted.",
+                        name=buyback.name,
+                        state=dict(STATES)[buyback.state],
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -60,6 +60,17 @@ class TelecoopShareTransfer(models.Model):
                 transfer.share_class_id.nominal_value * transfer.quantity
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_before_the_register(self):
+        for transfer in self:
+            if transfer.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Transfer %(name)s is done: it cannot be deleted.",
+                        name=transfer.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -91,6 +91,19 @@ class TelecoopSubscriptionRequest(models.Model):
             request.unit_price = price
             request.amount = request.currency_id.round(price * request.quantity)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_before_the_register(self):
+        for request in self:
+            if request.state not in ("draft", "refused", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Subscription request %(name)s is %(state)s: it cannot be deleted; "
+                        "cancel it instead.",
+                        name=request.name,
+                        state=dict(STATES)[request.state],
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -1,5 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+import zipfile
+
 from odoo.tests import tagged
 
 from .common import TelecoopCommon
@@ -51,3 +54,11 @@ class TestRegisterReports(TelecoopCommon):
         action = self._wizard("2025-12-31").action_export_csv()
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertIn("download=true", action["url"])
+
+    def test_xlsx_export_holds_the_rows(self):
+        content = self._wizard("2025-12-31")._get_xlsx()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            strings = archive.read("xl/sharedStrings.xml").decode()
+        self.assertIn("Alice Register", strings)
+        self.assertIn("Bob Register", strings)
+        self.assertIn(self.bob.telecoop_member_number, strings)

@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import TelecoopCommon
@@ -37,3 +37,67 @@ class TestMembershipSecurity(TelecoopCommon):
         visible = self.env["telecoop.statute.profile"].with_user(self.membership_user).search([])
         self.assertIn(self.profile, visible)
         self.assertNotIn(stranger, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestShareDocumentsSecurity(TelecoopCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.member = cls._create_member("Secured Member", shares=2)
+        cls.request = cls.env["telecoop.subscription.request"].create(
+            {
+                "company_id": cls.company.id,
+                "partner_id": cls.member.id,
+                "share_class_id": cls.share_class.id,
+                "quantity": 1,
+            }
+        )
+
+    def test_internal_user_without_group_sees_no_share_document(self):
+        for model in (
+            "telecoop.share.line",
+            "telecoop.subscription.request",
+            "telecoop.share.transfer",
+            "telecoop.share.buyback",
+            "telecoop.register.wizard",
+        ):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(self.internal_user).search([])
+
+    def test_user_runs_requests_but_only_manager_deletes(self):
+        request = self.request.with_user(self.membership_user)
+        request.write({"quantity": 2})
+        self.assertEqual(self.request.quantity, 2)
+        with self.assertRaises(AccessError):
+            request.unlink()
+        self.request.with_user(self.membership_manager).unlink()
+        self.assertFalse(self.request.exists())
+
+    def test_nobody_edits_a_share_movement(self):
+        line = self.member.telecoop_share_line_ids
+        for user in (self.membership_user, self.membership_manager):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                line.with_user(user).write({"quantity": 5})
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                line.with_user(user).unlink()
+        self.assertEqual(line.quantity, 2)
+
+    def test_portal_user_reads_no_one_elses_share_documents(self):
+        self.assertFalse(self.env["telecoop.share.line"].with_user(self.portal_user).search([]))
+        self.assertFalse(
+            self.env["telecoop.subscription.request"].with_user(self.portal_user).search([])
+        )
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.portal_user).read(["quantity"])
+        with self.assertRaises(AccessError):
+            self.env["telecoop.share.transfer"].with_user(self.portal_user).search([])
+
+    def test_done_request_cannot_be_deleted(self):
+        self.env.cr.execute(
+            "UPDATE telecoop_subscription_request SET state = 'done' WHERE id = %s",
+            (self.request.id,),
+        )
+        self.request.invalidate_recordset(["state"])
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            self.request.with_user(self.membership_manager).unlink()

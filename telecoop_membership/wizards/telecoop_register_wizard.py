@@ -4,6 +4,8 @@ import base64
 import csv
 import io
 
+import xlsxwriter
+
 from odoo import api, fields, models
 
 
@@ -55,19 +57,20 @@ class TelecoopRegisterWizard(models.TransientModel):
         self.ensure_one()
         return self.env.ref("telecoop_membership.telecoop_register_report").report_action(self)
 
+    def _get_header(self):
+        return [
+            self.env._("Member number"),
+            self.env._("Member"),
+            self.env._("College"),
+            self.env._("Shares"),
+            self.env._("Amount"),
+        ]
+
     def _get_csv(self):
         self.ensure_one()
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                self.env._("Member number"),
-                self.env._("Member"),
-                self.env._("College"),
-                self.env._("Shares"),
-                self.env._("Amount"),
-            ]
-        )
+        writer.writerow(self._get_header())
         digits = self.company_id.currency_id.decimal_places
         for row in self._get_register(self.company_id, self.date):
             writer.writerow(
@@ -81,13 +84,49 @@ class TelecoopRegisterWizard(models.TransientModel):
             )
         return buffer.getvalue()
 
+    def _get_xlsx(self):
+        self.ensure_one()
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Register"))
+        bold = workbook.add_format({"bold": True})
+        digits = self.company_id.currency_id.decimal_places
+        money = workbook.add_format({"num_format": "0." + "0" * digits if digits else "0"})
+        sheet.write_row(0, 0, self._get_header(), bold)
+        rows = self._get_register(self.company_id, self.date)
+        for index, row in enumerate(rows, start=1):
+            sheet.write(index, 0, row["member_number"])
+            sheet.write(index, 1, row["partner"].display_name)
+            sheet.write(index, 2, row["college"].name)
+            sheet.write_number(index, 3, row["shares"])
+            sheet.write_number(index, 4, row["amount"], money)
+        total = len(rows) + 1
+        sheet.write(total, 0, self.env._("Total"), bold)
+        sheet.write_number(total, 3, sum(r["shares"] for r in rows), bold)
+        sheet.write_number(
+            total, 4, self.company_id.currency_id.round(sum(r["amount"] for r in rows)), money
+        )
+        workbook.close()
+        return buffer.getvalue()
+
     def action_export_csv(self):
         self.ensure_one()
+        return self._download(f"register-{self.date}.csv", self._get_csv().encode(), "text/csv")
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        return self._download(
+            f"register-{self.date}.xlsx",
+            self._get_xlsx(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def _download(self, name, content, mimetype):
         attachment = self.env["ir.attachment"].create(
             {
-                "name": f"register-{self.date}.csv",
-                "datas": base64.b64encode(self._get_csv().encode()),
-                "mimetype": "text/csv",
+                "name": name,
+                "datas": base64.b64encode(content),
+                "mimetype": mimetype,
                 "res_model": self._name,
                 "res_id": self.id,
             }
