@@ -1,5 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -150,3 +152,15 @@ class TestAgmPortal(HttpCase, AgmCommon):
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.json()["result"]["assembly_count"], 1)
+
+    def test_convocation_documents_on_the_portal(self):
+        document = self.env["ir.attachment"].create(
+            {"name": "accounts-2025.txt", "raw": b"Annual accounts 2025"}
+        )
+        self.assembly.document_ids = document
+        self._login("late")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("accounts-2025.txt", page.text)
+        link = re.search(rf'href="(/web/content/{document.id}\?[^"]+)"', page.text).group(1)
+        response = self.url_open(link.replace("&amp;", "&"))
+        self.assertEqual(response.content, b"Annual accounts 2025")
