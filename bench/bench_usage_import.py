@@ -281,12 +281,16 @@ def main(argv=None):
     )
     parser.add_argument("--lines", type=int, default=30000)
     parser.add_argument("--records", type=int, default=1000000)
+    parser.add_argument("--addons-path", help="instead of the one of the config file")
     parser.add_argument("--commit", action="store_true", help="keep the bench data")
     args = parser.parse_args(argv)
     if not args.database:
         parser.error("give the database with -d or TELECOOP_BENCH_DB")
 
-    config.parse_config(["-c", args.config, "-d", args.database])
+    options = ["-c", args.config, "-d", args.database]
+    if args.addons_path:
+        options += ["--addons-path", args.addons_path]
+    config.parse_config(options)
     server.load_server_wide_modules()
     registry = Registry(args.database)
     with registry.cursor() as cr:
