@@ -1,5 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -159,3 +160,44 @@ class TestMembershipPortal(TelecoopAccountingCommon, HttpCase):
             [("partner_id", "=", self.member_two.partner_id.id), ("source", "=", "portal")]
         )
         self.assertEqual((request.quantity, request.state), (1, "draft"))
+
+    def test_portal_cannot_subscribe_another_cooperatives_class(self):
+        other_company = self.env["res.company"].create({"name": "Other Portal Coop"})
+        other_profile = self.env["telecoop.statute.profile"].create(
+            {
+                "name": "Other statutes",
+                "company_id": other_company.id,
+                "college_weight_min": 0,
+                "college_weight_max": 100,
+                "college_ids": [Command.create({"name": "All", "code": "all", "vote_weight": 100})],
+            }
+        )
+        other_class = self.env["telecoop.share.class"].create(
+            {
+                "name": "Other share",
+                "company_id": other_company.id,
+                "college_id": other_profile.college_ids.id,
+                "nominal_value": 10,
+            }
+        )
+        self.authenticate("tc_member_two", "tc_member_two")
+        self.url_open(
+            "/my/shares/subscribe",
+            data={
+                "share_class_id": other_class.id,
+                "quantity": "1",
+                "csrf_token": Request.csrf_token(self),
+            },
+        )
+        self.assertFalse(
+            self.env["telecoop.subscription.request"].search(
+                [("share_class_id", "=", other_class.id)]
+            )
+        )
+
+    def test_portal_home_counts_my_shares(self):
+        self.authenticate("tc_member_one", "tc_member_one")
+        response = self.url_open(
+            "/my/counters", json={"params": {"counters": ["telecoop_share_count"]}}
+        )
+        self.assertEqual(response.json()["result"]["telecoop_share_count"], 2)

@@ -83,6 +83,53 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         with self.assertRaises(UserError):
             transfer.action_cancel()
 
+    def test_register_golden_cases_around_a_transfer_and_a_buyback(self):
+        """The register at past dates, rebuilt from the movements alone."""
+        founders = self.profile.college_ids.filtered(lambda c: c.code == "founders")
+        self.eve.telecoop_college_id = founders
+        self.env["telecoop.share.line"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.eve.id,
+                "share_class_id": self.share_class.id,
+                "college_id": founders.id,
+                "date": "2025-06-01",
+                "movement_type": "issue",
+                "quantity": 2,
+                "amount": 200,
+            }
+        )
+        self.eve.telecoop_is_member = True
+        self._transfer(self.alice, self.eve, 4, on_date="2026-02-01").action_confirm()
+        self._buyback(self.bob, 3, decision_date="2026-03-01").action_approve()
+        model = self.env["telecoop.share.line"]
+
+        def register(at_date):
+            return {
+                row["partner_id"]: (row["shares"], row["college_id"], row["amount"])
+                for row in model._get_register_rows(self.company, at_date)
+            }
+
+        users = self.college_users.id
+        golden = {
+            date(2025, 1, 9): {},
+            date(2025, 1, 10): {self.alice.id: (10, users, 1000)},
+            date(2025, 6, 1): {
+                self.alice.id: (10, users, 1000),
+                self.bob.id: (3, users, 300),
+                self.eve.id: (2, founders.id, 200),
+            },
+            date(2026, 2, 1): {
+                self.alice.id: (6, users, 600),
+                self.bob.id: (3, users, 300),
+                self.eve.id: (6, founders.id, 600),
+            },
+            date(2026, 3, 1): {self.alice.id: (6, users, 600), self.eve.id: (6, founders.id, 600)},
+        }
+        for at_date, expected in golden.items():
+            with self.subTest(at_date=at_date):
+                self.assertEqual(register(at_date), expected)
+
     # -- buy-backs ------------------------------------------------------------
 
     def test_buyback_workflow_with_statutory_delay(self):
