@@ -248,17 +248,29 @@ class TelecoopAssembly(models.Model):
             for college in colleges
         ]
         rows = self.env["telecoop.share.line"]._get_register_rows(self.company_id, self.record_date)
-        known = set(colleges.ids)
+        weights = {college.id: college.vote_weight for college in colleges}
+        outside = [row for row in rows if row["college_id"] not in weights]
+        if outside:
+            names = self.env["res.partner"].browse([row["partner_id"] for row in outside[:5]])
+            raise UserError(
+                self.env._(
+                    "%(count)s members of the register at %(date)s are in no active college of "
+                    "the statutes (%(names)s...): fix their college before convening.",
+                    count=len(outside),
+                    date=self.record_date,
+                    names=", ".join(names.mapped("name")),
+                )
+            )
         self.env["telecoop.assembly.voter"].sudo().create(
             [
                 {
                     "assembly_id": self.id,
                     "partner_id": row["partner_id"],
                     "college_id": row["college_id"],
+                    "college_weight": weights[row["college_id"]],
                     "shares": row["shares"],
                 }
                 for row in rows
-                if row["college_id"] in known
             ]
         )
 

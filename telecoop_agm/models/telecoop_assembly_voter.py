@@ -25,6 +25,11 @@ class TelecoopAssemblyVoter(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True)
     member_number = fields.Char(related="partner_id.telecoop_member_number")
     college_id = fields.Many2one("telecoop.college", required=True, ondelete="restrict")
+    college_weight = fields.Float(
+        string="College weight (%)",
+        digits=(5, 2),
+        help="Weight of the member's college in the statutes at the convocation.",
+    )
     shares = fields.Integer(help="Paid shares at the record date (information only).")
     present = fields.Boolean(help="Signed the attendance sheet in the room.")
 

@@ -23,7 +23,8 @@ class TestAssembly(AgmCommon):
             voters.partner_id,
             self.alice | self.bob | self.carol | self.dan | self.erin | self.frank,
         )
-        self.assertEqual(self._voter(self.assembly, self.dan).college_id, self.college_employees)
+        dan = self._voter(self.assembly, self.dan)
+        self.assertEqual((dan.college_id, dan.college_weight), (self.college_employees, 20))
         # one member one vote: Alice's 10 shares give one row
         self.assertEqual(len(self._voter(self.assembly, self.alice)), 1)
         # later movements: Bob sells all his shares, a newcomer joins
@@ -250,6 +251,11 @@ class TestAssembly(AgmCommon):
             self.assembly.unlink()
         with self.assertRaises(UserError):
             self.accounts.name = "Changed after convocation"
+
+    def test_member_in_no_active_college_stops_the_convocation(self):
+        self.college_partners.active = False
+        with self.assertRaisesRegex(UserError, "no active college"):
+            self._create_assembly().action_convene()
 
     def test_college_weight_outside_bounds_refused(self):
         with self.assertRaises(ValidationError):

@@ -164,3 +164,21 @@ class TestAgmPortal(HttpCase, AgmCommon):
         link = re.search(rf'href="(/web/content/{document.id}\?[^"]+)"', page.text).group(1)
         response = self.url_open(link.replace("&amp;", "&"))
         self.assertEqual(response.content, b"Annual accounts 2025")
+
+    def test_proxy_holder_votes_for_the_giver(self):
+        self.assembly._portal_give_proxy(self.bob, self.alice.telecoop_member_number)
+        bob_voter = self._voter(self.assembly, self.bob)
+        self._login("alice")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("You hold the proxies of", page.text)
+        response = self._vote("against", voter=bob_voter)
+        self.assertIn("Your vote is recorded", response.text)
+        ballot = self.env["telecoop.ballot"].search([("voter_id", "=", bob_voter.id)])
+        self.assertEqual((ballot.channel, ballot.cast_by_partner_id), ("proxy", self.alice))
+        self.assertEqual(ballot.choice_id.code, "against")
+        # Bob sees the proxy he gave, and cannot vote himself while it is active
+        self._login("bob")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("You gave a proxy to", page.text)
+        response = self._vote("for")
+        self.assertIn("gave a proxy", response.text)
