@@ -1,0 +1,502 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date as Date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..services import surplus_allocation as rules_service
+
+CENT = Decimal("0.01")
+PROFIT_AND_LOSS_TYPES = (
+    "income",
+    "income_other",
+    "expense",
+    "expense_depreciation",
+    "expense_direct_cost",
+)
+PROPOSAL_FIELDS = (
+    "legal_reserve",
+    "statutory_reserve",
+    "interest_on_shares",
+    "other_reserves",
+    "carried_forward",
+)
+
+
+def interest_amount(base, rate):
+    """Interest at ``rate`` % on ``base``, rounded down to the cent (never above the cap)."""
+    return (Decimal(str(base)) * Decimal(str(rate)) / 100).quantize(CENT, rounding=ROUND_DOWN)
+
+
+class TelecoopSurplusAllocation(models.Model):
+    """The allocation of a closed fiscal year's result, as the assembly voted it.
+
+    The figures of the year are read from accounting and from the share
+    register; the proposal is checked against the statutes (floors of the
+    reserves, cap of the interest on shares) with the pure-Python rules of
+    ``services/surplus_allocation.py``; the entry is generated in draft and
+    posted with the document.
+    """
+
+    _name = "telecoop.surplus.allocation"
+    _description = "Surplus allocation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_to desc, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda s: s.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    profile_id = fields.Many2one(
+        "telecoop.statute.profile", related="company_id.telecoop_statute_profile_id"
+    )
+    date_from = fields.Date(string="Fiscal year start", required=True, readonly=True)
+    date_to = fields.Date(string="Fiscal year end", required=True, readonly=True)
+    date = fields.Date(
+        string="Accounting date",
+        required=True,
+        tracking=True,
+        help="Date of the allocation entry, after the end of the fiscal year (usually the "
+        "date of the assembly).",
+    )
+    assembly_id = fields.Many2one(
+        "telecoop.assembly", string="Assembly", help="The assembly that voted the allocation."
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    # The fiscal year, read from accounting and from the register
+    result = fields.Monetary(string="Result of the year", readonly=True)
+    capital = fields.Monetary(string="Capital at year end", readonly=True)
+    legal_reserve_balance = fields.Monetary(string="Legal reserve before allocation", readonly=True)
+    subsidies = fields.Monetary(string="Public subsidies received", readonly=True)
+    average_tmo = fields.Float(string="Average TMO (%)", digits=(6, 4), readonly=True)
+    tmo_missing_years = fields.Char(
+        string="Years without a TMO rate",
+        readonly=True,
+        help="Interest on shares cannot be allocated until these rates are entered.",
+    )
+    interest_base = fields.Monetary(
+        string="Capital held over the year",
+        readonly=True,
+        help="Sum over the members of the capital held each day divided by the days of the "
+        "year (pro rata temporis).",
+    )
+    # What the statutes require
+    min_legal_reserve = fields.Monetary(
+        compute="_compute_minimums", string="Legal reserve at least"
+    )
+    min_statutory_reserve = fields.Monetary(
+        compute="_compute_minimums", string="Statutory reserves at least"
+    )
+    max_free = fields.Monetary(compute="_compute_minimums", string="Left to the assembly at most")
+    interest_rate_cap = fields.Float(
+        compute="_compute_minimums", string="Interest rate cap (%)", digits=(6, 4)
+    )
+    interest_cap = fields.Monetary(compute="_compute_minimums", string="Interest on shares at most")
+    # The proposal voted
+    legal_reserve = fields.Monetary(readonly=True, tracking=True)
+    statutory_reserve = fields.Monetary(
+        string="Statutory reserves", readonly=True, tracking=True, help="Subsidies included."
+    )
+    other_reserves = fields.Monetary(readonly=True, tracking=True)
+    interest_rate = fields.Float(
+        string="Interest rate (%)", digits=(6, 4), readonly=True, tracking=True
+    )
+    interest_on_shares = fields.Monetary(readonly=True, tracking=True)
+    carried_forward = fields.Monetary(readonly=True, tracking=True)
+    line_ids = fields.One2many(
+        "telecoop.surplus.allocation.line", "allocation_id", string="Interest per member"
+    )
+    move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, copy=False)
+
+    _year_once = models.UniqueIndex(
+        "(company_id, date_to) WHERE state != 'cancel'",
+        "The result of a fiscal year is allocated once.",
+    )
+
+    @api.depends(
+        "result",
+        "capital",
+        "legal_reserve_balance",
+        "subsidies",
+        "average_tmo",
+        "interest_base",
+        "company_id",
+    )
+    def _compute_minimums(self):
+        for allocation in self:
+            mins = rules_service.minimums(allocation._get_situation(), allocation._get_rules())
+            allocation.min_legal_reserve = float(mins.legal_reserve)
+            allocation.min_statutory_reserve = float(
+                mins.subsidies_reserve + mins.statutory_reserve
+            )
+            allocation.max_free = float(mins.free)
+            allocation.interest_rate_cap = float(mins.interest_rate_cap)
+            allocation.interest_cap = float(mins.interest_cap)
+
+    # Reading the fiscal year ------------------------------------------------
+    @api.model
+    def _check_year_closed(self, company, date_to):
+        """The year is closed when the fiscal year lock date covers its last day."""
+        lock = max(company.fiscalyear_lock_date or Date.min, company.hard_lock_date or Date.min)
+        if lock < date_to:
+            raise UserError(
+                self.env._(
+                    "The fiscal year ending on %(end)s is not closed: lock the fiscal year in "
+                    "accounting (lock date on or after %(end)s) before allocating its result.",
+                    end=date_to,
+                )
+            )
+
+    @api.model
+    def _balance(self, company, domain):
+        """Credit balance (credits - debits) of the posted lines matching ``domain``."""
+        groups = self.env["account.move.line"]._read_group(
+            [("company_id", "=", company.id), ("parent_state", "=", "posted"), *domain],
+            [],
+            ["balance:sum"],
+        )
+        return company.currency_id.round(-(groups[0][0] or 0.0))
+
+    @api.model
+    def _get_interest_bases(self, company, date_from, date_to):
+        """Capital held by each member over the year, pro rata temporis.
+
+        A movement of date d counts from d to the end of the year, both included
+        (shares issued on 1 January count for the whole year; shares bought back
+        on a day no longer count that day's end). The base of a member is
+        ``sum(amount x days counted) / days of the year``, rounded to the cent.
+
+        :return: list of (partner id, Decimal base), bases above zero, by partner
+        """
+        self.env["telecoop.share.line"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT partner_id,
+                   SUM(amount * ((%(date_to)s::date - GREATEST(date, %(date_from)s::date)) + 1))
+              FROM telecoop_share_line
+             WHERE company_id = %(company)s AND date <= %(date_to)s
+          GROUP BY partner_id
+          ORDER BY partner_id
+            """,
+            {"company": company.id, "date_from": date_from, "date_to": date_to},
+        )
+        days = Decimal((date_to - date_from).days + 1)
+        bases = []
+        for partner_id, amount_days in self.env.cr.fetchall():
+            base = (Decimal(amount_days) / days).quantize(CENT, rounding=ROUND_HALF_UP)
+            if base > 0:
+                bases.append((partner_id, base))
+        return bases
+
+    @api.model
+    def _read_fiscal_year(self, company, date_from, date_to, allocation_date):
+        """The figures of a fiscal year, from the posted entries and the register."""
+        profile = company.telecoop_statute_profile_id
+        accounts = profile._get_allocation_accounts(company) if profile else {}
+        legal = accounts.get("legal_reserve")
+        average_tmo, missing = (
+            profile._get_average_tmo((allocation_date or date_to).year) if profile else (None, [])
+        )
+        bases = self._get_interest_bases(company, date_from, date_to)
+        period = [("date", ">=", date_from), ("date", "<=", date_to)]
+        return {
+            "result": self._balance(
+                company, [("account_id.account_type", "in", PROFIT_AND_LOSS_TYPES), *period]
+            ),
+            "capital": self.env["telecoop.share.line"]._get_capital(company, date_to),
+            "legal_reserve_balance": self._balance(
+                company, [("account_id", "=", legal.id), ("date", "<=", date_to)]
+            )
+            if legal
+            else 0.0,
+            "subsidies": self._balance(
+                company, [("account_id", "in", profile.subsidy_account_ids.ids), *period]
+            )
+            if profile and profile.subsidy_account_ids
+            else 0.0,
+            "average_tmo": float(average_tmo or 0),
+            "tmo_missing_years": ", ".join(map(str, missing)),
+            "interest_base": float(sum((base for _p, base in bases), Decimal(0))),
+            "bases": bases,
+        }
+
+    # Rules ------------------------------------------------------------------
+    @staticmethod
+    def _dec(value):
+        return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def _get_rules(self):
+        profile = self.company_id.telecoop_statute_profile_id
+        if not profile:
+            return rules_service.AllocationRules()
+        return rules_service.AllocationRules(
+            legal_rate=Decimal(str(profile.legal_reserve_rate)),
+            statutory_rate=Decimal(str(profile.statutory_reserve_rate)),
+            subsidies_to_reserves=profile.subsidies_to_reserves,
+            interest_margin=Decimal(str(profile.interest_cap_margin)),
+        )
+
+    def _get_situation(self):
+        return rules_service.Situation(
+            result=self._dec(self.result),
+            capital=self._dec(self.capital),
+            legal_reserve=self._dec(self.legal_reserve_balance),
+            subsidies=self._dec(self.subsidies),
+            average_tmo=Decimal(str(self.average_tmo or 0)),
+            interest_base=self._dec(self.interest_base),
+        )
+
+    def _get_proposal(self):
+        return rules_service.Proposal(
+            legal_reserve=self._dec(self.legal_reserve),
+            statutory_reserve=self._dec(self.statutory_reserve),
+            interest_on_shares=self._dec(self.interest_on_shares),
+            interest_rate=Decimal(str(self.interest_rate or 0)),
+            other_reserves=self._dec(self.other_reserves),
+            carried_forward=self._dec(self.carried_forward),
+        )
+
+    @api.constrains(*PROPOSAL_FIELDS, "interest_rate", "result")
+    def _check_proposal(self):
+        for allocation in self:
+            errors = list(
+                rules_service.check_proposal(
+                    allocation._get_situation(), allocation._get_proposal(), allocation._get_rules()
+                ).errors
+            )
+            proposal = allocation._get_proposal()
+            if allocation.result > 0 and proposal.carried_forward < 0:
+                errors.append(
+                    self.env._(
+                        "The proposal allocates %(more)s more than the result of %(result)s.",
+                        more=-proposal.carried_forward,
+                        result=allocation._dec(allocation.result),
+                    )
+                )
+            if proposal.interest_on_shares > 0 and allocation.tmo_missing_years:
+                errors.append(
+                    self.env._(
+                        "Interest on shares is capped by the average TMO: enter the TMO rate of "
+                        "%(years)s in the statute profile first.",
+                        years=allocation.tmo_missing_years,
+                    )
+                )
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "The allocation of %(name)s breaks the statutes:\n%(errors)s",
+                        name=allocation.name,
+                        errors="\n".join(f"- {error}" for error in errors),
+                    )
+                )
+
+    @api.constrains("date", "date_to")
+    def _check_date(self):
+        for allocation in self:
+            if allocation.date <= allocation.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "The allocation is booked after the end of the fiscal year (%(end)s).",
+                        end=allocation.date_to,
+                    )
+                )
+
+    # Creation and booking ---------------------------------------------------
+    @api.model
+    def _create_allocation(self, vals, bases):
+        """Create the allocation, its interest lines and its draft journal entry.
+
+        :param bases: list of (partner id, Decimal base) from :meth:`_get_interest_bases`
+        """
+        existing = self.search(
+            [
+                ("company_id", "=", vals["company_id"]),
+                ("date_to", "=", vals["date_to"]),
+                ("state", "!=", "cancel"),
+            ],
+            limit=1,
+        )
+        if existing:
+            raise UserError(
+                self.env._("The result of this fiscal year is already allocated: %(name)s.",
+                           name=existing.name)
+            )  # fmt: skip
+        self.new(vals)._check_proposal()  # refuse before anything is written
+        allocation = self.create(vals)
+        interest = allocation._dec(allocation.interest_on_shares)
+        parts = rules_service.split_pro_rata(interest, bases) if interest else {}
+        allocation.line_ids = [
+            Command.create(
+                {
+                    "partner_id": partner_id,
+                    "interest_base": float(base),
+                    "amount": float(parts.get(partner_id, 0)),
+                }
+            )
+            for partner_id, base in bases
+        ]
+        allocation._check_lines()
+        allocation._generate_move()
+        return allocation
+
+    def _check_lines(self):
+        self.ensure_one()
+        total = sum((self._dec(line.amount) for line in self.line_ids), Decimal(0))
+        if total != self._dec(self.interest_on_shares):
+            raise ValidationError(
+                self.env._(
+                    "The interest lines add up to %(total)s, not %(interest)s.",
+                    total=total,
+                    interest=self._dec(self.interest_on_shares),
+                )
+            )
+
+    def _get_missing_accounts(self, accounts):
+        needs = {
+            "legal_reserve": self.legal_reserve,
+            "statutory_reserve": self.statutory_reserve,
+            "other_reserves": self.other_reserves,
+            "interest": self.interest_on_shares,
+            "retained_earnings": self.carried_forward if self.carried_forward > 0 else 0,
+            "retained_losses": self.carried_forward if self.carried_forward < 0 else 0,
+        }
+        profile_fields = {
+            "legal_reserve": "legal_reserve_account_id",
+            "statutory_reserve": "statutory_reserve_account_id",
+            "other_reserves": "other_reserves_account_id",
+            "interest": "interest_payable_account_id",
+            "retained_earnings": "retained_earnings_account_id",
+            "retained_losses": "retained_losses_account_id",
+        }
+        profile = self.profile_id
+        return [
+            profile._fields[profile_fields[key]].get_description(self.env)["string"]
+            for key, amount in needs.items()
+            if amount and not accounts[key]
+        ]
+
+    def _prepare_move_values(self):
+        """The allocation entry: debit the result, credit where it goes (or the loss)."""
+        self.ensure_one()
+        profile = self.profile_id
+        journal = profile.allocation_journal_id
+        accounts = profile._get_allocation_accounts(self.company_id)
+        missing = self._get_missing_accounts(accounts)
+        if not journal:
+            missing.insert(
+                0, profile._fields["allocation_journal_id"].get_description(self.env)["string"]
+            )
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Set up the allocation accounts on the statute profile %(profile)s first; "
+                    "missing: %(missing)s.",
+                    profile=profile.name,
+                    missing=", ".join(missing),
+                )
+            )
+        label = self.name
+        lines = []
+
+        def add(account, debit, credit, name, partner=False):
+            if debit or credit:
+                lines.append(
+                    Command.create(
+                        {
+                            "account_id": account.id,
+                            "debit": debit,
+                            "credit": credit,
+                            "name": name,
+                            "partner_id": partner,
+                        }
+                    )
+                )
+
+        if self.result < 0:
+            loss = -self.result
+            add(accounts["retained_losses"], loss, 0.0, self.env._("Loss carried forward"))
+            add(accounts["loss"], 0.0, loss, label)
+        else:
+            add(accounts["result"], self.result, 0.0, label)
+            add(accounts["legal_reserve"], 0.0, self.legal_reserve, self.env._("Legal reserve"))
+            add(
+                accounts["statutory_reserve"],
+                0.0,
+                self.statutory_reserve,
+                self.env._("Statutory reserves"),
+            )
+            add(accounts["other_reserves"], 0.0, self.other_reserves, self.env._("Other reserves"))
+            for line in self.line_ids.filtered("amount"):
+                add(
+                    accounts["interest"],
+                    0.0,
+                    line.amount,
+                    self.env._("Interest on shares"),
+                    line.partner_id.id,
+                )
+            add(
+                accounts["retained_earnings"],
+                0.0,
+                self.carried_forward,
+                self.env._("Retained earnings"),
+            )
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": self.date,
+            "ref": label,
+            "line_ids": lines,
+        }
+
+    def _generate_move(self):
+        self.ensure_one()
+        if not self.currency_id.is_zero(self.result):
+            self.move_id = self.env["account.move"].create(self._prepare_move_values())
+        return self.move_id
+
+    def action_post(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Only a draft allocation can be posted."))
+        self._check_proposal()
+        self._check_lines()
+        if self.move_id:
+            self.move_id.action_post()
+        self.state = "posted"
+        return True
+
+    def action_cancel(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._("A posted allocation is corrected by a reversal entry in accounting.")
+            )
+        if self.move_id:
+            self.move_id.button_cancel()
+        self.state = "cancel"
+        return True
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(allocation.state == "posted" for allocation in self):
+            raise UserError(self.env._("A posted allocation cannot be deleted."))
+        self.move_id.filtered(lambda move: move.state == "draft").unlink()

@@ -1,0 +1,212 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Belenios voter list and result formats (pure Python)."""
+
+import base64
+import json
+import unittest
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.telecoop_agm.services.belenios import (
+    BeleniosError,
+    Voter,
+    decide,
+    integer_weights,
+    parse_result,
+    voters_file,
+)
+
+from .common import AgmCommon
+
+
+class TestBeleniosVoters(unittest.TestCase):
+    def test_voter_list_format_and_exact_weights(self):
+        voters = [
+            Voter("a@example.com", "M00001", "users"),
+            Voter("b@example.com", "M00002", "users"),
+            Voter("c@example.com", "M00003", "users"),
+            Voter("d@example.com", "M00004", "staff"),
+        ]
+        text, weights, total = voters_file(voters, {"users": 60, "staff": 40})
+        # users: 60 / 3 = 20 each, staff: 40 / 1 = 40 -> 1 and 2 after the gcd
+        self.assertEqual(weights, {"users": 1, "staff": 2})
+        self.assertEqual(total, 5)
+        self.assertEqual(
+            text,
+            "a@example.com,M00001,1\nb@example.com,M00002,1\n"
+            "c@example.com,M00003,1\nd@example.com,M00004,2\n",
+        )
+
+    def test_weights_with_decimals_and_coprime_sizes(self):
+        weights = integer_weights(
+            {"a": "33.33", "b": "33.33", "c": "33.34"}, {"a": 7, "b": 11, "c": 13}
+        )
+        self.assertTrue(all(isinstance(w, int) and w > 0 for w in weights.values()))
+        total = 7 * weights["a"] + 11 * weights["b"] + 13 * weights["c"]
+        self.assertEqual(Fraction(13 * weights["c"], total), Fraction("33.34") / 100)
+
+    def test_college_without_members_carries_no_weight(self):
+        weights = integer_weights(
+            {"users": 50, "staff": 25, "partners": 25}, {"users": 2, "staff": 1}
+        )
+        self.assertEqual(weights, {"users": 1, "staff": 1})
+
+    def test_bad_voters_are_refused(self):
+        with self.assertRaisesRegex(BeleniosError, "comma"):
+            voters_file([Voter("a,b@example.com", "M1", "u")], {"u": 100})
+        with self.assertRaisesRegex(BeleniosError, "empty"):
+            voters_file([Voter("", "M1", "u")], {"u": 100})
+        with self.assertRaisesRegex(BeleniosError, "twice"):
+            voters_file([Voter("a@x.org", "M1", "u"), Voter("b@x.org", "M1", "u")], {"u": 100})
+        with self.assertRaisesRegex(BeleniosError, "without a weight"):
+            voters_file([Voter("a@x.org", "M1", "other")], {"u": 100})
+        with self.assertRaisesRegex(BeleniosError, "empty"):
+            voters_file([], {"u": 100})
+
+
+class TestBeleniosWeightProperties(unittest.TestCase):
+    @given(
+        st.dictionaries(
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.tuples(st.integers(min_value=1, max_value=5000), st.integers(1, 500)),
+            min_size=1,
+        )
+    )
+    def test_college_shares_are_exact(self, colleges):
+        weights = {c: Fraction(w, 100) for c, (w, _n) in colleges.items()}
+        counts = {c: n for c, (_w, n) in colleges.items()}
+        integers = integer_weights(weights, counts)
+        total = sum(counts[c] * integers[c] for c in integers)
+        whole = sum(weights.values())
+        for college, weight in weights.items():
+            self.assertEqual(Fraction(counts[college] * integers[college], total), weight / whole)
+
+
+class TestBeleniosResult(unittest.TestCase):
+    RESULT = {
+        "num_tallied": 4,
+        "encrypted_tally": "...",
+        "partial_decryptions": [],
+        "result": [[3, 2, 1], ["7", "0"]],
+    }
+
+    def test_parse_first_question_with_blank(self):
+        result = parse_result(json.dumps(self.RESULT), question=0, answers=2, blank=True)
+        self.assertEqual((result.counts, result.blank, result.num_tallied), ((2, 1), 3, 4))
+        shares, adopted, winner = decide(result, ["for", "against"], "simple")
+        self.assertEqual(shares["for"], Fraction(200, 3))
+        self.assertTrue(adopted)
+        self.assertEqual(winner, "for")
+
+    def test_parse_second_question_with_large_totals_as_strings(self):
+        result = parse_result(json.dumps(self.RESULT), question=1, answers=2)
+        self.assertEqual(result.counts, (7, 0))
+        _shares, adopted, winner = decide(result, ["reserves", "interest"], for_against=False)
+        self.assertEqual((adopted, winner), (True, "reserves"))
+
+    def test_two_thirds_not_reached(self):
+        result = parse_result(json.dumps({"result": [[3, 2]]}), answers=2)
+        _shares, adopted, _winner = decide(result, ["for", "against"], "two_thirds")
+        self.assertFalse(adopted)
+
+    def test_bad_results_are_refused(self):
+        with self.assertRaisesRegex(BeleniosError, "JSON"):
+            parse_result("not json")
+        with self.assertRaisesRegex(BeleniosError, "result"):
+            parse_result(json.dumps({"num_tallied": 3}))
+        with self.assertRaisesRegex(BeleniosError, "question 3"):
+            parse_result(json.dumps(self.RESULT), question=2)
+        with self.assertRaisesRegex(BeleniosError, "3 answers, 2 were expected"):
+            parse_result(json.dumps(self.RESULT), answers=2)
+        with self.assertRaisesRegex(BeleniosError, "homomorphic"):
+            parse_result(json.dumps({"result": [[[1, 2], [2, 1]]]}))
+        with self.assertRaisesRegex(BeleniosError, "negative"):
+            parse_result(json.dumps({"result": [[-1, 2]]}))
+
+
+@tagged("post_install", "-at_install")
+class TestBeleniosWizards(AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agm_manager = new_test_user(
+            cls.env,
+            login="tc_belenios_manager",
+            groups="base.group_user,telecoop_agm.telecoop_agm_group_manager",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids.filtered(lambda r: r.name == "Accounts")
+        cls.surplus = cls.assembly.resolution_ids.filtered(lambda r: r.name == "Surplus")
+
+    def _export(self, user=None):
+        wizard = (
+            self.env["telecoop.belenios.export"]
+            .with_user(user or self.agm_manager)
+            .create({"assembly_id": self.assembly.id})
+        )
+        wizard.action_export()
+        return wizard
+
+    def test_export_of_the_frozen_electorate(self):
+        with self.assertRaisesRegex(UserError, "Erin"):
+            self._export()
+        self.erin.email = "erin@example.com"
+        wizard = self._export()
+        text = base64.b64decode(wizard.voters_file).decode()
+        lines = {line.split(",")[0]: line.split(",")[1:] for line in text.strip().splitlines()}
+        # users 40 % over 3 members, the three other colleges 20 % over one member each
+        self.assertEqual(lines["alice@example.com"], [self.alice.telecoop_member_number, "2"])
+        self.assertEqual(lines["dan@example.com"], [self.dan.telecoop_member_number, "3"])
+        self.assertNotIn("late@example.com", lines)  # joined after the record date
+        self.assertEqual((wizard.voter_count, wizard.total_weight), (6, "15"))
+
+    def _import(self, resolution, result, **vals):
+        wizard = (
+            self.env["telecoop.belenios.import"]
+            .with_user(self.agm_manager)
+            .create(
+                {
+                    "resolution_id": resolution.id,
+                    "result_file": base64.b64encode(json.dumps(result).encode()),
+                    **vals,
+                }
+            )
+        )
+        return wizard.action_import()
+
+    def test_import_records_the_result_on_the_resolution(self):
+        with self.assertRaisesRegex(UserError, "Close the vote"):
+            self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
+        self.assembly.action_close()
+        self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
+        self.assertEqual(self.accounts.result_state, "adopted")
+        self.assertEqual(self.accounts.result_counted, 5)
+        weighted = {
+            line.choice_id.code: line.percent
+            for line in self.accounts.result_line_ids
+            if not line.college_id
+        }
+        self.assertEqual((weighted["for"], weighted["against"]), (60.0, 40.0))
+        self._import(self.surplus, {"num_tallied": 4, "result": [[1, 2, 7]]})
+        self.assertEqual(self.surplus.winner_choice_id.code, "interest")
+        with self.assertRaisesRegex(UserError, "3 answers, 2 were expected"):
+            self._import(self.surplus, {"result": [[1, 2, 7]]}, blank_allowed=False)
+        # one ballot out of six: the quorum of 20 % is not reached
+        self._import(self.accounts, {"num_tallied": 1, "result": [[0, 2, 0]]})
+        self.assertEqual(self.accounts.result_state, "no_quorum")
+
+    def test_only_agm_managers_use_belenios(self):
+        with self.assertRaises(AccessError):
+            self._export(user=self.agm_user)
+        with self.assertRaises(AccessError):
+            self.env["telecoop.belenios.import"].with_user(self.agm_user).create(
+                {"resolution_id": self.accounts.id, "result_file": base64.b64encode(b"{}")}
+            )

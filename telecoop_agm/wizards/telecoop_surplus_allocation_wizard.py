@@ -1,0 +1,268 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.telecoop_surplus_allocation import interest_amount
+from ..services import surplus_allocation as rules_service
+
+SITUATION_FIELDS = (
+    "result",
+    "capital",
+    "legal_reserve_balance",
+    "subsidies",
+    "average_tmo",
+    "tmo_missing_years",
+    "interest_base",
+)
+
+
+class TelecoopSurplusAllocationWizard(models.TransientModel):
+    """Allocate the result of a closed fiscal year: figures from accounting, proposal voted."""
+
+    _name = "telecoop.surplus.allocation.wizard"
+    _description = "Allocate the result of a fiscal year"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_to = fields.Date(
+        string="Fiscal year end",
+        required=True,
+        default=lambda self: self._default_date_to(),
+        help="Last day of a closed fiscal year (covered by the fiscal year lock date).",
+    )
+    date_from = fields.Date(
+        string="Fiscal year start",
+        compute="_compute_date_from",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+    )
+    date = fields.Date(
+        string="Accounting date",
+        required=True,
+        default=fields.Date.context_today,
+        help="Date of the allocation entry, usually the date of the assembly.",
+    )
+    assembly_id = fields.Many2one(
+        "telecoop.assembly",
+        string="Assembly",
+        domain="[('company_id', '=', company_id)]",
+        help="The assembly that voted the allocation.",
+    )
+    # Read from accounting and from the register
+    result = fields.Monetary(compute="_compute_situation", store=True, string="Result of the year")
+    capital = fields.Monetary(
+        compute="_compute_situation", store=True, string="Capital at year end"
+    )
+    legal_reserve_balance = fields.Monetary(
+        compute="_compute_situation", store=True, string="Legal reserve before allocation"
+    )
+    subsidies = fields.Monetary(
+        compute="_compute_situation", store=True, string="Public subsidies received"
+    )
+    average_tmo = fields.Float(
+        compute="_compute_situation", store=True, string="Average TMO (%)", digits=(6, 4)
+    )
+    tmo_missing_years = fields.Char(
+        compute="_compute_situation", store=True, string="Years without a TMO rate"
+    )
+    interest_base = fields.Monetary(
+        compute="_compute_situation", store=True, string="Capital held over the year"
+    )
+    # What the statutes require
+    min_legal_reserve = fields.Monetary(
+        compute="_compute_minimums", string="Legal reserve at least"
+    )
+    min_statutory_reserve = fields.Monetary(
+        compute="_compute_minimums", string="Statutory reserves at least"
+    )
+    max_free = fields.Monetary(compute="_compute_minimums", string="Left to the assembly at most")
+    interest_rate_cap = fields.Float(
+        compute="_compute_minimums", string="Interest rate cap (%)", digits=(6, 4)
+    )
+    interest_cap = fields.Monetary(compute="_compute_minimums", string="Interest on shares at most")
+    # The proposal voted (the minimum reserves by default, see create and onchange)
+    legal_reserve = fields.Monetary()
+    statutory_reserve = fields.Monetary(string="Statutory reserves", help="Subsidies included.")
+    other_reserves = fields.Monetary()
+    interest_rate = fields.Float(string="Interest rate (%)", digits=(6, 4))
+    interest_on_shares = fields.Monetary(
+        compute="_compute_interest",
+        store=True,
+        help="The rate applied to the capital held over the year, rounded down to the cent.",
+    )
+    carried_forward = fields.Monetary(
+        compute="_compute_carried_forward",
+        store=True,
+        help="What is left of the result, carried forward (a loss is carried forward whole).",
+    )
+
+    @api.model
+    def _default_date_to(self):
+        company = self.env.company
+        lock = company.fiscalyear_lock_date
+        if lock:
+            dates = company.compute_fiscalyear_dates(lock)
+            if dates["date_to"] == lock:
+                return lock
+            return dates["date_from"] - timedelta(days=1)
+        this_year = company.compute_fiscalyear_dates(fields.Date.context_today(self))
+        return this_year["date_from"] - timedelta(days=1)
+
+    @api.depends("date_to", "company_id")
+    def _compute_date_from(self):
+        for wizard in self:
+            if wizard.date_to:
+                dates = wizard.company_id.compute_fiscalyear_dates(wizard.date_to)
+                wizard.date_from = dates["date_from"]
+
+    @api.depends("date_from", "date_to", "date", "company_id")
+    def _compute_situation(self):
+        allocation = self.env["telecoop.surplus.allocation"]
+        for wizard in self:
+            if not (wizard.date_from and wizard.date_to):
+                for name in SITUATION_FIELDS:
+                    wizard[name] = False
+                continue
+            figures = allocation._read_fiscal_year(
+                wizard.company_id, wizard.date_from, wizard.date_to, wizard.date
+            )
+            for name in SITUATION_FIELDS:
+                wizard[name] = figures[name]
+
+    def _get_allocation(self):
+        """An unsaved allocation with the wizard's figures, to apply the rules once."""
+        return self.env["telecoop.surplus.allocation"].new(
+            {
+                "company_id": self.company_id.id,
+                **{name: self[name] for name in SITUATION_FIELDS},
+            }
+        )
+
+    @api.depends(*SITUATION_FIELDS)
+    def _compute_minimums(self):
+        for wizard in self:
+            allocation = wizard._get_allocation()
+            for name in (
+                "min_legal_reserve",
+                "min_statutory_reserve",
+                "max_free",
+                "interest_rate_cap",
+                "interest_cap",
+            ):
+                wizard[name] = allocation[name]
+
+    def _get_default_proposal(self):
+        """The minimum reserves of the statutes; the rest is carried forward."""
+        self.ensure_one()
+        allocation = self._get_allocation()
+        proposal = rules_service.default_proposal(
+            allocation._get_situation(), allocation._get_rules()
+        )
+        return {
+            "legal_reserve": float(proposal.legal_reserve),
+            "statutory_reserve": float(proposal.statutory_reserve),
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        for wizard, vals in zip(wizards, vals_list, strict=True):
+            defaults = {
+                name: value
+                for name, value in wizard._get_default_proposal().items()
+                if name not in vals
+            }
+            if defaults:
+                wizard.write(defaults)
+        return wizards
+
+    @api.onchange("date_from", "date_to", "date")
+    def _onchange_dates(self):
+        if self.date_from and self.date_to:
+            self.update(
+                {**self._get_default_proposal(), "other_reserves": 0.0, "interest_rate": 0.0}
+            )
+
+    @api.depends("interest_rate", "interest_base")
+    def _compute_interest(self):
+        for wizard in self:
+            wizard.interest_on_shares = float(
+                interest_amount(wizard.interest_base or 0, wizard.interest_rate or 0)
+            )
+
+    @api.depends(
+        "result", "legal_reserve", "statutory_reserve", "other_reserves", "interest_on_shares"
+    )
+    def _compute_carried_forward(self):
+        for wizard in self:
+            wizard.carried_forward = wizard.currency_id.round(
+                wizard.result
+                - wizard.legal_reserve
+                - wizard.statutory_reserve
+                - wizard.other_reserves
+                - wizard.interest_on_shares
+            )
+
+    def action_create_allocation(self):
+        """Check the proposal against the statutes and create the allocation with its entry."""
+        self.ensure_one()
+        allocation_model = self.env["telecoop.surplus.allocation"]
+        if not self.company_id.telecoop_statute_profile_id:
+            raise UserError(
+                self.env._("The company %(company)s has no statute profile.",
+                           company=self.company_id.name)
+            )  # fmt: skip
+        allocation_model._check_year_closed(self.company_id, self.date_to)
+        # read again: the figures must be those of accounting now, not of the form
+        figures = allocation_model._read_fiscal_year(
+            self.company_id, self.date_from, self.date_to, self.date
+        )
+        bases = figures.pop("bases")
+        interest = interest_amount(figures["interest_base"], self.interest_rate or 0)
+        result = allocation_model._dec(figures["result"])
+        carried = (
+            result
+            - allocation_model._dec(self.legal_reserve)
+            - allocation_model._dec(self.statutory_reserve)
+            - allocation_model._dec(self.other_reserves)
+            - interest
+        )
+        if self.date_to.year == self.date_from.year:
+            name = self.env._("Allocation of the result of %(year)s", year=self.date_to.year)
+        else:
+            name = self.env._(
+                "Allocation of the result from %(start)s to %(end)s",
+                start=self.date_from,
+                end=self.date_to,
+            )
+        allocation = allocation_model._create_allocation(
+            {
+                "name": name,
+                "company_id": self.company_id.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "date": self.date,
+                "assembly_id": self.assembly_id.id,
+                **figures,
+                "legal_reserve": self.legal_reserve,
+                "statutory_reserve": self.statutory_reserve,
+                "other_reserves": self.other_reserves,
+                "interest_rate": self.interest_rate,
+                "interest_on_shares": float(interest),
+                "carried_forward": float(carried),
+            },
+            bases,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "telecoop.surplus.allocation",
+            "res_id": allocation.id,
+            "view_mode": "form",
+        }
