@@ -132,7 +132,8 @@ class TelecoopShareLine(models.Model):
             """,
             (company.id, at_date, at_date),
         )
-        return company.currency_id.round(float(self.env.cr.fetchone()[0]))
+        total = self.env.cr.fetchone()[0]
+        return company.currency_id.round(float(total))
 
     @api.model
     def _lock_register(self, company):
