@@ -297,11 +297,14 @@ class TelecoopSubscriptionRequest(models.Model):
         """Post the customer invoice of the shares on the members' contributions account."""
         for request in self:
             profile = request.company_id.telecoop_statute_profile_id
+            # Everything the payment will need too: a payment is never blocked later.
             profile._check_accounting_setup(
                 [
                     "share_journal_id",
                     "member_contribution_account_id",
                     "capital_called_unpaid_account_id",
+                    "capital_journal_id",
+                    "capital_paid_account_id",
                 ]
             )
             invoice = (

@@ -158,6 +158,13 @@ class TestSubscription(TelecoopAccountingCommon):
         with self.assertRaisesRegex(UserError, "missing: Share invoices journal"):
             self._request(self.carla).action_validate()
 
+    def test_setup_needed_by_the_payment_is_checked_at_validation(self):
+        self.profile.capital_paid_account_id = False
+        request = self._request(self.carla)
+        with self.assertRaisesRegex(UserError, "Subscribed capital called, paid-up"):
+            request.action_validate()
+        self.assertFalse(request.invoice_id)
+
     def test_officer_gets_an_activity_closed_on_validation(self):
         self.profile.membership_officer_id = self.membership_user
         request = self._request(self.carla)
