@@ -21,6 +21,7 @@
         "security/ir.model.access.csv",
         "security/telecoop_billing_rules.xml",
         "security/telecoop_usage_security.xml",
+        "security/telecoop_portal_rules.xml",
         "data/telecoop_usage_data.xml",
         "data/telecoop_mobile_billing_product_data.xml",
         "views/telecoop_mobile_plan_views.xml",
@@ -35,10 +36,21 @@
         "wizards/telecoop_usage_upload_wizard_views.xml",
         "wizards/telecoop_usage_attach_wizard_views.xml",
         "views/telecoop_usage_menus.xml",
+        "data/telecoop_line_alert_mail_data.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/telecoop_mobile_plan_demo.xml",
+        "demo/telecoop_usage_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "telecoop_mobile_billing/static/src/js/usage_chart.js",
+        ],
+        "web.assets_tests": [
+            "telecoop_mobile_billing/static/src/js/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -13,3 +13,6 @@ from . import telecoop_usage_import
 from . import telecoop_usage_import_error
 from . import telecoop_usage_record
 from . import telecoop_mobile_line_usage
+from . import telecoop_mobile_line_alert
+from . import telecoop_mobile_line_portal
+from . import telecoop_rated_usage_alerts

@@ -1,0 +1,115 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+from decimal import Decimal
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+def _plain(summary):
+    """Decimals as floats for the QWeb monetary widget."""
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in summary.items()}
+
+
+class TelecoopMobileLinePortal(CustomerPortal):
+    """/my/lines: a holder's lines, their consumption, cap, alerts and plan."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "telecoop_line_count" in counters:
+            Line = request.env["telecoop.mobile.line"]
+            values["telecoop_line_count"] = Line.search_count([]) if Line.has_access("read") else 0
+        return values
+
+    def _telecoop_line(self, line_id, access_token=None):
+        return self._document_check_access("telecoop.mobile.line", line_id, access_token)
+
+    @http.route("/my/lines", type="http", auth="user", website=True)
+    def portal_my_lines(self, **kwargs):
+        lines = request.env["telecoop.mobile.line"].search([])
+        return request.render(
+            "telecoop_mobile_billing.portal_my_lines",
+            {"page_name": "telecoop_lines", "lines": lines.sudo()},
+        )
+
+    def _telecoop_line_values(self, line_sudo, error=None, message=None):
+        history = line_sudo._get_portal_history()
+        chart = [
+            {
+                "month": month["period"].strftime("%Y-%m"),
+                "data_gb": round(month["data"] / 1e9, 3),
+                "amount": float(month["amount_untaxed"]),
+            }
+            for month in history
+        ]
+        return {
+            "page_name": "telecoop_line",
+            "line": line_sudo,
+            "current": _plain(line_sudo._get_portal_consumption()),
+            "history": [_plain(month) for month in reversed(history)],
+            "chart_data": json.dumps(chart),
+            "sobriety": line_sudo._get_sobriety(),
+            "alerts": line_sudo.alert_ids[:20],
+            "plans": line_sudo._get_portal_plans() - line_sudo.plan_id,
+            "default_change_date": line_sudo._get_default_plan_change_date(),
+            "error": error,
+            "message": message,
+        }
+
+    @http.route("/my/lines/<int:line_id>", type="http", auth="public", website=True)
+    def portal_my_line(self, line_id, access_token=None, message=None, **kwargs):
+        try:
+            line_sudo = self._telecoop_line(line_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        messages = {
+            "alerts": request.env._("Your cap and alerts are saved."),
+            "plan": request.env._("Your plan change is recorded."),
+        }
+        return request.render(
+            "telecoop_mobile_billing.portal_my_line",
+            self._telecoop_line_values(line_sudo, message=messages.get(message)),
+        )
+
+    @http.route(
+        "/my/lines/<int:line_id>/alerts", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_line_alerts(self, line_id, **post):
+        try:
+            line_sudo = self._telecoop_line(line_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            line_sudo._portal_set_alerts(
+                post.get("spending_cap"),
+                post.get("alert_cap_percent"),
+                post.get("alert_band_percent"),
+                post.get("alert_roaming"),
+            )
+        except (UserError, ValidationError) as error:
+            return request.render(
+                "telecoop_mobile_billing.portal_my_line",
+                self._telecoop_line_values(line_sudo, error=error.args[0]),
+            )
+        return request.redirect(f"/my/lines/{line_sudo.id}?message=alerts")
+
+    @http.route(
+        "/my/lines/<int:line_id>/plan", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_line_plan(self, line_id, plan_id=None, date=None, **post):
+        try:
+            line_sudo = self._telecoop_line(line_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            line_sudo._portal_change_plan(plan_id, date or None)
+        except (UserError, ValidationError, ValueError) as error:
+            return request.render(
+                "telecoop_mobile_billing.portal_my_line",
+                self._telecoop_line_values(line_sudo, error=str(error.args[0])),
+            )
+        return request.redirect(f"/my/lines/{line_sudo.id}?message=plan")

@@ -1,0 +1,52 @@
+// Copyright 2026 TeleCoop addons contributors
+// License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("telecoop_line_cap_tour", {
+    steps: () => [
+        {
+            content: "The member sees the price of the month so far",
+            trigger: ".o_telecoop_amount:contains(14.00)",
+        },
+        {
+            content: "The history is drawn as a chart",
+            trigger: ".o_telecoop_usage_chart svg .o_telecoop_chart_bar",
+        },
+        {
+            content: "No alert yet",
+            trigger: ".o_telecoop_alerts:contains(No alert yet)",
+        },
+        {
+            content: "Set a spending cap",
+            trigger: "form.o_telecoop_alerts_form input[name=spending_cap]",
+            run: "edit 18",
+        },
+        {
+            content: "Save",
+            trigger: "form.o_telecoop_alerts_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The cap is saved",
+            trigger: ".o_telecoop_message",
+        },
+        {
+            content: "The cap is shown",
+            trigger: "form.o_telecoop_alerts_form input[name=spending_cap][value='18.00']",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("telecoop_line_alert_tour", {
+    steps: () => [
+        {
+            content: "The new usage is counted",
+            trigger: ".o_telecoop_data:contains(4.50 GB)",
+        },
+        {
+            content: "The alert of the data band is listed",
+            trigger: ".o_telecoop_alert:contains(80%)",
+        },
+    ],
+});

@@ -1,0 +1,357 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.http import Request
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import GB, MobileBillingCommon
+
+HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
+
+
+class PortalLinesCommon(MobileBillingCommon):
+    """Two portal members with a line each, a holder who is not a member, this month."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        cls.user_one = new_test_user(
+            cls.env, login="tc_line_one", groups="base.group_portal", **company_args
+        )
+        cls.user_two = new_test_user(
+            cls.env, login="tc_line_two", groups="base.group_portal", **company_args
+        )
+        cls.user_holder = new_test_user(
+            cls.env, login="tc_line_holder", groups="base.group_portal", **company_args
+        )
+        member_one = cls._create_member("Line Member One", email="one@example.org")
+        member_two = cls._create_member("Line Member Two", email="two@example.org")
+        cls.user_one.partner_id = member_one
+        cls.user_two.partner_id = member_two
+        cls.user_holder.partner_id.write({"name": "Holder Not Member", "email": "h@example.org"})
+        cls.line_one = cls._create_line("33600000001", cls.plan_step, partner=member_one)
+        cls.line_two = cls._create_line("33600000002", cls.plan_step, partner=member_two)
+        cls.line_holder = cls._create_line(
+            "33600000003", cls.plan_classic, partner=cls.user_holder.partner_id
+        )
+        cls.first = fields.Date.context_today(cls.env["res.partner"]).replace(day=1)
+
+    def _at(self, day=1, hour=8):
+        return f"{self.first.replace(day=day)} {hour:02d}:00:00"
+
+    def _rate(self):
+        self.env["telecoop.rated.usage"]._rate_period(self.company, self.first)
+
+    def _import_csv(self, rows, name="usage.csv"):
+        content = (HEADER + "".join(r + "\n" for r in rows)).encode()
+        wizard = self.env["telecoop.usage.upload.wizard"].create(
+            {
+                "source_id": self.source.id,
+                "file": base64.b64encode(content),
+                "file_name": name,
+            }
+        )
+        action = wizard.action_import()
+        return self.env["telecoop.usage.import"].browse(action["res_id"])
+
+    def _csv_row(self, record_id, line, quantity, usage_type="data", zone="national"):
+        started = f"{self.first}T10:00:00+00:00"
+        return f"{record_id},{line.msisdn},{started},{usage_type},{quantity},{zone},,"
+
+
+@tagged("post_install", "-at_install")
+class TestPortalLinesModel(PortalLinesCommon):
+    def test_tracker_equals_the_invoice_of_the_same_data(self):
+        self._insert_records(
+            [
+                (self.line_one, self._at(1), "data", 6 * GB, "national"),
+                (self.line_one, self._at(2), "data", GB // 2, "eu"),
+                (self.line_one, self._at(3), "voice", 125, "international", "4420000000"),
+                (self.line_one, self._at(3), "voice", 60, "premium", "33899000000", "1.80"),
+                (self.line_one, self._at(4), "sms", 3, "international", "4479460000"),
+            ]
+        )
+        self._rate()
+        tracker = self.line_one._get_portal_consumption(self.first)
+        self.assertEqual(tracker["band_index"], 1)
+        self.assertEqual(tracker["band_upper"], Decimal(20))
+        self.assertEqual(tracker["data"], 6 * GB + GB // 2)
+        self.assertEqual(tracker["voice"], 185)
+        self.assertEqual(tracker["third_party_amount"], Decimal("1.80"))
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": self.first}
+        )
+        run.action_start()
+        invoice = run.run_line_ids.filtered(
+            lambda rl: rl.partner_id == self.line_one.partner_id
+        ).move_id
+        self.assertEqual(invoice.state, "posted")
+        currency = self.company.currency_id
+        self.assertFalse(
+            currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed),
+            f"tracker {tracker['amount_untaxed']} != invoice {invoice.amount_untaxed}",
+        )
+        # and the same as the billing service's own summary of the raw records
+        summary = self.line_one._get_consumption_summary(self.first)[self.line_one.id]
+        self.assertEqual(
+            tracker["base_amount"] + tracker["usage_amount"],
+            summary["base_amount"] + summary["usage_amount"],
+        )
+
+    def test_history_per_month_and_freshness(self):
+        previous = self.first - relativedelta(months=1)
+        self._insert_records(
+            [
+                (self.line_one, f"{previous} 09:00:00", "data", 3 * GB, "national"),
+                (self.line_one, self._at(1, 7), "data", GB, "national"),
+                (self.line_one, self._at(1, 9), "data", GB, "national"),
+            ]
+        )
+        self.env["telecoop.rated.usage"]._rate_period(self.company, previous)
+        self._rate()
+        history = self.line_one._get_portal_history(self.first)
+        by_month = {m["period"]: m for m in history}
+        self.assertEqual(by_month[previous]["data"], 3 * GB)
+        self.assertEqual(by_month[self.first]["data"], 2 * GB)
+        self.assertEqual(by_month[self.first]["amount_untaxed"], Decimal("14.00"))
+        current = self.line_one._get_portal_consumption(self.first)
+        self.assertEqual(fields.Datetime.to_string(current["last_usage_at"]), self._at(1, 9))
+
+    def test_alerts_once_per_threshold_across_two_imports(self):
+        self.line_one.write({"spending_cap": 18})
+        first = self._import_csv([self._csv_row("P-1", self.line_one, 3 * GB)], "one.csv")
+        self.assertEqual(first.state, "done")
+        self.assertFalse(self.line_one.alert_ids)
+        # 4.5 GB of the 5 GB band (80 %), and 14.60 of the 18.00 cap (81 %)
+        self._import_csv(
+            [
+                self._csv_row("P-2", self.line_one, 3 * GB // 2),
+                self._csv_row("P-3", self.line_one, 120, "voice", "international"),
+            ],
+            "two.csv",
+        )
+        alerts = self.line_one.alert_ids
+        self.assertEqual(
+            sorted((a.kind, a.percent, a.band_index) for a in alerts),
+            [("cap", 80, 0), ("data_band", 80, 0)],
+        )
+        self.assertTrue(all(a.mail_id for a in alerts))
+        self.assertEqual(
+            set(alerts.mail_id.mapped("state")), {"outgoing"}, "queued, not sent at once"
+        )
+        self.assertIn("33600000001", alerts.mail_id[0].body_html)
+        # the same file again, and a little more usage: no alert repeated
+        self._import_csv(
+            [
+                self._csv_row("P-2", self.line_one, 3 * GB // 2),
+                self._csv_row("P-3", self.line_one, 120, "voice", "international"),
+            ],
+            "two-again.csv",
+        )
+        self._import_csv([self._csv_row("P-4", self.line_one, GB // 10)], "three.csv")
+        self.line_one.invalidate_recordset(["alert_ids"])
+        self.assertEqual(self.line_one.alert_ids, alerts)
+        mails = self.env["mail.mail"].search([("model", "=", "telecoop.mobile.line.alert")])
+        self.assertEqual(len(mails.filtered(lambda m: m.res_id in alerts.ids)), 2)
+
+    def test_roaming_warning_and_band_alert_of_an_included_plan(self):
+        self.plan_classic.rate_ids = [
+            fields.Command.create(
+                {"usage_type": "data", "zone": "world", "price": 10, "unit": 10**8}
+            )
+        ]
+        self._insert_records(
+            [
+                (self.line_holder, self._at(2), "data", 4 * 10**8, "world"),
+                (self.line_holder, self._at(2), "data", 8 * GB, "national"),
+            ]
+        )
+        self._rate()
+        keys = sorted((a.kind, a.percent) for a in self.line_holder.alert_ids)
+        self.assertEqual(keys, [("data_band", 80), ("roaming", 80)])
+
+    def test_no_alert_for_a_closed_month(self):
+        previous = self.first - relativedelta(months=1)
+        self._insert_records([(self.line_one, f"{previous} 09:00:00", "data", 5 * GB, "national")])
+        self.env["telecoop.rated.usage"]._rate_period(self.company, previous)
+        self.assertFalse(self.line_one.alert_ids)
+
+    def test_sobriety_median_in_sql_without_the_others_figures(self):
+        self._insert_records([(self.line_one, self._at(2), "data", 3 * GB, "national")])
+        self._rate()
+        few = self.line_one._get_sobriety(self.first)
+        self.assertIsNone(few["median"], "two lines on the plan: no median")
+        others = [
+            self._create_line(f"3369000000{i}", self.plan_step, partner=self.holder)
+            for i in range(4)
+        ]
+        self._insert_records(
+            [(line, self._at(2), "data", (i + 1) * GB, "national") for i, line in enumerate(others)]
+        )
+        self._rate()
+        # 0 (line two), 1, 2, 3 (me), 3, 4 GB: median 2.5 GB
+        sobriety = self.line_one._get_sobriety(self.first)
+        self.assertEqual(sobriety["count"], 6)
+        self.assertEqual(sobriety["median"], 5 * GB // 2)
+        self.assertEqual(sobriety["mine"], 3 * GB)
+        self.assertEqual(sobriety["level"], "above")
+        self.assertEqual(set(sobriety), {"mine", "median", "count", "ratio", "level"})
+
+    def test_portal_change_plan_from_next_month(self):
+        self.line_one._portal_change_plan(self.plan_classic.id)
+        next_month = self.first + relativedelta(months=1)
+        self.assertEqual(self.line_one.plan_history_ids[-1].date_from, next_month)
+        self.assertEqual(self.line_one.plan_history_ids[-1].plan_id, self.plan_classic)
+        # this month is still billed on the old plan alone
+        periods = self.line_one._get_plan_periods(self.first)
+        self.assertEqual([p for p, __ in periods], [self.plan_step])
+        with self.assertRaises(ValidationError):
+            self.line_one._portal_change_plan(self.plan_step.id, self.first - relativedelta(days=1))
+
+    def test_access_rules(self):
+        Line = self.env["telecoop.mobile.line"]
+        self.assertEqual(Line.with_user(self.user_one).search([]), self.line_one)
+        self.assertEqual(Line.with_user(self.user_holder).search([]), self.line_holder)
+        with self.assertRaises(AccessError):
+            self.line_one.with_user(self.user_two).check_access("read")
+        with self.assertRaises(AccessError):
+            self.line_one.with_user(self.user_one).write({"spending_cap": 5})
+        with self.assertRaises(AccessError):
+            self.line_one.with_user(self.internal_user).check_access("read")
+        staff = Line.with_user(self.billing_user).search([("company_id", "=", self.company.id)])
+        self.assertGreaterEqual(staff, self.line_one | self.line_two | self.line_holder)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for user in (cls.user_one, cls.user_two, cls.user_holder):
+            user.password = user.login
+
+    def _get(self, url):
+        return self.url_open(url, allow_redirects=False)
+
+    def _post(self, url, data):
+        return self.url_open(
+            url, data={**data, "csrf_token": Request.csrf_token(self)}, allow_redirects=False
+        )
+
+    def test_member_sees_lines_tracker_sobriety_and_history(self):
+        self._insert_records([(self.line_one, self._at(1), "data", 6 * GB, "national")])
+        self._rate()
+        self.authenticate("tc_line_one", "tc_line_one")
+        home = self._get("/my/home")
+        self.assertEqual(home.status_code, 200)
+        self.assertIn("/my/lines", home.text)
+        lines = self._get("/my/lines")
+        self.assertIn("33600000001", lines.text)
+        self.assertNotIn("33600000002", lines.text)
+        self.assertNotIn("33600000003", lines.text)
+        page = self._get(f"/my/lines/{self.line_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("6.00 GB", page.text)
+        self.assertIn("16.00", page.text)  # 14 EUR base + 2 EUR for the 5-20 GB band
+        self.assertIn("o_telecoop_usage_chart", page.text)
+        self.assertIn("o_telecoop_sobriety", page.text)
+        self.assertIn("/my/invoices", page.text)
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["telecoop_line_count"]})
+        self.assertEqual(counters["telecoop_line_count"], 1)
+
+    def test_second_member_is_turned_away_on_every_route(self):
+        self.authenticate("tc_line_two", "tc_line_two")
+        url = f"/my/lines/{self.line_one.id}"
+        for response in (
+            self._get(url),
+            self._get(f"{url}?access_token=forged"),
+            self._post(f"{url}/alerts", {"spending_cap": "1", "alert_cap_percent": "50"}),
+            self._post(f"{url}/plan", {"plan_id": self.plan_classic.id}),
+        ):
+            self.assertIn(response.status_code, (302, 303))
+            self.assertTrue(response.headers["Location"].endswith("/my"))
+            self.assertNotIn("33600000001", response.text)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 0)
+        self.assertEqual(self.line_one.plan_id, self.plan_step)
+        self.assertEqual(len(self.line_one.plan_history_ids), 1)
+        self.assertEqual(self._get(f"/my/lines/{self.line_two.id}").status_code, 200)
+
+    def test_visitor_is_sent_to_login_and_post_needs_csrf(self):
+        response = self._get("/my/lines")
+        self.assertIn("/web/login", response.headers["Location"])
+        self.authenticate("tc_line_one", "tc_line_one")
+        response = self.url_open(
+            f"/my/lines/{self.line_one.id}/alerts",
+            data={"spending_cap": "7"},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.line_one.spending_cap, 0)
+
+    def test_holder_not_member_sees_own_line_only(self):
+        self.authenticate("tc_line_holder", "tc_line_holder")
+        lines = self._get("/my/lines")
+        self.assertIn("33600000003", lines.text)
+        self.assertNotIn("33600000001", lines.text)
+        self.assertEqual(self._get(f"/my/lines/{self.line_holder.id}").status_code, 200)
+        self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
+
+    def test_member_sets_cap_and_alerts_then_changes_plan(self):
+        self.authenticate("tc_line_one", "tc_line_one")
+        url = f"/my/lines/{self.line_one.id}"
+        response = self._post(
+            f"{url}/alerts",
+            {"spending_cap": "25.50", "alert_cap_percent": "70", "alert_band_percent": "90"},
+        )
+        self.assertEqual(response.status_code, 303)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(
+            (
+                self.line_one.spending_cap,
+                self.line_one.alert_cap_percent,
+                self.line_one.alert_band_percent,
+                self.line_one.alert_roaming,
+            ),
+            (25.5, 70, 90, False),
+        )
+        bad = self._post(f"{url}/alerts", {"spending_cap": "-3", "alert_cap_percent": "70"})
+        self.assertEqual(bad.status_code, 200)
+        self.assertIn("alert-danger", bad.text)
+        bad = self._post(f"{url}/alerts", {"spending_cap": "abc"})
+        self.assertIn("alert-danger", bad.text)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 25.5)
+        past = self._post(f"{url}/plan", {"plan_id": self.plan_classic.id, "date": "2000-01-01"})
+        self.assertIn("alert-danger", past.text)
+        done = self._post(f"{url}/plan", {"plan_id": self.plan_classic.id, "date": ""})
+        self.assertEqual(done.status_code, 303)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.plan_history_ids[-1].plan_id, self.plan_classic)
+        self.assertEqual(
+            self.line_one.plan_history_ids[-1].date_from, self.first + relativedelta(months=1)
+        )
+
+    def test_tour_member_sets_a_cap_and_sees_the_alert_after_an_import(self):
+        self._insert_records([(self.line_one, self._at(1), "data", 3 * GB, "national")])
+        self._rate()
+        self.start_tour(
+            f"/my/lines/{self.line_one.id}", "telecoop_line_cap_tour", login="tc_line_one"
+        )
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 18)
+        self.assertFalse(self.line_one.alert_ids)
+        # the host operator's next file: 4.5 GB of the 5 GB band, 80 % crossed
+        self._import_csv([self._csv_row("T-1", self.line_one, 3 * GB // 2)], "tour.csv")
+        self.assertEqual(self.line_one.alert_ids.mapped("kind"), ["data_band"])
+        self.start_tour(
+            f"/my/lines/{self.line_one.id}", "telecoop_line_alert_tour", login="tc_line_one"
+        )
