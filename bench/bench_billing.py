@@ -10,9 +10,14 @@ records of one month (inserted in SQL, as the importer leaves them), then times
 the rating of the month and the billing run (chunks run in this process, as a
 queue_job worker would). Prints records rated/s, invoices/s and the peak memory
 of the process. Everything is rolled back at the end unless ``--commit``.
+
+``--workers N`` (N > 1) runs the chunks in N processes, as N queue_job workers
+would on N cores: the set-up is then committed (a fresh "Bench Coop" company
+stays in the database) and each chunk commits its invoices.
 """
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import time
@@ -29,7 +34,62 @@ def peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(env, lines=100, records=1000, period=date(2026, 10, 1), out=sys.stdout):
+def _worker(config_path, database, run_id, index, workers, chunk_size):
+    """A process that invoices its share of the pending holders, chunk by chunk."""
+    from psycopg2 import errors  # noqa: PLC0415 (child process)
+
+    config.parse_config(["-c", config_path, "-d", database])
+    registry = Registry(database)
+    done = 0
+    while True:
+        with registry.cursor() as cr:
+            env = api.Environment(
+                cr, api.SUPERUSER_ID, {"queue_job__no_delay": True, "tracking_disable": True}
+            )
+            billing_run = env["telecoop.billing.run"].browse(run_id)
+            cr.execute(
+                "SELECT id FROM telecoop_billing_run_line WHERE run_id = %s AND move_id IS NULL "
+                "AND id %% %s = %s ORDER BY id LIMIT %s",
+                [run_id, workers, index, chunk_size],
+            )
+            ids = [row[0] for row in cr.fetchall()]
+            if not ids:
+                return done
+            try:
+                done += billing_run._process_chunk(ids)
+                cr.commit()
+            except (errors.SerializationFailure, errors.LockNotAvailable):
+                cr.rollback()  # as queue_job retries a job: the chunk is idempotent
+
+
+def run_parallel(env, billing_run, workers, config_path, chunk_size=100):
+    """Rate and list the holders here, commit, then invoice in ``workers`` processes."""
+    env["telecoop.rated.usage"]._rate_period(billing_run.company_id, billing_run.period)
+    billing_run.state = "running"
+    billing_run._prepare_run_lines()
+    env.cr.commit()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        pool.starmap(
+            _worker,
+            [
+                (config_path, env.cr.dbname, billing_run.id, i, workers, chunk_size)
+                for i in range(workers)
+            ],
+        )
+    env.invalidate_all()
+    billing_run._finish_run()  # the job queued on_done of the chunks
+
+
+def run(
+    env,
+    lines=100,
+    records=1000,
+    period=date(2026, 10, 1),
+    out=sys.stdout,
+    workers=1,
+    config_path=None,
+):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
     company = env["res.company"].create({"name": f"Bench Coop {time.time_ns()}"})
@@ -127,7 +187,10 @@ def run(env, lines=100, records=1000, period=date(2026, 10, 1), out=sys.stdout):
     billing_run = env["telecoop.billing.run"].create(
         {"company_id": company.id, "period": period, "chunk_size": 500}
     )
-    billing_run.action_start()
+    if workers > 1:
+        run_parallel(env, billing_run, workers, config_path)
+    else:
+        billing_run.action_start()
     env.flush_all()
     billing = time.perf_counter() - t2
     invoices = billing_run.invoiced_count
@@ -137,6 +200,9 @@ def run(env, lines=100, records=1000, period=date(2026, 10, 1), out=sys.stdout):
         file=out,
     )
     print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
+    if workers > 1:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory of a worker: {children:,.0f} MB ({workers} workers)", file=out)
     return {
         "rated_rows": rated,
         "invoices": invoices,
@@ -154,6 +220,9 @@ def main(argv=None):
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--records", type=int, default=30000)
     parser.add_argument("--commit", action="store_true", help="keep the bench data")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes invoicing in parallel (commits)"
+    )
     args = parser.parse_args(argv)
 
     config.parse_config(["-c", args.config, "-d", args.database])
@@ -161,8 +230,8 @@ def main(argv=None):
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
-        run(env, args.lines, args.records)
-        if not args.commit:
+        run(env, args.lines, args.records, workers=args.workers, config_path=args.config)
+        if not args.commit and args.workers == 1:
             cr.rollback()
 
 

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.delay import group
+
 from .telecoop_mobile_line import month_bounds
 
 
@@ -131,18 +133,25 @@ class TelecoopBillingRun(models.Model):
             ]
         )
         size = max(self.chunk_size, 1)
-        for start in range(0, len(pending), size):
-            chunk = pending[start : start + size]
-            self.with_delay(
+        chunks = [
+            self.delayable(
                 description=self.env._(
                     "%(run)s: holders %(start)s to %(end)s",
                     run=self.name,
                     start=start + 1,
-                    end=start + len(chunk),
+                    end=min(start + size, len(pending)),
                 )
-            )._process_chunk(chunk.ids)
-        if not pending:
-            self.state = "done"
+            )._process_chunk(pending[start : start + size].ids)
+            for start in range(0, len(pending), size)
+        ]
+        finish = self.delayable(
+            description=self.env._("%(run)s: debit order and end", run=self.name)
+        )._finish_run()
+        if chunks:
+            # the chunks run in parallel on the workers; the end waits for all of them
+            group(*chunks).on_done(finish).delay()
+        else:
+            finish.delay()
         return True
 
     def _process_chunk(self, run_line_ids):
@@ -176,6 +185,19 @@ class TelecoopBillingRun(models.Model):
             moves.action_post()
             for run_line, move in zip(run_lines, moves, strict=True):
                 run_line.move_id = move
+            # chunks run one after the other in one transaction when not queued:
+            # keep the memory of a run flat
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return len(run_lines)
+
+    def _finish_run(self):
+        """Once every chunk ran: the debit order of the period, and the run is done.
+
+        When a chunk failed, holders are left to invoice: the run stays running
+        and staff resume it.
+        """
+        self.ensure_one()
         remaining = self.env["telecoop.billing.run.line"].search_count(
             [
                 ("company_id", "=", self.company_id.id),
@@ -186,7 +208,7 @@ class TelecoopBillingRun(models.Model):
         if not remaining:
             self._prepare_debit_order()
             self.state = "done"
-        return len(run_lines)
+        return remaining
 
     def _prepare_debit_order(self):
         """Put the invoices of holders with a valid SEPA mandate in the debit order.

@@ -110,6 +110,28 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(second.state, "done")
         self.assertEqual(self._invoices(), invoices)
 
+    def test_run_is_queued_in_chunks_then_an_end_job(self):
+        self._records()
+        run = (
+            self.env["telecoop.billing.run"]
+            .with_context(queue_job__no_delay=False)
+            .create({"company_id": self.company.id, "period": "2026-10-01", "chunk_size": 2})
+        )
+        run.action_start()
+        self.assertEqual(run.state, "running")
+        self.assertEqual((run.holder_count, run.invoiced_count, run.progress), (3, 0, 0))
+        jobs = (
+            self.env["queue.job"]
+            .search([("model_name", "=", "telecoop.billing.run")])
+            .filtered(lambda j: j.records == run)
+        )
+        chunks = jobs.filtered(lambda j: j.method_name == "_process_chunk")
+        finish = jobs.filtered(lambda j: j.method_name == "_finish_run")
+        self.assertEqual(len(chunks), 2)
+        self.assertEqual(len(finish), 1)
+        self.assertEqual(finish.state, "wait_dependencies")
+        self.assertFalse(self._invoices())
+
     def test_killed_run_resumed_invoices_each_holder_once(self):
         self._records()
         run = self.env["telecoop.billing.run"].create(
