@@ -11,6 +11,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.queue_job.job import identity_exact
+
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_http import CdrHttpError, iter_pages
 from ..services.cdr_parse import CdrError, parse_record, parse_values
@@ -179,14 +181,16 @@ class TelecoopUsageImport(models.Model):
 
     def _enqueue(self):
         self.ensure_one()
+        # a second click while a job waits does not queue another one
         self.with_delay(
-            description=self.env._("Usage import %(name)s", name=self.name)
+            description=self.env._("Usage import %(name)s", name=self.name),
+            identity_key=identity_exact,
         )._job_import()
 
     # ------------------------------------------------------------------
     # background job
     # ------------------------------------------------------------------
-    def _job_import(self, max_batches=JOB_BATCHES):
+    def _job_import(self, max_batches=None):
         """Job: import up to ``max_batches`` batches, then queue the rest.
 
         Each job commits what it wrote with the position reached; a job that
@@ -196,7 +200,7 @@ class TelecoopUsageImport(models.Model):
         if self.state in ("done", "draft"):
             return
         try:
-            finished = self._import_batches(max_batches=max_batches)
+            finished = self._import_batches(max_batches=max_batches or JOB_BATCHES)
         except (CdrError, CdrHttpError, OSError, UserError) as error:
             # every batch written so far is complete (records, counts, position
             # or cursor): keep them, and let staff resume from there

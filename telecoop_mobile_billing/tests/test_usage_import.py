@@ -209,24 +209,33 @@ class TestUsageImport(UsageImportCommon):
         ]
         rows.insert(4, "KBAD,33611111111,2026-10-01T08:00:00+02:00,data,x,national,,")
         content = csv_file(*rows)
-        with patch.object(telecoop_usage_import, "BATCH_SIZE", 3), trap_jobs() as trap:
+        with (
+            patch.object(telecoop_usage_import, "BATCH_SIZE", 3),
+            patch.object(telecoop_usage_import, "JOB_BATCHES", 1),
+            trap_jobs() as trap,
+        ):
             attachment = self.env["ir.attachment"].create({"name": "big.csv", "raw": content})
             usage_import = self.env["telecoop.usage.import"].create(
                 {"source_id": self.source.id, "attachment_id": attachment.id}
             )
             usage_import.action_start()
+            with self.assertRaises(UserError):
+                usage_import.action_start()  # a second click queues nothing
             trap.assert_jobs_count(1)
             self.assertEqual(usage_import.state, "queued")
             # the first job writes one batch and queues the rest
-            usage_import._job_import(max_batches=1)
+            trap.perform_enqueued_jobs()
             self.assertEqual(usage_import.state, "running")
             self.assertEqual(usage_import.position, 3)
             self.assertEqual(len(self._records()), 3)
             self.assertGreater(usage_import.progress, 0)
-            trap.assert_jobs_count(2)
+            trap.assert_jobs_count(1)
             # the worker dies; the position stored is even lost: nothing is doubled
             usage_import.position = 0
-            usage_import.with_context(queue_job__no_delay=True).action_resume()
+            usage_import.action_resume()
+            trap.assert_jobs_count(1)  # the job already waiting, not a second one
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
         self.assertEqual(usage_import.state, "done")
         self.assertEqual(len(self._records()), 10)
         self.assertEqual(usage_import.count_new, 10)
