@@ -282,3 +282,22 @@ class TestUsageImport(UsageImportCommon):
             self._records().with_user(self.internal_user).read(["record_id"])
         with self.assertRaises(AccessError):
             self.env["telecoop.usage.import"].with_user(self.internal_user).search([])
+
+    def test_staff_see_the_usage_of_their_companies_only(self):
+        other = self.env["res.company"].create({"name": "Other Coop"})
+        self.env.user.company_ids |= other
+        source = self.env["telecoop.usage.source"].create(
+            {"name": "Other host", "company_id": other.id}
+        )
+        usage_import = self._import(
+            csv_file("O1,33611111111,2026-10-01T08:00:00+02:00,data,1,national,,"), source=source
+        )
+        record = self.env["telecoop.usage.record"].search([("source_id", "=", source.id)])
+        # the line of the number belongs to the test company: no match in the other one
+        self.assertEqual((len(record), record.line_id.id), (1, False))
+        self.assertEqual(record.company_id, other)
+        as_user = self.env(user=self.billing_user)
+        self.assertFalse(as_user["telecoop.usage.record"].search([("source_id", "=", source.id)]))
+        self.assertFalse(as_user["telecoop.usage.import"].search([("id", "=", usage_import.id)]))
+        with self.assertRaises(AccessError):
+            record.with_user(self.billing_user).read(["msisdn"])
