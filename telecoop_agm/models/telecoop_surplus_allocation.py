@@ -65,6 +65,12 @@ class TelecoopSurplusAllocation(models.Model):
     assembly_id = fields.Many2one(
         "telecoop.assembly", string="Assembly", help="The assembly that voted the allocation."
     )
+    resolution_id = fields.Many2one(
+        "telecoop.resolution",
+        string="Allocation resolution",
+        readonly=True,
+        help="The adopted resolution whose winning option gave the proposal.",
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")],
         default="draft",

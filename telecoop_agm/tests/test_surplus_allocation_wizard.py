@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The surplus allocation wizard on a company with a chart of accounts."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 from odoo import Command, fields
@@ -250,6 +251,61 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         self.assertEqual(wizard.tmo_missing_years, "2023")
         with self.assertRaisesRegex(ValidationError, "TMO rate of 2023"):
             wizard.action_create_allocation()
+
+    def test_proposal_taken_from_the_winning_option_of_the_assembly(self):
+        now = self.env.cr.now().replace(microsecond=0)
+        proposal = {"allocation_proposal": True, "allocation_legal_reserve": 1500,
+                    "allocation_statutory_reserve": 5250}  # fmt: skip
+        assembly = self.env["telecoop.assembly"].create(
+            {
+                "name": "AGO 2026",
+                "company_id": self.company.id,
+                "date": now + timedelta(days=1),
+                "record_date": "2026-02-01",
+                "vote_start": now - timedelta(days=1),
+                "vote_end": now + timedelta(days=1),
+                "resolution_ids": [
+                    Command.create(
+                        {
+                            "name": "Allocation of the result of 2025",
+                            "vote_kind": "options",
+                            "choice_ids": [
+                                Command.create(
+                                    {"name": "Reserves", "code": "reserves", **proposal}
+                                ),
+                                Command.create(
+                                    {
+                                        "name": "Interest at 5 %",
+                                        "code": "interest",
+                                        **proposal,
+                                        "allocation_interest_rate": 5,
+                                    }
+                                ),  # fmt: skip
+                            ],
+                        }
+                    )
+                ],
+            }
+        )
+        resolution = assembly.resolution_ids
+        interest = resolution.choice_ids.filtered(lambda c: c.code == "interest")
+        assembly.action_convene()
+        assembly.action_open()
+        for partner in (self.alice, self.bob):
+            assembly._portal_vote(partner, resolution.id, interest.id)
+        assembly.action_close()
+        assembly.action_tally()
+        self.assertEqual(resolution.winner_choice_id, interest)
+        wizard = self._wizard(resolution_id=resolution.id)
+        self.assertEqual((wizard.interest_rate, D(str(wizard.legal_reserve))), (5, D("1500")))
+        self.assertEqual(D(str(wizard.carried_forward)), D("4173.66"))
+        changed = self._wizard(resolution_id=resolution.id, interest_rate=4)
+        with self.assertRaisesRegex(UserError, "differs from the option Interest at 5 %"):
+            changed.action_create_allocation()
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertEqual((allocation.resolution_id, allocation.assembly_id), (resolution, assembly))
+        self.assertEqual(D(str(allocation.interest_on_shares)), D("76.34"))
 
     def test_only_agm_managers_allocate(self):
         for user in (self.agm_user, self.internal_user):

@@ -55,6 +55,14 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
         domain="[('company_id', '=', company_id)]",
         help="The assembly that voted the allocation.",
     )
+    resolution_id = fields.Many2one(
+        "telecoop.resolution",
+        string="Allocation resolution",
+        domain="[('assembly_id', '=', assembly_id), ('result_state', '=', 'adopted'), "
+        "('winner_choice_id.allocation_proposal', '=', True)]",
+        help="The adopted resolution whose winning option proposes the allocation: its "
+        "figures fill the proposal.",
+    )
     # Read from accounting and from the register
     result = fields.Monetary(compute="_compute_situation", store=True, string="Result of the year")
     capital = fields.Monetary(
@@ -174,14 +182,28 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
     def create(self, vals_list):
         wizards = super().create(vals_list)
         for wizard, vals in zip(wizards, vals_list, strict=True):
-            defaults = {
-                name: value
-                for name, value in wizard._get_default_proposal().items()
-                if name not in vals
-            }
+            proposal = wizard._get_default_proposal()
+            if wizard.resolution_id:
+                proposal.update(wizard._get_voted_proposal())
+            defaults = {name: value for name, value in proposal.items() if name not in vals}
             if defaults:
                 wizard.write(defaults)
         return wizards
+
+    def _get_voted_proposal(self):
+        """The figures of the winning option of the allocation resolution."""
+        self.ensure_one()
+        resolution = self.resolution_id
+        winner = resolution.winner_choice_id
+        if resolution.result_state != "adopted" or not winner.allocation_proposal:
+            raise UserError(
+                self.env._(
+                    "The resolution %(resolution)s was not adopted with an option that proposes "
+                    "an allocation.",
+                    resolution=resolution.name,
+                )
+            )
+        return winner._get_allocation_proposal()
 
     @api.onchange("date_from", "date_to", "date")
     def _onchange_dates(self):
@@ -189,6 +211,14 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
             self.update(
                 {**self._get_default_proposal(), "other_reserves": 0.0, "interest_rate": 0.0}
             )
+            if self.resolution_id:
+                self.update(self._get_voted_proposal())
+
+    @api.onchange("resolution_id")
+    def _onchange_resolution_id(self):
+        if self.resolution_id:
+            self.assembly_id = self.resolution_id.assembly_id
+            self.update(self._get_voted_proposal())
 
     @api.depends("interest_rate", "interest_base")
     def _compute_interest(self):
@@ -220,6 +250,25 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                            company=self.company_id.name)
             )  # fmt: skip
         allocation_model._check_year_closed(self.company_id, self.date_to)
+        if self.resolution_id:
+            voted = self._get_voted_proposal()
+            changed = [
+                name
+                for name, value in voted.items()
+                if self.currency_id.compare_amounts(value, self[name])
+            ]
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "The proposal differs from the option %(option)s voted by the assembly "
+                        "(%(fields)s).",
+                        option=self.resolution_id.winner_choice_id.name,
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in changed
+                        ),
+                    )
+                )
         # read again: the figures must be those of accounting now, not of the form
         figures = allocation_model._read_fiscal_year(
             self.company_id, self.date_from, self.date_to, self.date
@@ -249,7 +298,8 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 "date_from": self.date_from,
                 "date_to": self.date_to,
                 "date": self.date,
-                "assembly_id": self.assembly_id.id,
+                "assembly_id": self.assembly_id.id or self.resolution_id.assembly_id.id,
+                "resolution_id": self.resolution_id.id,
                 **figures,
                 "legal_reserve": self.legal_reserve,
                 "statutory_reserve": self.statutory_reserve,
