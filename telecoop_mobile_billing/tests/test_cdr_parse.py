@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+import os
+import tempfile
 import unittest
 from decimal import Decimal
 
@@ -136,3 +138,38 @@ class TestCdrReaders(unittest.TestCase):
                 read.append(raw["record_id"])
         self.assertEqual(read, ["A1"])
         self.assertIn("after record 1", caught.exception.reason)
+
+
+def _rss_bytes():
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@unittest.skipUnless(os.path.exists("/proc/self/statm"), "needs /proc (Linux)")
+class TestXmlMemory(unittest.TestCase):
+    def test_xml_memory_stays_flat_whatever_the_file_size(self):
+        count = 100_000
+        with tempfile.TemporaryFile() as handle:
+            handle.write(b'<usage xmlns="urn:telecoop:usage:1" source="host">\n')
+            line = (
+                '<record record_id="X%d" msisdn="33612345678" started_at="2026-10-01T08:00:12'
+                '+02:00" usage_type="voice" quantity="%d" zone="national" '
+                'destination="33140000000"/>\n'
+            )
+            for i in range(0, count, 1000):
+                handle.write("".join(line % (j, j) for j in range(i, i + 1000)).encode())
+            handle.write(b"</usage>\n")
+            handle.seek(0)
+            before = _rss_bytes()
+            growth = 0
+            read = 0
+            last = None
+            for __, raw in iter_xml(handle):
+                read += 1
+                last = raw["record_id"]
+                if read % 5000 == 0:
+                    growth = max(growth, _rss_bytes() - before)
+        self.assertEqual(read, count)
+        self.assertEqual(last, f"X{count - 1}")
+        # the whole tree of 100,000 records would take well over 100 MB
+        self.assertLess(growth, 25 * 2**20)
