@@ -49,7 +49,10 @@ class TelecoopSubscriptionRequest(models.Model):
     )
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     unit_price = fields.Monetary(
-        compute="_compute_amount", store=True, readonly=False, precompute=True
+        compute="_compute_unit_price",
+        store=True,
+        precompute=True,
+        help="The nominal value of the class when the request was made.",
     )
     amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
@@ -81,15 +84,15 @@ class TelecoopSubscriptionRequest(models.Model):
         "unique(invoice_id)", "An invoice pays for one subscription request."
     )
 
-    @api.depends("share_class_id", "quantity")
+    @api.depends("share_class_id")
+    def _compute_unit_price(self):
+        for request in self:
+            request.unit_price = request.share_class_id.nominal_value
+
+    @api.depends("unit_price", "quantity")
     def _compute_amount(self):
         for request in self:
-            if request.state not in ("draft", False) and request.unit_price:
-                price = request.unit_price
-            else:
-                price = request.share_class_id.nominal_value
-            request.unit_price = price
-            request.amount = request.currency_id.round(price * request.quantity)
+            request.amount = request.currency_id.round(request.unit_price * request.quantity)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_before_the_register(self):
