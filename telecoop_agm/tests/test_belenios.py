@@ -7,7 +7,7 @@ import json
 import unittest
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from odoo.exceptions import AccessError, UserError
@@ -71,6 +71,7 @@ class TestBeleniosVoters(unittest.TestCase):
 
 
 class TestBeleniosWeightProperties(unittest.TestCase):
+    @settings(deadline=None)  # the machine is shared: no per-example time limit
     @given(
         st.dictionaries(
             st.sampled_from(["a", "b", "c", "d"]),
