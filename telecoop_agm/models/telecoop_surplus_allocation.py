@@ -1,5 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import date as Date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -271,14 +272,95 @@ class TelecoopSurplusAllocation(models.Model):
             carried_forward=self._dec(self.carried_forward),
         )
 
+    def _translate_rule_error(self, error):
+        """The message of the pure-Python rules in the user's language.
+
+        The rules speak English with the figures inside; each known sentence is
+        matched and said again through the translation system, any other one is
+        returned as it is.
+        """
+        _ = self.env._
+        negatives = {
+            "Legal reserve": _("The legal reserve cannot be negative."),
+            "Statutory reserve": _("The statutory reserves cannot be negative."),
+            "Interest on shares": _("Interest on shares cannot be negative."),
+            "Other reserves": _("Other reserves cannot be negative."),
+        }
+        number = r"(-?[\d.]+)"
+        patterns = [
+            (
+                rf"The proposal allocates {number} but the result is {number}\.",
+                lambda m: _(
+                    "The proposal allocates %(total)s but the result is %(result)s.",
+                    total=m[1],
+                    result=m[2],
+                ),
+            ),
+            (
+                rf"A loss of {number} is carried forward, nothing is allocated\.",
+                lambda m: _(
+                    "A loss of %(loss)s is carried forward, nothing is allocated.", loss=m[1]
+                ),
+            ),
+            (
+                rf"The legal reserve gets {number}, the statutes require at least {number}\.",
+                lambda m: _(
+                    "The legal reserve gets %(amount)s, the statutes require at least %(minimum)s.",
+                    amount=m[1],
+                    minimum=m[2],
+                ),
+            ),
+            (
+                rf"The statutory reserves get {number}, the statutes require at least {number} "
+                rf"\(subsidies {number} included\)\.",
+                lambda m: _(
+                    "The statutory reserves get %(amount)s, the statutes require at "
+                    "least %(minimum)s (subsidies %(subsidies)s included).",
+                    amount=m[1],
+                    minimum=m[2],
+                    subsidies=m[3],
+                ),
+            ),
+            (
+                rf"Interest on shares at {number} % exceeds the cap of {number} % "
+                r"\(average TMO \+ margin\)\.",
+                lambda m: _(
+                    "Interest on shares at %(rate)s %% exceeds the cap of %(cap)s %% "
+                    "(average TMO + margin).",
+                    rate=m[1],
+                    cap=m[2],
+                ),
+            ),
+            (
+                rf"Interest on shares of {number} exceeds the cap of {number} for the capital "
+                r"held over the year\.",
+                lambda m: _(
+                    "Interest on shares of %(amount)s exceeds the cap of %(cap)s for the "
+                    "capital held over the year.",
+                    amount=m[1],
+                    cap=m[2],
+                ),
+            ),
+            (
+                r"(.+) cannot be negative\.",
+                lambda m: negatives.get(m[1], m[0]),
+            ),
+        ]
+        for pattern, translate in patterns:
+            match = re.fullmatch(pattern, error)
+            if match:
+                return translate(match)
+        return error
+
     @api.constrains(*PROPOSAL_FIELDS, "interest_rate", "result")
     def _check_proposal(self):
         for allocation in self:
-            errors = list(
-                rules_service.check_proposal(
+            errors = [
+                allocation._translate_rule_error(error)
+                for error in rules_service.check_proposal(
                     allocation._get_situation(), allocation._get_proposal(), allocation._get_rules()
                 ).errors
-            )
+            ]
             proposal = allocation._get_proposal()
             if allocation.result > 0 and proposal.carried_forward < 0:
                 errors.append(

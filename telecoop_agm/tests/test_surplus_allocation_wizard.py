@@ -190,6 +190,20 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         self.assertIn("cap of 5.2", message)
         self.assertFalse(self.env["telecoop.surplus.allocation"].search([]))
 
+    def test_reasons_are_given_in_the_language_of_the_user(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["telecoop_agm"], ["fr_FR"])
+        self.agm_manager.lang = "fr_FR"
+        wizard = self._wizard(legal_reserve=1000, interest_rate=6)
+        with self.assertRaises(ValidationError) as caught:
+            wizard.with_context(lang="fr_FR").action_create_allocation()
+        message = str(caught.exception)
+        self.assertIn("enfreint les statuts", message)
+        self.assertIn(
+            "La réserve légale reçoit 1000.00, les statuts exigent au moins 1500.00", message
+        )
+        self.assertIn("dépassent le plafond de 5.2", message)
+
     def test_allocating_more_than_the_result_is_refused(self):
         wizard = self._wizard(other_reserves=5000)
         with self.assertRaisesRegex(ValidationError, "750.00 more than the result"):
