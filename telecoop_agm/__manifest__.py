@@ -28,6 +28,7 @@
     ],
     "demo": [
         "demo/telecoop_assembly_demo.xml",
+        "demo/telecoop_tmo_rate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

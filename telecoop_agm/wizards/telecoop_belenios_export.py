@@ -58,8 +58,13 @@ class TelecoopBeleniosExport(models.TransientModel):
                 self.env._("The electorate cannot be exported: %(error)s", error=error)
             ) from error
         summary = "\n".join(
-            f"{line.college_id.name}: {weights.get(line.college_id.id, 0)} "
-            f"({line.voter_count} / {line.weight:g} %)"
+            self.env._(
+                "%(college)s: weight %(weight)s per member (%(members)s members, %(percent)s %%)",
+                college=line.college_id.name,
+                weight=weights.get(line.college_id.id, 0),
+                members=line.voter_count,
+                percent=f"{line.weight:g}",
+            )
             for line in assembly.college_ids
         )
         self.write(
