@@ -82,43 +82,57 @@ class TelecoopRatedUsage(models.Model):
         )
         cr.execute(
             f"""
-            INSERT INTO telecoop_rated_usage
-                   (company_id, line_id, period, usage_type, zone, quantity, record_count,
-                    third_party_amount, amount, create_uid, write_uid, create_date, write_date)
-            SELECT company_id, line_id, period, usage_type, zone, SUM(quantity), COUNT(*),
-                   SUM(third_party_amount), 0, %(uid)s, %(uid)s,
-                   now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+            SELECT line_id, usage_type, zone, SUM(quantity), COUNT(*), SUM(third_party_amount)
               FROM telecoop_usage_record
              WHERE company_id = %(company)s AND period = %(period)s
                    AND line_id IS NOT NULL {line_filter}
-             GROUP BY company_id, line_id, period, usage_type, zone
-            RETURNING id, line_id, usage_type, zone, quantity
+             GROUP BY line_id, usage_type, zone
             """,
             params,
         )
-        rows = cr.fetchall()
-        self.invalidate_model()
         by_line = defaultdict(dict)
-        for row_id, line_id, usage_type, zone, quantity in rows:
-            by_line[line_id][(usage_type, zone)] = (row_id, int(quantity))
-        lines = self.env["telecoop.mobile.line"].browse(list(by_line)).with_prefetch()
+        for line_id, usage_type, zone, quantity, count, third_party in cr.fetchall():
+            by_line[line_id][(usage_type, zone)] = (int(quantity), count, third_party)
+        lines = self.env["telecoop.mobile.line"].browse(list(by_line))
         lines.plan_history_ids.plan_id.tier_ids.mapped("price")
         lines.plan_history_ids.plan_id.rate_ids.mapped("price")
-        updates = []
+        rows = []
         pricing_cache = {}
         for line in lines:
             keyed = by_line[line.id]
             priced = line._price_period(
-                first, {k: q for k, (__, q) in keyed.items()}, pricing_cache=pricing_cache
+                first, {k: v[0] for k, v in keyed.items()}, pricing_cache=pricing_cache
             )
-            for key, (row_id, __) in keyed.items():
-                updates.append((row_id, priced["usage"].get(key, 0)))
-        if updates:
+            for (usage_type, zone), (quantity, count, third_party) in keyed.items():
+                rows.append(
+                    (
+                        company.id,
+                        line.id,
+                        first,
+                        usage_type,
+                        zone,
+                        quantity,
+                        count,
+                        third_party,
+                        priced["usage"].get((usage_type, zone), 0),
+                        self.env.uid,
+                        self.env.uid,
+                    )
+                )
+        if rows:
             execute_values(
                 cr,
-                "UPDATE telecoop_rated_usage r SET amount = v.amount::numeric "
-                "FROM (VALUES %s) AS v(id, amount) WHERE r.id = v.id",
-                updates,
+                """
+                INSERT INTO telecoop_rated_usage
+                       (company_id, line_id, period, usage_type, zone, quantity, record_count,
+                        third_party_amount, amount, create_uid, write_uid,
+                        create_date, write_date)
+                VALUES %s
+                """,
+                rows,
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')",
                 page_size=5000,
             )
+        self.invalidate_model()
         return len(rows)
