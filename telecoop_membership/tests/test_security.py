@@ -101,3 +101,11 @@ class TestShareDocumentsSecurity(TelecoopCommon):
         self.request.invalidate_recordset(["state"])
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             self.request.with_user(self.membership_manager).unlink()
+
+    def test_member_card_only_for_cooperative_staff(self):
+        def form_arch(user):
+            views = self.env["res.partner"].with_user(user).get_views([(False, "form")])
+            return views["views"]["form"]["arch"]
+
+        self.assertIn("telecoop_member_number", form_arch(self.membership_user))
+        self.assertNotIn("telecoop_member_number", form_arch(self.internal_user))
