@@ -26,8 +26,6 @@ from odoo.modules.registry import Registry
 from odoo.service import server
 from odoo.tools import config
 
-from odoo.addons.telecoop_mobile_billing.controllers.portal import TelecoopMobileLinePortal
-
 
 def run(env, lines=1000, records=30000, repeat=20, out=sys.stdout):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
@@ -124,6 +122,11 @@ def run(env, lines=1000, records=30000, repeat=20, out=sys.stdout):
     alerts = env["telecoop.mobile.line.alert"].search_count([("company_id", "=", company.id)])
     print(f"rating with alerts: {rating:.2f} s, {alerts} alerts created and queued", file=out)
     env.cr.execute("ANALYZE telecoop_rated_usage")
+
+    # imported here: the addons path is known once the configuration is read
+    from odoo.addons.telecoop_mobile_billing.controllers.portal import (  # noqa: PLC0415
+        TelecoopMobileLinePortal,
+    )
 
     controller = TelecoopMobileLinePortal()
     line = mobile_lines[1].sudo()  # a line with data (the first one gets calls only)

@@ -38,6 +38,7 @@
         "views/telecoop_usage_menus.xml",
         "data/telecoop_line_alert_mail_data.xml",
         "views/portal_templates.xml",
+        "views/telecoop_mobile_line_alert_views.xml",
     ],
     "demo": [
         "demo/telecoop_mobile_plan_demo.xml",

@@ -55,6 +55,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
             "sobriety": line_sudo._get_sobriety(),
             "alerts": line_sudo.alert_ids[:20],
             "plans": line_sudo._get_portal_plans() - line_sudo.plan_id,
+            "upcoming_plan": line_sudo._get_upcoming_plan(),
             "default_change_date": line_sudo._get_default_plan_change_date(),
             "error": error,
             "message": message,

@@ -16,3 +16,4 @@ from . import telecoop_mobile_line_usage
 from . import telecoop_mobile_line_alert
 from . import telecoop_mobile_line_portal
 from . import telecoop_rated_usage_alerts
+from . import telecoop_plan_usage_median

@@ -154,38 +154,25 @@ class TelecoopMobileLine(models.Model):
     def _get_sobriety(self, period_date=None):
         """My data this month against the median of the lines on the same plan.
 
-        The median comes from one SQL query over the rated usage; no other
-        line's figure leaves the database, and no median is given on a plan
-        with fewer than ``SOBRIETY_MIN_LINES`` lines.
+        The median is computed in SQL over the rated usage after each rating
+        (``telecoop.plan.usage.median``); no other line's figure leaves the
+        database, and no median is given on a plan with fewer than
+        ``SOBRIETY_MIN_LINES`` lines.
         """
         self.ensure_one()
-        first, last, __ = month_bounds(period_date or fields.Date.context_today(self))
+        first, __, __ = month_bounds(period_date or fields.Date.context_today(self))
+        count, median = (
+            self.env["telecoop.plan.usage.median"]
+            .sudo()
+            ._get_median(self.company_id, self.plan_id, first)
+        )
         self.env["telecoop.rated.usage"].flush_model()
         self.env.cr.execute(
-            """
-            WITH per_line AS (
-                SELECT l.id, COALESCE(SUM(r.quantity), 0) AS quantity
-                  FROM telecoop_mobile_line l
-             LEFT JOIN telecoop_rated_usage r
-                    ON r.line_id = l.id AND r.period = %(first)s AND r.usage_type = 'data'
-                 WHERE l.company_id = %(company)s AND l.plan_id = %(plan)s
-                   AND l.activation_date <= %(last)s
-                   AND (l.termination_date IS NULL OR l.termination_date >= %(first)s)
-                 GROUP BY l.id
-            )
-            SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY quantity),
-                   SUM(quantity) FILTER (WHERE id = %(line)s)
-              FROM per_line
-            """,
-            {
-                "first": first,
-                "last": last,
-                "company": self.company_id.id,
-                "plan": self.plan_id.id,
-                "line": self.id,
-            },
+            "SELECT SUM(quantity) FROM telecoop_rated_usage "
+            "WHERE line_id = %s AND period = %s AND usage_type = 'data'",
+            [self.id, first],
         )
-        count, median, mine = self.env.cr.fetchone()
+        (mine,) = self.env.cr.fetchone()
         mine = int(mine or 0)
         if count < SOBRIETY_MIN_LINES:
             return {"mine": mine, "median": None, "count": count, "ratio": None, "level": None}
@@ -237,6 +224,12 @@ class TelecoopMobileLine(models.Model):
             .sudo()
             .search([("company_id", "=", self.company_id.id), ("active", "=", True)])
         )
+
+    def _get_upcoming_plan(self):
+        """The plan change still to come (an entry of the plan history), if any."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self.plan_history_ids.filtered(lambda h: h.date_from > today)[-1:]
 
     def _get_default_plan_change_date(self):
         return month_bounds(fields.Date.context_today(self))[0] + relativedelta(months=1)

@@ -21,6 +21,7 @@ class TelecoopRatedUsage(models.Model):
         count = super()._rate_period(company, period_date, line_ids=line_ids)
         first, __, __ = month_bounds(period_date)
         self._set_last_usage(company, first, line_ids)
+        self.env["telecoop.plan.usage.median"].sudo()._refresh(company, first)
         # alerts are for the month under way: a late file of a closed month
         # (or the billing run) does not warn anybody afterwards
         if first == month_bounds(fields.Date.context_today(self))[0]:

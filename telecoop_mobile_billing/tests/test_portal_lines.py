@@ -339,6 +339,9 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         self.assertEqual(
             self.line_one.plan_history_ids[-1].date_from, self.first + relativedelta(months=1)
         )
+        page = self._get(url)
+        self.assertIn("o_telecoop_upcoming_plan", page.text)
+        self.assertIn("Classic 9 GB", page.text)
 
     def test_tour_member_sets_a_cap_and_sees_the_alert_after_an_import(self):
         self._insert_records([(self.line_one, self._at(1), "data", 3 * GB, "national")])
@@ -355,3 +358,23 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         self.start_tour(
             f"/my/lines/{self.line_one.id}", "telecoop_line_alert_tour", login="tc_line_one"
         )
+
+    def test_invoices_of_the_line_in_the_standard_portal_only_for_their_holder(self):
+        self._insert_records([(self.line_one, self._at(1), "data", 6 * GB, "national")])
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": self.first}
+        )
+        run.action_start()
+        invoice = run.run_line_ids.filtered(
+            lambda rl: rl.partner_id == self.line_one.partner_id
+        ).move_id
+        self.assertEqual(invoice.amount_untaxed, 16.0)
+        self.authenticate("tc_line_one", "tc_line_one")
+        self.assertEqual(self._get(f"/my/invoices/{invoice.id}").status_code, 200)
+        pdf = self._get(f"/my/invoices/{invoice.id}?report_type=html")
+        self.assertEqual(pdf.status_code, 200)
+        self.authenticate("tc_line_two", "tc_line_two")
+        for url in (f"/my/invoices/{invoice.id}", f"/my/invoices/{invoice.id}?report_type=pdf"):
+            response = self._get(url)
+            self.assertIn(response.status_code, (302, 303, 403, 404))
+            self.assertNotIn(invoice.name, response.text)
