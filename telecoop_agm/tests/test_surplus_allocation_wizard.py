@@ -180,6 +180,29 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         loss_year = self._wizard(date_to="2024-12-31")
         self.assertEqual(D(str(loss_year.result)), D("-3000"))
 
+    def test_legal_reserve_read_from_its_account_becomes_full(self):
+        """1,600 already in the legal reserve, capital 1,700: only 100 more are required."""
+        self.company.fiscalyear_lock_date = False
+        reserve = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.misc_journal.id,
+                "date": "2025-05-20",
+                "line_ids": [
+                    Command.create({"account_id": self.account_110.id, "debit": 1600}),
+                    Command.create({"account_id": self.account_1061.id, "credit": 1600}),
+                ],
+            }
+        )
+        reserve.action_post()
+        self.company.fiscalyear_lock_date = fields.Date.to_date("2025-12-31")
+        wizard = self._wizard()
+        self.assertEqual(D(str(wizard.legal_reserve_balance)), D("1600"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("100"))
+        # 50 % of what is left after subsidies and the legal reserve: (10,000 - 100) / 2
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("5950"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("4950"))
+
     def test_proposal_below_the_floor_is_refused_with_the_figures(self):
         wizard = self._wizard(legal_reserve=1000, interest_rate=6)
         with self.assertRaises(ValidationError) as caught:
