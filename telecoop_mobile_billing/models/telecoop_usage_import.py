@@ -15,7 +15,7 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_http import CdrHttpError, iter_pages
-from ..services.cdr_parse import CdrError, parse_record, parse_values
+from ..services.cdr_parse import CdrError, parse_record, parse_values, rename
 from ..services.cdr_xml import iter_xml
 
 _logger = logging.getLogger(__name__)
@@ -261,7 +261,7 @@ class TelecoopUsageImport(models.Model):
         except (AttributeError, OSError, io.UnsupportedOperation):
             size = len(stream.getbuffer()) if isinstance(stream, io.BytesIO) else 0
         reader = iter_xml if self.kind == "xml" else iter_csv
-        items = reader(stream, skip=self.position)
+        items = reader(stream, skip=self.position, mapping=self.source_id._get_column_mapping())
         params = self._insert_params()
         batches = 0
         good, errors, read = [], [], 0
@@ -311,11 +311,14 @@ class TelecoopUsageImport(models.Model):
             retries=self.env.context.get("telecoop_http_retries", 3),
             backoff=self.env.context.get("telecoop_http_backoff", 0.5),
         )
+        mapping = source._get_column_mapping()
         for cursor, records, next_cursor in pages:
             label = cursor or "-"
             for rank, raw in enumerate(records, start=1):
                 read += 1
-                if not isinstance(raw, dict):
+                if isinstance(raw, dict):
+                    raw = rename(raw, mapping)
+                else:
                     raw = CdrError("record", "not a JSON object")
                 self._parse_into(f"{label} #{rank}", raw, good, errors)
             # the page that ended the feed is asked again next time: records

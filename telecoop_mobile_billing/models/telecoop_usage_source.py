@@ -1,10 +1,12 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
+
+from ..services.cdr_parse import CdrError, parse_mapping
 
 
 class TelecoopUsageSource(models.Model):
@@ -43,8 +45,33 @@ class TelecoopUsageSource(models.Model):
     last_cursor = fields.Char(
         readonly=True, copy=False, help="Cursor reached by the last HTTP pull."
     )
+    column_mapping = fields.Text(
+        string="Import profile",
+        help="When the host operator names the fields otherwise: one 'host name = field' "
+        "a line, e.g. 'cdr_id = record_id'. Fields: record_id, msisdn, started_at, "
+        "usage_type, quantity, zone, destination, third_party_amount.",
+    )
     import_ids = fields.One2many("telecoop.usage.import", "source_id")
     import_count = fields.Integer(compute="_compute_import_count")
+
+    @api.constrains("column_mapping")
+    def _check_column_mapping(self):
+        for source in self:
+            try:
+                parse_mapping(source.column_mapping)
+            except CdrError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Import profile of %(name)s, %(where)s: %(reason)s",
+                        name=source.name,
+                        where=error.field,
+                        reason=error.reason,
+                    )
+                ) from None
+
+    def _get_column_mapping(self):
+        self.ensure_one()
+        return parse_mapping(self.column_mapping)
 
     @api.model
     def _default_tz(self):

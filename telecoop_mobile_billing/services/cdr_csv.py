@@ -9,7 +9,7 @@ from operator import itemgetter
 from .cdr_parse import FIELDS, REQUIRED_FIELDS, CdrError
 
 
-def iter_csv(stream, skip=0):
+def iter_csv(stream, skip=0, mapping=None):
     """Yield ``(line_number, values)`` for each data row of a CSV file.
 
     ``values`` is a tuple of strings in the order of ``cdr_parse.FIELDS`` (an
@@ -17,6 +17,7 @@ def iter_csv(stream, skip=0):
     wrong width. ``stream`` is a binary or text file object, read lazily
     (memory stays flat). The header is line 1, so the first record is line 2.
     ``skip`` data rows are read and dropped (to resume an interrupted import).
+    ``mapping`` renames the host's column names (see ``cdr_parse.parse_mapping``).
     Raises ``CdrError`` when a required column is missing from the header.
     """
     if not isinstance(stream, io.TextIOBase):
@@ -25,7 +26,8 @@ def iter_csv(stream, skip=0):
     header = next(reader, None)
     if header is None:
         return
-    header = [name.strip() for name in header]
+    mapping = mapping or {}
+    header = [mapping.get(name.strip(), name.strip()) for name in header]
     for name in REQUIRED_FIELDS:
         if name not in header:
             raise CdrError(name, "missing column in the header")

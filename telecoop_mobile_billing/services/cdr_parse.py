@@ -46,6 +46,34 @@ class CdrError(ValueError):
         self.reason = reason
 
 
+def parse_mapping(text):
+    """Read an import profile: one ``host name = field`` a line (``#`` comments).
+
+    Returns ``{host name: field}``; raises ``CdrError`` naming the line at fault.
+    """
+    mapping = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        host, sep, field = (part.strip() for part in line.partition("="))
+        if not sep or not host or not field:
+            raise CdrError(f"line {number}", "not of the form 'host name = field'")
+        if field not in FIELDS:
+            raise CdrError(f"line {number}", f"unknown field {field!r}")
+        if field in mapping.values():
+            raise CdrError(f"line {number}", f"field {field!r} mapped twice")
+        mapping[host] = field
+    return mapping
+
+
+def rename(raw, mapping):
+    """The record dict ``raw`` with the host's names replaced by ours."""
+    if not mapping:
+        return raw
+    return {mapping.get(key, key): value for key, value in raw.items()}
+
+
 def parse_record(raw):
     """Return the normalized tuple of one record, in the order of ``FIELDS``.
 

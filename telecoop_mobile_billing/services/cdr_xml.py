@@ -4,13 +4,13 @@
 
 from lxml import etree
 
-from .cdr_parse import CdrError
+from .cdr_parse import CdrError, rename
 
 NAMESPACE = "urn:telecoop:usage:1"
 RECORD_TAG = f"{{{NAMESPACE}}}record"
 
 
-def iter_xml(stream, skip=0):
+def iter_xml(stream, skip=0, mapping=None):
     """Yield ``(position, record_dict)`` for each ``record`` element.
 
     ``position`` is the element's rank (1 for the first record) and its line in
@@ -18,6 +18,7 @@ def iter_xml(stream, skip=0):
     read so that memory stays flat whatever the size of the file. ``skip``
     records are read and dropped (to resume an interrupted import). A file that
     is not well-formed raises ``CdrError`` with the place where it broke.
+    ``mapping`` renames the host's attribute names (see ``cdr_parse.parse_mapping``).
     """
     context = etree.iterparse(
         stream, events=("end",), tag=RECORD_TAG, huge_tree=True, resolve_entities=False
@@ -27,7 +28,7 @@ def iter_xml(stream, skip=0):
         for _event, element in context:
             rank += 1
             if rank > skip:
-                yield f"{rank} (line {element.sourceline})", dict(element.attrib)
+                yield f"{rank} (line {element.sourceline})", rename(dict(element.attrib), mapping)
             element.clear(keep_tail=False)
             parent = element.getparent()
             while element.getprevious() is not None:

@@ -7,7 +7,7 @@ import unittest
 from decimal import Decimal
 
 from ..services.cdr_csv import iter_csv
-from ..services.cdr_parse import CdrError, parse_record
+from ..services.cdr_parse import CdrError, parse_mapping, parse_record
 from ..services.cdr_xml import iter_xml
 
 GOOD = {
@@ -84,6 +84,24 @@ class TestCdrParse(unittest.TestCase):
                     parse_record(dict(GOOD, **change))
                 self.assertEqual(caught.exception.field, field)
                 self.assertTrue(caught.exception.reason.startswith(reason), caught.exception.reason)
+
+
+class TestImportProfile(unittest.TestCase):
+    def test_mapping_is_read_line_by_line(self):
+        text = "# host names\ncdr_id = record_id\n\n a_number=msisdn  # E.164\n"
+        self.assertEqual(parse_mapping(text), {"cdr_id": "record_id", "a_number": "msisdn"})
+        self.assertEqual(parse_mapping(False), {})
+
+    def test_bad_mapping_names_the_line(self):
+        for text, where, reason in (
+            ("cdr_id record_id", "line 1", "not of the form"),
+            ("x = record_id\ny = colour", "line 2", "unknown field 'colour'"),
+            ("x = msisdn\ny = msisdn", "line 2", "field 'msisdn' mapped twice"),
+        ):
+            with self.subTest(text=text), self.assertRaises(CdrError) as caught:
+                parse_mapping(text)
+            self.assertEqual(caught.exception.field, where)
+            self.assertTrue(caught.exception.reason.startswith(reason))
 
 
 class TestCdrReaders(unittest.TestCase):

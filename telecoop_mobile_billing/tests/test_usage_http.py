@@ -28,13 +28,7 @@ class HostOperator:
     """A real HTTP server on 127.0.0.1 playing the host operator's endpoint."""
 
     def __init__(self):
-        self.pages = {
-            None: ([_record("H1"), _record("H2"), _record("H3")], "c2"),
-            "c2": ([_record("H4"), _record("H5", zone="mars"), _record("H6")], "c3"),
-            "c3": ([_record("H7")], None),
-        }
-        self.fail = {}  # cursor -> how many answers 503 before the page
-        self.requests = []
+        self.reset()
         operator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,6 +63,15 @@ class HostOperator:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def reset(self):
+        self.pages = {
+            None: ([_record("H1"), _record("H2"), _record("H3")], "c2"),
+            "c2": ([_record("H4"), _record("H5", zone="mars"), _record("H6")], "c3"),
+            "c3": ([_record("H7")], None),
+        }
+        self.fail = {}  # cursor -> how many answers 503 before the page
+        self.requests = []
+
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
@@ -96,8 +99,7 @@ class TestUsageHttpPull(UsageImportCommon):
 
     def setUp(self):
         super().setUp()
-        self.operator.requests.clear()
-        self.operator.fail.clear()
+        self.operator.reset()
 
     def _pull(self):
         action = self.http_source.with_context(
@@ -146,6 +148,15 @@ class TestUsageHttpPull(UsageImportCommon):
         self.assertEqual(retried.state, "done")
         records = self._records(source_id=self.http_source.id)
         self.assertEqual(sorted(records.mapped("record_id")), ["H1", "H2", "H3", "H4", "H6", "H7"])
+
+    def test_import_profile_applies_to_the_api_too(self):
+        self.http_source.column_mapping = "id = record_id"
+        self.operator.pages[None] = (
+            [{**{k: v for k, v in _record("M1").items() if k != "record_id"}, "id": "M1"}],
+            None,
+        )
+        usage_import = self._pull()
+        self.assertEqual(self._counts(usage_import), (1, 1, 0, 0, 0))
 
     def test_a_wrong_key_fails_at_once(self):
         self.http_source.api_key = "wrong"

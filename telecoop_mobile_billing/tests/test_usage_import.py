@@ -3,7 +3,7 @@
 from datetime import date
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -301,3 +301,22 @@ class TestUsageImport(UsageImportCommon):
         self.assertFalse(as_user["telecoop.usage.import"].search([("id", "=", usage_import.id)]))
         with self.assertRaises(AccessError):
             record.with_user(self.billing_user).read(["msisdn"])
+
+    def test_import_profile_maps_the_host_operator_names(self):
+        with self.assertRaises(ValidationError):
+            self.xml_source.column_mapping = "cdr = colour"
+        self.source.column_mapping = "cdr_id = record_id\na_number = msisdn\nstart = started_at"
+        usage_import = self._import(
+            b"cdr_id,a_number,start,usage_type,quantity,zone\n"
+            b"P1,33611111111,2026-10-01T08:00:00+02:00,voice,60,national\n"
+        )
+        self.assertEqual(self._counts(usage_import), (1, 1, 0, 0, 0))
+        self.assertEqual(self._records(record_id="P1").line_id, self.line_a)
+        self.xml_source.column_mapping = "id = record_id"
+        xml = self._import(
+            b'<usage xmlns="urn:telecoop:usage:1"><record id="P2" msisdn="33611111111" '
+            b'started_at="2026-10-01T08:00:00+02:00" usage_type="sms" quantity="1" '
+            b'zone="national"/></usage>',
+            source=self.xml_source,
+        )
+        self.assertEqual(self._counts(xml), (1, 1, 0, 0, 0))
