@@ -29,3 +29,10 @@ class TestBenchUsageImport(TransactionCase):
         text = out.getvalue()
         for figure in ("records/s", "reference, plain SQL", "peak memory"):
             self.assertIn(figure, text)
+
+    def test_bench_xml_at_a_tiny_size(self):
+        out = io.StringIO()
+        result = bench_usage_import.run(self.env, lines=10, records=200, out=out, kind="xml")
+        self.assertEqual(result["read"], 200)
+        self.assertEqual(result["new"], result["reference_inserted"])
+        self.assertIn("200 records in a XML file", out.getvalue())
