@@ -9,3 +9,4 @@ from . import telecoop_share_buyback
 from . import res_company
 from . import res_partner
 from . import account_move
+from . import account_partial_reconcile

@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -20,3 +21,16 @@ class AccountMove(models.Model):
         )
         requests._on_invoice_paid()
         return res
+
+    def button_draft(self):
+        """The invoice of issued shares stays posted: the register and the books agree."""
+        issued = self.sudo().telecoop_subscription_request_ids.filtered(lambda r: r.state == "done")
+        if issued:
+            raise UserError(
+                self.env._(
+                    "The shares of %(requests)s were issued on this invoice: it cannot be reset "
+                    "to draft. Record a buy-back of the shares instead.",
+                    requests=", ".join(issued.mapped("name")),
+                )
+            )
+        return super().button_draft()

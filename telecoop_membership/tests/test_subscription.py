@@ -99,6 +99,15 @@ class TestSubscription(TelecoopAccountingCommon):
                 }
             )
 
+    def test_payment_of_issued_shares_cannot_be_removed(self):
+        request = self._subscribe_paid(self.carla, quantity=1)
+        with self.assertRaisesRegex(UserError, "were issued on this payment"):
+            request.invoice_id.line_ids.remove_move_reconcile()
+        with self.assertRaisesRegex(UserError, "were issued on this invoice"):
+            request.invoice_id.button_draft()
+        self.assertEqual(request.invoice_id.state, "posted")
+        self.assertIn(request.invoice_id.payment_state, ("paid", "in_payment"))
+
     def test_partial_payment_issues_nothing(self):
         request = self._request(self.carla, quantity=2)
         request.action_validate()
