@@ -4,6 +4,7 @@ from datetime import date
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -107,6 +108,43 @@ class TestSubscription(TelecoopAccountingCommon):
             request.invoice_id.button_draft()
         self.assertEqual(request.invoice_id.state, "posted")
         self.assertIn(request.invoice_id.payment_state, ("paid", "in_payment"))
+
+    def test_manual_reconciliation_with_a_bank_entry_issues_the_shares(self):
+        """Any reconciliation in accounting counts, not only the payment wizard."""
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        bank_entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.misc_journal.id,
+                "date": "2026-04-02",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": self.bank_journal.default_account_id.id,
+                            "debit": 200,
+                            "partner_id": self.carla.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": self.account_4561.id,
+                            "credit": 200,
+                            "partner_id": self.carla.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        bank_entry.action_post()
+        self.assertEqual(request.state, "invoiced")
+        receivable = (request.invoice_id.line_ids | bank_entry.line_ids).filtered(
+            lambda line: line.account_id == self.account_4561
+        )
+        receivable.reconcile()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.issue_date, date(2026, 4, 2))
+        self.assertEqual(self.carla.telecoop_share_count, 2)
 
     def test_partial_payment_issues_nothing(self):
         request = self._request(self.carla, quantity=2)
