@@ -130,13 +130,19 @@ def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
         cr.execute(
             """
             INSERT INTO telecoop_ballot (assembly_id, company_id, resolution_id, voter_id,
-                                         choice_id, channel, cast_by_partner_id, cast_at, receipt)
+                                         choice_id, channel, cast_by_partner_id, cast_at,
+                                         receipt_hash, sequence, college_id, voter_key, secret,
+                                         prev_hash, entry_hash)
             SELECT r.assembly_id, %(company)s, r.id, v.id,
                    (SELECT c.id FROM telecoop_resolution_choice c
                      WHERE c.resolution_id = r.id
                   ORDER BY c.sequence, c.id OFFSET (v.id + r.id + %(round)s) %% 3 LIMIT 1),
                    'online', v.partner_id, %(now)s,
-                   md5(random()::text || clock_timestamp()::text || v.id || '-' || r.id)
+                   md5(random()::text || clock_timestamp()::text || v.id || '-' || r.id),
+                   COALESCE((SELECT MAX(b.sequence) FROM telecoop_ballot b
+                              WHERE b.resolution_id = r.id), 0)
+                       + row_number() OVER (PARTITION BY r.id ORDER BY v.id),
+                   v.college_id, md5('key-' || v.id || '-' || r.id), FALSE, '', ''
               FROM telecoop_resolution r
               JOIN telecoop_assembly_voter v ON v.assembly_id = r.assembly_id
              WHERE r.assembly_id = %(assembly)s AND (v.id %% 1000) < %(per_mille)s

@@ -15,6 +15,7 @@
         "security/telecoop_agm_rules.xml",
         "security/telecoop_surplus_allocation_rules.xml",
         "data/mail_template_data.xml",
+        "data/telecoop_ballot_receipt_mail.xml",
         "report/telecoop_assembly_reports.xml",
         "views/telecoop_ballot_views.xml",
         "views/telecoop_assembly_views.xml",

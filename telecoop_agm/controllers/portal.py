@@ -78,6 +78,10 @@ class TelecoopAgmPortal(CustomerPortal):
                 report_ref="telecoop_agm.action_report_assembly_minutes",
                 download=download,
             )
+        # the receipt of the last ballot is shown once, then forgotten
+        new_receipt = request.session.pop("telecoop_agm_receipt", None)
+        if new_receipt and new_receipt.get("assembly_id") != assembly_sudo.id:
+            new_receipt = None
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -86,6 +90,8 @@ class TelecoopAgmPortal(CustomerPortal):
                 "page_name": "assembly",
                 "message": message,
                 "error": error,
+                "new_receipt": new_receipt,
+                "receipt_status": kw.get("receipt_status"),
             }
         )
         return request.render("telecoop_agm.portal_assembly_page", values)
@@ -103,12 +109,33 @@ class TelecoopAgmPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            assembly_sudo._portal_vote(
+            ballot = assembly_sudo._portal_vote(
                 request.env.user.partner_id, resolution_id or 0, choice_id or 0, kw.get("voter_id")
             )
         except (UserError, ValueError) as exc:
             return self._assembly_redirect(assembly_sudo, error=str(exc))
+        request.session["telecoop_agm_receipt"] = {
+            "assembly_id": assembly_sudo.id,
+            "resolution_id": ballot.resolution_id.id,
+            "voter_id": int(kw.get("voter_id") or 0),
+            "receipt": ballot.env.context["telecoop_receipt"],
+        }
         return self._assembly_redirect(assembly_sudo, message="voted")
+
+    @http.route(
+        "/my/assemblies/<int:assembly_id>/receipt",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_assembly_receipt(self, assembly_id, receipt=None, **kw):
+        try:
+            assembly_sudo = self._document_check_access("telecoop.assembly", assembly_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        status = assembly_sudo._check_receipt((receipt or "").strip())
+        return self._assembly_redirect(assembly_sudo, receipt_status=status)
 
     @http.route(
         "/my/assemblies/<int:assembly_id>/proxy",

@@ -6,6 +6,7 @@ from . import telecoop_resolution
 from . import telecoop_resolution_choice
 from . import telecoop_resolution_result
 from . import telecoop_ballot
+from . import telecoop_ballot_participation
 from . import telecoop_tmo_rate
 from . import telecoop_statute_profile
 from . import telecoop_surplus_allocation

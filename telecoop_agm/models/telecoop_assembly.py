@@ -1,9 +1,13 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
+
+from ..services import ballot_chain
 
 # Lifecycle of an assembly: the state it may go to from each state.
 TRANSITIONS = {
@@ -142,7 +146,7 @@ class TelecoopAssembly(models.Model):
         }
         if not self.id:
             return empty
-        self.env["telecoop.ballot"].flush_model()
+        self.env["telecoop.ballot.participation"].flush_model()
         self.env["telecoop.assembly.proxy"].flush_model()
         self.env["telecoop.assembly.voter"].flush_model()
         self.env.cr.execute(
@@ -151,8 +155,8 @@ class TelecoopAssembly(models.Model):
                    COUNT(*) FILTER (WHERE v.present IS TRUE),
                    COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND p.id IS NOT NULL),
                    COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND p.id IS NULL AND EXISTS (
-                        SELECT 1 FROM telecoop_ballot b
-                         WHERE b.voter_id = v.id AND b.channel = 'online'))
+                        SELECT 1 FROM telecoop_ballot_participation b
+                         WHERE b.voter_id = v.id AND b.voted AND b.channel = 'online'))
               FROM telecoop_assembly_voter v
          LEFT JOIN telecoop_assembly_proxy p
                 ON p.giver_id = v.id AND p.state = 'active'
@@ -273,6 +277,7 @@ class TelecoopAssembly(models.Model):
                 for row in rows
             ]
         )
+        self.env["telecoop.ballot.participation"]._create_for_assembly(self)
 
     def _send_convocations(self):
         template = self.env.ref("telecoop_agm.mail_template_assembly_convocation")
@@ -304,7 +309,28 @@ class TelecoopAssembly(models.Model):
         now = self.env.cr.now().replace(microsecond=0)
         if self.vote_end > now:
             self.vote_end = now
+        self._post_ballot_heads()
         return True
+
+    def _post_ballot_heads(self):
+        """Log the head of each chain at closing: a later change shows against it."""
+        self.ensure_one()
+        rows = Markup("").join(
+            Markup("<li>%s: %s, <code>%s</code></li>")
+            % (
+                resolution.name,
+                resolution.ballot_count or 0,
+                resolution.ballot_head_hash or ballot_chain.GENESIS,
+            )
+            for resolution in self.resolution_ids.sudo()
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._("Vote closed. Entries and hash of the last entry of each ballot box:"),
+                rows,
+            )
+        )
 
     def _voting_now(self):
         """The instant of a ballot: the database clock, to the second."""
@@ -323,6 +349,99 @@ class TelecoopAssembly(models.Model):
     def _is_voting_open(self):
         self.ensure_one()
         return self.state == "open" and self.vote_start <= self._voting_now() < self.vote_end
+
+    # Ballot box -------------------------------------------------------------
+    def _verify_ballot_box(self):
+        """Check the hash chain of every resolution of the assembly.
+
+        :return: dict ``ok``, ``entries`` (number checked), ``problem`` (the
+            first entry that does not match, as a sentence, or ``False``) and
+            ``resolution`` (its resolution).
+        """
+        self.ensure_one()
+        Ballot = self.env["telecoop.ballot"].sudo()
+        total = 0
+        for resolution in self.resolution_ids.sudo():
+            problem = Ballot._verify_resolution(resolution)
+            if problem:
+                return {
+                    "ok": False,
+                    "entries": total,
+                    "problem": Ballot._describe_problem(resolution, problem),
+                    "resolution": resolution,
+                    "sequence": problem.sequence,
+                }
+            total += resolution.ballot_count
+        return {"ok": True, "entries": total, "problem": False, "resolution": False}
+
+    def action_verify_ballot_box(self):
+        """Button: verify the chain and say the result (logged in the chatter)."""
+        self.ensure_one()
+        result = self._verify_ballot_box()
+        if result["ok"]:
+            message = self.env._(
+                "Ballot box verified: the %(count)s entries match their hash chain.",
+                count=result["entries"],
+            )
+        else:
+            message = self.env._("Ballot box damaged. %(problem)s", problem=result["problem"])
+        self.message_post(body=message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Ballot box"),
+                "message": message,
+                "type": "success" if result["ok"] else "danger",
+                "sticky": not result["ok"],
+            },
+        }
+
+    @api.model
+    def verify_ballot_boxes(self, assembly_ids=None):
+        """Verify the boxes of the given (default: all) assemblies, for ``odoo shell``.
+
+        :return: list of lines ``assembly id, name: OK (n entries)`` or the problem.
+        """
+        assemblies = self.browse(assembly_ids) if assembly_ids else self.search([])
+        lines = []
+        for assembly in assemblies:
+            result = assembly._verify_ballot_box()
+            status = f"OK ({result['entries']} entries)" if result["ok"] else result["problem"]
+            lines.append(f"{assembly.id}, {assembly.name}: {status}")
+        return lines
+
+    def _check_receipt(self, receipt):
+        """What a receipt says about its ballot, without revealing the choice.
+
+        :return: ``not_found`` (no entry of this assembly has it), ``replaced``
+            (a later ballot of the same member counts instead), ``damaged`` (the
+            box does not verify up to it), ``recorded`` (in the box, the vote is
+            not closed yet) or ``counted``.
+        """
+        self.ensure_one()
+        Ballot = self.env["telecoop.ballot"].sudo()
+        entry = Ballot.search(
+            [
+                ("assembly_id", "=", self.id),
+                ("receipt_hash", "=", ballot_chain.receipt_hash(receipt)),
+            ],
+            limit=1,
+        )
+        if not receipt or not entry:
+            return "not_found"
+        later = Ballot.search_count(
+            [
+                ("resolution_id", "=", entry.resolution_id.id),
+                ("voter_key", "=", entry.voter_key),
+                ("sequence", ">", entry.sequence),
+            ]
+        )
+        if later:
+            return "replaced"
+        if Ballot._verify_resolution(entry.resolution_id):
+            return "damaged"
+        return "counted" if self.state == "closed" else "recorded"
 
     # Tally ------------------------------------------------------------------
     def action_tally(self):
@@ -359,12 +478,14 @@ class TelecoopAssembly(models.Model):
         held = proxies.search([("holder_id", "=", voter.id), ("state", "=", "active")])
         current = {}
         if voter:
-            for ballot in (
-                self.env["telecoop.ballot"]
-                .sudo()
-                .search([("voter_id", "in", (voter | held.giver_id).ids)], order="id")
-            ):
-                current[(ballot.voter_id.id, ballot.resolution_id.id)] = ballot
+            Ballot = self.env["telecoop.ballot"].sudo()
+            keys = {
+                Ballot._voter_key(for_voter, resolution): (for_voter.id, resolution.id)
+                for for_voter in voter | held.giver_id
+                for resolution in self.resolution_ids
+            }
+            for ballot in Ballot.search([("voter_key", "in", list(keys))], order="sequence"):
+                current[keys[ballot.voter_key]] = ballot
         return {
             "voter": voter,
             "proxy_given": given,
@@ -375,7 +496,11 @@ class TelecoopAssembly(models.Model):
         }
 
     def _portal_vote(self, partner, resolution_id, choice_id, voter_id=None):
-        """Cast a ballot from the portal for ``partner`` or for a member they represent."""
+        """Cast a ballot from the portal for ``partner`` or for a member they represent.
+
+        :return: the entry of the box, with its receipt in the context key
+            ``telecoop_receipt``.
+        """
         self.ensure_one()
         me = self._get_my_voter(partner)
         if not me:

@@ -38,7 +38,7 @@ class TelecoopAssemblyProxy(models.Model):
         tracking=True,
     )
     withdrawn_at = fields.Datetime(readonly=True)
-    ballot_ids = fields.One2many("telecoop.ballot", "proxy_id")
+    participation_ids = fields.One2many("telecoop.ballot.participation", "proxy_id")
 
     _one_active_per_giver = models.UniqueIndex(
         "(giver_id) WHERE state = 'active'", "A member has only one active proxy."
@@ -104,7 +104,7 @@ class TelecoopAssemblyProxy(models.Model):
                 continue
             if proxy.assembly_id.state == "closed":
                 raise UserError(self.env._("The vote is closed: the proxy stays."))
-            if proxy.sudo().ballot_ids:
+            if proxy.sudo().participation_ids.filtered("voted"):
                 raise UserError(
                     self.env._("The holder has already voted with this proxy: it stays.")
                 )

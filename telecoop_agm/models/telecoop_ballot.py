@@ -2,23 +2,35 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+
+from ..services import ballot_chain
+
+SECRET_PARAM = "telecoop_agm.ballot_key_secret"
 
 
 class TelecoopBallot(models.Model):
-    """A ballot in the ballot box: inserted, never updated nor deleted.
+    """An entry of the ballot box: inserted, never updated nor deleted.
 
-    A member who votes again adds a new ballot; the ballot that counts is the
-    member's last one (highest id) for the resolution, computed at the tally
-    (see ``services/tally.py``). Keeping every ballot lets a later version chain
-    them by hash (each entry recording the hash of the previous one).
+    The box of each resolution is a hash chain (``services/ballot_chain.py``):
+    every entry records the hash of the entry before it. A member who votes
+    again adds an entry with the same ``voter_key`` (an HMAC of the voter and
+    the resolution under a server secret); the entry that counts is the last
+    one of each key.
+
+    When the resolution is secret, the entry holds no voter, no channel and no
+    time that the ORM shows to back-office users: who took part is recorded in
+    ``telecoop.ballot.participation``, what was chosen here, and the two are
+    linked only through the secret of the key (readable by system
+    administrators). Entries have no create/write log for the same reason.
     """
 
     _name = "telecoop.ballot"
-    _description = "Ballot"
-    _order = "id desc"
-    _rec_name = "receipt"
+    _description = "Ballot box entry"
+    _order = "resolution_id, sequence desc"
+    _rec_name = "receipt_hash"
+    _log_access = False
 
     assembly_id = fields.Many2one(
         "telecoop.assembly", required=True, ondelete="cascade", index=True, readonly=True
@@ -27,30 +39,46 @@ class TelecoopBallot(models.Model):
     resolution_id = fields.Many2one(
         "telecoop.resolution", required=True, ondelete="cascade", index=True, readonly=True
     )
-    voter_id = fields.Many2one(
-        "telecoop.assembly.voter", required=True, ondelete="restrict", index=True, readonly=True
-    )
-    partner_id = fields.Many2one(related="voter_id.partner_id", string="Member")
-    college_id = fields.Many2one(related="voter_id.college_id")
+    secret = fields.Boolean(readonly=True, help="Entry of a secret vote: no voter is stored.")
+    sequence = fields.Integer(readonly=True, help="Position in the box of the resolution.")
     choice_id = fields.Many2one(
         "telecoop.resolution.choice", required=True, ondelete="restrict", readonly=True
     )
+    college_id = fields.Many2one(
+        "telecoop.college",
+        required=True,
+        ondelete="restrict",
+        readonly=True,
+        help="College of the voter, needed by the weighted tally.",
+    )
+    # set for public votes only
+    voter_id = fields.Many2one(
+        "telecoop.assembly.voter", ondelete="restrict", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(related="voter_id.partner_id", string="Member")
     channel = fields.Selection(
         [
             ("online", "Online"),
             ("room", "In the room"),
             ("proxy", "By proxy"),
         ],
-        required=True,
         readonly=True,
     )
     proxy_id = fields.Many2one("telecoop.assembly.proxy", ondelete="restrict", readonly=True)
     cast_by_partner_id = fields.Many2one("res.partner", readonly=True, string="Cast by")
     cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")
-    cast_at = fields.Datetime(required=True, readonly=True)
-    receipt = fields.Char(readonly=True, index=True, copy=False)
+    cast_at = fields.Datetime(readonly=True)
+    # the chain
+    receipt_hash = fields.Char(readonly=True, index=True, help="SHA-256 of the receipt.")
+    voter_key = fields.Char(readonly=True, index=True, groups="base.group_system")
+    sealed_at = fields.Datetime(readonly=True, groups="base.group_system")
+    prev_hash = fields.Char(string="Previous hash", readonly=True)
+    entry_hash = fields.Char(readonly=True)
 
-    _receipt_unique = models.Constraint("unique(receipt)", "A receipt is unique.")
+    _receipt_unique = models.Constraint("unique(receipt_hash)", "A receipt is unique.")
+    _sequence_unique = models.Constraint(
+        "unique(resolution_id, sequence)", "An entry of the ballot box has a unique place."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,6 +97,22 @@ class TelecoopBallot(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("A ballot cannot be deleted."))
 
+    # Keys and receipts --------------------------------------------------------
+    @api.model
+    def _get_key_secret(self):
+        """The server secret of the voter keys (ir.config_parameter, system only)."""
+        params = self.env["ir.config_parameter"].sudo()
+        secret = params.get_param(SECRET_PARAM)
+        if not secret:
+            secret = secrets.token_hex(32)
+            params.set_param(SECRET_PARAM, secret)
+        return secret
+
+    @api.model
+    def _voter_key(self, voter, resolution):
+        return ballot_chain.voter_key(self._get_key_secret(), voter.id, resolution.id)
+
+    # Casting ------------------------------------------------------------------
     @api.model
     def _cast(self, resolution, voter, choice, channel, cast_by_partner, proxy=None):
         """Put a ballot in the box after checking who may cast it.
@@ -80,6 +124,10 @@ class TelecoopBallot(models.Model):
           has not given a proxy.
         The vote must be open: state open and vote start <= now < vote end, to the
         second, by the database clock.
+
+        :return: the new entry; its receipt, in clear, is in the context key
+            ``telecoop_receipt`` of the returned record (the box keeps its hash
+            only: show it once and forget it).
         """
         assembly = resolution.assembly_id
         if voter.assembly_id != assembly:
@@ -120,17 +168,171 @@ class TelecoopBallot(models.Model):
                 )  # fmt: skip
         else:
             raise UserError(self.env._("Unknown channel."))
-        return self.with_context(telecoop_cast=True).create(
-            {
-                "assembly_id": assembly.id,
-                "resolution_id": resolution.id,
+        receipt = secrets.token_urlsafe(18)
+        public = {}
+        if not resolution.secret:
+            public = {
                 "voter_id": voter.id,
-                "choice_id": choice.id,
                 "channel": channel,
                 "proxy_id": proxy.id if proxy else False,
                 "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
                 "cast_by_user_id": self.env.uid,
                 "cast_at": now,
-                "receipt": secrets.token_urlsafe(12),
             }
+        entry = self._append(
+            resolution,
+            {
+                "choice_id": choice.id,
+                "college_id": voter.college_id.id,
+                "voter_key": self._voter_key(voter, resolution),
+                "receipt_hash": ballot_chain.receipt_hash(receipt),
+                "sealed_at": now,
+                **public,
+            },
+        )
+        self.env["telecoop.ballot.participation"]._record(
+            resolution, voter, channel, cast_by_partner, proxy, now
+        )
+        self._send_receipt(resolution, voter, receipt)
+        return entry.with_context(telecoop_receipt=receipt)
+
+    @api.model
+    def _append(self, resolution, vals):
+        """Add an entry at the end of the chain of ``resolution``.
+
+        The head of the chain (hash and count on the resolution row) is updated
+        in SQL first: it locks the row, so two ballots cast at the same time
+        queue up; under Odoo's repeatable-read transactions the second one then
+        fails with a serialization error and is retried by the server, so it
+        always chains to the entry of the first one and never forks the chain.
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            UPDATE telecoop_resolution
+               SET ballot_count = COALESCE(ballot_count, 0) + 1
+             WHERE id = %s
+         RETURNING ballot_count, ballot_head_hash
+            """,
+            (resolution.id,),
+        )
+        sequence, head = cr.fetchone()
+        vals = dict(
+            vals,
+            assembly_id=resolution.assembly_id.id,
+            resolution_id=resolution.id,
+            secret=resolution.secret,
+            sequence=sequence,
+            prev_hash=head or ballot_chain.GENESIS,
+        )
+        vals["entry_hash"] = ballot_chain.entry_hash(self._chain_content(vals))
+        # created as the superuser: no trace of the casting user on the entry
+        entry = self.sudo().with_context(telecoop_cast=True).create(vals)
+        cr.execute(
+            "UPDATE telecoop_resolution SET ballot_head_hash = %s WHERE id = %s",
+            (vals["entry_hash"], resolution.id),
+        )
+        resolution.invalidate_recordset(["ballot_count", "ballot_head_hash"])
+        return self.browse(entry.id)
+
+    @api.model
+    def _chain_content(self, vals):
+        """The values the hash covers, from create values or a stored row."""
+        sealed_at = vals.get("sealed_at")
+        return {
+            "resolution": vals["resolution_id"],
+            "sequence": vals["sequence"],
+            "choice": vals["choice_id"],
+            "college": vals["college_id"],
+            "voter": vals.get("voter_id") or None,
+            "voter_key": vals["voter_key"],
+            "receipt_hash": vals["receipt_hash"],
+            "sealed_at": fields.Datetime.to_string(sealed_at) if sealed_at else None,
+            "prev_hash": vals["prev_hash"],
+        }
+
+    def _send_receipt(self, resolution, voter, receipt):
+        """Queue the receipt by e-mail to the voter.
+
+        The mail is attached to no document and written by nobody, so that no
+        back-office user can read it through the messages; it is deleted once
+        sent.
+        """
+        partner = voter.partner_id
+        if not partner.email:
+            return
+        assembly = resolution.assembly_id
+        lang = partner.lang or self.env.lang
+        Ballot = self.with_context(lang=lang)
+        body = (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render(
+                "telecoop_agm.mail_ballot_receipt",
+                {
+                    "partner": partner,
+                    "assembly": assembly,
+                    "resolution": resolution.with_context(lang=lang),
+                    "receipt": receipt,
+                    "url": f"{assembly.get_base_url()}/my/assemblies/{assembly.id}#receipt",
+                },
+            )
+        )
+        self.env["mail.mail"].with_user(SUPERUSER_ID).create(
+            {
+                "subject": Ballot.env._(
+                    "Your ballot receipt: %(assembly)s", assembly=assembly.name
+                ),
+                "body_html": body,
+                "email_from": assembly.company_id.email_formatted or self.env.user.email_formatted,
+                "recipient_ids": [(4, partner.id)],
+                "author_id": False,
+                "auto_delete": True,
+            }
+        )
+
+    # Verification -------------------------------------------------------------
+    @api.model
+    def _verify_resolution(self, resolution):
+        """Check the chain of ``resolution``: ``None`` or the first ballot_chain.Problem."""
+        self.flush_model()
+        resolution.flush_recordset(["ballot_count", "ballot_head_hash"])
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT resolution_id, sequence, choice_id, college_id, voter_id, voter_key,
+                   receipt_hash, sealed_at, prev_hash, entry_hash
+              FROM telecoop_ballot
+             WHERE resolution_id = %s
+          ORDER BY sequence, id
+            """,
+            (resolution.id,),
+        )
+        entries = []
+        for row in cr.dictfetchall():
+            content = self._chain_content(row)
+            content["entry_hash"] = row["entry_hash"]
+            entries.append(content)
+        cr.execute(
+            "SELECT ballot_head_hash, ballot_count FROM telecoop_resolution WHERE id = %s",
+            (resolution.id,),
+        )
+        head_hash, head_count = cr.fetchone()
+        return ballot_chain.verify(entries, head_hash, head_count)
+
+    @api.model
+    def _describe_problem(self, resolution, problem):
+        reasons = {
+            "changed": self.env._("its content does not match its hash (changed)"),
+            "previous": self.env._(
+                "the previous hash it records does not match the entry before it"
+            ),
+            "gap": self.env._("it is missing (removed)"),
+            "head": self.env._("the box ends before the last entry recorded (entries removed)"),
+        }
+        return self.env._(
+            "Resolution %(resolution)s, entry %(sequence)s: %(reason)s.",
+            resolution=resolution.name,
+            sequence=problem.sequence,
+            reason=reasons[problem.reason],
         )

@@ -38,11 +38,19 @@ class TelecoopResolution(models.Model):
     effective_majority = fields.Selection(MAJORITIES, compute="_compute_effective_majority")
     secret = fields.Boolean(
         string="Secret vote",
-        help="Marks a secret vote. In this version staff can still read who chose what: "
-        "see the README.",
+        help="The ballot box keeps no link between a member and a choice that back-office "
+        "users can read: only who took part. See the README for what a database "
+        "administrator can still see.",
     )
     choice_ids = fields.One2many("telecoop.resolution.choice", "resolution_id", copy=True)
     ballot_ids = fields.One2many("telecoop.ballot", "resolution_id")
+    participation_ids = fields.One2many("telecoop.ballot.participation", "resolution_id")
+    ballot_count = fields.Integer(
+        string="Ballot box entries", readonly=True, copy=False, help="Head of the chain."
+    )
+    ballot_head_hash = fields.Char(
+        string="Hash of the last entry", readonly=True, copy=False, help="Head of the chain."
+    )
     result_state = fields.Selection(
         [
             ("pending", "Not counted"),
@@ -127,14 +135,17 @@ class TelecoopResolution(models.Model):
             ]
 
     def _get_ballot_rows(self):
-        """Every ballot of the resolution, replacements included, with its college."""
+        """Every entry of the box, replacements included: (sequence, key, college, choice).
+
+        The voter of an entry is its key (an HMAC of voter and resolution), the
+        same for public and secret votes: the last entry of each key counts.
+        """
         self.ensure_one()
         self.env["telecoop.ballot"].flush_model()
         self.env.cr.execute(
             """
-            SELECT b.id, b.voter_id, v.college_id, c.code
+            SELECT b.sequence, b.voter_key, b.college_id, c.code
               FROM telecoop_ballot b
-              JOIN telecoop_assembly_voter v ON v.id = b.voter_id
               JOIN telecoop_resolution_choice c ON c.id = b.choice_id
              WHERE b.resolution_id = %s
             """,

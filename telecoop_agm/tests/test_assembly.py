@@ -62,7 +62,7 @@ class TestAssembly(AgmCommon):
     def test_last_ballot_counts(self):
         first = self._vote(self.assembly, self.alice, self.accounts, "for")
         second = self._vote(self.assembly, self.alice, self.accounts, "against")
-        self.assertNotEqual(first.receipt, second.receipt)
+        self.assertNotEqual(first.receipt_hash, second.receipt_hash)
         self._vote(self.assembly, self.bob, self.accounts, "against")
         self.assembly.action_close()
         self.assembly.action_tally()

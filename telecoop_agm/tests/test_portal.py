@@ -5,6 +5,7 @@ import re
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..services import ballot_chain
 from .common import AgmCommon
 
 
@@ -57,8 +58,48 @@ class TestAgmPortal(HttpCase, AgmCommon):
             [("voter_id", "=", self._voter(self.assembly, self.alice).id)], limit=1
         )
         self.assertEqual(ballot.choice_id.code, "against")
-        self.assertIn(ballot.receipt, response.text)
+        receipt = self._receipt_on(response)
+        self.assertEqual(ballot.receipt_hash, ballot_chain.receipt_hash(receipt))
         self.assertEqual(ballot.channel, "online")
+        # shown once: not on the next visit
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertNotIn(receipt, page.text)
+        self.assertIn("Current vote", page.text)
+
+    @staticmethod
+    def _receipt_on(response):
+        return re.search(r'class="o_telecoop_receipt">([^<]+)<', response.text).group(1)
+
+    def _check(self, receipt):
+        return self._post("receipt", receipt=receipt).text
+
+    def test_receipt_check(self):
+        self._login("alice")
+        first = self._receipt_on(self._vote("for"))
+        second = self._receipt_on(self._vote("against"))
+        self.assertNotEqual(first, second)
+        # the e-mail carries the receipt, not the choice
+        mail = self.env["mail.mail"].search([("body_html", "like", second)])
+        self.assertEqual(mail.recipient_ids, self.alice)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertNotIn("Against", mail.body_html)
+        # before closing: in the box
+        self.assertIn("o_telecoop_receipt_recorded", self._check(second))
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        self._login("bob")  # any member may check a receipt: the answer tells no choice
+        text = self._check(second)
+        self.assertIn("o_telecoop_receipt_counted", text)
+        self.assertNotIn("Current vote", text)
+        self.assertIn("replaced by a later ballot", self._check(first))
+        self.assertIn("No ballot of this assembly has this receipt", self._check("garbage-123"))
+        # the box changed behind the ballot: the check says so
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE telecoop_ballot SET college_id = %s WHERE resolution_id = %s AND sequence = 1",
+            (self.college_founders.id, self.accounts.id),
+        )
+        self.assertIn("o_telecoop_receipt_damaged", self._check(second))
 
     def test_second_member_cannot_see_or_change_first_ballot_or_proxy(self):
         alice_voter = self._voter(self.assembly, self.alice)
@@ -69,7 +110,7 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self._login("bob")
         page = self.url_open(f"/my/assemblies/{self.assembly.id}")
         self.assertEqual(page.status_code, 200)
-        self.assertNotIn(ballot.receipt, page.text)
+        self.assertNotIn(ballot.env.context["telecoop_receipt"], page.text)
         self.assertNotIn("Carol", page.text)
         # Bob tries to vote in Alice's name
         response = self._vote("against", voter=alice_voter)

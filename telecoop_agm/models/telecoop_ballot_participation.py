@@ -1,0 +1,110 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CAST_FIELDS = {"voted", "channel", "proxy_id", "cast_by_partner_id", "cast_by_user_id", "voted_at"}
+
+
+class TelecoopBallotParticipation(models.Model):
+    """Who took part in the vote of a resolution: never what they chose.
+
+    One row per member of the electorate and resolution, all created at the
+    convocation, so that the order of the rows says nothing about the order of
+    the votes (and therefore nothing about the entries of a secret ballot box).
+    The time of the vote is kept for system administrators only.
+    """
+
+    _name = "telecoop.ballot.participation"
+    _description = "Participation in a vote"
+    _order = "resolution_id, voter_id"
+    _rec_name = "voter_id"
+    _log_access = False
+
+    assembly_id = fields.Many2one(
+        "telecoop.assembly", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
+    resolution_id = fields.Many2one(
+        "telecoop.resolution", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    voter_id = fields.Many2one(
+        "telecoop.assembly.voter", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(related="voter_id.partner_id", string="Member")
+    college_id = fields.Many2one(related="voter_id.college_id")
+    voted = fields.Boolean(readonly=True)
+    channel = fields.Selection(
+        [
+            ("online", "Online"),
+            ("room", "In the room"),
+            ("proxy", "By proxy"),
+        ],
+        readonly=True,
+        help="How the last ballot was cast.",
+    )
+    proxy_id = fields.Many2one(
+        "telecoop.assembly.proxy", ondelete="restrict", readonly=True, index=True
+    )
+    cast_by_partner_id = fields.Many2one("res.partner", readonly=True, string="Cast by")
+    cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")
+    voted_at = fields.Datetime(
+        readonly=True, groups="base.group_system", help="Time of the last ballot."
+    )
+
+    _voter_unique = models.Constraint(
+        "unique(resolution_id, voter_id)", "A member takes part once in the vote of a resolution."
+    )
+
+    def write(self, vals):
+        if not self.env.context.get("telecoop_cast") or set(vals) - CAST_FIELDS:
+            raise UserError(self.env._("Participation is recorded by the vote only."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Participation in a vote cannot be deleted."))
+
+    @api.model
+    def _create_for_assembly(self, assembly):
+        """One row per member of the electorate and resolution (set-based)."""
+        self.env["telecoop.assembly.voter"].flush_model()
+        self.env["telecoop.resolution"].flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO telecoop_ballot_participation
+                   (assembly_id, company_id, resolution_id, voter_id, voted)
+            SELECT r.assembly_id, a.company_id, r.id, v.id, FALSE
+              FROM telecoop_resolution r
+              JOIN telecoop_assembly a ON a.id = r.assembly_id
+              JOIN telecoop_assembly_voter v ON v.assembly_id = r.assembly_id
+             WHERE r.assembly_id = %s
+          ORDER BY r.id, v.id
+            ON CONFLICT (resolution_id, voter_id) DO NOTHING
+            """,
+            (assembly.id,),
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _record(self, resolution, voter, channel, cast_by_partner, proxy, now):
+        row = self.sudo().search(
+            [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
+        )
+        if not row:
+            # an assembly convened before participation rows existed
+            self._create_for_assembly(resolution.assembly_id)
+            row = self.sudo().search(
+                [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
+            )
+        row.with_context(telecoop_cast=True).write(
+            {
+                "voted": True,
+                "channel": channel,
+                "proxy_id": proxy.id if proxy else False,
+                "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
+                "cast_by_user_id": self.env.uid,
+                "voted_at": now,
+            }
+        )
+        return row

@@ -1,0 +1,247 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import AgmCommon
+
+# fields of a box entry / a participation row that would tie a member to a ballot
+VOTER_FIELDS = {"voter_id", "partner_id", "cast_by_partner_id", "cast_by_user_id", "proxy_id"}
+STRUCTURE_FIELDS = {"assembly_id", "resolution_id", "company_id", "college_id", "choice_id"}
+
+
+@tagged("post_install", "-at_install")
+class TestBallotBox(AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.assembly = cls._open_assembly()
+        cls.accounts, cls.surplus = cls.assembly.resolution_ids
+
+    def _tamper(self, query, *params):
+        self.env.flush_all()
+        self.env.cr.execute(query, params)
+        self.env.invalidate_all()
+
+    def test_chain_verifies_then_sql_change_is_named(self):
+        first = self._vote(self.assembly, self.alice, self.accounts, "for")
+        second = self._vote(self.assembly, self.bob, self.accounts, "for")
+        third = self._vote(self.assembly, self.alice, self.accounts, "against")
+        self._vote(self.assembly, self.dan, self.surplus, "reserves")
+        self.assertEqual((first.sequence, second.sequence, third.sequence), (1, 2, 3))
+        self.assertEqual(second.prev_hash, first.entry_hash)
+        self.assertEqual(self.accounts.ballot_head_hash, third.entry_hash)
+        result = self.assembly._verify_ballot_box()
+        self.assertEqual((result["ok"], result["entries"]), (True, 4))
+        # someone with database access turns Bob's ballot into a vote against
+        self._tamper(
+            "UPDATE telecoop_ballot SET choice_id = %s WHERE id = %s",
+            self._choice(self.accounts, "against").id,
+            second.id,
+        )
+        result = self.assembly._verify_ballot_box()
+        self.assertFalse(result["ok"])
+        self.assertEqual((result["resolution"], result["sequence"]), (self.accounts, 2))
+        self.assertIn("Accounts, entry 2", result["problem"])
+        action = self.assembly.action_verify_ballot_box()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("entry 2", self.assembly.message_ids[0].body)
+        lines = self.env["telecoop.assembly"].verify_ballot_boxes(self.assembly.ids)
+        self.assertIn("entry 2", lines[0])
+
+    def test_sql_delete_is_detected(self):
+        ballots = [
+            self._vote(self.assembly, partner, self.accounts, "for")
+            for partner in (self.alice, self.bob, self.carol)
+        ]
+        self.assertTrue(self.assembly.action_verify_ballot_box()["params"]["type"] == "success")
+        self._tamper("DELETE FROM telecoop_ballot WHERE id = %s", ballots[1].id)
+        result = self.assembly._verify_ballot_box()
+        self.assertEqual((result["ok"], result["sequence"]), (False, 2))
+        self.assertIn("missing", result["problem"])
+        # the last entry removed too, and the others renumbered: still seen
+        self._tamper("DELETE FROM telecoop_ballot WHERE id = %s", ballots[2].id)
+        self._tamper("UPDATE telecoop_ballot SET sequence = 1 WHERE id = %s", ballots[0].id)
+        result = self.assembly._verify_ballot_box()
+        self.assertFalse(result["ok"])
+        self.assertIn("removed", result["problem"])
+
+    def test_head_logged_at_closing(self):
+        ballot = self._vote(self.assembly, self.alice, self.accounts, "for")
+        self.assembly.action_close()
+        self.assertIn(ballot.entry_hash, self.assembly.message_ids[0].body)
+
+    def test_receipt_stored_as_hash_and_mailed(self):
+        first = self._vote(self.assembly, self.alice, self.accounts, "for")
+        receipt = first.env.context["telecoop_receipt"]
+        stored = str(first.sudo().read()[0])
+        self.assertNotIn(receipt, stored)
+        mail = self.env["mail.mail"].search([("body_html", "like", receipt)])
+        self.assertEqual((mail.recipient_ids, mail.state), (self.alice, "outgoing"))
+        self.assertFalse(mail.model)
+        self.assertEqual(self.assembly._check_receipt(receipt), "recorded")
+        second = self._vote(self.assembly, self.alice, self.accounts, "against")
+        self.assertEqual(self.assembly._check_receipt(receipt), "replaced")
+        self.assembly.action_close()
+        self.assertEqual(
+            self.assembly._check_receipt(second.env.context["telecoop_receipt"]), "counted"
+        )
+        self.assertEqual(self.assembly._check_receipt("not-a-receipt"), "not_found")
+        self.assertEqual(self.assembly._check_receipt(""), "not_found")
+        # a receipt of another assembly is not found in this one
+        other = self._open_assembly()
+        other_ballot = self._vote(other, self.bob, other.resolution_ids[0], "for")
+        self.assertEqual(
+            self.assembly._check_receipt(other_ballot.env.context["telecoop_receipt"]),
+            "not_found",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSecretVote(AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.assembly = cls._create_assembly(
+            resolution_ids=[
+                Command.create({"name": "Public", "sequence": 1}),
+                Command.create({"name": "Board election", "sequence": 2, "secret": True}),
+            ]
+        )
+        cls.assembly.action_convene()
+        cls.assembly.action_open()
+        cls.public, cls.secret = cls.assembly.resolution_ids.sorted("sequence")
+        cls.users = {"agm_user": cls.agm_user}
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        groups = {
+            "membership_user": "telecoop_membership.telecoop_membership_group_user",
+            "membership_manager": "telecoop_membership.telecoop_membership_group_manager",
+            "agm_manager": "telecoop_agm.telecoop_agm_group_manager",
+            "billing_user": "telecoop_mobile_billing.telecoop_mobile_billing_group_user",
+            "billing_manager": "telecoop_mobile_billing.telecoop_mobile_billing_group_manager",
+        }
+        for name, group in groups.items():
+            if cls.env.ref(group, raise_if_not_found=False):
+                cls.users[name] = new_test_user(
+                    cls.env, login=f"tc_secret_{name}", groups=f"base.group_user,{group}",
+                    **company_args,
+                )  # fmt: skip
+        cls.users.update(membership_user=cls.membership_user)
+
+    def _cast_all(self):
+        """Alice for, Bob against then for, Dan against in the room, Erin by proxy."""
+        receipt = self._vote(self.assembly, self.alice, self.secret, "for").env.context[
+            "telecoop_receipt"
+        ]
+        self._vote(self.assembly, self.bob, self.secret, "against")
+        self._vote(self.assembly, self.bob, self.secret, "for")
+        self._vote(self.assembly, self.alice, self.public, "for")
+        dan = self._voter(self.assembly, self.dan)
+        dan.present = True
+        self.env["telecoop.ballot.entry"].with_user(self.agm_user).create(
+            {
+                "assembly_id": self.assembly.id,
+                "resolution_id": self.secret.id,
+                "voter_id": dan.id,
+                "choice_id": self._choice(self.secret, "against").id,
+            }
+        ).action_cast()
+        self.assembly._portal_give_proxy(self.erin, self.frank.telecoop_member_number)
+        self._vote(
+            self.assembly,
+            self.frank,
+            self.secret,
+            "for",
+            voter=self._voter(self.assembly, self.erin),
+        )
+        return receipt
+
+    def test_staff_cannot_link_voter_and_choice(self):
+        receipt = self._cast_all()
+        self.env.flush_all()
+        voters = self.assembly.voter_ids
+        member_ids = set(voters.ids) | set(voters.partner_id.ids)
+        choice_ids = set(self.secret.choice_ids.ids)
+        checked = 0
+        for name, user in self.users.items():
+            rows = {}
+            for model in ("telecoop.ballot", "telecoop.ballot.participation"):
+                try:
+                    rows[model] = (
+                        self.env[model]
+                        .with_user(user)
+                        .search_read([("resolution_id", "=", self.secret.id)])
+                    )
+                except AccessError:
+                    rows[model] = []
+            for entry in rows["telecoop.ballot"]:
+                checked += 1
+                self.assertTrue(entry["choice_id"], name)
+                # nothing of a member on a secret entry, nor a time or key to match
+                for field in VOTER_FIELDS | {"channel", "cast_at"}:
+                    self.assertFalse(entry.get(field), f"{name}: {field}")
+                self.assertNotIn("voter_key", entry)
+                self.assertNotIn("sealed_at", entry)
+                # no other relation of the entry points to a member or a user
+                for field, value in entry.items():
+                    if field in STRUCTURE_FIELDS or not isinstance(value, (list, tuple)):
+                        continue
+                    self.assertFalse(value and value[0] in member_ids, f"{name}: {field}")
+            for row in rows["telecoop.ballot.participation"]:
+                checked += 1
+                self.assertNotIn("voted_at", row)
+                for field, value in row.items():
+                    if field in ("id", "assembly_id", "resolution_id", "company_id", "voted"):
+                        continue
+                    if isinstance(value, (list, tuple)) and value:
+                        self.assertNotIn(value[0], choice_ids, f"{name}: {field}")
+            # the only values shared by an entry and a participation row are the
+            # assembly, the resolution and the college
+            for entry in rows["telecoop.ballot"]:
+                for row in rows["telecoop.ballot.participation"]:
+                    shared = {
+                        field
+                        for field in set(entry) & set(row)
+                        if entry[field] and entry[field] == row[field]
+                    }
+                    self.assertLessEqual(
+                        shared,
+                        {"assembly_id", "resolution_id", "company_id", "college_id"},
+                        name,
+                    )
+            # the receipt e-mails are not readable by staff either
+            messages = self.env["mail.message"].with_user(user).search([("body", "ilike", receipt)])
+            self.assertFalse(messages, name)
+        self.assertGreater(checked, 0)
+        # participation is visible: who voted, not what
+        Participation = self.env["telecoop.ballot.participation"].with_user(self.agm_user)
+        voted = Participation.search([("resolution_id", "=", self.secret.id), ("voted", "=", True)])
+        self.assertEqual(voted.partner_id, self.alice | self.bob | self.dan | self.erin)
+        # a public resolution keeps the member on the ballot for staff
+        public = (
+            self.env["telecoop.ballot"]
+            .with_user(self.agm_user)
+            .search([("resolution_id", "=", self.public.id)])
+        )
+        self.assertEqual(public.partner_id, self.alice)
+
+    def test_secret_tally_and_portal(self):
+        self._cast_all()
+        # the member sees their own current choice on the portal
+        situation = self.assembly._portal_get_situation(self.bob)
+        bob = self._voter(self.assembly, self.bob)
+        self.assertEqual(
+            situation["current_ballots"][(bob.id, self.secret.id)].choice_id.code, "for"
+        )
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        # users (40): Alice for, Bob for (his last ballot); employees (20): Dan against;
+        # founders (20): Erin for by proxy -> for 40 + 20 = 60 of 80 expressed weight
+        self.assertEqual((self.secret.result_counted, self.secret.result_expressed), (4, 4))
+        self.assertEqual(self.secret.result_state, "adopted")
+        table = self.secret._get_result_table()
+        self.assertEqual(table["weighted"][self._choice(self.secret, "for").id][1], 75.0)
+        self.assertTrue(self.assembly._verify_ballot_box()["ok"])
+        # the quorum counts the secret participation
+        self.assertEqual(self.assembly.participant_count, 4)

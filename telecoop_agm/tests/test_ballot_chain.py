@@ -1,0 +1,74 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import unittest
+
+from ..services import ballot_chain
+
+
+def _box(size=4):
+    """A valid chain of ``size`` entries and its head."""
+    entries, previous = [], ballot_chain.GENESIS
+    for sequence in range(1, size + 1):
+        entry = {
+            "resolution": 7,
+            "sequence": sequence,
+            "choice": 100 + sequence % 2,
+            "college": 3,
+            "voter": None,
+            "voter_key": ballot_chain.voter_key("secret", sequence, 7),
+            "receipt_hash": ballot_chain.receipt_hash(f"receipt-{sequence}"),
+            "sealed_at": f"2026-05-01 10:00:0{sequence}",
+            "prev_hash": previous,
+        }
+        entry["entry_hash"] = previous = ballot_chain.entry_hash(entry)
+        entries.append(entry)
+    return entries, previous, size
+
+
+class TestBallotChain(unittest.TestCase):
+    def test_valid_chain_and_empty_box(self):
+        self.assertIsNone(ballot_chain.verify(*_box()))
+        self.assertIsNone(ballot_chain.verify([], None, 0))
+        self.assertIsNone(ballot_chain.verify([], ballot_chain.GENESIS, 0))
+
+    def test_changed_entry_named(self):
+        for field in ("choice", "college", "receipt_hash", "voter_key", "sealed_at", "voter"):
+            entries, head, count = _box()
+            entries[2] = dict(entries[2], **{field: "tampered"})
+            self.assertEqual(
+                ballot_chain.verify(entries, head, count), ballot_chain.Problem(3, "changed"), field
+            )
+
+    def test_rehashed_entry_breaks_the_next_one(self):
+        entries, head, count = _box()
+        forged = dict(entries[1], choice=999)
+        forged["entry_hash"] = ballot_chain.entry_hash(forged)
+        entries[1] = forged
+        self.assertEqual(
+            ballot_chain.verify(entries, head, count), ballot_chain.Problem(3, "previous")
+        )
+
+    def test_removed_entries(self):
+        entries, head, count = _box()
+        del entries[1]
+        self.assertEqual(ballot_chain.verify(entries, head, count), ballot_chain.Problem(2, "gap"))
+        # renumbered after the removal: the chain of hashes still breaks there
+        entries = [dict(e, sequence=i + 1) for i, e in enumerate(_box()[0][:1] + _box()[0][2:])]
+        self.assertEqual(
+            ballot_chain.verify(entries, head, count).sequence,
+            2,
+        )
+        # the last entry removed: shorter than the head
+        entries, head, count = _box()
+        self.assertEqual(
+            ballot_chain.verify(entries[:-1], head, count), ballot_chain.Problem(4, "head")
+        )
+
+    def test_keys_and_receipts(self):
+        key = ballot_chain.voter_key("s1", 12, 7)
+        self.assertEqual(key, ballot_chain.voter_key("s1", 12, 7))
+        self.assertNotEqual(key, ballot_chain.voter_key("s2", 12, 7))
+        self.assertNotEqual(key, ballot_chain.voter_key("s1", 12, 8))
+        self.assertNotEqual(key, ballot_chain.voter_key("s1", 1, 27))
+        self.assertEqual(ballot_chain.receipt_hash(" abc \n"), ballot_chain.receipt_hash("abc"))
+        self.assertEqual(len(ballot_chain.receipt_hash("abc")), 64)
