@@ -254,6 +254,8 @@ def split_amount(amount, weights):
     total_weight = sum(weights)
     if total_weight <= 0:
         raise ValueError("weights must sum to a positive number")
+    if len(weights) == 1:
+        return [amount]
     cents = int(amount / CENT)
     raw = [Decimal(cents) * w / total_weight for w in weights]
     floors = [int(r.to_integral_value(rounding=ROUND_DOWN)) for r in raw]
@@ -273,6 +275,8 @@ def prorata_days(amount, days, month_days):
     covered = sum(days)
     if covered > month_days:
         raise ValueError("more days than in the month")
+    if covered == month_days and len(days) == 1:
+        return [round_cent(amount)]
     weights = list(days)
     if covered < month_days:
         weights.append(month_days - covered)
