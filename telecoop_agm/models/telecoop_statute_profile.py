@@ -71,6 +71,14 @@ class TelecoopStatuteProfile(models.Model):
         help="What the cooperative owes its members as interest on shares, one line per "
         "member (French chart: 457 Associés - dividendes à payer).",
     )
+    interest_line_per_member = fields.Boolean(
+        string="One interest line per member",
+        default=True,
+        help="Book the interest on shares payable with one line per member, ready to be "
+        "paid to each of them. Otherwise one line books the total and the detail per "
+        "member stays on the allocation (much faster with thousands of members: Odoo "
+        "creates a few hundred entry lines per second).",
+    )
     subsidy_account_ids = fields.Many2many(
         "account.account",
         "telecoop_statute_profile_subsidy_account_rel",

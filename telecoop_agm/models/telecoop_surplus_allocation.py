@@ -523,13 +523,21 @@ class TelecoopSurplusAllocation(models.Model):
                 self.env._("Statutory reserves"),
             )
             add(accounts["other_reserves"], 0.0, self.other_reserves, self.env._("Other reserves"))
-            for line in self.line_ids.filtered("amount"):
+            if profile.interest_line_per_member:
+                for line in self.line_ids.filtered("amount"):
+                    add(
+                        accounts["interest"],
+                        0.0,
+                        line.amount,
+                        self.env._("Interest on shares"),
+                        line.partner_id.id,
+                    )
+            else:
                 add(
                     accounts["interest"],
                     0.0,
-                    line.amount,
+                    self.interest_on_shares,
                     self.env._("Interest on shares"),
-                    line.partner_id.id,
                 )
             add(
                 accounts["retained_earnings"],

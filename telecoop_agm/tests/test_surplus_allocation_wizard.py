@@ -260,6 +260,16 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         with self.assertRaisesRegex(UserError, "already allocated"):
             self._wizard().action_create_allocation()
 
+    def test_interest_booked_as_one_total_line(self):
+        self.profile.interest_line_per_member = False
+        action = self._wizard(interest_rate=5).action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        interest = allocation.move_id.line_ids.filtered(
+            lambda line: line.account_id == self.account_457
+        )
+        self.assertEqual((len(interest), D(str(interest.credit))), (1, D("76.34")))
+        self.assertEqual(len(allocation.line_ids), 3)  # the detail stays on the allocation
+
     def test_loss_is_carried_forward(self):
         wizard = self._wizard(date_to="2024-12-31")
         self.assertEqual(D(str(wizard.carried_forward)), D("-3000"))
