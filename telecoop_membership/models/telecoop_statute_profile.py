@@ -229,3 +229,55 @@ class TelecoopStatuteProfile(models.Model):
                     missing=", ".join(missing),
                 )
             )
+
+    # French chart of accounts: code, name, type, reconcilable, field of the profile.
+    FRENCH_CAPITAL_ACCOUNTS = [
+        ("4561", "Associés - comptes d'apport", "asset_receivable", True,
+         "member_contribution_account_id"),
+        ("1012", "Capital souscrit appelé non versé", "equity", False,
+         "capital_called_unpaid_account_id"),
+        ("1013", "Capital souscrit appelé versé", "equity", False, "capital_paid_account_id"),
+        ("4567", "Associés - capital à rembourser", "liability_current", True,
+         "buyback_payable_account_id"),
+    ]  # fmt: skip
+
+    def action_set_french_accounting(self):
+        """Fill the empty accounting settings with the French chart's capital accounts.
+
+        Finds each account by its code in the company, creates the missing ones,
+        and takes the company's first sales, miscellaneous and bank journals.
+        Settings already chosen are kept.
+        """
+        self.ensure_one()
+        company = self.company_id
+        accounts = self.env["account.account"].with_company(company)
+        vals = {}
+        for code, name, account_type, reconcile, field in self.FRENCH_CAPITAL_ACCOUNTS:
+            if self[field]:
+                continue
+            account = accounts.search(
+                [("code", "=", code), ("company_ids", "in", company.ids)], limit=1
+            )
+            if not account:
+                account = accounts.create(
+                    {
+                        "code": code,
+                        "name": name,
+                        "account_type": account_type,
+                        "reconcile": reconcile,
+                        "company_ids": company.ids,
+                    }
+                )
+            vals[field] = account.id
+        journals = self.env["account.journal"].search([("company_id", "=", company.id)])
+        for field, journal_type in (
+            ("share_journal_id", "sale"),
+            ("capital_journal_id", "general"),
+            ("buyback_payout_journal_id", "bank"),
+        ):
+            if not self[field]:
+                journal = journals.filtered(lambda j, t=journal_type: j.type == t)[:1]
+                if journal:
+                    vals[field] = journal.id
+        self.write(vals)
+        return True

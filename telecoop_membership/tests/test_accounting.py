@@ -93,3 +93,44 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
         self.buyback.write({"payout_date": "2027-03-05"})
         self.buyback.action_payout()
         self.assertTrue(self.currency.is_zero(self._balance(self.account_4567, date(2027, 3, 5))))
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchAccountingDefaults(TelecoopAccountingCommon):
+    def test_french_chart_defaults_fill_only_what_is_empty(self):
+        other = self.env["res.company"].create({"name": "French Defaults Coop"})
+        self.env.user.company_ids |= other
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other, install_demo=False
+        )
+        profile = self.env["telecoop.statute.profile"].create(
+            {"name": "Defaults statutes", "company_id": other.id}
+        )
+        kept = self.env["account.account"].create(
+            {
+                "code": "1013",
+                "name": "Already there",
+                "account_type": "equity",
+                "company_ids": other.ids,
+            }
+        )
+        profile.action_set_french_accounting()
+        profile = profile.with_company(other)  # account codes are read per company
+        self.assertEqual(profile.capital_paid_account_id, kept)
+        self.assertEqual(profile.member_contribution_account_id.code, "4561")
+        self.assertEqual(profile.member_contribution_account_id.account_type, "asset_receivable")
+        self.assertTrue(profile.member_contribution_account_id.reconcile)
+        self.assertEqual(profile.capital_called_unpaid_account_id.code, "1012")
+        self.assertEqual(profile.buyback_payable_account_id.code, "4567")
+        self.assertEqual(profile.share_journal_id.type, "sale")
+        self.assertEqual(profile.capital_journal_id.type, "general")
+        self.assertEqual(profile.buyback_payout_journal_id.type, "bank")
+        self.assertEqual(profile.share_journal_id.company_id, other)
+        # A second run changes nothing and creates no duplicate.
+        profile.action_set_french_accounting()
+        self.assertEqual(
+            self.env["account.account"]
+            .with_company(other)
+            .search_count([("code", "=", "4561"), ("company_ids", "in", other.ids)]),
+            1,
+        )
