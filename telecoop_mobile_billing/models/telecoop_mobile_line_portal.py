@@ -25,6 +25,36 @@ SOBRIETY_MIN_LINES = 5
 HISTORY_MONTHS = 12
 
 
+def _alert_settings(cap, cap_percent, band_percent, roaming_cap, roaming_on):
+    """The :class:`~..services.alerts.AlertSettings` of a line from its columns."""
+    return alert_rules.AlertSettings(
+        band_percent=band_percent or None,
+        cap=Decimal(str(cap)) if cap else None,
+        cap_percents=tuple(sorted({p for p in (cap_percent, 100) if p})),
+        roaming_cap=Decimal(str(roaming_cap)) if roaming_on and roaming_cap else None,
+    )
+
+
+def _month_usage(data, roaming, plan_pricing, amount):
+    """A :class:`~..services.alerts.MonthUsage` from a line's month: data bytes in the
+    tiered zones, roaming charges, the amount so far."""
+    units, band, __ = pricing.data_price(data, plan_pricing)
+    upper = None
+    if band is not None and plan_pricing.tiers[band].upper is not None:
+        upper = int(plan_pricing.tiers[band].upper * plan_pricing.data_unit)
+    elif plan_pricing.tier_type == pricing.INCLUDED and plan_pricing.included_units:
+        if units <= plan_pricing.included_units:
+            band = 0
+            upper = int(plan_pricing.included_units * plan_pricing.data_unit)
+    return alert_rules.MonthUsage(
+        data_quantity=data,
+        band_index=band,
+        band_upper_bytes=upper,
+        amount=amount,
+        roaming_amount=Decimal(str(roaming)),
+    )
+
+
 class TelecoopMobileLine(models.Model):
     _name = "telecoop.mobile.line"
     _inherit = ["telecoop.mobile.line", "portal.mixin"]
@@ -255,48 +285,6 @@ class TelecoopMobileLine(models.Model):
     # ------------------------------------------------------------------
     # alerts
     # ------------------------------------------------------------------
-    def _get_alert_settings(self):
-        self.ensure_one()
-        cap = Decimal(str(self.spending_cap)) if self.spending_cap else None
-        return alert_rules.AlertSettings(
-            band_percent=self.alert_band_percent or None,
-            cap=cap,
-            cap_percents=tuple(sorted({p for p in (self.alert_cap_percent, 100) if p})),
-            roaming_cap=Decimal(str(self.roaming_cap)) if self.alert_roaming else None,
-        )
-
-    def _get_month_usage(self, first, rows, pricing_cache):
-        """A :class:`~..services.alerts.MonthUsage` from a month's rated rows."""
-        self.ensure_one()
-        data = sum(
-            row[0]
-            for (usage_type, zone), row in rows.items()
-            if usage_type == "data" and zone in pricing.TIERED_DATA_ZONES
-        )
-        roaming = sum((row[1] for (__, zone), row in rows.items() if zone in ("eu", "world")), 0)
-        plan = self.plan_id
-        if plan.id not in pricing_cache:
-            pricing_cache[plan.id] = plan._get_pricing()
-        plan_pricing = pricing_cache[plan.id]
-        units, band, __ = pricing.data_price(data, plan_pricing)
-        upper = None
-        if band is not None and plan_pricing.tiers[band].upper is not None:
-            upper = int(plan_pricing.tiers[band].upper * plan_pricing.data_unit)
-        elif plan_pricing.tier_type == pricing.INCLUDED and plan_pricing.included_units:
-            if units <= plan_pricing.included_units:
-                band = 0
-                upper = int(plan_pricing.included_units * plan_pricing.data_unit)
-        amount = pricing.ZERO
-        if self.spending_cap:
-            amount = self._summarise_month(first, rows, pricing_cache)["amount_untaxed"]
-        return alert_rules.MonthUsage(
-            data_quantity=data,
-            band_index=band,
-            band_upper_bytes=upper,
-            amount=amount,
-            roaming_amount=Decimal(roaming),
-        )
-
     def _check_usage_alerts(self, period_date):
         """Create and e-mail (queued) the alerts due on these lines for the month.
 
@@ -309,33 +297,53 @@ class TelecoopMobileLine(models.Model):
             return Alert
         first, __, __ = month_bounds(period_date)
         self.env["telecoop.rated.usage"].flush_model()
+        self.flush_recordset()
+        # per line in one query: its settings and the sums the alerts need
         self.env.cr.execute(
             """
-            SELECT line_id, usage_type, zone, quantity, amount, third_party_amount, last_usage_at
-              FROM telecoop_rated_usage
-             WHERE line_id = ANY(%s) AND period = %s
+            SELECT l.id, l.plan_id, l.spending_cap, l.alert_cap_percent, l.alert_band_percent,
+                   l.roaming_cap, l.alert_roaming,
+                   COALESCE(SUM(r.quantity) FILTER (
+                       WHERE r.usage_type = 'data' AND r.zone = ANY(%(tiered)s)), 0),
+                   COALESCE(SUM(r.amount) FILTER (WHERE r.zone IN ('eu', 'world')), 0),
+                   COUNT(r.id)
+              FROM telecoop_mobile_line l
+         LEFT JOIN telecoop_rated_usage r ON r.line_id = l.id AND r.period = %(period)s
+             WHERE l.id = ANY(%(lines)s) AND l.state != 'terminated'
+             GROUP BY l.id
             """,
-            [self.ids, first],
+            {"lines": self.ids, "period": first, "tiered": list(pricing.TIERED_DATA_ZONES)},
         )
-        rows_by_line = defaultdict(dict)
-        for line_id, usage_type, zone, qty, amount, third, last_at in self.env.cr.fetchall():
-            rows_by_line[line_id][(usage_type, zone)] = (
-                int(qty or 0),
-                Decimal(str(amount or 0)),
-                Decimal(str(third or 0)),
-                last_at,
-            )
         values = []
         cache = {}
-        for line in self.filtered(lambda ln: ln.state != "terminated"):
-            rows = rows_by_line.get(line.id)
-            if not rows and not line.spending_cap:
+        Plan = self.env["telecoop.mobile.plan"]
+        for (
+            line_id,
+            plan_id,
+            cap,
+            cap_pct,
+            band_pct,
+            roaming_cap,
+            roaming_on,
+            data,
+            roaming,
+            rows,
+        ) in self.env.cr.fetchall():
+            if not rows and not cap:
                 continue
-            usage = line._get_month_usage(first, rows or {}, cache)
-            for alert in alert_rules.due_alerts(line._get_alert_settings(), usage):
+            if plan_id not in cache:
+                cache[plan_id] = Plan.browse(plan_id)._get_pricing()
+            amount = pricing.ZERO
+            if cap:
+                line = self.browse(line_id)
+                month = line._read_rated(first).get(first, {})
+                amount = line._summarise_month(first, month, cache)["amount_untaxed"]
+            usage = _month_usage(int(data), roaming, cache[plan_id], amount)
+            settings = _alert_settings(cap, cap_pct, band_pct, roaming_cap, roaming_on)
+            for alert in alert_rules.due_alerts(settings, usage):
                 values.append(
                     (
-                        line.id,
+                        line_id,
                         first,
                         alert.kind,
                         alert.percent,
@@ -369,5 +377,9 @@ class TelecoopMobileLine(models.Model):
             new_ids.extend(row[0] for row in self.env.cr.fetchall())
         self.invalidate_recordset(["alert_ids"])
         alerts = Alert.browse(new_ids)
-        alerts._send()
+        if alerts:
+            # rendering e-mails is slow: in the background, after the import
+            alerts.with_delay(
+                description=self.env._("Usage alerts: %(count)s e-mails", count=len(alerts))
+            )._send()
         return alerts

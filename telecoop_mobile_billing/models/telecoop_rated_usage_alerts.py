@@ -13,7 +13,8 @@ class TelecoopRatedUsage(models.Model):
     last_usage_at = fields.Datetime(
         string="Last usage",
         readonly=True,
-        help="Start of the line's last usage record of the month when it was rated.",
+        help="Start of the line's last usage record of the month when it was rated "
+        "(kept on one row of the line and month).",
     )
 
     @api.model
@@ -37,6 +38,7 @@ class TelecoopRatedUsage(models.Model):
         return count
 
     def _set_last_usage(self, company, first, line_ids):
+        """Keep the start of each line's last record of the month, on one of its rows."""
         line_filter = "AND line_id = ANY(%(lines)s)" if line_ids is not None else ""
         self.env.cr.execute(
             f"""
@@ -45,8 +47,12 @@ class TelecoopRatedUsage(models.Model):
                       FROM telecoop_usage_record
                      WHERE company_id = %(company)s AND period = %(period)s
                            AND line_id IS NOT NULL {line_filter}
-                     GROUP BY line_id) m
-             WHERE r.line_id = m.line_id AND r.period = %(period)s
+                     GROUP BY line_id) m,
+                   (SELECT DISTINCT ON (line_id) line_id, id
+                      FROM telecoop_rated_usage
+                     WHERE company_id = %(company)s AND period = %(period)s {line_filter}
+                     ORDER BY line_id, id) f
+             WHERE f.line_id = m.line_id AND r.id = f.id
             """,
             {"company": company.id, "period": first, "lines": list(line_ids or [])},
         )
