@@ -10,9 +10,10 @@ specific to TeleCoop.
 """
 
 import base64
+import re
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command, fields, http
 from odoo.tests import new_test_user
 
 GB = 10**9
@@ -289,3 +290,392 @@ class JourneyCooperative:
         """Credit minus debit of the lines of ``move`` on an account, rounded to the cent."""
         lines = move.line_ids.filtered(lambda ml: ml.account_id == self.account[account_code])
         return self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))
+
+
+class MemberJourney(JourneyCooperative):
+    """The journey, step by step; subclasses give the cooperative and its figures."""
+
+    #: figures a person checks, per cooperative
+    expected = {}
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def _post(self, url, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(url, data=data)
+
+    def _money(self, amount):
+        """An amount as the portal prints it, without the currency symbol."""
+        return f"{amount:,.2f}"
+
+    # -- 1. membership ---------------------------------------------------------------
+
+    def _subscribe_in_the_portal(self):
+        self._login(self.person)
+        page = self.url_open("/my/shares")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.share_class.name, page.text)
+        response = self._post(
+            "/my/shares/subscribe", share_class_id=self.share_class.id, quantity="1"
+        )
+        self.assertEqual(response.status_code, 200)
+        request = self.env["telecoop.subscription.request"].search(
+            [("partner_id", "=", self.person.partner_id.id)]
+        )
+        self.assertEqual((request.quantity, request.state, request.source), (1, "draft", "portal"))
+        self.assertEqual(request.amount, self.statutes["share_nominal_value"])
+        self.assertIn(request.name, response.text)
+        self.assertFalse(self.person.partner_id.telecoop_is_member)
+        return request
+
+    def _validate_and_pay(self, request):
+        self._as_staff(request).action_validate()
+        invoice = request.invoice_id
+        self.assertEqual(request.state, "invoiced")
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.partner_id, self.person.partner_id)
+        self.assertEqual(invoice.amount_total, self.statutes["share_nominal_value"])
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self._pay(invoice)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(request.state, "done")
+        member = self.person.partner_id
+        self.assertTrue(member.telecoop_is_member)
+        self.assertTrue(
+            member.telecoop_member_number.startswith(self.statutes["member_number_prefix"])
+        )
+        self.assertEqual(member.telecoop_college_id.code, "users")
+        self.assertEqual(member.telecoop_member_since, self.today)
+        issue = request.share_line_ids
+        self.assertEqual((issue.movement_type, issue.quantity), ("issue", 1))
+        self.assertEqual(issue.amount, self.statutes["share_nominal_value"])
+        # the paid-up capital is booked: 1012 -> 1013
+        self.assertEqual(self._credit(issue.move_id, "1013"), self.statutes["share_nominal_value"])
+        self.assertEqual(issue.move_id.state, "posted")
+        # the member sees the share and the number in the portal
+        page = self.url_open("/my/shares")
+        self.assertIn(member.telecoop_member_number, page.text)
+        return member
+
+    def _admit_the_other_member(self):
+        """A second member, through the same back-office path (no portal needed)."""
+        request = self._as_staff(self.env["telecoop.subscription.request"]).create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.other.partner_id.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+            }
+        )
+        request.action_validate()
+        self._pay(request.invoice_id)
+        self.assertTrue(self.other.partner_id.telecoop_is_member)
+        self.assertNotEqual(
+            self.other.partner_id.telecoop_member_number,
+            self.person.partner_id.telecoop_member_number,
+        )
+
+    # -- 2. mobile line, usage and billing -------------------------------------------
+
+    def _activate_lines(self, member):
+        Line = self._as_staff(self.env["telecoop.mobile.line"])
+        line = Line.create(
+            {
+                "msisdn": self.expected["msisdn"],
+                "company_id": self.company.id,
+                "partner_id": member.id,
+                "plan_id": self.tiered_plan.id,
+                "activation_date": self.month,
+            }
+        )
+        other_line = Line.create(
+            {
+                "msisdn": self.expected["other_msisdn"],
+                "company_id": self.company.id,
+                "partner_id": self.other.partner_id.id,
+                "plan_id": self.tiered_plan.id,
+                "activation_date": self.month,
+            }
+        )
+        self.assertEqual(line.state, "active")
+        return line, other_line
+
+    def _import_the_month(self, line, other_line):
+        half = self.member_data // 2
+        rows = [
+            ("J-1", line, 1, "data", half, "national"),
+            ("J-2", line, 2, "data", self.member_data - half, "national"),
+            ("J-3", line, 2, "voice", 300, "national"),
+            ("J-4", line, 3, "sms", 4, "national"),
+            ("J-5", other_line, 1, "data", self.other_data, "national"),
+            ("J-6", line, 4, "data", 1000, "bogus-zone"),
+        ]
+        content = self._cdr_file(rows)
+        usage_import = self._import_file(content, "cdr-month.csv")
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(
+            (usage_import.count_read, usage_import.count_new, usage_import.count_rejected),
+            (6, 5, 1),
+        )
+        self.assertEqual(usage_import.error_ids.position, "7")  # the bad row, by its line number
+        # the host operator sends the same file again: nothing counts twice
+        again = self._import_file(content, "cdr-month-again.csv")
+        self.assertEqual((again.count_new, again.count_duplicate), (0, 5))
+        consumption = line.sudo()._get_portal_consumption(self.month)
+        self.assertEqual(consumption["data"], self.member_data)
+        self.assertEqual(
+            self.currency.compare_amounts(
+                float(consumption["amount_untaxed"]), self.expected["member_untaxed"]
+            ),
+            0,
+        )
+
+    def _bill_the_month(self, line):
+        run = self._as_staff(self.env["telecoop.billing.run"]).create(
+            {"company_id": self.company.id, "period": self.month}
+        )
+        run.action_start()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(run.run_line_ids), 2)
+        invoice = run.run_line_ids.filtered(
+            lambda rl: rl.partner_id == self.person.partner_id
+        ).move_id
+        self.assertEqual(invoice.state, "posted")
+        products = invoice.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
+        amounts = {ml.name: ml.price_subtotal for ml in products}
+        self.assertEqual(
+            amounts,
+            {
+                f"{self.tiered_plan.name} - {line.msisdn}": self.tiered_plan.base_fee,
+                self.expected["band_label"]: self.expected["band_price"],
+            },
+        )
+        self.assertEqual(invoice.amount_untaxed, self.expected["member_untaxed"])
+        self.assertEqual(invoice.amount_total, self.expected["member_total"])
+        # running the month again invoices nobody twice
+        second = self._as_staff(self.env["telecoop.billing.run"]).create(
+            {"company_id": self.company.id, "period": self.month}
+        )
+        second.action_start()
+        self.assertFalse(second.run_line_ids)
+        return run, invoice
+
+    def _member_sees_line_and_invoice(self, line, other_line, invoice):
+        self._login(self.person)
+        lines = self.url_open("/my/lines")
+        self.assertIn(line.msisdn, lines.text)
+        self.assertNotIn(other_line.msisdn, lines.text)
+        page = self.url_open(f"/my/lines/{line.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self._money(self.expected["member_untaxed"]), page.text)
+        self.assertIn(self._money(self.tiered_plan.base_fee), page.text)
+        invoices = self.url_open("/my/invoices")
+        self.assertIn(invoice.name, invoices.text)
+        detail = self.url_open(f"/my/invoices/{invoice.id}")
+        self.assertEqual(detail.status_code, 200)
+        self.assertIn(self._money(self.expected["member_total"]), detail.text)
+        printed = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
+        self.assertIn(self.expected["band_label"], printed.text)
+        # the other member sees neither
+        self._login(self.other)
+        for url in (
+            f"/my/lines/{line.id}",
+            f"/my/invoices/{invoice.id}",
+            f"/my/invoices/{invoice.id}?report_type=pdf",
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertIn(response.status_code, (302, 303, 403, 404))
+                self.assertNotIn(self.person.partner_id.name, response.text)
+        self.assertNotIn(line.msisdn, self.url_open("/my/lines").text)
+        self.assertNotIn(invoice.name, self.url_open("/my/invoices").text)
+
+    # -- 3. the assembly and the surplus ---------------------------------------------
+
+    def _convene(self):
+        assembly = self._create_assembly()
+        assembly.action_convene()
+        assembly.action_open()
+        self.assertEqual(assembly.state, "open")
+        voters = assembly.voter_ids
+        self.assertEqual(voters.partner_id, self.person.partner_id | self.other.partner_id)
+        self.assertEqual(set(voters.mapped("college_id.code")), {"users"})
+        return assembly
+
+    def _vote_online(self, assembly):
+        allocation = assembly.resolution_ids.filtered(lambda r: r.vote_kind == "options")
+        accounts = assembly.resolution_ids - allocation
+        member_number = self.person.partner_id.telecoop_member_number
+        # the other member gives a proxy to the member, in the portal
+        self._login(self.other)
+        base = f"/my/assemblies/{assembly.id}"
+        response = self._post(f"{base}/proxy", holder_number=member_number)
+        self.assertEqual(response.status_code, 200)
+        proxy = self.env["telecoop.assembly.proxy"].search([("assembly_id", "=", assembly.id)])
+        self.assertEqual(proxy.state, "active")
+        other_voter = assembly.voter_ids.filtered(lambda v: v.partner_id == self.other.partner_id)
+        # the member votes for themself and for the other member
+        self._login(self.person)
+        page = self.url_open("/my/assemblies")
+        self.assertIn(assembly.name, page.text)
+        reserves = allocation.choice_ids.filtered(lambda c: c.code == "reserves")
+        approve = accounts.choice_ids.filtered(lambda c: c.code == "for")
+        for voter_id in (None, other_voter.id):
+            for resolution, choice in ((accounts, approve), (allocation, reserves)):
+                data = {"resolution_id": resolution.id, "choice_id": choice.id}
+                if voter_id:
+                    data["voter_id"] = voter_id
+                response = self._post(f"{base}/vote", **data)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("Your vote is recorded", response.text)
+                receipt = re.search(r'class="o_telecoop_receipt">([^<]+)<', response.text)
+                self.assertTrue(receipt, "the member gets a receipt for each ballot")
+        ballots = self.env["telecoop.ballot"].sudo().search([("assembly_id", "=", assembly.id)])
+        self.assertEqual(len(ballots), 4)
+        self.assertEqual(sorted(ballots.mapped("channel")), ["online", "online", "proxy", "proxy"])
+        return accounts, allocation
+
+    def _tally(self, assembly, accounts, allocation):
+        assembly = self._as_staff(assembly)
+        assembly.action_close()
+        assembly.action_tally()
+        self.assertTrue(assembly.quorum_reached)
+        self.assertEqual(
+            (accounts.result_state, accounts.result_counted), ("adopted", 2), "two members"
+        )
+        self.assertEqual(allocation.result_state, "adopted")
+        self.assertEqual(allocation.winner_choice_id.code, "reserves")
+        minutes = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("telecoop_agm.action_report_assembly_minutes", assembly.ids)[0]
+            .decode()
+        )
+        self.assertIn("Allocation of the result", minutes)
+
+    def _allocate_the_surplus(self, allocation_resolution):
+        # the year is closed in accounting before its result is allocated
+        year_end = self.year["date_to"]
+        self.company.fiscalyear_lock_date = year_end
+        wizard = self._as_staff(self.env["telecoop.surplus.allocation.wizard"]).create(
+            {
+                "date_to": year_end,
+                "date": year_end + timedelta(days=1),
+                "resolution_id": allocation_resolution.id,
+            }
+        )
+        exp = self.expected
+        self.assertEqual(wizard.result, exp["result"])
+        self.assertEqual(wizard.capital, exp["capital"])
+        self.assertEqual(wizard.min_legal_reserve, exp["legal_reserve"])
+        self.assertEqual(wizard.min_statutory_reserve, exp["statutory_reserve"])
+        self.assertEqual(wizard.max_free, exp["free"])
+        self.assertEqual(wizard.other_reserves, exp["free"], "the figures of the option voted")
+        self.assertEqual(wizard.carried_forward, 0)
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertEqual(allocation.resolution_id, allocation_resolution)
+        self._as_staff(allocation).action_post()
+        move = allocation.move_id
+        self.assertEqual((allocation.state, move.state), ("posted", "posted"))
+        result_account = self.company.get_unaffected_earnings_account()
+        result_lines = move.line_ids.filtered(lambda ml: ml.account_id == result_account)
+        self.assertEqual(self.currency.round(sum(result_lines.mapped("debit"))), exp["result"])
+        self.assertEqual(self._credit(move, "1061"), exp["legal_reserve"])
+        self.assertEqual(self._credit(move, "1063"), exp["statutory_reserve"])
+        self.assertEqual(self._credit(move, "1068"), exp["free"])
+        self.assertFalse(move.line_ids.filtered(lambda ml: ml.account_id == self.account["110"]))
+
+
+class TeleCoopStatutes:
+    """TeleCoop: 100 EUR shares, four colleges, the "ajustable" plan from 14 EUR."""
+
+    company_name = "TeleCoop Journey SCIC"
+    login = "tcj_telecoop"
+    statutes = {
+        "name": "TeleCoop statutes",
+        "share_nominal_value": 100,
+        "min_shares_per_member": 1,
+        "max_shares_per_member": 50,
+        "capital_floor": 100,
+        "proxy_cap": 2,
+        "legal_reserve_rate": 15,
+        "statutory_reserve_rate": 50,
+        "member_number_prefix": "TCJ-",
+    }
+    colleges = (
+        ("users", "Users", 40),
+        ("employees", "Employees", 20),
+        ("founders", "Founders", 20),
+        ("partners", "Partners", 20),
+    )
+    plan = {
+        "name": "Ajustable",
+        "base_fee": 14,
+        "tiers": ((5, 0), (20, 2), (50, 4), (80, 6)),
+    }
+    member_data = 7 * GB + GB // 2
+    other_data = GB
+    expected = {
+        "msisdn": "33612345671",
+        "other_msisdn": "33612345672",
+        # 7.5 GB falls in the band "up to 20 GB": 14 + 2
+        "band_label": "Data, National - 33612345671: 7.50 GB",
+        "band_price": 2.0,
+        "member_untaxed": 16.0,
+        "member_total": 19.2,
+        # the year: 16 + 14 of mobile plans; capital 2 x 100
+        "result": 30.0,
+        "capital": 200.0,
+        # 15 % legal reserve, then 50 % of the rest to statutory reserves
+        "legal_reserve": 4.5,
+        "statutory_reserve": 12.75,
+        "free": 12.75,
+    }
+
+
+class PartnerStatutes:
+    """A partner cooperative: 50 EUR shares, three colleges 50/30/20, 60 % statutory
+    reserves, one proxy per member, its own plan. The same code, other figures."""
+
+    company_name = "Coop Partenaire SCIC"
+    login = "tcj_partner"
+    statutes = {
+        "name": "Partner statutes",
+        "share_nominal_value": 50,
+        "min_shares_per_member": 1,
+        "max_shares_per_member": 20,
+        "capital_floor": 50,
+        "proxy_cap": 1,
+        "legal_reserve_rate": 15,
+        "statutory_reserve_rate": 60,
+        "member_number_prefix": "CP-",
+    }
+    colleges = (
+        ("users", "Usagers", 50),
+        ("workers", "Salariés", 30),
+        ("supporters", "Soutiens", 20),
+    )
+    plan = {
+        "name": "Sobre",
+        "base_fee": 9,
+        "tiers": ((3, 0), (10, 3), (30, 5)),
+    }
+    member_data = 4 * GB + GB // 2
+    other_data = 2 * GB
+    expected = {
+        "msisdn": "33698765431",
+        "other_msisdn": "33698765432",
+        # 4.5 GB falls in the band "up to 10 GB": 9 + 3
+        "band_label": "Data, National - 33698765431: 4.50 GB",
+        "band_price": 3.0,
+        "member_untaxed": 12.0,
+        "member_total": 14.4,
+        # the year: 12 + 9; capital 2 x 50
+        "result": 21.0,
+        "capital": 100.0,
+        # 15 % legal reserve (3.15), then 60 % of the rest (17.85) to statutory reserves
+        "legal_reserve": 3.15,
+        "statutory_reserve": 10.71,
+        "free": 7.14,
+    }
