@@ -421,7 +421,7 @@ class TelecoopAssembly(models.Model):
         """
         self.ensure_one()
         Ballot = self.env["telecoop.ballot"].sudo()
-        entry = Ballot.search(
+        entry = Ballot._search_all_boxes(
             [
                 ("assembly_id", "=", self.id),
                 ("receipt_hash", "=", ballot_chain.receipt_hash(receipt)),
@@ -430,7 +430,7 @@ class TelecoopAssembly(models.Model):
         )
         if not receipt or not entry:
             return "not_found"
-        later = Ballot.search_count(
+        later = entry.search_count(
             [
                 ("resolution_id", "=", entry.resolution_id.id),
                 ("voter_key", "=", entry.voter_key),
@@ -484,8 +484,13 @@ class TelecoopAssembly(models.Model):
                 for for_voter in voter | held.giver_id
                 for resolution in self.resolution_ids
             }
-            for ballot in Ballot.search([("voter_key", "in", list(keys))], order="sequence"):
-                current[keys[ballot.voter_key]] = ballot
+            for model in ("telecoop.ballot", "telecoop.ballot.secret"):
+                for ballot in (
+                    self.env[model]
+                    .sudo()
+                    .search([("voter_key", "in", list(keys))], order="sequence")
+                ):
+                    current[keys[ballot.voter_key]] = ballot
         return {
             "voter": voter,
             "proxy_given": given,

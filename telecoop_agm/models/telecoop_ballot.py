@@ -4,6 +4,7 @@ import secrets
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..services import ballot_chain
 
@@ -97,6 +98,25 @@ class TelecoopBallot(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("A ballot cannot be deleted."))
 
+    @api.model
+    def _get_box(self, resolution):
+        """The model of the box of ``resolution``: secret votes have their own table.
+
+        Kept apart, the entries of a secret vote take their ids from their own
+        sequence: their order says nothing about the public ballots cast around
+        them, which show their member and time.
+        """
+        return self.env["telecoop.ballot.secret" if resolution.secret else "telecoop.ballot"]
+
+    @api.model
+    def _search_all_boxes(self, domain, **kwargs):
+        """Search public and secret entries (sudo): the first model that matches."""
+        for model in ("telecoop.ballot", "telecoop.ballot.secret"):
+            found = self.env[model].sudo().search(domain, **kwargs)
+            if found:
+                return found
+        return self.env["telecoop.ballot"]
+
     # Keys and receipts --------------------------------------------------------
     @api.model
     def _get_key_secret(self):
@@ -179,7 +199,7 @@ class TelecoopBallot(models.Model):
                 "cast_by_user_id": self.env.uid,
                 "cast_at": now,
             }
-        entry = self._append(
+        entry = self._get_box(resolution)._append(
             resolution,
             {
                 "choice_id": choice.id,
@@ -295,18 +315,22 @@ class TelecoopBallot(models.Model):
     @api.model
     def _verify_resolution(self, resolution):
         """Check the chain of ``resolution``: ``None`` or the first ballot_chain.Problem."""
-        self.flush_model()
+        box = self._get_box(resolution)
+        box.flush_model()
         resolution.flush_recordset(["ballot_count", "ballot_head_hash"])
         cr = self.env.cr
         cr.execute(
-            """
-            SELECT resolution_id, sequence, choice_id, college_id, voter_id, voter_key,
-                   receipt_hash, sealed_at, prev_hash, entry_hash
-              FROM telecoop_ballot
-             WHERE resolution_id = %s
-          ORDER BY sequence, id
-            """,
-            (resolution.id,),
+            SQL(
+                """
+                SELECT resolution_id, sequence, choice_id, college_id, voter_id, voter_key,
+                       receipt_hash, sealed_at, prev_hash, entry_hash
+                  FROM %s
+                 WHERE resolution_id = %s
+              ORDER BY sequence, id
+                """,
+                SQL.identifier(box._table),
+                resolution.id,
+            )
         )
         entries = []
         for row in cr.dictfetchall():
@@ -336,3 +360,15 @@ class TelecoopBallot(models.Model):
             sequence=problem.sequence,
             reason=reasons[problem.reason],
         )
+
+
+class TelecoopBallotSecret(models.Model):
+    """An entry of the ballot box of a secret vote: the same, in its own table.
+
+    No member, channel, author or time is ever written on these entries.
+    """
+
+    _name = "telecoop.ballot.secret"
+    _inherit = "telecoop.ballot"
+    _description = "Secret ballot box entry"
+    _log_access = False

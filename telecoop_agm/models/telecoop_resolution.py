@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
 
@@ -141,15 +142,19 @@ class TelecoopResolution(models.Model):
         same for public and secret votes: the last entry of each key counts.
         """
         self.ensure_one()
-        self.env["telecoop.ballot"].flush_model()
+        box = self.env["telecoop.ballot"]._get_box(self)
+        box.flush_model()
         self.env.cr.execute(
-            """
-            SELECT b.sequence, b.voter_key, b.college_id, c.code
-              FROM telecoop_ballot b
-              JOIN telecoop_resolution_choice c ON c.id = b.choice_id
-             WHERE b.resolution_id = %s
-            """,
-            (self.id,),
+            SQL(
+                """
+                SELECT b.sequence, b.voter_key, b.college_id, c.code
+                  FROM %s b
+                  JOIN telecoop_resolution_choice c ON c.id = b.choice_id
+                 WHERE b.resolution_id = %s
+                """,
+                SQL.identifier(box._table),
+                self.id,
+            )
         )
         return self.env.cr.fetchall()
 

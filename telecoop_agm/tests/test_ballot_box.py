@@ -166,7 +166,11 @@ class TestSecretVote(AgmCommon):
         checked = 0
         for name, user in self.users.items():
             rows = {}
-            for model in ("telecoop.ballot", "telecoop.ballot.participation"):
+            for model in (
+                "telecoop.ballot",
+                "telecoop.ballot.secret",
+                "telecoop.ballot.participation",
+            ):
                 try:
                     rows[model] = (
                         self.env[model]
@@ -175,7 +179,10 @@ class TestSecretVote(AgmCommon):
                     )
                 except AccessError:
                     rows[model] = []
-            for entry in rows["telecoop.ballot"]:
+            # a secret vote writes nothing in the public box
+            self.assertFalse(rows["telecoop.ballot"], name)
+            entries = rows["telecoop.ballot.secret"]
+            for entry in entries:
                 checked += 1
                 self.assertTrue(entry["choice_id"], name)
                 # nothing of a member on a secret entry, nor a time or key to match
@@ -198,7 +205,7 @@ class TestSecretVote(AgmCommon):
                         self.assertNotIn(value[0], choice_ids, f"{name}: {field}")
             # the only values shared by an entry and a participation row are the
             # assembly, the resolution and the college
-            for entry in rows["telecoop.ballot"]:
+            for entry in entries:
                 for row in rows["telecoop.ballot.participation"]:
                     shared = {
                         field
@@ -225,9 +232,13 @@ class TestSecretVote(AgmCommon):
             .search([("resolution_id", "=", self.public.id)])
         )
         self.assertEqual(public.partner_id, self.alice)
+        # the secret entries take their ids apart from the public ones
+        secret = self.env["telecoop.ballot.secret"].search([("resolution_id", "=", self.secret.id)])
+        self.assertEqual(len(secret), 5)
+        self.assertEqual(secret.sorted("sequence").mapped("sequence"), [1, 2, 3, 4, 5])
 
     def test_secret_tally_and_portal(self):
-        self._cast_all()
+        receipt = self._cast_all()
         # the member sees their own current choice on the portal
         situation = self.assembly._portal_get_situation(self.bob)
         bob = self._voter(self.assembly, self.bob)
@@ -245,3 +256,15 @@ class TestSecretVote(AgmCommon):
         self.assertTrue(self.assembly._verify_ballot_box()["ok"])
         # the quorum counts the secret participation
         self.assertEqual(self.assembly.participant_count, 4)
+        self.assertEqual(self.assembly._check_receipt(receipt), "counted")
+        # the secret box is chained too: a choice changed in SQL is named
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE telecoop_ballot_secret SET choice_id = %s"
+            " WHERE resolution_id = %s AND sequence = 4",
+            (self._choice(self.secret, "for").id, self.secret.id),
+        )
+        result = self.assembly._verify_ballot_box()
+        self.assertEqual((result["ok"], result["resolution"], result["sequence"]),
+                         (False, self.secret, 4))  # fmt: skip
+        self.assertEqual(self.assembly._check_receipt(receipt), "damaged")
