@@ -235,7 +235,8 @@ def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.std
             csv_to_xml(path, import_path)
         size_mb = os.path.getsize(import_path) / 10**6
         print(
-            f"set-up: {lines} lines, {rows} records in a {kind.upper()} file "
+            f"set-up: {lines} lines, {rows} records in {'an' if kind == 'xml' else 'a'} "
+            f"{kind.upper()} file "
             f"({size_mb:,.0f} MB) in {time.perf_counter() - t0:.1f} s",
             file=out,
         )

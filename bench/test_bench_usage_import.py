@@ -35,4 +35,4 @@ class TestBenchUsageImport(TransactionCase):
         result = bench_usage_import.run(self.env, lines=10, records=200, out=out, kind="xml")
         self.assertEqual(result["read"], 200)
         self.assertEqual(result["new"], result["reference_inserted"])
-        self.assertIn("200 records in a XML file", out.getvalue())
+        self.assertIn("200 records in an XML file", out.getvalue())
