@@ -208,8 +208,7 @@ class TelecoopSurplusAllocation(models.Model):
     def _read_fiscal_year(self, company, date_from, date_to, allocation_date):
         """The figures of a fiscal year, from the posted entries and the register."""
         profile = company.telecoop_statute_profile_id
-        accounts = profile._get_allocation_accounts(company) if profile else {}
-        legal = accounts.get("legal_reserve")
+        legal = profile.legal_reserve_account_id if profile else None
         average_tmo, missing = (
             profile._get_average_tmo((allocation_date or date_to).year) if profile else (None, [])
         )
