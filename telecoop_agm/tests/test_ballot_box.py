@@ -71,6 +71,12 @@ class TestBallotBox(AgmCommon):
         ballot = self._vote(self.assembly, self.alice, self.accounts, "for")
         self.assembly.action_close()
         self.assertIn(ballot.entry_hash, self.assembly.message_ids[0].body)
+        self.assembly.action_tally()
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "telecoop_agm.action_report_assembly_minutes", self.assembly.ids
+        )
+        self.assertIn("Entries in the ballot box: 1;", html.decode())
+        self.assertIn(ballot.entry_hash, html.decode())
 
     def test_receipt_stored_as_hash_and_mailed(self):
         first = self._vote(self.assembly, self.alice, self.accounts, "for")
