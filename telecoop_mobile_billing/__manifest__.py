@@ -43,6 +43,7 @@
     "demo": [
         "demo/telecoop_mobile_plan_demo.xml",
         "demo/telecoop_usage_demo.xml",
+        "demo/telecoop_demo_story.xml",
     ],
     "assets": {
         "web.assets_frontend": [
