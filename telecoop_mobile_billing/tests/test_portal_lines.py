@@ -352,9 +352,16 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         self.line_one.invalidate_recordset()
         self.assertEqual(self.line_one.spending_cap, 18)
         self.assertFalse(self.line_one.alert_ids)
-        # the host operator's next file: 4.5 GB of the 5 GB band, 80 % crossed
-        self._import_csv([self._csv_row("T-1", self.line_one, 3 * GB // 2)], "tour.csv")
-        self.assertEqual(self.line_one.alert_ids.mapped("kind"), ["data_band"])
+        # the host operator's next file: 4.5 GB of the 5 GB band and 14.60 of the
+        # 18.00 cap (an international call): 80 % crossed twice
+        self._import_csv(
+            [
+                self._csv_row("T-1", self.line_one, 3 * GB // 2),
+                self._csv_row("T-2", self.line_one, 120, "voice", "international"),
+            ],
+            "tour.csv",
+        )
+        self.assertEqual(sorted(self.line_one.alert_ids.mapped("kind")), ["cap", "data_band"])
         self.start_tour(
             f"/my/lines/{self.line_one.id}", "telecoop_line_alert_tour", login="tc_line_one"
         )

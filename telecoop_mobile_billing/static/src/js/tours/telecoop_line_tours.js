@@ -45,8 +45,16 @@ registry.category("web_tour.tours").add("telecoop_line_alert_tour", {
             trigger: ".o_telecoop_data:contains(4.50 GB)",
         },
         {
+            content: "The price so far includes the call",
+            trigger: ".o_telecoop_amount:contains(14.60)",
+        },
+        {
             content: "The alert of the data band is listed",
-            trigger: ".o_telecoop_alert:contains(80%)",
+            trigger: ".o_telecoop_alert:contains(GB band)",
+        },
+        {
+            content: "The alert of the spending cap is listed",
+            trigger: ".o_telecoop_alert:contains(80%):contains(spending cap)",
         },
     ],
 });
