@@ -145,7 +145,8 @@ def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
                    v.college_id, md5('key-' || v.id || '-' || r.id), FALSE, '', ''
               FROM telecoop_resolution r
               JOIN telecoop_assembly_voter v ON v.assembly_id = r.assembly_id
-             WHERE r.assembly_id = %(assembly)s AND (v.id %% 1000) < %(per_mille)s
+             WHERE r.assembly_id = %(assembly)s
+               AND abs(hashtext(v.id::text)) %% 1000 < %(per_mille)s
             """,
             {
                 "company": company.id,

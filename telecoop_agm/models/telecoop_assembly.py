@@ -380,7 +380,7 @@ class TelecoopAssembly(models.Model):
         result = self._verify_ballot_box()
         if result["ok"]:
             message = self.env._(
-                "Ballot box verified: the %(count)s entries match their hash chain.",
+                "Ballot box verified (entries: %(count)s): every entry matches its hash chain.",
                 count=result["entries"],
             )
         else:
@@ -394,6 +394,25 @@ class TelecoopAssembly(models.Model):
                 "message": message,
                 "type": "success" if result["ok"] else "danger",
                 "sticky": not result["ok"],
+            },
+        }
+
+    def action_verify_ballot_boxes(self):
+        """Server action on several assemblies: verify each, log it, sum up."""
+        lines = []
+        ok = True
+        for assembly in self:
+            params = assembly.action_verify_ballot_box()["params"]
+            ok = ok and params["type"] == "success"
+            lines.append(f"{assembly.name}: {params['message']}")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Ballot box"),
+                "message": "\n".join(lines),
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
             },
         }
 

@@ -49,6 +49,18 @@ class TestBallotBox(AgmCommon):
         self.assertIn("entry 2", self.assembly.message_ids[0].body)
         lines = self.env["telecoop.assembly"].verify_ballot_boxes(self.assembly.ids)
         self.assertIn("entry 2", lines[0])
+        # the server action of the list, as a staff user, on two assemblies
+        other = self._open_assembly()
+        self._vote(other, self.alice, other.resolution_ids[0], "for")
+        action = self.env.ref("telecoop_agm.telecoop_assembly_action_verify_ballot_boxes")
+        result = (
+            action.with_user(self.agm_user)
+            .with_context(active_model="telecoop.assembly", active_ids=(self.assembly | other).ids)
+            .run()
+        )
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("verified (entries: 1)", result["params"]["message"])
+        self.assertIn("Accounts, entry 2", result["params"]["message"])
 
     def test_sql_delete_is_detected(self):
         ballots = [
