@@ -16,6 +16,7 @@
         "security/telecoop_surplus_allocation_rules.xml",
         "data/mail_template_data.xml",
         "data/telecoop_ballot_receipt_mail.xml",
+        "data/telecoop_ballot_data.xml",
         "report/telecoop_assembly_reports.xml",
         "views/telecoop_ballot_views.xml",
         "views/telecoop_assembly_views.xml",

@@ -1,0 +1,149 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Cast ballots from several threads at once and verify the chain of the ballot box.
+
+    python3 bench/check_agm_concurrent_ballots.py -c .local/odoo.conf -d <scratch db> \\
+        --members 40 --threads 8
+
+Each thread has its own database cursor and casts, through the addon's code
+(``_portal_vote``) inside Odoo's retry loop for concurrency errors, the ballots
+of its share of the members on one resolution, every member voting twice. Then
+the chain of the box is verified: with the head row updated first in each
+append, concurrent ballots queue up instead of forking the chain. The data is
+COMMITTED (several transactions are needed): run it on a scratch database.
+"""
+
+import argparse
+import sys
+import threading
+import time
+from datetime import timedelta
+
+from odoo import api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.service import server
+from odoo.service.model import retrying
+from odoo.tools import config
+
+
+def setup(env, members):
+    company = env["res.company"].create({"name": f"Concurrent ballots {time.time_ns()}"})
+    env.user.company_ids |= company
+    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
+    profile = env["telecoop.statute.profile"].create(
+        {
+            "name": "Concurrent ballots statutes",
+            "company_id": company.id,
+            "college_ids": [
+                Command.create({"name": "Users", "code": "users", "vote_weight": 50}),
+                Command.create({"name": "Employees", "code": "employees", "vote_weight": 50}),
+            ],
+            "assembly_rule_ids": [
+                Command.create({"assembly_type": "ordinary", "call": "first", "quorum_percent": 0})
+            ],
+        }
+    )
+    college = profile.college_ids.sorted("id")[0]
+    share_class = env["telecoop.share.class"].create(
+        {"name": "Share", "company_id": company.id, "nominal_value": 100, "college_id": college.id}
+    )
+    partners = env["res.partner"].create([{"name": f"Voter {n}"} for n in range(members)])
+    env["telecoop.share.line"].create(
+        [
+            {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "college_id": college.id,
+                "date": "2026-01-15",
+                "movement_type": "issue",
+                "quantity": 1,
+                "amount": 100,
+            }
+            for partner in partners
+        ]
+    )
+    partners.write({"telecoop_is_member": True, "telecoop_college_id": college.id})
+    now = env.cr.now().replace(microsecond=0)
+    assembly = env["telecoop.assembly"].create(
+        {
+            "name": "Concurrent ballots",
+            "company_id": company.id,
+            "date": now,
+            "record_date": "2026-02-01",
+            "vote_start": now - timedelta(days=1),
+            "vote_end": now + timedelta(days=1),
+            "resolution_ids": [Command.create({"name": "Resolution", "secret": True})],
+        }
+    )
+    assembly._set_state("convened")
+    assembly._freeze_electorate()
+    assembly._set_state("open")
+    return assembly.id, partners.ids
+
+
+def cast_all(registry, assembly_id, partner_ids, errors):
+    for partner_id in partner_ids:
+        for code in ("for", "against"):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                assembly = env["telecoop.assembly"].browse(assembly_id)
+                resolution = assembly.resolution_ids[0]
+                choice = resolution.choice_ids.filtered(lambda c, code=code: c.code == code)
+                partner = env["res.partner"].browse(partner_id)
+                try:
+                    retrying(
+                        lambda a=assembly, p=partner, r=resolution, c=choice: a._portal_vote(
+                            p, r.id, c.id
+                        ),
+                        env,
+                    )
+                except Exception as exc:  # reported at the end
+                    errors.append(repr(exc))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", default=".local/odoo.conf")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--members", type=int, default=40)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args(argv)
+
+    config.parse_config(["-c", args.config, "-d", args.database])
+    server.load_server_wide_modules()
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        assembly_id, partner_ids = setup(api.Environment(cr, api.SUPERUSER_ID, {}), args.members)
+    errors = []
+    threads = [
+        threading.Thread(
+            target=cast_all, args=(registry, assembly_id, partner_ids[n :: args.threads], errors)
+        )
+        for n in range(args.threads)
+    ]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        assembly = env["telecoop.assembly"].browse(assembly_id)
+        result = assembly._verify_ballot_box()
+        resolution = assembly.resolution_ids[0]
+        counted = len({row[1] for row in resolution._get_ballot_rows()})
+    print(
+        f"{len(partner_ids) * 2} ballots from {args.threads} threads in {seconds:.1f} s; "
+        f"entries in the box: {result['entries']}; voters: {counted}; "
+        f"chain: {'OK' if result['ok'] else result['problem']}; errors: {len(errors)}"
+    )
+    for error in errors[:5]:
+        print(error)
+    return 0 if result["ok"] and not errors and result["entries"] == len(partner_ids) * 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
