@@ -206,6 +206,15 @@ class JourneyCooperative:
             email=f"dominique@{cls.login}.example.org",
             **company_args,
         )
+        # a third member, without a line, who also wants to give a proxy
+        cls.third = new_test_user(
+            cls.env,
+            login=f"{cls.login}_third",
+            groups="base.group_portal",
+            name=f"Eden {cls.company_name}",
+            email=f"eden@{cls.login}.example.org",
+            **company_args,
+        )
 
     # -- helpers a test of the journey uses ------------------------------------------
 
@@ -359,22 +368,26 @@ class MemberJourney(JourneyCooperative):
         return member
 
     def _admit_the_other_member(self):
-        """A second member, through the same back-office path (no portal needed)."""
-        request = self._as_staff(self.env["telecoop.subscription.request"]).create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.other.partner_id.id,
-                "share_class_id": self.share_class.id,
-                "quantity": 1,
-            }
+        """Two more members, through the same back-office path (no portal needed)."""
+        self._admit(self.other, self.third)
+        numbers = (self.person | self.other | self.third).partner_id.mapped(
+            "telecoop_member_number"
         )
-        request.action_validate()
-        self._pay(request.invoice_id)
-        self.assertTrue(self.other.partner_id.telecoop_is_member)
-        self.assertNotEqual(
-            self.other.partner_id.telecoop_member_number,
-            self.person.partner_id.telecoop_member_number,
-        )
+        self.assertEqual(len(set(numbers)), 3, "a number each")
+
+    def _admit(self, *users):
+        for user in users:
+            request = self._as_staff(self.env["telecoop.subscription.request"]).create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": user.partner_id.id,
+                    "share_class_id": self.share_class.id,
+                    "quantity": 1,
+                }
+            )
+            request.action_validate()
+            self._pay(request.invoice_id)
+            self.assertTrue(user.partner_id.telecoop_is_member)
 
     # -- 2. mobile line, usage and billing -------------------------------------------
 
@@ -499,7 +512,7 @@ class MemberJourney(JourneyCooperative):
         assembly.action_open()
         self.assertEqual(assembly.state, "open")
         voters = assembly.voter_ids
-        self.assertEqual(voters.partner_id, self.person.partner_id | self.other.partner_id)
+        self.assertEqual(voters.partner_id, (self.person | self.other | self.third).partner_id)
         self.assertEqual(set(voters.mapped("college_id.code")), {"users"})
         return assembly
 
@@ -514,26 +527,56 @@ class MemberJourney(JourneyCooperative):
         self.assertEqual(response.status_code, 200)
         proxy = self.env["telecoop.assembly.proxy"].search([("assembly_id", "=", assembly.id)])
         self.assertEqual(proxy.state, "active")
-        other_voter = assembly.voter_ids.filtered(lambda v: v.partner_id == self.other.partner_id)
-        # the member votes for themself and for the other member
-        self._login(self.person)
-        page = self.url_open("/my/assemblies")
-        self.assertIn(assembly.name, page.text)
+        # the third member asks for the same: the proxy cap of the statutes decides
+        self._login(self.third)
+        response = self._post(f"{base}/proxy", holder_number=member_number)
+        third_proxy = self.env["telecoop.assembly.proxy"].search(
+            [
+                ("assembly_id", "=", assembly.id),
+                ("giver_id.partner_id", "=", self.third.partner_id.id),
+            ]
+        )
+        cap = self.statutes["proxy_cap"]
+        if cap >= 2:
+            self.assertEqual(third_proxy.state, "active")
+            represented = (self.other, self.third)
+        else:
+            # the member is told; the proxy refused should leave nothing behind, but the
+            # agm portal keeps it (see test_proxy_over_the_cap_leaves_nothing): it is
+            # withdrawn here so that the journey goes on as the member understood it
+            self.assertIn(f"the statutes allow {cap}", response.text)
+            self._post(f"{base}/proxy", withdraw="1")
+            self.assertFalse(third_proxy.filtered(lambda p: p.state == "active"))
+            represented = (self.other,)
         reserves = allocation.choice_ids.filtered(lambda c: c.code == "reserves")
         approve = accounts.choice_ids.filtered(lambda c: c.code == "for")
-        for voter_id in (None, other_voter.id):
+
+        def vote(voter=None):
             for resolution, choice in ((accounts, approve), (allocation, reserves)):
                 data = {"resolution_id": resolution.id, "choice_id": choice.id}
-                if voter_id:
-                    data["voter_id"] = voter_id
+                if voter:
+                    data["voter_id"] = voter.id
                 response = self._post(f"{base}/vote", **data)
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("Your vote is recorded", response.text)
                 receipt = re.search(r'class="o_telecoop_receipt">([^<]+)<', response.text)
-                self.assertTrue(receipt, "the member gets a receipt for each ballot")
+                self.assertTrue(receipt, "a receipt for each ballot")
+
+        if len(represented) == 1:
+            vote()  # the third member, still in the portal, votes themself
+        # the member votes for themself and for those who gave a proxy
+        self._login(self.person)
+        page = self.url_open("/my/assemblies")
+        self.assertIn(assembly.name, page.text)
+        vote()
+        for user in represented:
+            vote(assembly.voter_ids.filtered(lambda v, p=user.partner_id: v.partner_id == p))
         ballots = self.env["telecoop.ballot"].sudo().search([("assembly_id", "=", assembly.id)])
-        self.assertEqual(len(ballots), 4)
-        self.assertEqual(sorted(ballots.mapped("channel")), ["online", "online", "proxy", "proxy"])
+        self.assertEqual(len(ballots), 6)
+        proxies = 2 * len(represented)
+        self.assertEqual(
+            sorted(ballots.mapped("channel")), ["online"] * (6 - proxies) + ["proxy"] * proxies
+        )
         return accounts, allocation
 
     def _tally(self, assembly, accounts, allocation):
@@ -542,7 +585,7 @@ class MemberJourney(JourneyCooperative):
         assembly.action_tally()
         self.assertTrue(assembly.quorum_reached)
         self.assertEqual(
-            (accounts.result_state, accounts.result_counted), ("adopted", 2), "two members"
+            (accounts.result_state, accounts.result_counted), ("adopted", 3), "three members"
         )
         self.assertEqual(allocation.result_state, "adopted")
         self.assertEqual(allocation.winner_choice_id.code, "reserves")
@@ -624,9 +667,9 @@ class TeleCoopStatutes:
         "band_price": 2.0,
         "member_untaxed": 16.0,
         "member_total": 19.2,
-        # the year: 16 + 14 of mobile plans; capital 2 x 100
+        # the year: 16 + 14 of mobile plans; capital 3 x 100
         "result": 30.0,
-        "capital": 200.0,
+        "capital": 300.0,
         # 15 % legal reserve, then 50 % of the rest to statutory reserves
         "legal_reserve": 4.5,
         "statutory_reserve": 12.75,
@@ -671,9 +714,9 @@ class PartnerStatutes:
         "band_price": 3.0,
         "member_untaxed": 12.0,
         "member_total": 14.4,
-        # the year: 12 + 9; capital 2 x 50
+        # the year: 12 + 9; capital 3 x 50
         "result": 21.0,
-        "capital": 100.0,
+        "capital": 150.0,
         # 15 % legal reserve (3.15), then 60 % of the rest (17.85) to statutory reserves
         "legal_reserve": 3.15,
         "statutory_reserve": 10.71,
