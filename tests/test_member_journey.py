@@ -17,7 +17,6 @@ the statutes, the plan and the expected figures differ.
 
 import importlib.util
 import os
-import unittest
 
 from odoo.tests import HttpCase, tagged
 
@@ -58,12 +57,9 @@ class TestPartnerCooperativeMemberJourney(WalkTheJourney, PartnerStatutes, Membe
     """A partner cooperative: 50 EUR shares, three colleges 50/30/20, 60 % statutory
     reserves, one proxy per member, its own plan. The same code, other figures."""
 
-    @unittest.expectedFailure
     def test_proxy_over_the_cap_leaves_nothing(self):
-        """Known bug of telecoop_agm: a proxy over the statutory cap, given in the portal,
-        shows the refusal but stays recorded (the route catches the ValidationError
-        raised after the INSERT, and the request commits). Remove the decorator once
-        ``_portal_give_proxy`` runs in a savepoint."""
+        """A proxy over the statutory cap, given in the portal, shows the refusal and
+        is not recorded (the route runs the model method in a savepoint)."""
         self._admit(self.person, self.other, self.third)
         assembly = self._convene()
         holder_number = self.person.partner_id.telecoop_member_number

@@ -109,9 +109,14 @@ class TelecoopAgmPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            ballot = assembly_sudo._portal_vote(
-                request.env.user.partner_id, resolution_id or 0, choice_id or 0, kw.get("voter_id")
-            )
+            # A refusal raised after a write must leave nothing behind: the request commits.
+            with request.env.cr.savepoint():
+                ballot = assembly_sudo._portal_vote(
+                    request.env.user.partner_id,
+                    resolution_id or 0,
+                    choice_id or 0,
+                    kw.get("voter_id"),
+                )
         except (UserError, ValueError) as exc:
             return self._assembly_redirect(assembly_sudo, error=str(exc))
         request.session["telecoop_agm_receipt"] = {
@@ -151,10 +156,11 @@ class TelecoopAgmPortal(CustomerPortal):
             return request.redirect("/my")
         partner = request.env.user.partner_id
         try:
-            if withdraw:
-                assembly_sudo._portal_withdraw_proxy(partner)
-            else:
-                assembly_sudo._portal_give_proxy(partner, holder_number)
+            with request.env.cr.savepoint():
+                if withdraw:
+                    assembly_sudo._portal_withdraw_proxy(partner)
+                else:
+                    assembly_sudo._portal_give_proxy(partner, holder_number)
         except (UserError, ValueError) as exc:
             return self._assembly_redirect(assembly_sudo, error=str(exc))
         return self._assembly_redirect(
