@@ -126,6 +126,16 @@ class TelecoopBallot(models.Model):
         if not secret:
             secret = secrets.token_hex(32)
             params.set_param(SECRET_PARAM, secret)
+            # owned by the addon: removed with it at uninstall
+            self.env["ir.model.data"].sudo()._update_xmlids(
+                [
+                    {
+                        "xml_id": "telecoop_agm.ballot_key_secret",
+                        "record": params.search([("key", "=", SECRET_PARAM)]),
+                        "noupdate": True,
+                    }
+                ]
+            )
         return secret
 
     @api.model
