@@ -514,6 +514,11 @@ class MemberJourney(JourneyCooperative):
         voters = assembly.voter_ids
         self.assertEqual(voters.partner_id, (self.person | self.other | self.third).partner_id)
         self.assertEqual(set(voters.mapped("college_id.code")), {"users"})
+        # the colleges and weights of the statutes, frozen with the electorate
+        self.assertEqual(
+            sorted((c.college_id.code, c.weight) for c in assembly.college_ids),
+            sorted((code, weight) for code, __, weight in self.colleges),
+        )
         return assembly
 
     def _vote_online(self, assembly):
