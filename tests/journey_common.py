@@ -546,9 +546,10 @@ class MemberJourney(JourneyCooperative):
             self.assertEqual(third_proxy.state, "active")
             represented = (self.other, self.third)
         else:
-            # the member is told; the proxy refused should leave nothing behind, but the
-            # agm portal keeps it (see test_proxy_over_the_cap_leaves_nothing): it is
-            # withdrawn here so that the journey goes on as the member understood it
+            # the member is told; the refused proxy must leave nothing behind, which the
+            # agm portal did not ensure when this was written (see
+            # test_proxy_over_the_cap_leaves_nothing): withdraw what may be left, so that
+            # the journey goes on as the member understood it
             self.assertIn(f"the statutes allow {cap}", response.text)
             self._post(f"{base}/proxy", withdraw="1")
             self.assertFalse(third_proxy.filtered(lambda p: p.state == "active"))
