@@ -16,22 +16,17 @@ would on N cores: the set-up is then committed (a fresh "Bench Coop" company
 stays in the database) and each chunk commits its invoices.
 """
 
-import argparse
 import multiprocessing
 import resource
 import sys
 import time
 from datetime import date
 
+from bench_common import bench_env, bench_parser, create_usage_month, peak_memory_mb
+
 from odoo import api
-from odoo.fields import Command
 from odoo.modules.registry import Registry
-from odoo.service import server
 from odoo.tools import config
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _worker(config_path, database, run_id, index, workers, chunk_size):
@@ -106,71 +101,8 @@ def run(
             mail_notrack=True,
         )
     )
-    plan = env["telecoop.mobile.plan"].create(
-        {
-            "name": "Bench step plan",
-            "company_id": company.id,
-            "base_fee": 14,
-            "tier_type": "step",
-            "tier_ids": [
-                Command.create({"upper_units": 5, "price": 0}),
-                Command.create({"upper_units": 20, "price": 2}),
-                Command.create({"upper_units": 50, "price": 4}),
-                Command.create({"upper_units": 80, "price": 6}),
-            ],
-            "rate_ids": [
-                Command.create(
-                    {"usage_type": "voice", "zone": "international", "price": 0.3, "unit": 60}
-                )
-            ],
-        }
-    )
-    source = env["telecoop.usage.source"].create({"name": "Bench", "company_id": company.id})
-    holders = max(1, lines * 2 // 3)
-    partners = env["res.partner"]
-    for start in range(0, holders, 2000):
-        partners |= env["res.partner"].create(
-            [{"name": f"Bench holder {i}"} for i in range(start, min(holders, start + 2000))]
-        )
-    mobile_lines = env["telecoop.mobile.line"]
-    for start in range(0, lines, 2000):
-        mobile_lines |= env["telecoop.mobile.line"].create(
-            [
-                {
-                    "msisdn": f"3370{i:07d}",
-                    "company_id": company.id,
-                    "partner_id": partners[i % holders].id,
-                    "plan_id": plan.id,
-                    "activation_date": "2025-01-01",
-                }
-                for i in range(start, min(lines, start + 2000))
-            ]
-        )
-    env.flush_all()
-    env.cr.execute(
-        """
-        INSERT INTO telecoop_usage_record
-               (company_id, source_id, record_id, line_id, msisdn, started_at, period,
-                usage_type, quantity, zone, destination)
-        SELECT %(company)s, %(source)s, 'B' || g, l.id, l.msisdn,
-               %(period)s::timestamp + (g %% 2592000) * interval '1 second', %(period)s,
-               CASE WHEN g %% 3 = 0 THEN 'voice' ELSE 'data' END,
-               CASE WHEN g %% 3 = 0 THEN g %% 600 ELSE (g %% 97) * 10000000 END,
-               CASE WHEN g %% 7 = 0 THEN 'international' ELSE 'national' END,
-               CASE WHEN g %% 3 = 0 THEN '3314000' || lpad((g %% 10000)::text, 4, '0') END
-          FROM generate_series(1, %(records)s) g
-          JOIN LATERAL (SELECT id, msisdn FROM telecoop_mobile_line
-                         WHERE id = (%(lines)s)[1 + g %% %(nlines)s]) l ON TRUE
-        """,
-        {
-            "company": company.id,
-            "source": source.id,
-            "period": period,
-            "records": records,
-            "lines": mobile_lines.ids,
-            "nlines": len(mobile_lines),
-        },
-    )
+    __, __, partners, __ = create_usage_month(env, company, lines, records, period, prefix="B")
+    holders = len(partners)
     setup = time.perf_counter() - t0
     print(f"set-up: {lines} lines, {holders} holders, {records} records in {setup:.1f} s", file=out)
 
@@ -214,25 +146,15 @@ def run(
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", default=".local/odoo.conf")
-    parser.add_argument("-d", "--database", required=True)
+    parser = bench_parser(__doc__)
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--records", type=int, default=30000)
-    parser.add_argument("--commit", action="store_true", help="keep the bench data")
     parser.add_argument(
         "--workers", type=int, default=1, help="processes invoicing in parallel (commits)"
     )
     args = parser.parse_args(argv)
-
-    config.parse_config(["-c", args.config, "-d", args.database])
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+    with bench_env(args, keep=args.commit or args.workers > 1) as env:
         run(env, args.lines, args.records, workers=args.workers, config_path=args.config)
-        if not args.commit and args.workers == 1:
-            cr.rollback()
 
 
 if __name__ == "__main__":

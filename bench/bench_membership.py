@@ -14,21 +14,13 @@ seconds and the peak memory. Everything is rolled back at the end unless
 ``--commit``.
 """
 
-import argparse
-import resource
 import sys
 import time
 from datetime import date
 
-from odoo import api
+from bench_common import bench_env, bench_parser, peak_memory_mb
+
 from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.service import server
-from odoo.tools import config
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(env, members=50000, movements=4, out=sys.stdout):
@@ -146,22 +138,12 @@ def run(env, members=50000, movements=4, out=sys.stdout):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", default=".local/odoo.conf")
-    parser.add_argument("-d", "--database", required=True)
+    parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, default=50000)
     parser.add_argument("--movements", type=int, default=4)
-    parser.add_argument("--commit", action="store_true", help="keep the bench data")
     args = parser.parse_args(argv)
-
-    config.parse_config(["-c", args.config, "-d", args.database])
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+    with bench_env(args) as env:
         run(env, args.members, args.movements)
-        if not args.commit:
-            cr.rollback()
 
 
 if __name__ == "__main__":

@@ -15,21 +15,17 @@ record table, one GROUP BY. Prints records/s, seconds and the peak memory of the
 process. Everything is rolled back at the end unless ``--commit``.
 """
 
-import argparse
 import csv
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from odoo import api
+from bench_common import bench_env, bench_parser, peak_memory_mb
+
 from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.service import server
-from odoo.tools import config
 
 HEADER = [
     "record_id",
@@ -41,10 +37,6 @@ HEADER = [
     "destination",
     "third_party_amount",
 ]
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write_csv(path, msisdns, records, period, seed=42):
@@ -303,31 +295,13 @@ def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.std
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", default=".local/odoo.conf")
-    parser.add_argument(
-        "-d", "--database", default=os.environ.get("TELECOOP_BENCH_DB"), required=False
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--lines", type=int, default=30000)
     parser.add_argument("--records", type=int, default=1000000)
     parser.add_argument("--format", choices=("csv", "xml"), default="csv")
-    parser.add_argument("--addons-path", help="instead of the one of the config file")
-    parser.add_argument("--commit", action="store_true", help="keep the bench data")
     args = parser.parse_args(argv)
-    if not args.database:
-        parser.error("give the database with -d or TELECOOP_BENCH_DB")
-
-    options = ["-c", args.config, "-d", args.database]
-    if args.addons_path:
-        options += ["--addons-path", args.addons_path]
-    config.parse_config(options)
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+    with bench_env(args) as env:
         run(env, args.lines, args.records, kind=args.format)
-        if not args.commit:
-            cr.rollback()
 
 
 if __name__ == "__main__":
