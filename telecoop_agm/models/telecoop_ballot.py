@@ -30,7 +30,7 @@ class TelecoopBallot(models.Model):
     _name = "telecoop.ballot"
     _description = "Ballot box entry"
     _order = "resolution_id, sequence desc"
-    _rec_name = "receipt_hash"
+    _rec_name = "entry_hash"
     _log_access = False
 
     assembly_id = fields.Many2one(
@@ -70,7 +70,10 @@ class TelecoopBallot(models.Model):
     cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")
     cast_at = fields.Datetime(readonly=True)
     # the chain
-    receipt_hash = fields.Char(readonly=True, index=True, help="SHA-256 of the receipt.")
+    # system only: whoever is shown a member's receipt must not find its choice with it
+    receipt_hash = fields.Char(
+        readonly=True, index=True, groups="base.group_system", help="SHA-256 of the receipt."
+    )
     voter_key = fields.Char(readonly=True, index=True, groups="base.group_system")
     sealed_at = fields.Datetime(readonly=True, groups="base.group_system")
     prev_hash = fields.Char(string="Previous hash", readonly=True)

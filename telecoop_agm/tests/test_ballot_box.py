@@ -207,6 +207,8 @@ class TestSecretVote(AgmCommon):
                 for field in VOTER_FIELDS | {"channel", "cast_at"}:
                     self.assertFalse(entry.get(field), f"{name}: {field}")
                 self.assertNotIn("voter_key", entry)
+                # with a member's receipt, staff cannot look up its entry
+                self.assertNotIn("receipt_hash", entry)
                 self.assertNotIn("sealed_at", entry)
                 # no other relation of the entry points to a member or a user
                 for field, value in entry.items():
@@ -239,6 +241,11 @@ class TestSecretVote(AgmCommon):
             messages = self.env["mail.message"].with_user(user).search([("body", "ilike", receipt)])
             self.assertFalse(messages, name)
         self.assertGreater(checked, 0)
+        # the back-office views of the boxes open for staff (restricted fields left out)
+        for model in ("telecoop.ballot", "telecoop.ballot.secret", "telecoop.ballot.participation"):
+            views = self.env[model].with_user(self.agm_user).get_views([(False, "list")])
+            self.assertNotIn("receipt_hash", views["views"]["list"]["arch"])
+            self.assertNotIn("voter_key", views["views"]["list"]["arch"])
         # participation is visible: who voted, not what
         Participation = self.env["telecoop.ballot.participation"].with_user(self.agm_user)
         voted = Participation.search([("resolution_id", "=", self.secret.id), ("voted", "=", True)])
