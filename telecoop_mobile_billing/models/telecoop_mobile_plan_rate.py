@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from .telecoop_rated_usage import USAGE_TYPES, ZONES
+from .telecoop_usage_record import USAGE_TYPES, ZONES
 
 
 class TelecoopMobilePlanRate(models.Model):

@@ -7,21 +7,7 @@ from psycopg2.extras import execute_values
 from odoo import api, fields, models
 
 from .telecoop_mobile_line import month_bounds
-
-USAGE_TYPES = [("data", "Data"), ("voice", "Voice"), ("sms", "SMS"), ("mms", "MMS")]
-ZONES = [
-    ("national", "National"),
-    ("eu", "EU roaming"),
-    ("international", "International"),
-    ("world", "World roaming"),
-    ("premium", "Premium"),
-]
-
-
-class BigInteger(fields.Integer):
-    """An integer stored as PostgreSQL bigint: a month of data in bytes passes 2^31."""
-
-    _column_type = ("int8", "int8")
+from .telecoop_usage_record import USAGE_TYPES, ZONES, BigInteger
 
 
 class TelecoopRatedUsage(models.Model):

@@ -15,7 +15,7 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_http import CdrHttpError, iter_pages
-from ..services.cdr_parse import CdrError, parse_record, parse_values, rename
+from ..services.cdr_parse import FIELDS, CdrError, parse_record, parse_values, rename
 from ..services.cdr_xml import iter_xml
 
 _logger = logging.getLogger(__name__)
@@ -28,16 +28,7 @@ JOB_BATCHES = 4
 ERROR_LOG_LIMIT = 10_000
 
 _NULL = "\\N"
-_STAGING_COLUMNS = (
-    "record_id",
-    "msisdn",
-    "started_at",
-    "usage_type",
-    "quantity",
-    "zone",
-    "destination",
-    "third_party_amount",
-)
+_STAGING_COLUMNS = FIELDS  # the staging table takes the fields of the format, in order
 
 
 class TelecoopUsageImport(models.Model):
