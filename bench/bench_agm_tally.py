@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench_common import bench_env, bench_parser, peak_memory_mb
+from bench_common import bench_env, bench_parser, create_bench_company, peak_memory_mb
 
 from odoo.fields import Command
 
@@ -30,17 +30,7 @@ def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     cr = env.cr
     t0 = time.perf_counter()
-    company = env["res.company"].create({"name": f"Bench AGM Coop {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(
-        context=dict(
-            env.context,
-            allowed_company_ids=company.ids,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        )
-    )
+    company, env = create_bench_company(env, "Bench AGM Coop")
     profile = env["telecoop.statute.profile"].create(
         {
             "name": "Bench statutes",

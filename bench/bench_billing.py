@@ -22,7 +22,13 @@ import sys
 import time
 from datetime import date
 
-from bench_common import bench_env, bench_parser, create_usage_month, peak_memory_mb
+from bench_common import (
+    bench_env,
+    bench_parser,
+    create_bench_company,
+    create_usage_month,
+    peak_memory_mb,
+)
 
 from odoo import api
 from odoo.modules.registry import Registry
@@ -87,20 +93,9 @@ def run(
 ):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
-    company = env["res.company"].create({"name": f"Bench Coop {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
+    company, env = create_bench_company(env, "Bench Coop")
     env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-    env = env(
-        context=dict(
-            env.context,
-            allowed_company_ids=company.ids,
-            queue_job__no_delay=True,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        )
-    )
+    env = env(context=dict(env.context, queue_job__no_delay=True))
     __, __, partners, __ = create_usage_month(env, company, lines, records, period, prefix="B")
     holders = len(partners)
     setup = time.perf_counter() - t0

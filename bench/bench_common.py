@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import os
 import resource
+import time
 
 from odoo import api
 from odoo.fields import Command
@@ -52,11 +53,26 @@ def bench_env(args, keep=None):
             cr.rollback()
 
 
-def create_usage_month(env, company, lines, records, period, prefix="B", emails=False):
-    """``lines`` lines on a step plan (about two lines per three holders) and
-    ``records`` usage records of the month of ``period``, inserted in SQL as the
-    importer leaves them. Returns (plan, source, holders, mobile lines)."""
-    plan = env["telecoop.mobile.plan"].create(
+def create_bench_company(env, name):
+    """A fresh company for one benchmark run, and an environment working in it
+    without chatter messages or tracking."""
+    company = env["res.company"].create({"name": f"{name} {time.time_ns()}"})
+    env.user.company_ids |= company
+    env = env(
+        context=dict(
+            env.context,
+            allowed_company_ids=company.ids,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+    )
+    return company, env
+
+
+def create_step_plan(env, company):
+    """A step plan like TeleCoop's: 14 EUR, then +2, +4, +6 EUR at 5, 20, 50, 80 GB."""
+    return env["telecoop.mobile.plan"].create(
         {
             "name": "Bench step plan",
             "company_id": company.id,
@@ -75,6 +91,13 @@ def create_usage_month(env, company, lines, records, period, prefix="B", emails=
             ],
         }
     )
+
+
+def create_usage_month(env, company, lines, records, period, prefix="B", emails=False):
+    """``lines`` lines on a step plan (about two lines per three holders) and
+    ``records`` usage records of the month of ``period``, inserted in SQL as the
+    importer leaves them. Returns (plan, source, holders, mobile lines)."""
+    plan = create_step_plan(env, company)
     source = env["telecoop.usage.source"].create(
         {"name": f"Bench {prefix}", "company_id": company.id}
     )

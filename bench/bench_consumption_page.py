@@ -19,7 +19,7 @@ import statistics
 import sys
 import time
 
-from bench_common import bench_env, bench_parser, create_usage_month
+from bench_common import bench_env, bench_parser, create_bench_company, create_usage_month
 
 from odoo import fields
 
@@ -27,17 +27,7 @@ from odoo import fields
 def run(env, lines=1000, records=30000, repeat=20, out=sys.stdout):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
-    company = env["res.company"].create({"name": f"Bench Portal Coop {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(
-        context=dict(
-            env.context,
-            allowed_company_ids=company.ids,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        )
-    )
+    company, env = create_bench_company(env, "Bench Portal Coop")
     period = fields.Date.context_today(env.user).replace(day=1)
     __, __, __, mobile_lines = create_usage_month(
         env, company, lines, records, period, prefix="P", emails=True

@@ -18,7 +18,7 @@ import sys
 import time
 from datetime import date
 
-from bench_common import bench_env, bench_parser, peak_memory_mb
+from bench_common import bench_env, bench_parser, create_bench_company, peak_memory_mb
 
 from odoo.fields import Command
 
@@ -27,17 +27,7 @@ def run(env, members=50000, movements=4, out=sys.stdout):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     cr = env.cr
     t0 = time.perf_counter()
-    company = env["res.company"].create({"name": f"Bench Membership Coop {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(
-        context=dict(
-            env.context,
-            allowed_company_ids=company.ids,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        )
-    )
+    company, env = create_bench_company(env, "Bench Membership Coop")
     profile = env["telecoop.statute.profile"].create(
         {
             "name": "Bench statutes",

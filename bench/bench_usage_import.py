@@ -23,9 +23,13 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from bench_common import bench_env, bench_parser, peak_memory_mb
-
-from odoo.fields import Command
+from bench_common import (
+    bench_env,
+    bench_parser,
+    create_bench_company,
+    create_step_plan,
+    peak_memory_mb,
+)
 
 HEADER = [
     "record_id",
@@ -102,36 +106,8 @@ def csv_to_xml(csv_path, xml_path):
 
 
 def setup(env, lines, kind="csv"):
-    company = env["res.company"].create({"name": f"Bench Coop {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(
-        context=dict(
-            env.context,
-            allowed_company_ids=company.ids,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        )
-    )
-    plan = env["telecoop.mobile.plan"].create(
-        {
-            "name": "Bench step plan",
-            "company_id": company.id,
-            "base_fee": 14,
-            "tier_type": "step",
-            "tier_ids": [
-                Command.create({"upper_units": 5, "price": 0}),
-                Command.create({"upper_units": 20, "price": 2}),
-                Command.create({"upper_units": 50, "price": 4}),
-                Command.create({"upper_units": 80, "price": 6}),
-            ],
-            "rate_ids": [
-                Command.create(
-                    {"usage_type": "voice", "zone": "international", "price": 0.3, "unit": 60}
-                )
-            ],
-        }
-    )
+    company, env = create_bench_company(env, "Bench Coop")
+    plan = create_step_plan(env, company)
     holders = max(1, lines * 2 // 3)
     partner_ids = []
     for start in range(0, holders, 2000):
