@@ -1,6 +1,5 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from datetime import date as Date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -272,84 +271,51 @@ class TelecoopSurplusAllocation(models.Model):
         )
 
     def _translate_rule_error(self, error):
-        """The message of the pure-Python rules in the user's language.
-
-        The rules speak English with the figures inside; each known sentence is
-        matched and said again through the translation system, any other one is
-        returned as it is.
-        """
+        """The message of a broken rule (``surplus_allocation.RuleError``) in the
+        user's language, from its code and figures."""
         _ = self.env._
-        negatives = {
-            "Legal reserve": _("The legal reserve cannot be negative."),
-            "Statutory reserve": _("The statutory reserves cannot be negative."),
-            "Interest on shares": _("Interest on shares cannot be negative."),
-            "Other reserves": _("Other reserves cannot be negative."),
+        p = error.params
+        messages = {
+            "total": lambda: _(
+                "The proposal allocates %(total)s but the result is %(result)s.",
+                total=p["total"],
+                result=p["result"],
+            ),
+            "loss": lambda: _(
+                "A loss of %(loss)s is carried forward, nothing is allocated.", loss=p["loss"]
+            ),
+            "legal_reserve": lambda: _(
+                "The legal reserve gets %(amount)s, the statutes require at least %(minimum)s.",
+                amount=p["amount"],
+                minimum=p["minimum"],
+            ),
+            "statutory_reserve": lambda: _(
+                "The statutory reserves get %(amount)s, the statutes require at "
+                "least %(minimum)s (subsidies %(subsidies)s included).",
+                amount=p["amount"],
+                minimum=p["minimum"],
+                subsidies=p["subsidies"],
+            ),
+            "interest_rate": lambda: _(
+                "Interest on shares at %(rate)s %% exceeds the cap of %(cap)s %% "
+                "(average TMO + margin).",
+                rate=p["rate"],
+                cap=p["cap"],
+            ),
+            "interest_amount": lambda: _(
+                "Interest on shares of %(amount)s exceeds the cap of %(cap)s for the "
+                "capital held over the year.",
+                amount=p["amount"],
+                cap=p["cap"],
+            ),
+            "negative": lambda: {
+                "legal_reserve": _("The legal reserve cannot be negative."),
+                "statutory_reserve": _("The statutory reserves cannot be negative."),
+                "interest_on_shares": _("Interest on shares cannot be negative."),
+                "other_reserves": _("Other reserves cannot be negative."),
+            }[p["field"]],
         }
-        number = r"(-?[\d.]+)"
-        patterns = [
-            (
-                rf"The proposal allocates {number} but the result is {number}\.",
-                lambda m: _(
-                    "The proposal allocates %(total)s but the result is %(result)s.",
-                    total=m[1],
-                    result=m[2],
-                ),
-            ),
-            (
-                rf"A loss of {number} is carried forward, nothing is allocated\.",
-                lambda m: _(
-                    "A loss of %(loss)s is carried forward, nothing is allocated.", loss=m[1]
-                ),
-            ),
-            (
-                rf"The legal reserve gets {number}, the statutes require at least {number}\.",
-                lambda m: _(
-                    "The legal reserve gets %(amount)s, the statutes require at least %(minimum)s.",
-                    amount=m[1],
-                    minimum=m[2],
-                ),
-            ),
-            (
-                rf"The statutory reserves get {number}, the statutes require at least {number} "
-                rf"\(subsidies {number} included\)\.",
-                lambda m: _(
-                    "The statutory reserves get %(amount)s, the statutes require at "
-                    "least %(minimum)s (subsidies %(subsidies)s included).",
-                    amount=m[1],
-                    minimum=m[2],
-                    subsidies=m[3],
-                ),
-            ),
-            (
-                rf"Interest on shares at {number} % exceeds the cap of {number} % "
-                r"\(average TMO \+ margin\)\.",
-                lambda m: _(
-                    "Interest on shares at %(rate)s %% exceeds the cap of %(cap)s %% "
-                    "(average TMO + margin).",
-                    rate=m[1],
-                    cap=m[2],
-                ),
-            ),
-            (
-                rf"Interest on shares of {number} exceeds the cap of {number} for the capital "
-                r"held over the year\.",
-                lambda m: _(
-                    "Interest on shares of %(amount)s exceeds the cap of %(cap)s for the "
-                    "capital held over the year.",
-                    amount=m[1],
-                    cap=m[2],
-                ),
-            ),
-            (
-                r"(.+) cannot be negative\.",
-                lambda m: negatives.get(m[1], m[0]),
-            ),
-        ]
-        for pattern, translate in patterns:
-            match = re.fullmatch(pattern, error)
-            if match:
-                return translate(match)
-        return error
+        return messages[error.code]()
 
     @api.constrains(*PROPOSAL_FIELDS, "interest_rate", "result")
     def _check_proposal(self):

@@ -126,41 +126,93 @@ def default_proposal(situation, rules=AllocationRules()):
     )
 
 
+class RuleError(str):
+    """A broken rule: the English sentence, with its ``code`` and figures
+    (``params``) kept apart so that Odoo can say it again in the user's language."""
+
+    def __new__(cls, code, template, **params):
+        error = super().__new__(cls, template % params)
+        error.code = code
+        error.params = params
+        return error
+
+
 def check_proposal(situation, proposal, rules=AllocationRules()):
     """Every floor and cap that the proposal breaks, with the figures."""
     mins = minimums(situation, rules)
     check = Check()
+    error = check.errors.append
     result = _cents(situation.result)
     if proposal.total != result:
-        check.errors.append(f"The proposal allocates {proposal.total} but the result is {result}.")
+        error(
+            RuleError(
+                "total",
+                "The proposal allocates %(total)s but the result is %(result)s.",
+                total=proposal.total,
+                result=result,
+            )
+        )
     if result <= 0:
         if proposal.carried_forward != result:
-            check.errors.append(f"A loss of {-result} is carried forward, nothing is allocated.")
+            error(
+                RuleError(
+                    "loss",
+                    "A loss of %(loss)s is carried forward, nothing is allocated.",
+                    loss=-result,
+                )
+            )
         return check
     if proposal.legal_reserve < mins.legal_reserve:
-        check.errors.append(
-            f"The legal reserve gets {proposal.legal_reserve}, "
-            f"the statutes require at least {mins.legal_reserve}."
+        error(
+            RuleError(
+                "legal_reserve",
+                "The legal reserve gets %(amount)s, the statutes require at least %(minimum)s.",
+                amount=proposal.legal_reserve,
+                minimum=mins.legal_reserve,
+            )
         )
     statutory_min = mins.subsidies_reserve + mins.statutory_reserve
     if proposal.statutory_reserve < statutory_min:
-        check.errors.append(
-            f"The statutory reserves get {proposal.statutory_reserve}, the statutes require "
-            f"at least {statutory_min} (subsidies {mins.subsidies_reserve} included)."
+        error(
+            RuleError(
+                "statutory_reserve",
+                "The statutory reserves get %(amount)s, the statutes require at "
+                "least %(minimum)s (subsidies %(subsidies)s included).",
+                amount=proposal.statutory_reserve,
+                minimum=statutory_min,
+                subsidies=mins.subsidies_reserve,
+            )
         )
     if _d(proposal.interest_rate) > mins.interest_rate_cap:
-        check.errors.append(
-            f"Interest on shares at {proposal.interest_rate} % exceeds the cap of "
-            f"{mins.interest_rate_cap} % (average TMO + margin)."
+        error(
+            RuleError(
+                "interest_rate",
+                "Interest on shares at %(rate)s %% exceeds the cap of %(cap)s %% "
+                "(average TMO + margin).",
+                rate=proposal.interest_rate,
+                cap=mins.interest_rate_cap,
+            )
         )
     if proposal.interest_on_shares > mins.interest_cap:
-        check.errors.append(
-            f"Interest on shares of {proposal.interest_on_shares} exceeds the cap of "
-            f"{mins.interest_cap} for the capital held over the year."
+        error(
+            RuleError(
+                "interest_amount",
+                "Interest on shares of %(amount)s exceeds the cap of %(cap)s for the "
+                "capital held over the year.",
+                amount=proposal.interest_on_shares,
+                cap=mins.interest_cap,
+            )
         )
     for name in ("legal_reserve", "statutory_reserve", "interest_on_shares", "other_reserves"):
         if getattr(proposal, name) < 0:
-            check.errors.append(f"{name.replace('_', ' ').capitalize()} cannot be negative.")
+            error(
+                RuleError(
+                    "negative",
+                    "%(label)s cannot be negative.",
+                    label=name.replace("_", " ").capitalize(),
+                    field=name,
+                )
+            )
     return check
 
 
