@@ -54,7 +54,14 @@ class TelecoopBillingRunLine(models.Model):
         rated_by_line = defaultdict(lambda: self.env["telecoop.rated.usage"])
         for row in rated:
             rated_by_line[row.line_id.id] |= row
-        return {"lines": lines_by_partner, "rated": rated_by_line, "pricing": {}}
+        third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
+        company = self.company_id[:1]
+        return {
+            "lines": lines_by_partner,
+            "rated": rated_by_line,
+            "pricing": {},
+            "third_party_taxes": _tax_included_taxes(third_party_product, company),
+        }
 
     def _prepare_invoice_values(self, journal, run, prefetched=None):
         """The invoice of the holder: three headings, a line per mobile line and charge."""
@@ -68,7 +75,13 @@ class TelecoopBillingRunLine(models.Model):
         type_labels = dict(Rated._fields["usage_type"]._description_selection(self.env))
         zone_labels = dict(Rated._fields["zone"]._description_selection(self.env))
         third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
-        third_party_taxes = _tax_included_taxes(third_party_product, self.company_id)
+        # the holder's fiscal position, set on the invoice: the one its taxes are mapped by
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .with_company(self.company_id)
+            ._get_fiscal_position(self.partner_id)
+        )
+        third_party_taxes = fiscal_position.map_tax(prefetched["third_party_taxes"])
         plan_lines, usage_lines, other_lines = [], [], []
         for line in lines:
             priced = line._price_period(first, {}, pricing_cache=prefetched["pricing"])
@@ -129,6 +142,7 @@ class TelecoopBillingRunLine(models.Model):
                         "tax_ids": [Command.set(third_party_taxes.ids)],
                     }
                 )
+        self._add_untaxed_amounts(plan_lines + usage_lines + other_lines, journal, fiscal_position)
         invoice_lines = []
         for title, section in (
             (_("Plan and options"), plan_lines),
@@ -142,6 +156,7 @@ class TelecoopBillingRunLine(models.Model):
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
             "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
             "invoice_date": run.invoice_date or last,
             "telecoop_billing_period": first,
             "invoice_origin": run.name,
@@ -151,6 +166,54 @@ class TelecoopBillingRunLine(models.Model):
         if run.payment_mode_id and holder.valid_mandate_id:
             values["payment_mode_id"] = run.payment_mode_id.id
         return values
+
+    def _add_untaxed_amounts(self, product_lines, journal, fiscal_position):
+        """Give each invoice line the untaxed amount Odoo's tax engine computes for it.
+
+        Created without it, an invoice line gets it from Odoo's invoice sync after
+        the creation, written line by line: most of the cost of invoicing in bulk.
+        Given upfront, computed by the same engine (``account.tax``), the sync finds
+        it right and writes nothing. Odoo still checks it: an amount that does not
+        match (e.g. a tax set otherwise) is computed again, never kept.
+        """
+        company = self.company_id
+        currency = journal.currency_id or company.currency_id
+        if currency != company.currency_id:
+            return  # a foreign-currency journal: amounts depend on the rate, left to Odoo
+        Tax = self.env["account.tax"]
+        company_domain = Tax._check_company_domain(company)
+        base_lines = []
+        for vals in product_lines:
+            product = self.env["product.product"].browse(vals["product_id"])
+            if "tax_ids" in vals:
+                taxes = Tax.browse(vals["tax_ids"][0][2])
+            else:  # as account.move.line._get_computed_taxes for a sale
+                taxes = product.taxes_id.filtered_domain(company_domain)
+                if taxes and fiscal_position:
+                    taxes = fiscal_position.map_tax(taxes)
+            base_lines.append(
+                Tax._prepare_base_line_for_taxes_computation(
+                    None,
+                    price_unit=vals["price_unit"],
+                    quantity=vals["quantity"],
+                    tax_ids=taxes,
+                    product_id=product,
+                    partner_id=self.partner_id,
+                    currency_id=currency,
+                    rate=1.0,
+                    sign=-1,  # a customer invoice credits its income lines
+                )
+            )
+        Tax._add_tax_details_in_base_lines(base_lines, company)
+        Tax._round_base_lines_tax_details(base_lines, company)
+        for vals, base_line in zip(product_lines, base_lines, strict=True):
+            details = base_line["tax_details"]
+            vals["amount_currency"] = base_line["sign"] * (
+                details["total_excluded_currency"] + details["delta_total_excluded_currency"]
+            )
+            vals["balance"] = base_line["sign"] * (
+                details["total_excluded"] + details["delta_total_excluded"]
+            )
 
 
 def _tax_included_taxes(product, company):

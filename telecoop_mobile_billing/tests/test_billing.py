@@ -4,6 +4,9 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.telecoop_mobile_billing.models.telecoop_billing_run_line import (
+    _tax_included_taxes,
+)
 from odoo.addons.telecoop_mobile_billing.services.masking import mask_number
 
 from .common import GB, MobileBillingCommon
@@ -175,6 +178,70 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(mask_number("33140000000"), "3314000XXXX")
         self.assertEqual(mask_number("123"), "XXX")
         self.assertEqual(mask_number(None), "")
+
+    def _prepared_invoice_values(self):
+        """The invoice values of each holder, as a chunk of the run prepares them."""
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01"}
+        )
+        self.env["telecoop.rated.usage"]._rate_period(self.company, run.period)
+        run._prepare_run_lines()
+        prefetched = run.run_line_ids._prefetch_billing_data()
+        journal = run._get_journal()
+        return [rl._prepare_invoice_values(journal, run, prefetched) for rl in run.run_line_ids]
+
+    def test_prepared_untaxed_amounts_are_those_odoo_computes(self):
+        """The run gives each invoice line its untaxed amount upfront (so that Odoo's
+        invoice sync has nothing to rewrite): it must be the one Odoo computes and
+        keeps. Plans are priced tax included here (consumer prices), so the untaxed
+        amount depends on the tax, and the second holder's fiscal position exempts."""
+        vat20_included = _tax_included_taxes(
+            self.env.ref("telecoop_mobile_billing.product_mobile_third_party"), self.company
+        )
+        self.product_plan.taxes_id = [Command.set(vat20_included.ids)]
+        outside_eu = self.env["account.fiscal.position"].create(
+            {"name": "Outside the EU", "company_id": self.company.id}
+        )
+        exempt = self.env["account.tax"].create(
+            {
+                "name": "Exempt (outside the EU)",
+                "amount": 0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+                "fiscal_position_ids": [Command.set(outside_eu.ids)],
+                "original_tax_ids": [Command.set((self.vat20 | vat20_included).ids)],
+            }
+        )
+        self.holder2.with_company(self.company).property_account_position_id = outside_eu
+        self._records()
+        self._insert_records(
+            [(self.line_b, "2026-10-06 08:00:00", "voice", 60, "premium", "33899000124", "1.20")]
+        )
+        vals_list = self._prepared_invoice_values()
+        prepared = [
+            (command[2]["name"], command[2]["amount_currency"])
+            for vals in vals_list
+            for command in vals["invoice_line_ids"]
+            if not command[2].get("display_type")
+        ]
+        # 14 tax included is 11.67 untaxed; on the first holder's invoice, rounded
+        # globally with the other tax-included lines, one cent goes to another line
+        self.assertIn(("Adjustable - 33677777771", -11.67), prepared)
+        self.assertIn(("Adjustable - 33644444441", -11.66), prepared)
+        self.assertIn(("Third-party services - 33644444441 (2.40 tax included)", -2.0), prepared)
+        moves = self.env["account.move"].create(vals_list)
+        kept = [
+            (ml.name, ml.amount_currency)
+            for ml in moves.invoice_line_ids
+            if ml.display_type == "product"
+        ]
+        self.assertEqual(kept, prepared)
+        # outside the EU: no VAT, third-party services included
+        inv_b = moves.filtered(lambda m: m.partner_id == self.holder2)
+        self.assertEqual(inv_b.fiscal_position_id, outside_eu)
+        self.assertEqual(inv_b.invoice_line_ids.tax_ids, exempt)
+        self.assertEqual((inv_b.amount_untaxed, inv_b.amount_tax), (8 + 3.0 + 1.2, 0.0))
 
     def test_billing_run_reserved_to_managers(self):
         with self.assertRaises(AccessError):
