@@ -36,6 +36,12 @@ class TelecoopRatedUsage(models.Model):
     third_party_amount = fields.Monetary(
         readonly=True, help="Sum of what premium services charge on top, tax included."
     )
+    last_usage_at = fields.Datetime(
+        string="Last usage",
+        readonly=True,
+        help="Start of the last usage record of this line, month, type and zone when it "
+        "was rated: how fresh the month's figures are.",
+    )
 
     _line_period_type_zone_unique = models.Constraint(
         "UNIQUE(line_id, period, usage_type, zone)", "Usage is rated once per line and month."
@@ -68,7 +74,8 @@ class TelecoopRatedUsage(models.Model):
         )
         cr.execute(
             f"""
-            SELECT line_id, usage_type, zone, SUM(quantity), COUNT(*), SUM(third_party_amount)
+            SELECT line_id, usage_type, zone, SUM(quantity), COUNT(*), SUM(third_party_amount),
+                   MAX(started_at)
               FROM telecoop_usage_record
              WHERE company_id = %(company)s AND period = %(period)s
                    AND line_id IS NOT NULL {line_filter}
@@ -77,8 +84,8 @@ class TelecoopRatedUsage(models.Model):
             params,
         )
         by_line = defaultdict(dict)
-        for line_id, usage_type, zone, quantity, count, third_party in cr.fetchall():
-            by_line[line_id][(usage_type, zone)] = (int(quantity), count, third_party)
+        for line_id, usage_type, zone, quantity, count, third_party, last_at in cr.fetchall():
+            by_line[line_id][(usage_type, zone)] = (int(quantity), count, third_party, last_at)
         lines = self.env["telecoop.mobile.line"].browse(list(by_line))
         lines.plan_history_ids.plan_id.tier_ids.mapped("price")
         lines.plan_history_ids.plan_id.rate_ids.mapped("price")
@@ -89,7 +96,7 @@ class TelecoopRatedUsage(models.Model):
             priced = line._price_period(
                 first, {k: v[0] for k, v in keyed.items()}, pricing_cache=pricing_cache
             )
-            for (usage_type, zone), (quantity, count, third_party) in keyed.items():
+            for (usage_type, zone), (quantity, count, third_party, last_at) in keyed.items():
                 rows.append(
                     (
                         company.id,
@@ -101,6 +108,7 @@ class TelecoopRatedUsage(models.Model):
                         count,
                         third_party,
                         priced["usage"].get((usage_type, zone), 0),
+                        last_at,
                         self.env.uid,
                         self.env.uid,
                     )
@@ -111,12 +119,12 @@ class TelecoopRatedUsage(models.Model):
                 """
                 INSERT INTO telecoop_rated_usage
                        (company_id, line_id, period, usage_type, zone, quantity, record_count,
-                        third_party_amount, amount, create_uid, write_uid,
+                        third_party_amount, amount, last_usage_at, create_uid, write_uid,
                         create_date, write_date)
                 VALUES %s
                 """,
                 rows,
-                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                 "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')",
                 page_size=5000,
             )
