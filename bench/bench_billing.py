@@ -69,16 +69,15 @@ def run_parallel(env, billing_run, workers, config_path):
     env["telecoop.rated.usage"]._rate_period(billing_run.company_id, billing_run.period)
     billing_run.state = "running"
     billing_run._prepare_run_lines()
+    run_id, chunk_size = billing_run.id, billing_run.chunk_size
     env.cr.commit()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers) as pool:
         pool.starmap(
             _worker,
-            [
-                (config_path, env.cr.dbname, billing_run.id, i, workers, billing_run.chunk_size)
-                for i in range(workers)
-            ],
+            [(config_path, env.cr.dbname, run_id, i, workers, chunk_size) for i in range(workers)],
         )
+    env.cr.commit()  # a new transaction: it sees what the workers committed
     env.invalidate_all()
     billing_run._finish_run()  # the job queued on_done of the chunks
 
@@ -113,7 +112,7 @@ def run(
 
     t2 = time.perf_counter()
     billing_run = env["telecoop.billing.run"].create(
-        {"company_id": company.id, "period": period, "chunk_size": 500}
+        {"company_id": company.id, "period": period}  # the default chunk size
     )
     if workers > 1:
         run_parallel(env, billing_run, workers, config_path)
