@@ -30,27 +30,12 @@ class TelecoopShareBuyback(models.Model):
 
     _name = "telecoop.share.buyback"
     _description = "Buy-back of shares"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
         "res.partner", string="Member", required=True, index=True, tracking=True
     )
-    share_class_id = fields.Many2one(
-        "telecoop.share.class",
-        required=True,
-        tracking=True,
-        domain="[('company_id', '=', company_id)]",
-    )
-    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
-    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     reason = fields.Text()
     source = fields.Selection(
@@ -78,13 +63,6 @@ class TelecoopShareBuyback(models.Model):
         "CHECK(quantity > 0)", "A buy-back takes back at least one share."
     )
 
-    @api.depends("share_class_id", "quantity")
-    def _compute_amount(self):
-        for buyback in self:
-            buyback.amount = buyback.currency_id.round(
-                buyback.share_class_id.nominal_value * buyback.quantity
-            )
-
     @api.depends("decision_date", "company_id")
     def _compute_payout_due_date(self):
         for buyback in self:
@@ -107,11 +85,6 @@ class TelecoopShareBuyback(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("telecoop.share.buyback") or "/"
-                )
         buybacks = super().create(vals_list)
         for buyback in buybacks:
             user = buyback.company_id.telecoop_statute_profile_id.membership_officer_id

@@ -11,30 +11,15 @@ class TelecoopShareTransfer(models.Model):
 
     _name = "telecoop.share.transfer"
     _description = "Transfer of shares between members"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["telecoop.share.document", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     from_partner_id = fields.Many2one(
         "res.partner", string="From member", required=True, tracking=True, index=True
     )
     to_partner_id = fields.Many2one(
         "res.partner", string="To", required=True, tracking=True, index=True
     )
-    share_class_id = fields.Many2one(
-        "telecoop.share.class",
-        required=True,
-        tracking=True,
-        domain="[('company_id', '=', company_id)]",
-    )
-    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
-    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done"), ("cancelled", "Cancelled")],
@@ -53,13 +38,6 @@ class TelecoopShareTransfer(models.Model):
         "CHECK(from_partner_id <> to_partner_id)", "A member cannot transfer shares to themself."
     )
 
-    @api.depends("share_class_id", "quantity")
-    def _compute_amount(self):
-        for transfer in self:
-            transfer.amount = transfer.currency_id.round(
-                transfer.share_class_id.nominal_value * transfer.quantity
-            )
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_before_the_register(self):
         for transfer in self:
@@ -70,15 +48,6 @@ class TelecoopShareTransfer(models.Model):
                         name=transfer.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("telecoop.share.transfer") or "/"
-                )
-        return super().create(vals_list)
 
     def action_confirm(self):
         """Move the shares: one movement out of the giver, one into the receiver."""

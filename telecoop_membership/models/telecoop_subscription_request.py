@@ -28,33 +28,18 @@ class TelecoopSubscriptionRequest(models.Model):
 
     _name = "telecoop.subscription.request"
     _description = "Share subscription request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
         "res.partner", string="Subscriber", required=True, index=True, tracking=True
     )
-    share_class_id = fields.Many2one(
-        "telecoop.share.class",
-        required=True,
-        tracking=True,
-        domain="[('company_id', '=', company_id)]",
-    )
-    quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     unit_price = fields.Monetary(
         compute="_compute_unit_price",
         store=True,
         precompute=True,
         help="The nominal value of the class when the request was made.",
     )
-    amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     source = fields.Selection(
         [("backoffice", "Back office"), ("portal", "Portal")],
@@ -109,12 +94,6 @@ class TelecoopSubscriptionRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("telecoop.subscription.request")
-                    or "/"
-                )
         requests = super().create(vals_list)
         requests.filtered(lambda r: r.state == "draft")._schedule_review_activity()
         return requests
