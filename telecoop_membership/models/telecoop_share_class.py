@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class TelecoopShareClass(models.Model):
@@ -36,6 +36,31 @@ class TelecoopShareClass(models.Model):
         domain="[('company_id', '=', company_id)]",
         help="The college a member joins when first subscribing shares of this class.",
     )
+
+    def write(self, vals):
+        if "nominal_value" in vals:
+            self._check_nominal_value_unused(vals["nominal_value"])
+        return super().write(vals)
+
+    def _check_nominal_value_unused(self, new_value):
+        """A class's nominal value is frozen once shares of it were moved: the
+        register, the capital accounts and transfers and buy-backs (valued at the
+        nominal value) must keep agreeing. A new value needs a new class."""
+        for share_class in self:
+            if share_class.currency_id.compare_amounts(
+                share_class.nominal_value, new_value
+            ) and self.env["telecoop.share.line"].sudo().search_count(
+                [("share_class_id", "=", share_class.id)], limit=1
+            ):
+                raise UserError(
+                    self.env._(
+                        "Share class %(name)s: shares of it are in the register, so its "
+                        "nominal value (%(value)s) cannot change. Create a new class with "
+                        "the new value, and archive this one if it is no longer offered.",
+                        name=share_class.name,
+                        value=share_class.nominal_value,
+                    )
+                )
 
     @api.constrains("min_per_member", "max_per_member")
     def _check_limits(self):

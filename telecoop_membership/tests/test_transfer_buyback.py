@@ -43,6 +43,18 @@ class TestTransferBuyback(TelecoopAccountingCommon):
             }
         )
 
+    def test_nominal_value_is_frozen_once_shares_are_in_the_register(self):
+        """Transfers and buy-backs are valued at the class's nominal value: changing it
+        would make them disagree with the register and the capital accounts."""
+        value = self.share_class.nominal_value
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            self.share_class.nominal_value = value * 2
+        self.assertEqual(self.currency.compare_amounts(self.share_class.nominal_value, value), 0)
+        self.share_class.write({"nominal_value": value, "max_per_member": 0})  # unchanged: fine
+        new_class = self.share_class.copy({"name": "Shares 2027"})
+        new_class.nominal_value = value * 2  # a class with no shares yet: free
+        self.assertEqual(self.currency.compare_amounts(new_class.nominal_value, value * 2), 0)
+
     # -- transfers ------------------------------------------------------------
 
     def test_transfer_is_one_document_with_two_movements(self):
