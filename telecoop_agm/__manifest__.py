@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "data/telecoop_ballot_receipt_mail.xml",
         "data/telecoop_ballot_data.xml",
+        "data/telecoop_assembly_cron.xml",
         "report/telecoop_assembly_reports.xml",
         "views/telecoop_ballot_views.xml",
         "views/telecoop_assembly_views.xml",

@@ -312,6 +312,15 @@ class TelecoopAssembly(models.Model):
         self._post_ballot_heads()
         return True
 
+    @api.model
+    def _cron_close_ended_votes(self):
+        """Close the votes whose window has ended, as staff would click Close: the
+        heads of the ballot boxes are logged and counting can start."""
+        ended = self.search([("state", "=", "open"), ("vote_end", "<=", self._voting_now())])
+        for assembly in ended:
+            assembly.action_close()
+        return ended
+
     def _post_ballot_heads(self):
         """Log the head of each chain at closing: a later change shows against it."""
         self.ensure_one()

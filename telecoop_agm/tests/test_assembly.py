@@ -112,6 +112,18 @@ class TestAssembly(AgmCommon):
         with self.assertRaises(UserError):
             self._vote(self.assembly, self.bob, self.accounts, "for")
 
+    def test_votes_close_by_themselves_at_the_end_of_the_window(self):
+        now = self.assembly._voting_now()
+        later = self._open_assembly()
+        self.assembly.vote_end = now
+        closed = self.env["telecoop.assembly"]._cron_close_ended_votes()
+        self.assertIn(self.assembly, closed)
+        self.assertNotIn(later, closed)
+        self.assertEqual((self.assembly.state, later.state), ("closed", "open"))
+        self.assertEqual(self.assembly.vote_end, now)
+        self.assertIn("Vote closed", self.assembly.message_ids[0].body)
+        self.assertTrue(self.env.ref("telecoop_agm.ir_cron_telecoop_assembly_close").active)
+
     def test_proxy_rules(self):
         giver, holder = (self._voter(self.assembly, p) for p in (self.bob, self.alice))
         self.assembly._portal_give_proxy(self.bob, self.alice.telecoop_member_number)
