@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -235,56 +235,21 @@ class TelecoopShareBuyback(models.Model):
         label = self.env._(
             "Buy-back %(name)s, %(partner)s", name=self.name, partner=self.partner_id.display_name
         )
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "company_id": self.company_id.id,
-                    "journal_id": journal.id,
-                    "date": on_date,
-                    "ref": self.name,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": label,
-                                "partner_id": self.partner_id.id,
-                                "account_id": debit_account.id,
-                                "debit": self.amount,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "name": label,
-                                "partner_id": self.partner_id.id,
-                                "account_id": credit_account.id,
-                                "credit": self.amount,
-                            }
-                        ),
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
+        return self._post_capital_entry(on_date, journal, debit_account, credit_account, label)
 
     @api.model
     def _portal_request(self, partner, share_class, quantity, reason=False):
         """A member asks for a buy-back from the portal."""
-        if not isinstance(quantity, int) or quantity <= 0:
-            raise UserError(self.env._("Ask for a whole number of shares, at least one."))
-        # Nothing is left behind when the request breaks a rule.
-        with self.env.cr.savepoint():
-            buyback = self.sudo().create(
-                {
-                    "company_id": share_class.company_id.id,
-                    "partner_id": partner.id,
-                    "share_class_id": share_class.id,
-                    "quantity": quantity,
-                    "reason": reason,
-                    "source": "portal",
-                }
-            )
-            buyback._check_holding()
-        return buyback
+        return self._create_from_portal(
+            {
+                "company_id": share_class.company_id.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "quantity": quantity,
+                "reason": reason,
+                "source": "portal",
+            }
+        )
+
+    def _check_portal_request(self):
+        self._check_holding()

@@ -382,61 +382,32 @@ class TelecoopSubscriptionRequest(models.Model):
             name=self.name,
             partner=self.partner_id.display_name,
         )
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "company_id": self.company_id.id,
-                    "journal_id": profile.capital_journal_id.id,
-                    "date": on_date,
-                    "ref": self.name,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": label,
-                                "partner_id": self.partner_id.id,
-                                "account_id": profile.capital_called_unpaid_account_id.id,
-                                "debit": self.amount,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "name": label,
-                                "partner_id": self.partner_id.id,
-                                "account_id": profile.capital_paid_account_id.id,
-                                "credit": self.amount,
-                            }
-                        ),
-                    ],
-                }
-            )
+        return self._post_capital_entry(
+            on_date,
+            profile.capital_journal_id,
+            profile.capital_called_unpaid_account_id,
+            profile.capital_paid_account_id,
+            label,
         )
-        move.action_post()
-        return move
 
     # -- portal -------------------------------------------------------------------
 
     @api.model
     def _portal_subscribe(self, partner, share_class, quantity):
         """A member or a visitor with an account asks for shares from the portal."""
-        if not isinstance(quantity, int) or quantity <= 0:
-            raise UserError(self.env._("Ask for a whole number of shares, at least one."))
-        # Nothing is left behind when the request breaks a rule.
-        with self.env.cr.savepoint():
-            request = self.sudo().create(
-                {
-                    "company_id": share_class.company_id.id,
-                    "partner_id": partner.id,
-                    "share_class_id": share_class.id,
-                    "quantity": quantity,
-                    "source": "portal",
-                    "user_id": False,
-                }
-            )
-            request._check_limits()
-        return request
+        return self._create_from_portal(
+            {
+                "company_id": share_class.company_id.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "quantity": quantity,
+                "user_id": False,
+                "source": "portal",
+            }
+        )
+
+    def _check_portal_request(self):
+        self._check_limits()
 
     def _demo_validate_and_pay(self, payment_date):
         """Demo data: validate the request and pay its invoice in the first bank journal."""
