@@ -31,21 +31,13 @@ from bench_common import (
     peak_memory_mb,
 )
 
-HEADER = [
-    "record_id",
-    "msisdn",
-    "started_at",
-    "usage_type",
-    "quantity",
-    "zone",
-    "destination",
-    "third_party_amount",
-]
-
 
 def write_csv(path, msisdns, records, period, seed=42):
     """Write ``records`` rows of the month of ``period``: ~0.1 % duplicates,
     ~0.1 % bad rows, ~0.5 % numbers of no line. Returns the number of rows."""
+    # the addon's columns (importable once Odoo knows the addons path)
+    from odoo.addons.telecoop_mobile_billing.services.cdr_parse import FIELDS  # noqa: PLC0415
+
     rnd = random.Random(seed)
     paris = timezone(timedelta(hours=2))
     start = datetime(period.year, period.month, 1, tzinfo=paris)
@@ -55,7 +47,7 @@ def write_csv(path, msisdns, records, period, seed=42):
     rows = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow(FIELDS)
         chunk = []
         for i in range(records):
             kind = kinds[i % 6]
