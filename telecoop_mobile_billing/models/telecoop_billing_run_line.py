@@ -60,6 +60,7 @@ class TelecoopBillingRunLine(models.Model):
             "lines": lines_by_partner,
             "rated": rated_by_line,
             "pricing": {},
+            "third_party_product": third_party_product,
             "third_party_taxes": _tax_included_taxes(third_party_product, company),
         }
 
@@ -74,7 +75,7 @@ class TelecoopBillingRunLine(models.Model):
         Rated = self.env["telecoop.rated.usage"]
         type_labels = dict(Rated._fields["usage_type"]._description_selection(self.env))
         zone_labels = dict(Rated._fields["zone"]._description_selection(self.env))
-        third_party_product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party")
+        third_party_product = prefetched["third_party_product"]
         # the holder's fiscal position, set on the invoice: the one its taxes are mapped by
         fiscal_position = (
             self.env["account.fiscal.position"]
@@ -188,9 +189,7 @@ class TelecoopBillingRunLine(models.Model):
             if "tax_ids" in vals:
                 taxes = Tax.browse(vals["tax_ids"][0][2])
             else:  # as account.move.line._get_computed_taxes for a sale
-                taxes = product.taxes_id.filtered_domain(company_domain)
-                if taxes and fiscal_position:
-                    taxes = fiscal_position.map_tax(taxes)
+                taxes = fiscal_position.map_tax(product.taxes_id.filtered_domain(company_domain))
             base_lines.append(
                 Tax._prepare_base_line_for_taxes_computation(
                     None,
