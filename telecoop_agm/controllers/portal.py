@@ -78,23 +78,30 @@ class TelecoopAgmPortal(CustomerPortal):
                 report_ref="telecoop_agm.action_report_assembly_minutes",
                 download=download,
             )
-        # the receipt of the last ballot is shown once, then forgotten
-        new_receipt = request.session.pop("telecoop_agm_receipt", None)
-        if new_receipt and new_receipt.get("assembly_id") != assembly_sudo.id:
-            new_receipt = None
-        values = self._prepare_portal_layout_values()
-        values.update(
+        return self._render_assembly_page(
+            assembly_sudo, message=message, error=error, receipt_status=kw.get("receipt_status")
+        )
+
+    def _render_assembly_page(self, assembly_sudo, new_receipt=None, **values):
+        """The page of an assembly; ``new_receipt`` only in the answer to the vote itself.
+
+        The receipt is rendered into that one answer and kept nowhere: not in
+        the session, not in the database.
+        """
+        page = self._prepare_portal_layout_values()
+        page.update(
             {
                 "assembly": assembly_sudo,
                 "situation": assembly_sudo._portal_get_situation(request.env.user.partner_id),
                 "page_name": "assembly",
-                "message": message,
-                "error": error,
+                "message": None,
+                "error": None,
+                "receipt_status": None,
                 "new_receipt": new_receipt,
-                "receipt_status": kw.get("receipt_status"),
+                **values,
             }
         )
-        return request.render("telecoop_agm.portal_assembly_page", values)
+        return request.render("telecoop_agm.portal_assembly_page", page)
 
     @http.route(
         "/my/assemblies/<int:assembly_id>/vote",
@@ -119,13 +126,19 @@ class TelecoopAgmPortal(CustomerPortal):
                 )
         except (UserError, ValueError) as exc:
             return self._assembly_redirect(assembly_sudo, error=str(exc))
-        request.session["telecoop_agm_receipt"] = {
-            "assembly_id": assembly_sudo.id,
-            "resolution_id": ballot.resolution_id.id,
-            "voter_id": int(kw.get("voter_id") or 0),
-            "receipt": ballot.env.context["telecoop_receipt"],
-        }
-        return self._assembly_redirect(assembly_sudo, message="voted")
+        response = self._render_assembly_page(
+            assembly_sudo,
+            message="voted",
+            new_receipt={
+                "assembly_id": assembly_sudo.id,
+                "resolution_id": int(resolution_id),
+                "voter_id": int(kw.get("voter_id") or 0),
+                "receipt": ballot.env.context["telecoop_receipt"],
+            },
+        )
+        # the answer holds a receipt: never kept by a browser or a proxy cache
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @http.route(
         "/my/assemblies/<int:assembly_id>/receipt",

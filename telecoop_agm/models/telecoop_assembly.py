@@ -3,19 +3,45 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
 
-from ..services import ballot_chain
+from ..services import ballot_chain, seal
 
-# Lifecycle of an assembly: the state it may go to from each state.
+# Lifecycle of an assembly: the states it may go to from each state, and the
+# action that takes it there. Nothing else changes the state (see ``write``).
 TRANSITIONS = {
-    "draft": ("convened",),
-    "convened": ("open",),
-    "open": ("closed",),
-    "closed": (),
+    "draft": {"convened": "action_convene"},
+    "convened": {"open": "action_open"},
+    "open": {"closed": "action_close"},
+    "closed": {"tallied": "action_tally"},
+    "tallied": {},
 }
+
+# Written by the actions of the state machine only (with the seal).
+STATE_FIELDS = {"state", "convened_at", "closed_at", "tallied_at", "box_anchor", "proxy_lock"}
+# Facts of the convocation: frozen once the assembly left draft.
+FROZEN_FIELDS = {
+    "name",
+    "company_id",
+    "assembly_type",
+    "call",
+    "first_call_id",
+    "date",
+    "place",
+    "record_date",
+    "vote_start",
+    "vote_end",
+    "agenda",
+    "document_ids",
+    "resolution_ids",
+    "college_ids",
+    "voter_ids",
+}
+MANAGER_GROUP = "telecoop_agm.telecoop_agm_group_manager"
+USER_GROUP = "telecoop_agm.telecoop_agm_group_user"
 
 
 class TelecoopAssembly(models.Model):
@@ -45,6 +71,17 @@ class TelecoopAssembly(models.Model):
         default="first",
         tracking=True,
     )
+    first_call_id = fields.Many2one(
+        "telecoop.assembly",
+        string="First call",
+        check_company=True,
+        index="btree_not_null",
+        tracking=True,
+        domain="[('call', '=', 'first'), ('assembly_type', '=', assembly_type), "
+        "('state', 'in', ('closed', 'tallied'))]",
+        help="A second call exists only after a first call of the same type that did not "
+        "reach its quorum.",
+    )
     date = fields.Datetime(string="Meeting date", required=True, tracking=True)
     place = fields.Char(tracking=True)
     record_date = fields.Date(
@@ -72,6 +109,7 @@ class TelecoopAssembly(models.Model):
             ("convened", "Convened"),
             ("open", "Voting open"),
             ("closed", "Closed"),
+            ("tallied", "Counted"),
         ],
         default="draft",
         required=True,
@@ -102,7 +140,20 @@ class TelecoopAssembly(models.Model):
     participant_count = fields.Integer(compute="_compute_participation")
     participation_percent = fields.Float(compute="_compute_participation", digits=(5, 2))
     quorum_reached = fields.Boolean(compute="_compute_participation")
+    closed_at = fields.Datetime(readonly=True, copy=False)
     tallied_at = fields.Datetime(readonly=True, copy=False, tracking=True)
+    box_anchor = fields.Char(
+        string="Ballot box fingerprint",
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the heads of every ballot box, fixed at closing: printed in the "
+        "minutes, sent to the voters with the result and written in the exported box.",
+    )
+    proxy_lock = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Bumped by every proxy given: the row lock that queues proxies of an assembly.",
+    )
 
     @api.depends("company_id", "assembly_type", "call")
     def _compute_rule_id(self):
@@ -149,20 +200,36 @@ class TelecoopAssembly(models.Model):
         self.env["telecoop.ballot.participation"].flush_model()
         self.env["telecoop.assembly.proxy"].flush_model()
         self.env["telecoop.assembly.voter"].flush_model()
+        # a holder takes part when present in the room or when they cast a ballot
+        # (for themselves or with a proxy); only then do the givers count
         self.env.cr.execute(
-            """
-            SELECT COUNT(*),
-                   COUNT(*) FILTER (WHERE v.present IS TRUE),
-                   COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND p.id IS NOT NULL),
-                   COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND p.id IS NULL AND EXISTS (
-                        SELECT 1 FROM telecoop_ballot_participation b
-                         WHERE b.voter_id = v.id AND b.voted AND b.channel = 'online'))
-              FROM telecoop_assembly_voter v
-         LEFT JOIN telecoop_assembly_proxy p
-                ON p.giver_id = v.id AND p.state = 'active'
-             WHERE v.assembly_id = %s
-            """,
-            (self.id,),
+            SQL(
+                """
+                WITH holder_takes_part AS (
+                    SELECT h.id
+                      FROM telecoop_assembly_voter h
+                     WHERE h.assembly_id = %(assembly)s
+                       AND (h.present IS TRUE OR EXISTS (
+                            SELECT 1
+                              FROM telecoop_ballot_participation b
+                         LEFT JOIN telecoop_assembly_proxy bp ON bp.id = b.proxy_id
+                             WHERE b.assembly_id = %(assembly)s AND b.voted
+                               AND (b.voter_id = h.id OR bp.holder_id = h.id)))
+                )
+                SELECT COUNT(*),
+                       COUNT(*) FILTER (WHERE v.present IS TRUE),
+                       COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND t.id IS NOT NULL),
+                       COUNT(*) FILTER (WHERE v.present IS NOT TRUE AND t.id IS NULL AND EXISTS (
+                            SELECT 1 FROM telecoop_ballot_participation b
+                             WHERE b.voter_id = v.id AND b.voted AND b.channel = 'online'))
+                  FROM telecoop_assembly_voter v
+             LEFT JOIN telecoop_assembly_proxy p
+                    ON p.giver_id = v.id AND p.state = 'active'
+             LEFT JOIN holder_takes_part t ON t.id = p.holder_id
+                 WHERE v.assembly_id = %(assembly)s
+                """,
+                assembly=self.id,
+            )
         )
         electorate, present, represented, online = self.env.cr.fetchone()
         participants = present + represented + online
@@ -180,6 +247,10 @@ class TelecoopAssembly(models.Model):
             and participants * 10000 >= round(required * 100) * electorate,
         )
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Minutes - %(name)s", name=self.name)
+
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for assembly in self:
@@ -195,28 +266,108 @@ class TelecoopAssembly(models.Model):
                                name=assembly.name)
                 )  # fmt: skip
 
+    @api.constrains("call", "first_call_id", "assembly_type", "company_id")
+    def _check_second_call(self):
+        """A second call follows a first call of the same type that missed its quorum."""
+        for assembly in self:
+            first = assembly.first_call_id
+            if assembly.call == "first":
+                if first:
+                    raise ValidationError(
+                        self.env._("Assembly %(name)s is a first call: it follows no other "
+                                   "call.", name=assembly.name)
+                    )  # fmt: skip
+                continue
+            if not first:
+                raise ValidationError(
+                    self.env._(
+                        "Assembly %(name)s is a second call: say which first call did not "
+                        "reach its quorum.",
+                        name=assembly.name,
+                    )
+                )
+            if (
+                first.call != "first"
+                or first.assembly_type != assembly.assembly_type
+                or first.company_id != assembly.company_id
+                or first.state not in ("closed", "tallied")
+                or first._get_participation()["quorum_reached"]
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Assembly %(name)s: %(first)s is not a closed first call of the same "
+                        "type and cooperative that missed its quorum, so there is no second "
+                        "call after it.",
+                        name=assembly.name,
+                        first=first.name,
+                    )
+                )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(assembly.state != "draft" for assembly in self):
             raise UserError(self.env._("Only a draft assembly can be deleted."))
 
-    def _set_state(self, new_state):
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if set(vals) & STATE_FIELDS and not seal.is_sealed(self.env.context):
+                raise UserError(self.env._("An assembly is created in draft."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not seal.is_sealed(self.env.context):
+            if set(vals) & STATE_FIELDS:
+                raise UserError(
+                    self.env._(
+                        "The status of an assembly changes through its actions only "
+                        "(convene, open, close, count)."
+                    )
+                )
+            frozen = set(vals) & FROZEN_FIELDS
+            if frozen and any(assembly.state != "draft" for assembly in self):
+                raise UserError(
+                    self.env._(
+                        "Assembly %(name)s is convened: %(fields)s can no longer change. A "
+                        "correction needs a new convocation.",
+                        name=self.filtered(lambda a: a.state != "draft")[:1].name,
+                        fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                    )
+                )
+        return super().write(vals)
+
+    def _check_role(self, group, action):
+        """Raise AccessError unless the user has ``group`` (the superuser always has)."""
+        if self.env.su or self.env.user.has_group(group):
+            return
+        raise AccessError(
+            self.env._(
+                "%(user)s may not %(action)s an assembly: it takes the group %(group)s.",
+                user=self.env.user.name,
+                action=action,
+                group=self.env.ref(group).display_name,
+            )
+        )
+
+    def _set_state(self, new_state, **values):
+        """Move along :data:`TRANSITIONS`: the only writer of the state fields."""
         for assembly in self:
             if new_state not in TRANSITIONS[assembly.state]:
                 raise UserError(
                     self.env._(
                         "Assembly %(name)s: it cannot go from %(old)s to %(new)s.",
                         name=assembly.name,
-                        old=assembly.state,
-                        new=new_state,
+                        old=dict(self._fields["state"].selection)[assembly.state],
+                        new=dict(self._fields["state"].selection)[new_state],
                     )
                 )
-        self.write({"state": new_state})
+        self.with_context(**seal.sealed_context()).write({"state": new_state, **values})
 
     # Convocation ------------------------------------------------------------
     def action_convene(self):
         """Freeze the electorate at the record date and send the convocations."""
         self.ensure_one()
+        self._check_role(MANAGER_GROUP, self.env._("convene"))
         profile = self.company_id.telecoop_statute_profile_id
         if not profile:
             raise UserError(
@@ -233,9 +384,10 @@ class TelecoopAssembly(models.Model):
             )
         if not self.resolution_ids:
             raise UserError(self.env._("Add at least one resolution before convening."))
-        self._set_state("convened")
+        self._check_second_call()
+        self.resolution_ids._check_extraordinary_majority()
+        self._set_state("convened", convened_at=fields.Datetime.now())
         self._freeze_electorate()
-        self.convened_at = fields.Datetime.now()
         self._send_convocations()
         return True
 
@@ -247,7 +399,7 @@ class TelecoopAssembly(models.Model):
         self.ensure_one()
         profile = self.company_id.telecoop_statute_profile_id
         colleges = profile.college_ids
-        self.sudo().college_ids = [
+        self.sudo().with_context(**seal.sealed_context()).college_ids = [
             Command.create({"college_id": college.id, "weight": college.vote_weight})
             for college in colleges
         ]
@@ -265,7 +417,7 @@ class TelecoopAssembly(models.Model):
                     names=", ".join(names.mapped("name")),
                 )
             )
-        self.env["telecoop.assembly.voter"].sudo().create(
+        self.env["telecoop.assembly.voter"].sudo().with_context(**seal.sealed_context()).create(
             [
                 {
                     "assembly_id": self.id,
@@ -299,18 +451,48 @@ class TelecoopAssembly(models.Model):
     # Voting -----------------------------------------------------------------
     def action_open(self):
         self.ensure_one()
+        self._check_role(MANAGER_GROUP, self.env._("open"))
         self._set_state("open")
         return True
 
     def action_close(self):
-        """Close the vote now; a window that has not ended yet ends now."""
+        """Close the vote now; a window that has not ended yet ends now.
+
+        The sealed urns of the secret resolutions are shuffled into their boxes,
+        then the heads of every box are fixed in :attr:`box_anchor` and logged.
+        """
         self.ensure_one()
-        self._set_state("closed")
+        self._check_role(MANAGER_GROUP, self.env._("close"))
         now = self.env.cr.now().replace(microsecond=0)
+        values = {"closed_at": now}
         if self.vote_end > now:
-            self.vote_end = now
+            values["vote_end"] = now
+        self._set_state("closed", **values)
+        Secret = self.env["telecoop.ballot.secret"].sudo()
+        for resolution in self.resolution_ids.sudo().filtered("secret"):
+            Secret._seal_urn(resolution)
+        self._set_anchor()
         self._post_ballot_heads()
         return True
+
+    def _get_box_heads(self):
+        """The head of each box: list of dicts resolution id, count, head hash."""
+        self.ensure_one()
+        self.env["telecoop.resolution"].flush_model(["ballot_count", "ballot_head_hash"])
+        return [
+            {
+                "resolution": resolution.id,
+                "count": resolution.ballot_count or 0,
+                "head": resolution.ballot_head_hash or ballot_chain.GENESIS,
+            }
+            for resolution in self.resolution_ids.sudo().sorted("id")
+        ]
+
+    def _set_anchor(self):
+        self.ensure_one()
+        self.with_context(**seal.sealed_context()).write(
+            {"box_anchor": ballot_chain.anchor(self.id, self._get_box_heads())}
+        )
 
     @api.model
     def _cron_close_ended_votes(self):
@@ -334,10 +516,30 @@ class TelecoopAssembly(models.Model):
             for resolution in self.resolution_ids.sudo()
         )
         self.message_post(
-            body=Markup("<p>%s</p><ul>%s</ul>")
+            body=Markup("<p>%s</p><ul>%s</ul><p>%s <code>%s</code></p>")
             % (
                 self.env._("Vote closed. Entries and hash of the last entry of each ballot box:"),
                 rows,
+                self.env._("Fingerprint of the ballot boxes:"),
+                self.box_anchor or "",
+            )
+        )
+
+    def _lock_for_proxies(self):
+        """Queue the proxies of these assemblies: bump ``proxy_lock`` on their rows.
+
+        The update locks the rows until the end of the transaction; under
+        Odoo's repeatable-read transactions a concurrent request that gives a
+        proxy then fails with a serialization error and is retried by the
+        server, with a snapshot that sees the proxy committed before it.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_assembly SET proxy_lock = COALESCE(proxy_lock, 0) + 1"
+                " WHERE id IN %s",
+                tuple(self.ids),
             )
         )
 
@@ -386,6 +588,7 @@ class TelecoopAssembly(models.Model):
     def action_verify_ballot_box(self):
         """Button: verify the chain and say the result (logged in the chatter)."""
         self.ensure_one()
+        self._check_role(USER_GROUP, self.env._("verify the ballot box of"))
         result = self._verify_ballot_box()
         if result["ok"]:
             message = self.env._(
@@ -431,6 +634,7 @@ class TelecoopAssembly(models.Model):
 
         :return: list of lines ``assembly id, name: OK (n entries)`` or the problem.
         """
+        self._check_role(USER_GROUP, self.env._("verify the ballot box of"))
         assemblies = self.browse(assembly_ids) if assembly_ids else self.search([])
         lines = []
         for assembly in assemblies:
@@ -444,20 +648,19 @@ class TelecoopAssembly(models.Model):
 
         :return: ``not_found`` (no entry of this assembly has it), ``replaced``
             (a later ballot of the same member counts instead), ``damaged`` (the
-            box does not verify up to it), ``recorded`` (in the box, the vote is
-            not closed yet) or ``counted``.
+            box does not verify up to it), ``recorded`` (in the box or the sealed
+            urn, the vote is not closed yet) or ``counted``.
         """
         self.ensure_one()
+        if not (receipt or "").strip():
+            return "not_found"
+        digest = ballot_chain.receipt_hash(receipt)
         Ballot = self.env["telecoop.ballot"].sudo()
         entry = Ballot._search_all_boxes(
-            [
-                ("assembly_id", "=", self.id),
-                ("receipt_hash", "=", ballot_chain.receipt_hash(receipt)),
-            ],
-            limit=1,
+            [("assembly_id", "=", self.id), ("receipt_hash", "=", digest)], limit=1
         )
-        if not receipt or not entry:
-            return "not_found"
+        if not entry:
+            return self.env["telecoop.ballot.secret"].sudo()._urn_receipt_status(self, digest)
         later = entry.search_count(
             [
                 ("resolution_id", "=", entry.resolution_id.id),
@@ -469,19 +672,110 @@ class TelecoopAssembly(models.Model):
             return "replaced"
         if Ballot._verify_resolution(entry.resolution_id):
             return "damaged"
-        return "counted" if self.state == "closed" else "recorded"
+        return "counted" if self.state in ("closed", "tallied") else "recorded"
 
     # Tally ------------------------------------------------------------------
     def action_tally(self):
-        """Count every resolution and store the results (idempotent)."""
+        """Verify every box, count every resolution, store the results, tell the voters.
+
+        A box that does not verify is not counted: the tally stops and names its
+        first bad entry.
+        """
         self.ensure_one()
+        self._check_role(MANAGER_GROUP, self.env._("count"))
         if self.state != "closed":
             raise UserError(self.env._("Close the vote before counting it."))
+        check = self._verify_ballot_box()
+        if not check["ok"]:
+            raise UserError(
+                self.env._(
+                    "Nothing is counted: the ballot box is damaged. %(problem)s",
+                    problem=check["problem"],
+                )
+            )
         quorum_reached = self._get_participation()["quorum_reached"]
         for resolution in self.resolution_ids:
             resolution._tally(quorum_reached)
-        self.tallied_at = fields.Datetime.now()
+        self._set_state("tallied", tallied_at=fields.Datetime.now())
+        self._send_results()
         return True
+
+    def _send_results(self):
+        """E-mail the result and the fingerprint of the boxes to every member who voted."""
+        self.ensure_one()
+        voters = (
+            self.env["telecoop.ballot.participation"]
+            .sudo()
+            .search([("assembly_id", "=", self.id), ("voted", "=", True)])
+            .voter_id.filtered(lambda v: v.partner_id.email)
+        )
+        if voters:
+            template = self.env.ref("telecoop_agm.mail_template_assembly_result")
+            template.send_mail_batch(voters.ids)
+        self.message_post(
+            body=self.env._(
+                "Results and fingerprint of the ballot boxes queued by e-mail to the %(count)s "
+                "members who voted and have an e-mail address.",
+                count=len(voters),
+            )
+        )
+
+    # Export -----------------------------------------------------------------
+    def _export_ballot_box(self):
+        """The boxes of the assembly as JSON text for ``services/ballot_chain.py``.
+
+        Every entry with what its hash covers, the head of each box and the
+        fingerprint fixed at closing: whoever holds the file checks it with
+        ``python3 ballot_chain.py FILE``, without Odoo.
+        """
+        self.ensure_one()
+        self._check_role(USER_GROUP, self.env._("export the ballot box of"))
+        if self.state not in ("closed", "tallied"):
+            raise UserError(self.env._("The ballot box is exported once the vote is closed."))
+        Ballot = self.env["telecoop.ballot"].sudo()
+        boxes = []
+        for resolution in self.resolution_ids.sudo().sorted("id"):
+            entries = Ballot._read_chain(resolution)
+            boxes.append(
+                {
+                    "resolution": resolution.id,
+                    "name": resolution.name,
+                    "secret": resolution.secret,
+                    "count": resolution.ballot_count or 0,
+                    "head": resolution.ballot_head_hash or ballot_chain.GENESIS,
+                    # what a voter must not learn from the file stays out of it
+                    "entries": [ballot_chain.public_entry(entry) for entry in entries],
+                }
+            )
+        return ballot_chain.dump_export(
+            {"assembly": self.id, "name": self.name, "anchor": self.box_anchor, "boxes": boxes}
+        )
+
+    def action_export_ballot_box(self):
+        """Button: the exported box as a file to download."""
+        self.ensure_one()
+        text = self._export_ballot_box()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"ballot-box-assembly-{self.id}.json",
+                    "raw": text.encode(),
+                    "mimetype": "application/json",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.message_post(
+            body=self.env._("Ballot box exported (fingerprint %(anchor)s).", anchor=self.box_anchor)
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     # Portal -----------------------------------------------------------------
     def _get_my_voter(self, partner):
@@ -496,8 +790,12 @@ class TelecoopAssembly(models.Model):
     def _portal_get_situation(self, partner):
         """What the portal shows ``partner`` on this assembly, read with sudo.
 
-        Only the member's own row, own ballots and own proxies, and the ballots
-        they cast for the members who gave them a proxy.
+        Only the member's own row, own choices and own proxies, and the choices
+        they cast themselves with a proxy: never a choice the giver made before
+        giving the proxy.
+
+        ``current_ballots`` maps (voter id, resolution id) to the choice that
+        counts now.
         """
         self.ensure_one()
         voter = self._get_my_voter(partner)
@@ -507,18 +805,11 @@ class TelecoopAssembly(models.Model):
         current = {}
         if voter:
             Ballot = self.env["telecoop.ballot"].sudo()
-            keys = {
-                Ballot._voter_key(for_voter, resolution): (for_voter.id, resolution.id)
-                for for_voter in voter | held.giver_id
-                for resolution in self.resolution_ids
-            }
-            for model in ("telecoop.ballot", "telecoop.ballot.secret"):
-                for ballot in (
-                    self.env[model]
-                    .sudo()
-                    .search([("voter_key", "in", list(keys))], order="sequence")
-                ):
-                    current[keys[ballot.voter_key]] = ballot
+            for resolution in self.resolution_ids.sudo():
+                for for_voter, proxy in [(voter, None)] + [(p.giver_id, p) for p in held]:
+                    choice = Ballot._current_choice(resolution, for_voter, proxy)
+                    if choice:
+                        current[(for_voter.id, resolution.id)] = choice
         return {
             "voter": voter,
             "proxy_given": given,

@@ -1,6 +1,9 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import seal
 
 
 class TelecoopAssemblyCollege(models.Model):
@@ -22,6 +25,23 @@ class TelecoopAssemblyCollege(models.Model):
     _college_unique = models.Constraint(
         "unique(assembly_id, college_id)", "A college appears once per assembly."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(
+                self.env._("College weights are copied from the statutes at convocation.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(self.env._("College weights are frozen at convocation."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("College weights are frozen at convocation."))
 
     def _compute_voter_count(self):
         groups = self.env["telecoop.assembly.voter"]._read_group(

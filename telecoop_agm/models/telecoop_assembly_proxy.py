@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services import seal
+
 
 class TelecoopAssemblyProxy(models.Model):
     """A member of the electorate (giver) asks another one (holder) to vote for them.
@@ -73,6 +75,10 @@ class TelecoopAssemblyProxy(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # one proxy at a time per assembly: the cap and the no-chain rule are checked
+        # against every proxy committed before (a concurrent one is retried)
+        assembly_ids = {vals.get("assembly_id") for vals in vals_list} - {None, False}
+        self.env["telecoop.assembly"].browse(sorted(assembly_ids))._lock_for_proxies()
         proxies = super().create(vals_list)
         for assembly in proxies.assembly_id:
             if not (assembly.state == "convened" or assembly._is_voting_open()):
@@ -84,7 +90,7 @@ class TelecoopAssemblyProxy(models.Model):
         return proxies
 
     def write(self, vals):
-        if set(vals) - {"state", "withdrawn_at"} or not self.env.context.get("telecoop_withdraw"):
+        if set(vals) - {"state", "withdrawn_at"} or not seal.is_sealed(self.env.context):
             raise UserError(self.env._("A proxy cannot be changed; withdraw it and give another."))
         return super().write(vals)
 
@@ -102,13 +108,13 @@ class TelecoopAssemblyProxy(models.Model):
         for proxy in self:
             if proxy.state != "active":
                 continue
-            if proxy.assembly_id.state == "closed":
+            if proxy.assembly_id.state in ("closed", "tallied"):
                 raise UserError(self.env._("The vote is closed: the proxy stays."))
             if proxy.sudo().participation_ids.filtered("voted"):
                 raise UserError(
                     self.env._("The holder has already voted with this proxy: it stays.")
                 )
-        self.filtered(lambda p: p.state == "active").with_context(telecoop_withdraw=True).write(
+        self.filtered(lambda p: p.state == "active").with_context(**seal.sealed_context()).write(
             {"state": "withdrawn", "withdrawn_at": fields.Datetime.now()}
         )
         return True

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..services import seal
+
 ATTENDANCE_FIELDS = {"present"}
 
 
@@ -36,6 +38,14 @@ class TelecoopAssemblyVoter(models.Model):
     _partner_unique = models.Constraint(
         "unique(assembly_id, partner_id)", "A member appears once in an electorate."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(
+                self.env._("The electorate is copied from the register at convocation.")
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) - ATTENDANCE_FIELDS:

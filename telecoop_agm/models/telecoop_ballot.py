@@ -1,14 +1,19 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import os
 import secrets
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..services import ballot_chain
+from ..services import ballot_chain, seal, urn
 
-SECRET_PARAM = "telecoop_agm.ballot_key_secret"
+_logger = logging.getLogger(__name__)
+
+# server configuration option (odoo.conf) holding the secret of the voter keys
+SECRET_OPTION = "telecoop_agm_ballot_secret"
 
 
 class TelecoopBallot(models.Model):
@@ -20,11 +25,16 @@ class TelecoopBallot(models.Model):
     the resolution under a server secret); the entry that counts is the last
     one of each key.
 
-    When the resolution is secret, the entry holds no voter, no channel and no
-    time that the ORM shows to back-office users: who took part is recorded in
-    ``telecoop.ballot.participation``, what was chosen here, and the two are
-    linked only through the secret of the key (readable by system
-    administrators). Entries have no create/write log for the same reason.
+    When the resolution is secret, the choices wait in the sealed urn of
+    ``telecoop.ballot.secret`` while the vote is open and are shuffled into its
+    box at closing: the entry holds no voter, no channel and no time, and its id
+    and sequence come from the shuffle. Who took part is recorded in
+    ``telecoop.ballot.participation``, what was chosen there, and the two are
+    linked only through the secret of the key, which lives in the server
+    configuration, not in the database. Entries have no create/write log.
+
+    No group has create rights: :meth:`_cast` is the only writer (with the seal
+    of ``services/seal.py``).
     """
 
     _name = "telecoop.ballot"
@@ -75,7 +85,6 @@ class TelecoopBallot(models.Model):
         readonly=True, index=True, groups="base.group_system", help="SHA-256 of the receipt."
     )
     voter_key = fields.Char(readonly=True, index=True, groups="base.group_system")
-    sealed_at = fields.Datetime(readonly=True, groups="base.group_system")
     prev_hash = fields.Char(string="Previous hash", readonly=True)
     entry_hash = fields.Char(readonly=True)
 
@@ -86,7 +95,7 @@ class TelecoopBallot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("telecoop_cast"):
+        if not seal.is_sealed(self.env.context):
             raise UserError(self.env._("Ballots are cast through the vote, not created directly."))
         return super().create(vals_list)
 
@@ -123,23 +132,38 @@ class TelecoopBallot(models.Model):
     # Keys and receipts --------------------------------------------------------
     @api.model
     def _get_key_secret(self):
-        """The server secret of the voter keys (ir.config_parameter, system only)."""
-        params = self.env["ir.config_parameter"].sudo()
-        secret = params.get_param(SECRET_PARAM)
-        if not secret:
-            secret = secrets.token_hex(32)
-            params.set_param(SECRET_PARAM, secret)
-            # owned by the addon: removed with it at uninstall
-            self.env["ir.model.data"].sudo()._update_xmlids(
-                [
-                    {
-                        "xml_id": "telecoop_agm.ballot_key_secret",
-                        "record": params.search([("key", "=", SECRET_PARAM)]),
-                        "noupdate": True,
-                    }
-                ]
-            )
-        return secret
+        """The server secret of the voter keys and of the sealed urn, never in the database.
+
+        The option ``telecoop_agm_ballot_secret`` of the server configuration
+        (odoo.conf); without it, a random secret written once in the data
+        directory of the server (``<data_dir>/telecoop_agm/<database>.key``,
+        readable by the server's user only). A dump of the database alone holds
+        neither.
+        """
+        configured = tools.config.get(SECRET_OPTION)
+        if configured:
+            return str(configured)
+        folder = os.path.join(tools.config["data_dir"], "telecoop_agm")
+        path = os.path.join(folder, f"{self.env.cr.dbname}.key")
+        if os.path.exists(path):
+            with open(path, encoding="ascii") as handle:
+                return handle.read().strip()
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        value = secrets.token_hex(32)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker wrote it first
+            with open(path, encoding="ascii") as handle:
+                return handle.read().strip()
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(value)
+        _logger.warning(
+            "telecoop_agm: no %s in the server configuration; the secret of the voter keys "
+            "was written in %s (keep it with the configuration, out of database dumps).",
+            SECRET_OPTION,
+            path,
+        )
+        return value
 
     @api.model
     def _voter_key(self, voter, resolution):
@@ -201,33 +225,64 @@ class TelecoopBallot(models.Model):
                 )  # fmt: skip
         else:
             raise UserError(self.env._("Unknown channel."))
+        Participation = self.env["telecoop.ballot.participation"]
+        entered_by_staff = channel == "proxy" and self.env.user.partner_id != cast_by_partner
+        if channel == "room" or entered_by_staff:  # a ballot entered in the room
+            Participation._check_room_over_online(resolution, voter)
         receipt = secrets.token_urlsafe(18)
-        public = {}
-        if not resolution.secret:
-            public = {
-                "voter_id": voter.id,
-                "channel": channel,
-                "proxy_id": proxy.id if proxy else False,
-                "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
-                "cast_by_user_id": self.env.uid,
-                "cast_at": now,
-            }
-        entry = self._get_box(resolution)._append(
-            resolution,
-            {
-                "choice_id": choice.id,
-                "college_id": voter.college_id.id,
-                "voter_key": self._voter_key(voter, resolution),
-                "receipt_hash": ballot_chain.receipt_hash(receipt),
-                "sealed_at": now,
-                **public,
-            },
-        )
-        self.env["telecoop.ballot.participation"]._record(
-            resolution, voter, channel, cast_by_partner, proxy, now
-        )
+        voter_key = self._voter_key(voter, resolution)
+        if resolution.secret:
+            # sealed urn: nothing that orders the choice with the member until closing
+            entry = self.env["telecoop.ballot.secret"]._urn_put(
+                resolution,
+                voter_key,
+                {
+                    "choice": choice.id,
+                    "college": voter.college_id.id,
+                    "proxy": proxy.id if proxy else None,
+                },
+                ballot_chain.receipt_hash(receipt),
+            )
+        else:
+            entry = self._append(
+                resolution,
+                {
+                    "choice_id": choice.id,
+                    "college_id": voter.college_id.id,
+                    "voter_key": voter_key,
+                    "receipt_hash": ballot_chain.receipt_hash(receipt),
+                    "voter_id": voter.id,
+                    "channel": channel,
+                    "proxy_id": proxy.id if proxy else False,
+                    "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
+                    "cast_by_user_id": self.env.uid,
+                    "cast_at": now,
+                },
+            )
+        Participation._record(resolution, voter, channel, cast_by_partner, proxy, now)
         self._send_receipt(resolution, voter, receipt)
         return entry.with_context(telecoop_receipt=receipt)
+
+    @api.model
+    def _current_choice(self, resolution, voter, proxy=None):
+        """The choice that counts now for ``voter`` on ``resolution``, for the portal.
+
+        With ``proxy`` (the holder asks for a giver), only a choice cast with that
+        proxy: never the giver's own earlier choice.
+        """
+        voter_key = self._voter_key(voter, resolution)
+        if resolution.secret:
+            return self.env["telecoop.ballot.secret"]._current_secret_choice(
+                resolution, voter_key, proxy
+            )
+        entry = self.sudo().search(
+            [("resolution_id", "=", resolution.id), ("voter_key", "=", voter_key)],
+            order="sequence desc",
+            limit=1,
+        )
+        if proxy and entry.proxy_id != proxy:
+            return self.env["telecoop.resolution.choice"]
+        return entry.choice_id
 
     @api.model
     def _append(self, resolution, vals):
@@ -258,9 +313,12 @@ class TelecoopBallot(models.Model):
             sequence=sequence,
             prev_hash=head or ballot_chain.GENESIS,
         )
-        vals["entry_hash"] = ballot_chain.entry_hash(self._chain_content(vals))
+        choice = self.env["telecoop.resolution.choice"].sudo().browse(vals["choice_id"])
+        vals["entry_hash"] = ballot_chain.entry_hash(
+            self._chain_content(dict(vals, choice_code=choice.code, choice_name=choice.name))
+        )
         # created as the superuser: no trace of the casting user on the entry
-        entry = self.sudo().with_context(telecoop_cast=True).create(vals)
+        entry = self.sudo().with_context(**seal.sealed_context()).create(vals)
         cr.execute(
             "UPDATE telecoop_resolution SET ballot_head_hash = %s WHERE id = %s",
             (vals["entry_hash"], resolution.id),
@@ -270,26 +328,66 @@ class TelecoopBallot(models.Model):
 
     @api.model
     def _chain_content(self, vals):
-        """The values the hash covers, from create values or a stored row."""
-        sealed_at = vals.get("sealed_at")
+        """The values the hash covers, from create values or a stored row.
+
+        ``choice_code`` and ``choice_name`` are read from the choice (joined when
+        verifying), so that rewriting what a choice means breaks the chain.
+        """
+        cast_at = vals.get("cast_at")
         return {
             "resolution": vals["resolution_id"],
             "sequence": vals["sequence"],
+            "secret": bool(vals.get("secret")),
             "choice": vals["choice_id"],
+            "choice_code": vals["choice_code"],
+            "choice_name": vals["choice_name"],
             "college": vals["college_id"],
             "voter": vals.get("voter_id") or None,
-            "voter_key": vals["voter_key"],
-            "receipt_hash": vals["receipt_hash"],
-            "sealed_at": fields.Datetime.to_string(sealed_at) if sealed_at else None,
+            "channel": vals.get("channel") or None,
+            "proxy": vals.get("proxy_id") or None,
+            "cast_by_partner": vals.get("cast_by_partner_id") or None,
+            "cast_by_user": vals.get("cast_by_user_id") or None,
+            "cast_at": fields.Datetime.to_string(cast_at) if cast_at else None,
+            "private": ballot_chain.private_digest(vals["voter_key"], vals["receipt_hash"]),
             "prev_hash": vals["prev_hash"],
         }
 
-    def _send_receipt(self, resolution, voter, receipt):
-        """Queue the receipt by e-mail to the voter.
+    @api.model
+    def _read_chain(self, resolution):
+        """The entries of the box of ``resolution`` as stored, with what their hash covers."""
+        box = self._get_box(resolution)
+        box.flush_model()
+        self.env["telecoop.resolution.choice"].flush_model(["code", "name"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT b.resolution_id, b.sequence, b.secret, b.choice_id,
+                       c.code AS choice_code, c.name AS choice_name, b.college_id,
+                       b.voter_id, b.channel, b.proxy_id, b.cast_by_partner_id,
+                       b.cast_by_user_id, b.cast_at, b.voter_key, b.receipt_hash,
+                       b.prev_hash, b.entry_hash
+                  FROM %s b
+             LEFT JOIN telecoop_resolution_choice c ON c.id = b.choice_id
+                 WHERE b.resolution_id = %s
+              ORDER BY b.sequence, b.id
+                """,
+                SQL.identifier(box._table),
+                resolution.id,
+            )
+        )
+        entries = []
+        for row in self.env.cr.dictfetchall():
+            content = self._chain_content(row)
+            content["entry_hash"] = row["entry_hash"]
+            entries.append(content)
+        return entries
 
-        The mail is attached to no document and written by nobody, so that no
-        back-office user can read it through the messages; it is deleted once
-        sent.
+    def _send_receipt(self, resolution, voter, receipt):
+        """Send the receipt by e-mail to the voter, once the ballot is committed.
+
+        The receipt is never stored nor queued in clear: the message is built in
+        memory and handed to the mail server after the commit (nothing is sent
+        for a ballot rolled back); the box keeps its hash only.
         """
         partner = voter.partner_id
         if not partner.email:
@@ -311,45 +409,29 @@ class TelecoopBallot(models.Model):
                 },
             )
         )
-        self.env["mail.mail"].with_user(SUPERUSER_ID).create(
-            {
-                "subject": Ballot.env._(
-                    "Your ballot receipt: %(assembly)s", assembly=assembly.name
-                ),
-                "body_html": body,
-                "email_from": assembly.company_id.email_formatted or self.env.user.email_formatted,
-                "recipient_ids": [(4, partner.id)],
-                "author_id": False,
-                "auto_delete": True,
-            }
+        MailServer = self.env["ir.mail_server"].sudo()
+        message = MailServer._build_email__(
+            email_from=assembly.company_id.email_formatted or self.env.user.email_formatted,
+            email_to=[partner.email_formatted],
+            subject=Ballot.env._("Your ballot receipt: %(assembly)s", assembly=assembly.name),
+            body=body,
+            subtype="html",
         )
+
+        @self.env.cr.postcommit.add
+        def send():
+            try:
+                MailServer.send_email(message)
+            except Exception:  # the ballot is cast; the portal showed the receipt
+                _logger.exception("telecoop_agm: the receipt e-mail could not be sent")
 
     # Verification -------------------------------------------------------------
     @api.model
     def _verify_resolution(self, resolution):
         """Check the chain of ``resolution``: ``None`` or the first ballot_chain.Problem."""
-        box = self._get_box(resolution)
-        box.flush_model()
         resolution.flush_recordset(["ballot_count", "ballot_head_hash"])
+        entries = self._read_chain(resolution)
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT resolution_id, sequence, choice_id, college_id, voter_id, voter_key,
-                       receipt_hash, sealed_at, prev_hash, entry_hash
-                  FROM %s
-                 WHERE resolution_id = %s
-              ORDER BY sequence, id
-                """,
-                SQL.identifier(box._table),
-                resolution.id,
-            )
-        )
-        entries = []
-        for row in cr.dictfetchall():
-            content = self._chain_content(row)
-            content["entry_hash"] = row["entry_hash"]
-            entries.append(content)
         cr.execute(
             "SELECT ballot_head_hash, ballot_count FROM telecoop_resolution WHERE id = %s",
             (resolution.id,),
@@ -378,10 +460,161 @@ class TelecoopBallot(models.Model):
 class TelecoopBallotSecret(models.Model):
     """An entry of the ballot box of a secret vote: the same, in its own table.
 
-    No member, channel, author or time is ever written on these entries.
+    No member, channel, author or time is ever written on these entries. While
+    the vote is open the choices are not here but in the sealed urn, a table of
+    envelopes with a random key, no serial id and no time
+    (``telecoop_ballot_envelope``, owned by this model, read and written only by
+    the methods below); receipts of replaced envelopes are kept, without
+    anything else, in ``telecoop_ballot_spent_receipt``. At closing,
+    :meth:`_seal_urn` opens the envelopes, shuffles them and appends them here.
     """
 
     _name = "telecoop.ballot.secret"
     _inherit = "telecoop.ballot"
     _description = "Secret ballot box entry"
     _log_access = False
+
+    def init(self):
+        result = super().init()
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS telecoop_ballot_envelope (
+                envelope_key VARCHAR PRIMARY KEY,
+                resolution_id INTEGER NOT NULL
+                    REFERENCES telecoop_resolution(id) ON DELETE CASCADE,
+                voter_key VARCHAR NOT NULL,
+                receipt_hash VARCHAR NOT NULL UNIQUE,
+                sealed_content TEXT NOT NULL,
+                UNIQUE (resolution_id, voter_key)
+            );
+            CREATE TABLE IF NOT EXISTS telecoop_ballot_spent_receipt (
+                receipt_hash VARCHAR PRIMARY KEY,
+                resolution_id INTEGER NOT NULL
+                    REFERENCES telecoop_resolution(id) ON DELETE CASCADE
+            );
+            """
+        )
+        return result
+
+    @api.model
+    def _urn_put(self, resolution, voter_key, content, receipt_hash):
+        """Put the voter's current choice in the urn, replacing their envelope if any."""
+        cr = self.env.cr
+        secret = self._get_key_secret()
+        key = urn.envelope_key()
+        cr.execute(
+            SQL(
+                """
+                WITH old AS (
+                    DELETE FROM telecoop_ballot_envelope
+                     WHERE resolution_id = %(resolution)s AND voter_key = %(voter_key)s
+                 RETURNING receipt_hash
+                )
+                INSERT INTO telecoop_ballot_spent_receipt (receipt_hash, resolution_id)
+                SELECT receipt_hash, %(resolution)s FROM old
+                """,
+                resolution=resolution.id,
+                voter_key=voter_key,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO telecoop_ballot_envelope
+                       (envelope_key, resolution_id, voter_key, receipt_hash, sealed_content)
+                VALUES (%s, %s, %s, %s, %s)
+                ON CONFLICT (resolution_id, voter_key) DO UPDATE
+                   SET envelope_key = EXCLUDED.envelope_key,
+                       receipt_hash = EXCLUDED.receipt_hash,
+                       sealed_content = EXCLUDED.sealed_content
+                """,
+                key,
+                resolution.id,
+                voter_key,
+                receipt_hash,
+                urn.seal(secret, key, content),
+            )
+        )
+        return self.browse()
+
+    @api.model
+    def _urn_envelopes(self, resolution):
+        """The envelopes of ``resolution``, opened: list of (voter key, receipt hash, content)."""
+        secret = self._get_key_secret()
+        self.env.cr.execute(
+            SQL(
+                "SELECT envelope_key, voter_key, receipt_hash, sealed_content"
+                "  FROM telecoop_ballot_envelope WHERE resolution_id = %s",
+                resolution.id,
+            )
+        )
+        envelopes = []
+        for key, voter_key, receipt, sealed in self.env.cr.fetchall():
+            try:
+                envelopes.append((voter_key, receipt, urn.unseal(secret, key, sealed)))
+            except urn.UrnError as error:
+                raise UserError(
+                    self.env._(
+                        "Resolution %(resolution)s: an envelope of the sealed urn does not "
+                        "open (%(error)s); nothing is sealed into the box.",
+                        resolution=resolution.name,
+                        error=error,
+                    )
+                ) from error
+        return envelopes
+
+    @api.model
+    def _current_secret_choice(self, resolution, voter_key, proxy=None):
+        """The choice of ``voter_key`` in the urn (open vote) or the box (after closing)."""
+        Choice = self.env["telecoop.resolution.choice"].sudo()
+        for envelope_voter_key, _receipt, content in self._urn_envelopes(resolution):
+            if envelope_voter_key == voter_key:
+                if proxy and content.get("proxy") != proxy.id:
+                    return Choice
+                return Choice.browse(content["choice"]).exists()
+        if proxy:  # the box no longer says who cast an entry
+            return Choice
+        entry = self.sudo().search(
+            [("resolution_id", "=", resolution.id), ("voter_key", "=", voter_key)], limit=1
+        )
+        return entry.choice_id
+
+    @api.model
+    def _urn_receipt_status(self, assembly, receipt_hash):
+        """``recorded`` (in an envelope), ``replaced`` (a spent envelope) or ``not_found``."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 'recorded' FROM telecoop_ballot_envelope e
+                  JOIN telecoop_resolution r ON r.id = e.resolution_id
+                 WHERE e.receipt_hash = %(receipt)s AND r.assembly_id = %(assembly)s
+                 UNION ALL
+                SELECT 'replaced' FROM telecoop_ballot_spent_receipt s
+                  JOIN telecoop_resolution r ON r.id = s.resolution_id
+                 WHERE s.receipt_hash = %(receipt)s AND r.assembly_id = %(assembly)s
+                """,
+                receipt=receipt_hash,
+                assembly=assembly.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else "not_found"
+
+    @api.model
+    def _seal_urn(self, resolution):
+        """At closing: the last envelope of each voter, shuffled, into the chained box."""
+        envelopes = urn.shuffled(self._urn_envelopes(resolution))
+        for voter_key, receipt, content in envelopes:
+            self._append(
+                resolution,
+                {
+                    "choice_id": content["choice"],
+                    "college_id": content["college"],
+                    "voter_key": voter_key,
+                    "receipt_hash": receipt,
+                },
+            )
+        self.env.cr.execute(
+            SQL("DELETE FROM telecoop_ballot_envelope WHERE resolution_id = %s", resolution.id)
+        )
+        return len(envelopes)

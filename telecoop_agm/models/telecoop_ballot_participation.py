@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..services import seal
+
 CAST_FIELDS = {"voted", "channel", "proxy_id", "cast_by_partner_id", "cast_by_user_id", "voted_at"}
 
 
@@ -12,7 +14,8 @@ class TelecoopBallotParticipation(models.Model):
     One row per member of the electorate and resolution, all created at the
     convocation, so that the order of the rows says nothing about the order of
     the votes (and therefore nothing about the entries of a secret ballot box).
-    The time of the vote is kept for system administrators only.
+    The time of the vote is kept for system administrators only, and never for
+    a secret resolution. Written by the vote only (with the seal).
     """
 
     _name = "telecoop.ballot.participation"
@@ -57,13 +60,37 @@ class TelecoopBallotParticipation(models.Model):
     )
 
     def write(self, vals):
-        if not self.env.context.get("telecoop_cast") or set(vals) - CAST_FIELDS:
+        if not seal.is_sealed(self.env.context) or set(vals) - CAST_FIELDS:
             raise UserError(self.env._("Participation is recorded by the vote only."))
         return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(self.env._("Participation is recorded by the vote only."))
+        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("Participation in a vote cannot be deleted."))
+
+    @api.model
+    def _check_room_over_online(self, resolution, voter):
+        """A ballot entered in the room does not replace an online vote, unless the
+        statutes say it does (``room_ballot_over_online``)."""
+        row = self.sudo().search(
+            [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
+        )
+        profile = resolution.assembly_id.company_id.telecoop_statute_profile_id
+        if row.voted and row.channel == "online" and profile.room_ballot_over_online != "replace":
+            raise UserError(
+                self.env._(
+                    "%(member)s already voted online on %(resolution)s: under the statutes "
+                    "the online vote stands and a ballot in the room does not replace it.",
+                    member=voter.partner_id.name,
+                    resolution=resolution.name,
+                )
+            )
 
     @api.model
     def _create_for_assembly(self, assembly):
@@ -97,14 +124,15 @@ class TelecoopBallotParticipation(models.Model):
             row = self.sudo().search(
                 [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
             )
-        row.with_context(telecoop_cast=True).write(
+        row.with_context(**seal.sealed_context()).write(
             {
                 "voted": True,
                 "channel": channel,
                 "proxy_id": proxy.id if proxy else False,
                 "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
                 "cast_by_user_id": self.env.uid,
-                "voted_at": now,
+                # no time for a secret vote: nothing to order with its choices
+                "voted_at": False if resolution.secret else now,
             }
         )
         return row

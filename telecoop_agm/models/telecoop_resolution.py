@@ -1,12 +1,24 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
 
+from ..services import seal
 from ..services import tally as tally_service
+
+# written by the tally only (with the seal)
+RESULT_FIELDS = {
+    "result_state",
+    "result_counted",
+    "result_expressed",
+    "winner_choice_id",
+    "result_line_ids",
+}
+# kept by the casting code in SQL (head of the chain)
+HEAD_FIELDS = {"ballot_count", "ballot_head_hash"}
 
 
 class TelecoopResolution(models.Model):
@@ -88,21 +100,49 @@ class TelecoopResolution(models.Model):
         return resolutions
 
     def write(self, vals):
-        result_fields = {
-            "result_state",
-            "result_counted",
-            "result_expressed",
-            "winner_choice_id",
-            "result_line_ids",
-        }
-        if set(vals) - result_fields and any(r.assembly_id.state != "draft" for r in self):
-            raise UserError(self.env._("Resolutions cannot change after the convocation."))
+        if not seal.is_sealed(self.env.context):
+            if set(vals) & (RESULT_FIELDS | HEAD_FIELDS):
+                raise UserError(
+                    self.env._("The result of a resolution is written by the tally only.")
+                )
+            business = {f for f in vals if not f.startswith(("message_", "activity_"))}
+            if business and any(r.assembly_id.state != "draft" for r in self):
+                raise UserError(
+                    self.env._(
+                        "Resolution %(name)s: resolutions cannot change after the convocation; "
+                        "a correction needs a new convocation.",
+                        name=self.filtered(lambda r: r.assembly_id.state != "draft")[:1].name,
+                    )
+                )
         result = super().write(vals)
         if "vote_kind" in vals:
             for resolution in self:
                 resolution.choice_ids.unlink()
                 resolution._ensure_choices()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(r.assembly_id.state != "draft" for r in self):
+            raise UserError(self.env._("A resolution of a convened assembly cannot be deleted."))
+
+    @api.constrains("majority", "assembly_id")
+    def _check_extraordinary_majority(self):
+        """An extraordinary assembly decides with two thirds at least (C. com. L225-96)."""
+        for resolution in self:
+            if (
+                resolution.assembly_id.assembly_type == "extraordinary"
+                and resolution.effective_majority == "simple"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Resolution %(name)s of the extraordinary assembly %(assembly)s: an "
+                        "extraordinary assembly decides with a majority of two thirds at least "
+                        "(Code de commerce, art. L225-96 and L227-9 for an SAS).",
+                        name=resolution.name,
+                        assembly=resolution.assembly_id.name,
+                    )
+                )
 
     def _ensure_choices(self):
         """For / against / abstain, or the options given plus an abstention."""
@@ -220,7 +260,7 @@ class TelecoopResolution(models.Model):
             state = "no_quorum"
         else:
             state = "adopted" if result.adopted else "rejected"
-        self.sudo().write(
+        self.sudo().with_context(**seal.sealed_context()).write(
             {
                 "result_line_ids": [Command.clear(), *lines],
                 "result_counted": result.counted,

@@ -1,6 +1,9 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import seal
 
 
 class TelecoopResolutionResult(models.Model):
@@ -27,3 +30,20 @@ class TelecoopResolutionResult(models.Model):
     counted = fields.Integer()
     expressed = fields.Integer()
     percent = fields.Float(digits=(6, 2))
+
+    def _check_sealed(self):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(self.env._("The result of a resolution is written by the tally only."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sealed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_sealed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_by_the_tally_only(self):
+        self._check_sealed()

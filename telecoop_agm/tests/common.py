@@ -7,6 +7,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.telecoop_membership.tests.common import TelecoopCommon
 
+from ..services import seal
+
 
 class AgmCommon(TelecoopCommon):
     """Members in the four colleges of the test cooperative and a draft assembly."""
@@ -23,6 +25,12 @@ class AgmCommon(TelecoopCommon):
             cls.env,
             login="tc_agm_user",
             groups="base.group_user,telecoop_agm.telecoop_agm_group_user",
+            **company_args,
+        )
+        cls.agm_manager = new_test_user(
+            cls.env,
+            login="tc_agm_manager",
+            groups="base.group_user,telecoop_agm.telecoop_agm_group_manager",
             **company_args,
         )
         cls.alice = cls._create_member("Alice", shares=10, email="alice@example.com")
@@ -73,6 +81,14 @@ class AgmCommon(TelecoopCommon):
         assembly.action_convene()
         assembly.action_open()
         return assembly
+
+    @staticmethod
+    def _move_window(assembly, **window):
+        """Tests only: move the voting window of a convened assembly, as the clock would.
+
+        The window is frozen at convocation; the seal stands for the time passing.
+        """
+        assembly.with_context(**seal.sealed_context()).write(window)
 
     @staticmethod
     def _voter(assembly, partner):

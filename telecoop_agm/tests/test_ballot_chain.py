@@ -12,12 +12,21 @@ def _box(size=4):
         entry = {
             "resolution": 7,
             "sequence": sequence,
+            "secret": False,
             "choice": 100 + sequence % 2,
+            "choice_code": "for" if sequence % 2 else "against",
+            "choice_name": "For" if sequence % 2 else "Against",
             "college": 3,
-            "voter": None,
-            "voter_key": ballot_chain.voter_key("secret", sequence, 7),
-            "receipt_hash": ballot_chain.receipt_hash(f"receipt-{sequence}"),
-            "sealed_at": f"2026-05-01 10:00:0{sequence}",
+            "voter": 40 + sequence,
+            "channel": "online",
+            "proxy": None,
+            "cast_by_partner": 50 + sequence,
+            "cast_by_user": 60 + sequence,
+            "cast_at": f"2026-05-01 10:00:0{sequence}",
+            "private": ballot_chain.private_digest(
+                ballot_chain.voter_key("secret", sequence, 7),
+                ballot_chain.receipt_hash(f"receipt-{sequence}"),
+            ),
             "prev_hash": previous,
         }
         entry["entry_hash"] = previous = ballot_chain.entry_hash(entry)
@@ -32,7 +41,7 @@ class TestBallotChain(unittest.TestCase):
         self.assertIsNone(ballot_chain.verify([], ballot_chain.GENESIS, 0))
 
     def test_changed_entry_named(self):
-        for field in ("choice", "college", "receipt_hash", "voter_key", "sealed_at", "voter"):
+        for field in set(ballot_chain.HASHED_FIELDS) - {"sequence", "prev_hash"}:
             entries, head, count = _box()
             entries[2] = dict(entries[2], **{field: "tampered"})
             self.assertEqual(

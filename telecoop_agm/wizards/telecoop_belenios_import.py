@@ -5,7 +5,7 @@ import base64
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
-from ..services import belenios
+from ..services import belenios, seal
 from ..services import tally as tally_service
 
 INT_MAX = 2**31 - 1
@@ -106,7 +106,8 @@ class TelecoopBeleniosImport(models.TransientModel):
             state = "no_quorum"
         else:
             state = "adopted" if adopted else "rejected"
-        resolution.sudo().write(
+        # the Belenios tally is the tally of this resolution: it writes with the seal
+        resolution.sudo().with_context(**seal.sealed_context()).write(
             {
                 "result_line_ids": [Command.clear(), *lines],
                 "result_counted": min(result.num_tallied, INT_MAX),
