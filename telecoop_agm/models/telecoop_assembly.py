@@ -303,6 +303,10 @@ class TelecoopAssembly(models.Model):
                     )
                 )
 
+    @api.constrains("assembly_type")
+    def _check_extraordinary_majority(self):
+        self.resolution_ids._check_extraordinary_majority()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(assembly.state != "draft" for assembly in self):
@@ -336,9 +340,13 @@ class TelecoopAssembly(models.Model):
                 )
         return super().write(vals)
 
-    def _check_role(self, group, action):
-        """Raise AccessError unless the user has ``group`` (the superuser always has)."""
-        if self.env.su or self.env.user.has_group(group):
+    def _check_role(self, group, action, mode="write"):
+        """Raise AccessError unless the user has ``group`` (the superuser always has) and
+        may ``mode`` these assemblies (their company)."""
+        if self.env.su:
+            return
+        self.check_access(mode)
+        if self.env.user.has_group(group):
             return
         raise AccessError(
             self.env._(
@@ -588,7 +596,7 @@ class TelecoopAssembly(models.Model):
     def action_verify_ballot_box(self):
         """Button: verify the chain and say the result (logged in the chatter)."""
         self.ensure_one()
-        self._check_role(USER_GROUP, self.env._("verify the ballot box of"))
+        self._check_role(USER_GROUP, self.env._("verify the ballot box of"), "read")
         result = self._verify_ballot_box()
         if result["ok"]:
             message = self.env._(
@@ -634,7 +642,7 @@ class TelecoopAssembly(models.Model):
 
         :return: list of lines ``assembly id, name: OK (n entries)`` or the problem.
         """
-        self._check_role(USER_GROUP, self.env._("verify the ballot box of"))
+        self._check_role(USER_GROUP, self.env._("verify the ballot box of"), "read")
         assemblies = self.browse(assembly_ids) if assembly_ids else self.search([])
         lines = []
         for assembly in assemblies:
@@ -729,7 +737,7 @@ class TelecoopAssembly(models.Model):
         ``python3 ballot_chain.py FILE``, without Odoo.
         """
         self.ensure_one()
-        self._check_role(USER_GROUP, self.env._("export the ballot box of"))
+        self._check_role(USER_GROUP, self.env._("export the ballot box of"), "read")
         if self.state not in ("closed", "tallied"):
             raise UserError(self.env._("The ballot box is exported once the vote is closed."))
         Ballot = self.env["telecoop.ballot"].sudo()

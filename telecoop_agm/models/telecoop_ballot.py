@@ -95,6 +95,7 @@ class TelecoopBallot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")  # no group has the right: AccessError first
         if not seal.is_sealed(self.env.context):
             raise UserError(self.env._("Ballots are cast through the vote, not created directly."))
         return super().create(vals_list)
@@ -171,7 +172,7 @@ class TelecoopBallot(models.Model):
 
     # Casting ------------------------------------------------------------------
     @api.model
-    def _cast(self, resolution, voter, choice, channel, cast_by_partner, proxy=None):
+    def _cast(self, resolution, voter, choice, channel, cast_by_partner, proxy=None, in_room=False):
         """Put a ballot in the box after checking who may cast it.
 
         - ``online``: the member votes for themselves (``cast_by_partner`` is the
@@ -179,6 +180,8 @@ class TelecoopBallot(models.Model):
         - ``proxy``: ``cast_by_partner`` holds an active proxy from the voter;
         - ``room``: staff enter the ballot of a member present in the room who
           has not given a proxy.
+        A ballot entered in the room (``room``, or ``proxy`` with ``in_room``)
+        does not replace an online vote unless the statutes say so.
         The vote must be open: state open and vote start <= now < vote end, to the
         second, by the database clock.
 
@@ -226,8 +229,7 @@ class TelecoopBallot(models.Model):
         else:
             raise UserError(self.env._("Unknown channel."))
         Participation = self.env["telecoop.ballot.participation"]
-        entered_by_staff = channel == "proxy" and self.env.user.partner_id != cast_by_partner
-        if channel == "room" or entered_by_staff:  # a ballot entered in the room
+        if channel == "room" or in_room:  # a ballot entered by staff in the room
             Participation._check_room_over_online(resolution, voter)
         receipt = secrets.token_urlsafe(18)
         voter_key = self._voter_key(voter, resolution)

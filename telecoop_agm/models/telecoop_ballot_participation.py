@@ -66,6 +66,7 @@ class TelecoopBallotParticipation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")
         if not seal.is_sealed(self.env.context):
             raise UserError(self.env._("Participation is recorded by the vote only."))
         return super().create(vals_list)

@@ -37,6 +37,7 @@ class TelecoopResolutionResult(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")
         self._check_sealed()
         return super().create(vals_list)
 

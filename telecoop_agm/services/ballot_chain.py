@@ -179,7 +179,7 @@ def main(argv=None):
         expected = argv[index + 1] if index + 1 < len(argv) else ""
         del argv[index : index + 2]
     if len(argv) != 1:
-        sys.stdout.write("usage: python3 ballot_chain.py EXPORTED_BOX.json [--anchor FINGERPRINT]\n")
+        sys.stdout.write("usage: python3 ballot_chain.py BOX.json [--anchor FINGERPRINT]\n")
         return 2
     with open(argv[0], "rb") as handle:
         raw = handle.read()

@@ -54,6 +54,7 @@ class TelecoopBallotEntry(models.TransientModel):
                 "proxy",
                 holder.partner_id,
                 self.proxy_id,
+                in_room=True,
             )
         else:
             self.env["telecoop.ballot"]._cast(

@@ -1,0 +1,135 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Through the running test server: concurrent proxies and the minutes PDF."""
+
+import re
+import threading
+
+import requests
+
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
+
+from .common import AgmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        cls.logins = {}
+        for partner in (cls.alice, cls.bob, cls.carol, cls.dan, cls.erin, cls.frank, cls.late):
+            login = f"tc_http_{partner.name.lower()}"
+            new_test_user(
+                cls.env,
+                login=login,
+                password=f"{login}_pw",
+                groups="base.group_portal",
+                partner_id=partner.id,
+                **company_args,
+            )
+            cls.logins[partner] = login
+        cls.assembly = cls._open_assembly()
+
+    def _session_of(self, partner):
+        """A logged-in HTTP session of ``partner`` and its CSRF token, for a thread."""
+        login = self.logins[partner]
+        # authenticate() deletes the session before it: keep each one, remove it at the end
+        self.session = None
+        self.authenticate(login, f"{login}_pw")
+        self.addCleanup(http.root.session_store.delete, self.session)
+        session = requests.Session()
+        session.cookies.update(self.opener.cookies)
+        return session, http.Request.csrf_token(self)
+
+    def _post_at_once(self, posts):
+        """POST every (session, token, data) from its own thread, all released together."""
+        barrier = threading.Barrier(len(posts))
+        answers = [None] * len(posts)
+        url = f"{self.base_url()}/my/assemblies/{self.assembly.id}/proxy"
+
+        def post(index, session, token, data):
+            barrier.wait(timeout=60)
+            answers[index] = session.post(url, data={**data, "csrf_token": token}, timeout=120)
+
+        threads = [
+            threading.Thread(target=post, args=(index, *item)) for index, item in enumerate(posts)
+        ]
+        self.env.flush_all()
+        # the requests of the threads go to the test server like those of self.opener
+        with self.allow_requests(all_requests=True):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=180)
+        self.env.invalidate_all()
+        self.assertFalse(any(thread.is_alive() for thread in threads))
+        return answers
+
+    def test_proxy_cap_holds_under_concurrent_requests(self):
+        # four members give their proxy to Alice at the same instant; the statutes cap is 2
+        holder = self.alice.telecoop_member_number
+        posts = [
+            (*self._session_of(partner), {"holder_number": holder})
+            for partner in (self.bob, self.carol, self.dan, self.erin)
+        ]
+        answers = self._post_at_once(posts)
+        self.assertEqual([answer.status_code for answer in answers], [200] * 4)
+        self.env.invalidate_all()
+        active = self.env["telecoop.assembly.proxy"].search(
+            [("assembly_id", "=", self.assembly.id), ("state", "=", "active")]
+        )
+        errors = [
+            re.findall(r"alert alert-(?:danger|success)[^>]*>([^<]*)<", answer.text)
+            for answer in answers
+        ]
+        self.assertEqual(len(active), 2, errors)
+        self.assertEqual(active.holder_id.partner_id, self.alice)
+        refused = [answer for answer in answers if "the statutes allow 2" in answer.text]
+        self.assertEqual(len(refused), 2)
+
+    def test_no_chain_nor_cycle_under_concurrent_requests(self):
+        # Bob -> Carol and Carol -> Bob at once (a cycle), Dan -> Bob at the same time (a chain)
+        posts = [
+            (*self._session_of(self.bob), {"holder_number": self.carol.telecoop_member_number}),
+            (*self._session_of(self.carol), {"holder_number": self.bob.telecoop_member_number}),
+            (*self._session_of(self.dan), {"holder_number": self.bob.telecoop_member_number}),
+        ]
+        self._post_at_once(posts)
+        self.env.invalidate_all()
+        active = self.env["telecoop.assembly.proxy"].search(
+            [("assembly_id", "=", self.assembly.id), ("state", "=", "active")]
+        )
+        self.assertTrue(active)
+        # nobody both gives and holds
+        self.assertFalse(active.giver_id & active.holder_id)
+
+    def test_minutes_pdf_through_the_portal_route(self):
+        self._voter(self.assembly, self.dan).present = True
+        self.assembly._portal_vote(
+            self.alice, self.assembly.resolution_ids[0].id,
+            self._choice(self.assembly.resolution_ids[0], "for").id,
+        )  # fmt: skip
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        url = f"/my/assemblies/{self.assembly.id}?report_type=pdf&download=true"
+        login = self.logins[self.bob]
+        self.authenticate(login, f"{login}_pw")
+        text = self.download_pdf(url)
+        self.assertIn("Minutes of the general assembly", text)
+        self.assertIn("AGO 2026", text)
+        self.assertIn("Fingerprint of the ballot boxes", text)
+        self.assertIn(self.assembly.box_anchor[:16], text.replace(" ", "").replace("\n", ""))
+        # the attendance sheet (names, member numbers, proxies) is for staff only
+        self.assertNotIn("Attendance sheet", text)
+        self.assertNotIn(self.dan.telecoop_member_number, text)
+        # a member who joined after the record date gets no minutes
+        login = self.logins[self.late]
+        self.authenticate(login, f"{login}_pw")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+        self.assertFalse(response.content.startswith(b"%PDF"))
