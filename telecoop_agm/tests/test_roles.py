@@ -12,6 +12,8 @@ from odoo.tests import new_test_user, tagged
 from .common import AgmCommon
 
 A, X, U = "allowed", "AccessError", "UserError"
+STAFF_DO_NOT_VOTE_ONLINE = "staff vote in the room, through the ballot entry"
+NO_ATTENDANCE_SHEET = "no attendance sheet in the minutes"
 ROLES = ("member", "non_member", "agm_user", "agm_manager", "system", "partner_staff")
 
 # action: outcome per role, in the order of ROLES (the table of readme/USAGE.md)
@@ -158,7 +160,7 @@ class TestRoles(AgmCommon):
     def _do_vote_online(self, env):
         if not env.user._is_portal():
             # staff cast nothing online in a member's name: only the portal routes vote
-            raise AccessError("staff vote in the room, through the ballot entry")
+            raise AccessError(STAFF_DO_NOT_VOTE_ONLINE)
         self._portal_document(env, self.open)._portal_vote(
             env.user.partner_id,
             self.open_accounts.id,
@@ -200,7 +202,7 @@ class TestRoles(AgmCommon):
 
     def _do_read_attendance_sheet(self, env):
         if "Attendance sheet" not in self._render_minutes(env):
-            raise AccessError("no attendance sheet in the minutes")
+            raise AccessError(NO_ATTENDANCE_SHEET)
 
     def _do_verify_box(self, env):
         self.open.with_env(env).action_verify_ballot_box()
