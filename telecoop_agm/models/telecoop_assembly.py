@@ -140,7 +140,7 @@ class TelecoopAssembly(models.Model):
     participant_count = fields.Integer(compute="_compute_participation")
     participation_percent = fields.Float(compute="_compute_participation", digits=(5, 2))
     quorum_reached = fields.Boolean(compute="_compute_participation")
-    closed_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(string="Closed at", readonly=True, copy=False)
     tallied_at = fields.Datetime(readonly=True, copy=False, tracking=True)
     box_anchor = fields.Char(
         string="Ballot box fingerprint",
@@ -150,6 +150,7 @@ class TelecoopAssembly(models.Model):
         "minutes, sent to the voters with the result and written in the exported box.",
     )
     proxy_lock = fields.Integer(
+        string="Proxy lock",
         readonly=True,
         copy=False,
         help="Bumped by every proxy given: the row lock that queues proxies of an assembly.",
@@ -350,7 +351,8 @@ class TelecoopAssembly(models.Model):
             return
         raise AccessError(
             self.env._(
-                "%(user)s may not %(action)s an assembly: it takes the group %(group)s.",
+                "%(user)s may not carry out %(action)s of an assembly: it takes the group "
+                "%(group)s.",
                 user=self.env.user.name,
                 action=action,
                 group=self.env.ref(group).display_name,
@@ -375,7 +377,7 @@ class TelecoopAssembly(models.Model):
     def action_convene(self):
         """Freeze the electorate at the record date and send the convocations."""
         self.ensure_one()
-        self._check_role(MANAGER_GROUP, self.env._("convene"))
+        self._check_role(MANAGER_GROUP, self.env._("the convocation"))
         profile = self.company_id.telecoop_statute_profile_id
         if not profile:
             raise UserError(
@@ -459,7 +461,7 @@ class TelecoopAssembly(models.Model):
     # Voting -----------------------------------------------------------------
     def action_open(self):
         self.ensure_one()
-        self._check_role(MANAGER_GROUP, self.env._("open"))
+        self._check_role(MANAGER_GROUP, self.env._("the opening of the vote"))
         self._set_state("open")
         return True
 
@@ -470,7 +472,7 @@ class TelecoopAssembly(models.Model):
         then the heads of every box are fixed in :attr:`box_anchor` and logged.
         """
         self.ensure_one()
-        self._check_role(MANAGER_GROUP, self.env._("close"))
+        self._check_role(MANAGER_GROUP, self.env._("the closing of the vote"))
         now = self.env.cr.now().replace(microsecond=0)
         values = {"closed_at": now}
         if self.vote_end > now:
@@ -596,7 +598,7 @@ class TelecoopAssembly(models.Model):
     def action_verify_ballot_box(self):
         """Button: verify the chain and say the result (logged in the chatter)."""
         self.ensure_one()
-        self._check_role(USER_GROUP, self.env._("verify the ballot box of"), "read")
+        self._check_role(USER_GROUP, self.env._("the verification of the ballot box"), "read")
         result = self._verify_ballot_box()
         if result["ok"]:
             message = self.env._(
@@ -642,7 +644,7 @@ class TelecoopAssembly(models.Model):
 
         :return: list of lines ``assembly id, name: OK (n entries)`` or the problem.
         """
-        self._check_role(USER_GROUP, self.env._("verify the ballot box of"), "read")
+        self._check_role(USER_GROUP, self.env._("the verification of the ballot box"), "read")
         assemblies = self.browse(assembly_ids) if assembly_ids else self.search([])
         lines = []
         for assembly in assemblies:
@@ -690,7 +692,7 @@ class TelecoopAssembly(models.Model):
         first bad entry.
         """
         self.ensure_one()
-        self._check_role(MANAGER_GROUP, self.env._("count"))
+        self._check_role(MANAGER_GROUP, self.env._("the count"))
         if self.state != "closed":
             raise UserError(self.env._("Close the vote before counting it."))
         check = self._verify_ballot_box()
@@ -737,7 +739,7 @@ class TelecoopAssembly(models.Model):
         ``python3 ballot_chain.py FILE``, without Odoo.
         """
         self.ensure_one()
-        self._check_role(USER_GROUP, self.env._("export the ballot box of"), "read")
+        self._check_role(USER_GROUP, self.env._("the export of the ballot box"), "read")
         if self.state not in ("closed", "tallied"):
             raise UserError(self.env._("The ballot box is exported once the vote is closed."))
         Ballot = self.env["telecoop.ballot"].sudo()
