@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -102,6 +102,22 @@ class TelecoopAgmPortal(CustomerPortal):
             }
         )
         return request.render("telecoop_agm.portal_assembly_page", page)
+
+    @http.route(
+        "/telecoop_agm/assemblies/<int:assembly_id>/ballot-box.json", type="http", auth="user"
+    )
+    def telecoop_assembly_ballot_box(self, assembly_id, **kw):
+        """The exported ballot box, for staff: the model checks the role (403 otherwise)."""
+        assembly = request.env["telecoop.assembly"].browse(assembly_id)
+        filename, content = assembly._get_ballot_box_file()
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Disposition", content_disposition(filename)),
+                ("Cache-Control", "no-store"),
+            ],
+        )
 
     @http.route(
         "/my/assemblies/<int:assembly_id>/vote",

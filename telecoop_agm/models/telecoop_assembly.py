@@ -762,30 +762,23 @@ class TelecoopAssembly(models.Model):
         )
 
     def action_export_ballot_box(self):
-        """Button: the exported box as a file to download."""
+        """Button: download the exported box (built on each download, stored nowhere)."""
+        self.ensure_one()
+        self._check_role(USER_GROUP, self.env._("the export of the ballot box"), "read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/telecoop_agm/assemblies/{self.id}/ballot-box.json",
+            "target": "self",
+        }
+
+    def _get_ballot_box_file(self):
+        """The exported box as (file name, bytes), logged in the chatter."""
         self.ensure_one()
         text = self._export_ballot_box()
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": f"ballot-box-assembly-{self.id}.json",
-                    "raw": text.encode(),
-                    "mimetype": "application/json",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
         self.message_post(
             body=self.env._("Ballot box exported (fingerprint %(anchor)s).", anchor=self.box_anchor)
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return f"ballot-box-assembly-{self.id}.json", text.encode()
 
     # Portal -----------------------------------------------------------------
     def _get_my_voter(self, partner):

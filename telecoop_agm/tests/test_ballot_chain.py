@@ -1,8 +1,14 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import contextlib
+import io
+import json
+import os
+import tempfile
 import unittest
 
-from ..services import ballot_chain
+from ..services import ballot_chain, urn
 
 
 def _box(size=4):
@@ -81,3 +87,64 @@ class TestBallotChain(unittest.TestCase):
         self.assertNotEqual(key, ballot_chain.voter_key("s1", 1, 27))
         self.assertEqual(ballot_chain.receipt_hash(" abc \n"), ballot_chain.receipt_hash("abc"))
         self.assertEqual(len(ballot_chain.receipt_hash("abc")), 64)
+
+
+class TestExportAndUrn(unittest.TestCase):
+    def _export(self):
+        entries, head, count = _box()
+        heads = [{"resolution": 7, "count": count, "head": head}]
+        box = {
+            "resolution": 7,
+            "name": "Accounts",
+            "secret": False,
+            "count": count,
+            "head": head,
+            "entries": [ballot_chain.public_entry(entry) for entry in entries],
+        }
+        anchor = ballot_chain.anchor(3, heads)
+        return ballot_chain.dump_export({"assembly": 3, "anchor": anchor, "boxes": [box]}), anchor
+
+    def test_export_verifies_then_any_change_is_seen(self):
+        text, anchor = self._export()
+        self.assertEqual(ballot_chain.verify_export(text, anchor)[0], True)
+        self.assertEqual(ballot_chain.verify_export(text, "f" * 64)[0], False)
+        # every single byte of an entry's value matters
+        changed = text.replace('"choice_code": "against"', '"choice_code": "agains7"', 1)
+        ok, message = ballot_chain.verify_export(changed)
+        self.assertEqual((ok, message), (False, "resolution 7, entry 2: changed"))
+        self.assertFalse(ballot_chain.verify_export(text[:-5])[0])
+        self.assertFalse(ballot_chain.verify_export("[]")[0])
+        # the heads of the boxes are tied to the fingerprint
+        data = json.loads(text)
+        data["boxes"][0]["entries"].pop()
+        data["boxes"][0]["count"] -= 1
+        data["boxes"][0]["head"] = data["boxes"][0]["entries"][-1]["entry_hash"]
+        ok, message = ballot_chain.verify_export(json.dumps(data))
+        self.assertFalse(ok)
+        self.assertIn("fingerprint", message)
+
+    def test_command_line(self):
+        text, anchor = self._export()
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            handle.write(text)
+        self.addCleanup(os.unlink, handle.name)
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            self.assertEqual(ballot_chain.main([handle.name, "--anchor", anchor]), 0)
+            self.assertEqual(ballot_chain.main([]), 2)
+        self.assertTrue(out.getvalue().startswith("OK: 4 entries in 1 boxes"))
+
+    def test_sealed_envelope(self):
+        key = urn.envelope_key()
+        sealed = urn.seal("server secret", key, {"choice": 12, "college": 3, "proxy": None})
+        self.assertNotIn("12", base64.b64decode(sealed).decode("latin-1"))
+        self.assertEqual(urn.unseal("server secret", key, sealed)["choice"], 12)
+        with self.assertRaises(urn.UrnError):
+            urn.unseal("another secret", key, sealed)
+        with self.assertRaises(urn.UrnError):
+            urn.unseal("server secret", urn.envelope_key(), sealed)
+        raw = bytearray(base64.b64decode(sealed))
+        raw[-1] ^= 1
+        with self.assertRaises(urn.UrnError):
+            urn.unseal("server secret", key, base64.b64encode(bytes(raw)).decode())
+        self.assertNotEqual(urn.envelope_key(), urn.envelope_key())
+        self.assertEqual(sorted(urn.shuffled(range(50))), list(range(50)))

@@ -12,6 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
+from ..services import ballot_chain
 from .common import AgmCommon
 
 
@@ -133,3 +134,25 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         response = self.url_open(url, allow_redirects=False)
         self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertFalse(response.content.startswith(b"%PDF"))
+
+    def test_exported_box_downloaded_by_staff_only(self):
+        self.assembly._portal_vote(
+            self.alice, self.assembly.resolution_ids[0].id,
+            self._choice(self.assembly.resolution_ids[0], "for").id,
+        )  # fmt: skip
+        self.assembly.action_close()
+        url = f"/telecoop_agm/assemblies/{self.assembly.id}/ballot-box.json"
+        login = self.logins[self.bob]
+        self.authenticate(login, f"{login}_pw")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("entry_hash", response.text)
+        self.authenticate("tc_agm_user", "tc_agm_user")
+        action = self.assembly.with_user(self.agm_user).action_export_ballot_box()
+        self.assertEqual(action["url"], url)
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("application/json", response.headers["Content-Type"])
+        ok, message = ballot_chain.verify_export(response.text, self.assembly.box_anchor)
+        self.assertTrue(ok, message)
+        self.assertIn("1 entries in 2 boxes", message)
