@@ -32,6 +32,7 @@
     "demo": [
         "demo/telecoop_assembly_demo.xml",
         "demo/telecoop_tmo_rate_demo.xml",
+        "demo/telecoop_surplus_allocation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -713,3 +713,98 @@ class TelecoopSurplusAllocation(models.Model):
         if any(allocation.state == "posted" for allocation in self):
             raise UserError(self.env._("A posted allocation cannot be deleted."))
         self.move_id.filtered(lambda move: move.state == "draft").unlink()
+
+    # Demo -------------------------------------------------------------------
+    @api.model
+    def _demo_prepare_fiscal_year(self, company=None):
+        """Demo data: last calendar year closed with a real result to allocate.
+
+        In year Y (the calendar year before today): sales 50,000, purchases
+        30,000, a public subsidy of 6,000 (result 26,000), and a loss of 4,000 of
+        year Y-1 carried forward on 119 (booked on 30 June of Y). The allocation
+        accounts and journal of the profile are filled when empty, the TMO of the
+        three years before the assembly (Y-2 to Y) entered when missing, and the
+        fiscal year locked once January of Y+1 is over (the demo's billing of last
+        month must be able to post before that).
+        """
+        company = company or self.env.company
+        profile = company.telecoop_statute_profile_id
+        if not profile:
+            return False
+        today = fields.Date.context_today(self)
+        year = today.year - 1
+        accounts = self.env["account.account"].with_company(company)
+
+        def account(code, name, account_type):
+            found = accounts.search(
+                [("code", "=", code), ("company_ids", "in", company.ids)], limit=1
+            )
+            return found or accounts.create(
+                {"code": code, "name": name, "account_type": account_type,
+                 "company_ids": company.ids}
+            )  # fmt: skip
+
+        vals = {}
+        for field, code, name, account_type in (
+            ("legal_reserve_account_id", "106100", "Réserve légale", "equity"),
+            ("statutory_reserve_account_id", "106300", "Réserves statutaires", "equity"),
+            ("other_reserves_account_id", "106800", "Autres réserves", "equity"),
+            ("retained_earnings_account_id", "110000", "Report à nouveau créditeur", "equity"),
+            ("retained_losses_account_id", "119000", "Report à nouveau débiteur", "equity"),
+            ("interest_payable_account_id", "457000", "Associés - dividendes à payer",
+             "liability_current"),
+        ):  # fmt: skip
+            if not profile[field]:
+                vals[field] = account(code, name, account_type).id
+        journals = self.env["account.journal"].search([("company_id", "=", company.id)])
+        misc = journals.filtered(lambda j: j.type == "general")[:1]
+        bank = journals.filtered(lambda j: j.type == "bank")[:1]
+        if not profile.allocation_journal_id:
+            vals["allocation_journal_id"] = misc.id
+        subsidy = profile.subsidy_account_ids[:1] or account(
+            "740000", "Subventions d'exploitation", "income_other"
+        )
+        if not profile.subsidy_account_ids:
+            vals["subsidy_account_ids"] = [Command.set(subsidy.ids)]
+        known = set(profile.tmo_rate_ids.mapped("year"))
+        vals["tmo_rate_ids"] = [
+            Command.create({"year": tmo_year, "rate": rate})
+            for tmo_year, rate in ((year - 2, 3.5), (year - 1, 3.3), (year, 3.2))
+            if tmo_year not in known
+        ]
+        profile.write(vals)
+        income = accounts.search(
+            [("account_type", "=", "income"), ("company_ids", "in", company.ids)], limit=1
+        )
+        expense = accounts.search(
+            [("account_type", "=", "expense"), ("company_ids", "in", company.ids)], limit=1
+        )
+        cash = bank.default_account_id
+        result_account = profile._get_allocation_accounts(company)["result"]
+        losses = profile._get_allocation_accounts(company)["retained_losses"]
+        for on_date, debit, credit, amount, label in (
+            (Date(year, 1, 31), cash, income, 50000, "Demo: sales of the year"),
+            (Date(year, 2, 28), expense, cash, 30000, "Demo: purchases of the year"),
+            (Date(year, 3, 15), cash, subsidy, 6000, "Demo: public operating subsidy"),
+            (Date(year, 6, 30), losses, result_account, 4000,
+             f"Demo: loss of {year - 1} carried forward"),
+        ):  # fmt: skip
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": misc.id,
+                    "date": on_date,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create({"name": label, "account_id": debit.id, "debit": amount}),
+                        Command.create({"name": label, "account_id": credit.id, "credit": amount}),
+                    ],
+                }
+            )
+            move.action_post()
+        if today >= Date(year + 1, 2, 1):
+            end = Date(year, 12, 31)
+            if not company.fiscalyear_lock_date or company.fiscalyear_lock_date < end:
+                company.sudo().fiscalyear_lock_date = end
+        return True

@@ -504,3 +504,55 @@ class TestSurplusAllocationWizardTour(HttpCase, SurplusAllocationCommon):
         self.assertEqual(D(str(allocation.legal_reserve)), D("1650"))
         self.assertEqual(D(str(allocation.statutory_reserve)), D("5675"))
         self.assertEqual(allocation.move_id.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestSurplusAllocationDemo(TelecoopAccountingCommon):
+    """The demo's fiscal year (demo/telecoop_surplus_allocation_demo.xml) can be allocated."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.year = fields.Date.context_today(cls.env["res.partner"]).year - 1
+        cls._create_member("Demo Member", shares=10, date=f"{cls.year}-01-01")
+        cls.env["telecoop.surplus.allocation"]._demo_prepare_fiscal_year(cls.company)
+        cls.company.fiscalyear_lock_date = fields.Date.to_date(f"{cls.year}-12-31")
+        cls.manager = new_test_user(
+            cls.env,
+            login="tc_demo_alloc",
+            groups="base.group_user,account.group_account_manager,"
+            "telecoop_agm.telecoop_agm_group_manager",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+
+    def _wizard(self, **vals):
+        return (
+            self.env["telecoop.surplus.allocation.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "date_to": f"{self.year}-12-31",
+                    "date": f"{self.year + 1}-06-15",
+                    **vals,
+                }
+            )
+        )
+
+    def test_demo_year_refuses_a_proposal_breaking_the_floor_and_books_a_valid_one(self):
+        """Result 50,000 - 30,000 + 6,000 = 26,000; loss of 4,000 carried forward: base
+        22,000; legal reserve up to the highest capital, 1,000; statutory 50 % x 21,000
+        = 10,500, plus the 6,000 of subsidies; left 4,500."""
+        wizard = self._wizard()
+        self.assertEqual(D(str(wizard.result)), D("26000"))
+        self.assertEqual(D(str(wizard.retained_losses)), D("4000"))
+        self.assertEqual(D(str(wizard.subsidies)), D("6000"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1000"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("16500"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("4500"))
+        with self.assertRaisesRegex(ValidationError, "art. 16"):
+            self._wizard(legal_reserve=500).action_create_allocation()
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        allocation.with_user(self.manager).action_post()
+        self.assertEqual(allocation.move_id.state, "posted")
