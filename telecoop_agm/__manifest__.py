@@ -19,6 +19,7 @@
         "data/telecoop_ballot_data.xml",
         "data/telecoop_assembly_cron.xml",
         "report/telecoop_assembly_reports.xml",
+        "report/telecoop_interest_statement_report.xml",
         "views/telecoop_ballot_views.xml",
         "views/telecoop_assembly_views.xml",
         "views/telecoop_resolution_views.xml",

@@ -541,9 +541,28 @@ class TelecoopSurplusAllocation(models.Model):
             )
             for partner_id, base in bases
         ]
+        allocation._compute_withholdings()
         allocation._check_lines()
         allocation._generate_move()
         return allocation
+
+    def _compute_withholdings(self):
+        """Tax withheld and net interest of each member, from the taxes of the profile
+        for the year the interest is paid (rates and exemptions are data)."""
+        for line in self.line_ids:
+            taxes = line._get_withholdings()
+            amounts, net = rules_service.withhold(self._dec(line.amount), taxes.mapped("rate"))
+            line.write(
+                {
+                    "withholding_amount": float(sum(amounts, Decimal(0))),
+                    "net_amount": float(net),
+                    "withholding_detail": ", ".join(
+                        f"{tax.name} {amount}"
+                        for tax, amount in zip(taxes, amounts, strict=True)
+                        if amount
+                    ),
+                }
+            )
 
     def _check_lines(self):
         self.ensure_one()

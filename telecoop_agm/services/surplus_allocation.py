@@ -300,3 +300,11 @@ def split_pro_rata(total, weights):
     for i in order[:left]:
         floors[exact[i][0]] += 1
     return {key: Decimal(cents) * CENT for key, cents in floors.items()}
+
+
+def withhold(gross, rates):
+    """The tax withheld at each rate (percent) on ``gross``, each rounded half up
+    to the cent, and the net paid: ``(list of amounts, net)``."""
+    gross = _cents(gross)
+    taxes = [_cents(gross * _d(rate) / HUNDRED) for rate in rates]
+    return taxes, gross - sum(taxes, Decimal(0))

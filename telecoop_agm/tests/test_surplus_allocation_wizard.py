@@ -556,3 +556,122 @@ class TestSurplusAllocationDemo(TelecoopAccountingCommon):
         allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
         allocation.with_user(self.manager).action_post()
         self.assertEqual(allocation.move_id.state, "posted")
+
+
+@tagged("post_install", "-at_install")
+class TestInterestOfAMemberWhoSoldBack(SurplusAllocationCommon):
+    def test_member_bought_back_in_june_earns_until_the_buyback(self):
+        """Dave holds 10 shares (1,000) from 1 January 2025 and the board buys them all
+        back on 15 June 2025: he held them 165 days of 365 (1 January to 14 June), so
+        his base is 1,000 x 165 / 365 = 452.05, and of the 98.99 paid at 5 % on the
+        1,979.89 held over the year he earns 98.99 x 452.05 / 1,979.89 = 22.60
+        (easy_my_coop's old dividend module gave him nothing)."""
+        dave = self._create_member("Dave", shares=10, date="2025-01-01")
+        self.env["telecoop.share.line"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": dave.id,
+                "share_class_id": self.share_class.id,
+                "college_id": self.college_users.id,
+                "date": fields.Date.to_date("2025-06-15"),
+                "movement_type": "buyback",
+                "quantity": -10,
+                "amount": -1000,
+            }
+        )
+        wizard = (
+            self.env["telecoop.surplus.allocation.wizard"]
+            .with_user(self.agm_manager)
+            .create({"date_to": "2025-12-31", "date": "2026-06-15", "interest_rate": 5})
+        )
+        self.assertEqual(D(str(wizard.interest_base)), D("1526.84") + D("452.05"))
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        line = allocation.line_ids.filtered(lambda line: line.partner_id == dave)
+        self.assertEqual(D(str(line.interest_base)), D("452.05"))
+        self.assertEqual(D(str(line.amount)), D("22.60"))
+
+
+@tagged("post_install", "-at_install")
+class TestInterestWithholdingAndStatement(HttpCase, SurplusAllocationCommon):
+    """Taxes withheld per profile and year (data), and the member's yearly statement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carol.is_company = True
+        cls.profile.interest_withholding_ids = [
+            Command.create(
+                {
+                    "year": 2026,
+                    "name": "PFNL",
+                    "rate": 12.8,
+                    "exempt_partner_ids": [Command.set(cls.bob.ids)],
+                }
+            ),  # fmt: skip
+            Command.create({"year": 2026, "name": "Social levies", "rate": 17.2}),
+            # another year's rate never applies to interest paid in 2026
+            Command.create({"year": 2025, "name": "PFNL", "rate": 50}),
+        ]
+        wizard = (
+            cls.env["telecoop.surplus.allocation.wizard"]
+            .with_user(cls.agm_manager)
+            .create({"date_to": "2025-12-31", "date": "2026-06-15", "interest_rate": 5})
+        )
+        cls.allocation = cls.env["telecoop.surplus.allocation"].browse(
+            wizard.action_create_allocation()["res_id"]
+        )
+        cls.allocation.action_post()
+        cls.lines = {line.partner_id: line for line in cls.allocation.line_ids}
+        new_test_user(
+            cls.env,
+            login="tc_alice_portal",
+            name="Alice",
+            groups="base.group_portal",
+            partner_id=cls.alice.id,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+
+    def test_taxes_of_the_year_of_payment_with_exemptions(self):
+        """Alice 50.00: PFNL 12.8 % = 6.40 and social levies 17.2 % = 8.60, net 35.00.
+        Bob, exempted from the PFNL: 17.2 % of 12.60 = 2.1672 -> 2.17, net 10.43.
+        Carol is a company: paid gross, 13.74."""
+        figures = {
+            partner: (D(str(line.amount)), D(str(line.withholding_amount)), D(str(line.net_amount)))
+            for partner, line in self.lines.items()
+        }
+        self.assertEqual(
+            figures,
+            {
+                self.alice: (D("50.00"), D("15.00"), D("35.00")),
+                self.bob: (D("12.60"), D("2.17"), D("10.43")),
+                self.carol: (D("13.74"), D("0.00"), D("13.74")),
+            },
+        )
+        self.assertEqual(self.lines[self.alice].withholding_detail, "PFNL 6.40, Social levies 8.60")
+
+    def test_member_downloads_their_statement_and_no_one_elses(self):
+        self.authenticate("tc_alice_portal", "tc_alice_portal")
+        # (tests render reports as HTML unless forced: the same template either way)
+        url = f"/my/shares/interest/{self.lines[self.alice].id}?report_type=html"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        for text in ("Alice", "50.00", "PFNL 6.40, Social levies 8.60", "35.00"):
+            self.assertIn(text, response.text)
+        self.assertNotIn("Bob", response.text)
+        for report_type in ("html", "pdf"):
+            other = self.url_open(
+                f"/my/shares/interest/{self.lines[self.bob].id}?report_type={report_type}",
+                allow_redirects=False,
+            )
+            self.assertIn(other.status_code, (302, 303))
+            self.assertNotIn(b"Bob", other.content)
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "telecoop_agm.action_report_interest_statement", self.lines[self.alice].ids
+            )[0]
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
