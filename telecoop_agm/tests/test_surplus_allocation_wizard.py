@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.telecoop_membership.tests.common_accounting import TelecoopAccountingCommon
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
 
 class SurplusAllocationCommon(TelecoopAccountingCommon):
@@ -593,7 +594,7 @@ class TestInterestOfAMemberWhoSoldBack(SurplusAllocationCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestInterestWithholdingAndStatement(HttpCase, SurplusAllocationCommon):
+class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAllocationCommon):
     """Taxes withheld per profile and year (data), and the member's yearly statement."""
 
     @classmethod
@@ -667,11 +668,6 @@ class TestInterestWithholdingAndStatement(HttpCase, SurplusAllocationCommon):
             )
             self.assertIn(other.status_code, (302, 303))
             self.assertNotIn(b"Bob", other.content)
-        pdf = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(
-                "telecoop_agm.action_report_interest_statement", self.lines[self.alice].ids
-            )[0]
-        )
-        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = self.download_pdf(f"/my/shares/interest/{self.lines[self.alice].id}")
+        for figure in ("Statement of interest on shares", "Alice", "50.00", "15.00", "35.00"):
+            self.assertIn(figure, text)
