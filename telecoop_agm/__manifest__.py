@@ -20,6 +20,7 @@
         "data/telecoop_ballot_data.xml",
         "data/telecoop_assembly_cron.xml",
         "report/telecoop_assembly_reports.xml",
+        "report/telecoop_interest_statement_report.xml",
         "views/telecoop_ballot_views.xml",
         "views/telecoop_assembly_views.xml",
         "views/telecoop_resolution_views.xml",
@@ -34,6 +35,7 @@
     "demo": [
         "demo/telecoop_assembly_demo.xml",
         "demo/telecoop_tmo_rate_demo.xml",
+        "demo/telecoop_surplus_allocation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -8,6 +8,7 @@ from . import telecoop_resolution_result
 from . import telecoop_ballot
 from . import telecoop_ballot_participation
 from . import telecoop_tmo_rate
+from . import telecoop_interest_withholding
 from . import telecoop_statute_profile
 from . import telecoop_surplus_allocation
 from . import telecoop_surplus_allocation_line

@@ -93,6 +93,11 @@ class TelecoopStatuteProfile(models.Model):
     tmo_rate_ids = fields.One2many(
         "telecoop.tmo.rate", "profile_id", string="Average TMO rates per year"
     )
+    interest_withholding_ids = fields.One2many(
+        "telecoop.interest.withholding",
+        "profile_id",
+        string="Taxes withheld on interest per year",
+    )
 
     def _get_average_tmo(self, assembly_year):
         """Average TMO of the three calendar years before ``assembly_year``.

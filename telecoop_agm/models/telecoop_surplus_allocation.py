@@ -17,6 +17,7 @@ PROFIT_AND_LOSS_TYPES = (
     "expense_direct_cost",
 )
 PROPOSAL_FIELDS = (
+    "losses_absorbed",
     "legal_reserve",
     "statutory_reserve",
     "interest_on_shares",
@@ -65,6 +66,11 @@ class TelecoopSurplusAllocation(models.Model):
     assembly_id = fields.Many2one(
         "telecoop.assembly", string="Assembly", help="The assembly that voted the allocation."
     )
+    assembly_date = fields.Date(
+        readonly=True,
+        help="The date of the assembly: the TMO of the three calendar years before it caps "
+        "the interest on shares (loi n° 47-1775 art. 14).",
+    )
     resolution_id = fields.Many2one(
         "telecoop.resolution",
         string="Allocation resolution",
@@ -81,6 +87,18 @@ class TelecoopSurplusAllocation(models.Model):
     # The fiscal year, read from accounting and from the register
     result = fields.Monetary(string="Result of the year", readonly=True)
     capital = fields.Monetary(string="Capital at year end", readonly=True)
+    highest_capital = fields.Monetary(
+        string="Highest capital reached",
+        readonly=True,
+        help="The highest capital of the register up to the end of the year: the legal "
+        "reserve is owed until it reaches it (loi n° 47-1775 art. 16).",
+    )
+    retained_losses = fields.Monetary(
+        string="Losses carried forward",
+        readonly=True,
+        help="The debit balance of the retained losses account at the end of the year: "
+        "absorbed first (Code de commerce L232-11).",
+    )
     legal_reserve_balance = fields.Monetary(string="Legal reserve before allocation", readonly=True)
     subsidies = fields.Monetary(string="Public subsidies received", readonly=True)
     average_tmo = fields.Float(string="Average TMO (%)", digits=(6, 4), readonly=True)
@@ -96,6 +114,19 @@ class TelecoopSurplusAllocation(models.Model):
         "year (pro rata temporis).",
     )
     # What the statutes require
+    min_losses_absorbed = fields.Monetary(
+        compute="_compute_minimums", string="Earlier losses absorbed first"
+    )
+    allocation_base = fields.Monetary(
+        compute="_compute_minimums", string="Base of the reserves (result less earlier losses)"
+    )
+    interest_cap_by_subsidies = fields.Monetary(
+        compute="_compute_minimums", string="Interest at most, subsidies excluded"
+    )
+    computation = fields.Text(
+        compute="_compute_minimums",
+        string="How the figures follow from the law",
+    )
     min_legal_reserve = fields.Monetary(
         compute="_compute_minimums", string="Legal reserve at least"
     )
@@ -108,6 +139,9 @@ class TelecoopSurplusAllocation(models.Model):
     )
     interest_cap = fields.Monetary(compute="_compute_minimums", string="Interest on shares at most")
     # The proposal voted
+    losses_absorbed = fields.Monetary(
+        string="Earlier losses absorbed", readonly=True, tracking=True
+    )
     legal_reserve = fields.Monetary(readonly=True, tracking=True)
     statutory_reserve = fields.Monetary(
         string="Statutory reserves", readonly=True, tracking=True, help="Subsidies included."
@@ -130,9 +164,10 @@ class TelecoopSurplusAllocation(models.Model):
 
     @api.depends(
         "result",
-        "capital",
+        "highest_capital",
         "legal_reserve_balance",
         "subsidies",
+        "retained_losses",
         "average_tmo",
         "interest_base",
         "company_id",
@@ -140,6 +175,10 @@ class TelecoopSurplusAllocation(models.Model):
     def _compute_minimums(self):
         for allocation in self:
             mins = rules_service.minimums(allocation._get_situation(), allocation._get_rules())
+            allocation.min_losses_absorbed = float(mins.losses_absorbed)
+            allocation.allocation_base = float(mins.base)
+            allocation.interest_cap_by_subsidies = float(mins.interest_cap_by_subsidies)
+            allocation.computation = allocation._explain(mins)
             allocation.min_legal_reserve = float(mins.legal_reserve)
             allocation.min_statutory_reserve = float(
                 mins.subsidies_reserve + mins.statutory_reserve
@@ -147,6 +186,65 @@ class TelecoopSurplusAllocation(models.Model):
             allocation.max_free = float(mins.free)
             allocation.interest_rate_cap = float(mins.interest_rate_cap)
             allocation.interest_cap = float(mins.interest_cap)
+
+    def _explain(self, mins):
+        """The lines of the computation, each with the article of law behind it."""
+        self.ensure_one()
+        _ = self.env._
+        if self.result <= 0:
+            return _(
+                "The result is not a profit: it is carried forward whole, nothing is "
+                "allocated (Code de commerce L232-11)."
+            )
+        rules = self._get_rules()
+        lines = [
+            _(
+                "1. Result %(result)s less the losses carried forward %(losses)s = base "
+                "%(base)s (Code de commerce L232-10, L232-11).",
+                result=self._dec(self.result),
+                losses=mins.losses_absorbed,
+                base=mins.base,
+            ),
+            _(
+                "2. Legal reserve: %(rate)s %% of the base, until the reserve (%(balance)s) "
+                "reaches the highest capital reached (%(highest)s): at least %(legal)s "
+                "(loi n° 47-1775 art. 16).",
+                rate=rules.legal_rate,
+                balance=self._dec(self.legal_reserve_balance),
+                highest=self._dec(self.highest_capital),
+                legal=mins.legal_reserve,
+            ),
+            _(
+                "3. Statutory reserves: %(rate)s %% of the base less the legal reserve: at "
+                "least %(statutory)s (loi n° 47-1775 art. 19 nonies).",
+                rate=rules.statutory_rate,
+                statutory=mins.statutory_reserve,
+            ),
+            _(
+                "4. Public subsidies %(subsidies)s are not in the base of the interest: "
+                "what is left after the reserves less the subsidies, %(cap)s, caps it "
+                "(loi n° 47-1775 art. 19 nonies); to the statutory reserves: %(reserve)s.",
+                subsidies=self._dec(self.subsidies),
+                cap=mins.interest_cap_by_subsidies,
+                reserve=mins.subsidies_reserve,
+            ),
+            _(
+                "5. Interest rate at most the average TMO of the three years before the "
+                "assembly (%(tmo)s %%) plus %(margin)s points = %(cap)s %%, on the capital "
+                "held over the year: at most %(amount)s (loi n° 47-1775 art. 14).",
+                tmo=Decimal(str(self.average_tmo or 0)),
+                margin=rules.interest_margin,
+                cap=mins.interest_rate_cap,
+                amount=mins.interest_cap_by_rate,
+            ),
+            _(
+                "6. Left to the assembly at most %(free)s; interest on shares at most "
+                "%(interest)s.",
+                free=mins.free,
+                interest=mins.interest_cap,
+            ),
+        ]
+        return "\n".join(lines)
 
     # Reading the fiscal year ------------------------------------------------
     @api.model
@@ -204,20 +302,48 @@ class TelecoopSurplusAllocation(models.Model):
         return bases
 
     @api.model
-    def _read_fiscal_year(self, company, date_from, date_to, allocation_date):
-        """The figures of a fiscal year, from the posted entries and the register."""
+    def _check_period(self, date_from, date_to):
+        if date_from and date_to and date_from > date_to:
+            raise UserError(
+                self.env._(
+                    "The fiscal year starts on %(start)s, after its end on %(end)s: give a "
+                    "start on or before the end.",
+                    start=date_from,
+                    end=date_to,
+                )
+            )
+
+    @api.model
+    def _read_fiscal_year(self, company, date_from, date_to, assembly_date):
+        """The figures of a fiscal year, from the posted entries and the register.
+
+        :param assembly_date: the date of the assembly that allocates the result:
+            the TMO of the three calendar years before it caps the interest (art. 14)
+        """
+        self._check_period(date_from, date_to)
         profile = company.telecoop_statute_profile_id
         legal = profile.legal_reserve_account_id if profile else None
         average_tmo, missing = (
-            profile._get_average_tmo((allocation_date or date_to).year) if profile else (None, [])
+            profile._get_average_tmo((assembly_date or date_to).year) if profile else (None, [])
         )
+        retained_losses = 0.0
+        if profile:
+            losses_account = profile._get_allocation_accounts(company)["retained_losses"]
+            if losses_account:
+                balance = self._balance(
+                    company, [("account_id", "=", losses_account.id), ("date", "<=", date_to)]
+                )
+                retained_losses = max(-balance, 0.0)
+        share_lines = self.env["telecoop.share.line"]
         bases = self._get_interest_bases(company, date_from, date_to)
         period = [("date", ">=", date_from), ("date", "<=", date_to)]
         return {
             "result": self._balance(
                 company, [("account_id.account_type", "in", PROFIT_AND_LOSS_TYPES), *period]
             ),
-            "capital": self.env["telecoop.share.line"]._get_capital(company, date_to),
+            "capital": share_lines._get_capital(company, date_to),
+            "highest_capital": share_lines._get_highest_capital(company, date_to),
+            "retained_losses": retained_losses,
             "legal_reserve_balance": self._balance(
                 company, [("account_id", "=", legal.id), ("date", "<=", date_to)]
             )
@@ -253,7 +379,8 @@ class TelecoopSurplusAllocation(models.Model):
     def _get_situation(self):
         return rules_service.Situation(
             result=self._dec(self.result),
-            capital=self._dec(self.capital),
+            highest_capital=self._dec(self.highest_capital),
+            retained_losses=self._dec(self.retained_losses),
             legal_reserve=self._dec(self.legal_reserve_balance),
             subsidies=self._dec(self.subsidies),
             average_tmo=Decimal(str(self.average_tmo or 0)),
@@ -262,6 +389,7 @@ class TelecoopSurplusAllocation(models.Model):
 
     def _get_proposal(self):
         return rules_service.Proposal(
+            losses_absorbed=self._dec(self.losses_absorbed),
             legal_reserve=self._dec(self.legal_reserve),
             statutory_reserve=self._dec(self.statutory_reserve),
             interest_on_shares=self._dec(self.interest_on_shares),
@@ -284,23 +412,39 @@ class TelecoopSurplusAllocation(models.Model):
             "loss": lambda: _(
                 "A loss of %(loss)s is carried forward, nothing is allocated.", loss=p["loss"]
             ),
+            "losses": lambda: _(
+                "The losses carried forward from earlier years are absorbed first: "
+                "%(minimum)s, not %(amount)s (Code de commerce L232-11).",
+                amount=p["amount"],
+                minimum=p["minimum"],
+            ),
             "legal_reserve": lambda: _(
-                "The legal reserve gets %(amount)s, the statutes require at least %(minimum)s.",
+                "The legal reserve gets %(amount)s, the law requires at least %(minimum)s "
+                "(loi n° 47-1775 art. 16).",
                 amount=p["amount"],
                 minimum=p["minimum"],
             ),
             "statutory_reserve": lambda: _(
                 "The statutory reserves get %(amount)s, the statutes require at "
-                "least %(minimum)s (subsidies %(subsidies)s included).",
+                "least %(minimum)s (subsidies %(subsidies)s included; loi n° 47-1775 "
+                "art. 19 nonies).",
                 amount=p["amount"],
                 minimum=p["minimum"],
                 subsidies=p["subsidies"],
             ),
             "interest_rate": lambda: _(
                 "Interest on shares at %(rate)s %% exceeds the cap of %(cap)s %% "
-                "(average TMO + margin).",
+                "(average TMO + margin, loi n° 47-1775 art. 14).",
                 rate=p["rate"],
                 cap=p["cap"],
+            ),
+            "interest_subsidies": lambda: _(
+                "Interest on shares of %(amount)s exceeds %(cap)s, what is left after the "
+                "reserves once the public subsidies (%(subsidies)s) are excluded from its "
+                "base (loi n° 47-1775 art. 19 nonies).",
+                amount=p["amount"],
+                cap=p["cap"],
+                subsidies=p["subsidies"],
             ),
             "interest_amount": lambda: _(
                 "Interest on shares of %(amount)s exceeds the cap of %(cap)s for the "
@@ -397,9 +541,28 @@ class TelecoopSurplusAllocation(models.Model):
             )
             for partner_id, base in bases
         ]
+        allocation._compute_withholdings()
         allocation._check_lines()
         allocation._generate_move()
         return allocation
+
+    def _compute_withholdings(self):
+        """Tax withheld and net interest of each member, from the taxes of the profile
+        for the year the interest is paid (rates and exemptions are data)."""
+        for line in self.line_ids:
+            taxes = line._get_withholdings()
+            amounts, net = rules_service.withhold(self._dec(line.amount), taxes.mapped("rate"))
+            line.write(
+                {
+                    "withholding_amount": float(sum(amounts, Decimal(0))),
+                    "net_amount": float(net),
+                    "withholding_detail": ", ".join(
+                        f"{tax.name} {amount}"
+                        for tax, amount in zip(taxes, amounts, strict=True)
+                        if amount
+                    ),
+                }
+            )
 
     def _check_lines(self):
         self.ensure_one()
@@ -415,6 +578,7 @@ class TelecoopSurplusAllocation(models.Model):
 
     def _get_missing_accounts(self, accounts):
         needs = {
+            "retained_losses_absorbed": self.losses_absorbed,
             "legal_reserve": self.legal_reserve,
             "statutory_reserve": self.statutory_reserve,
             "other_reserves": self.other_reserves,
@@ -423,6 +587,7 @@ class TelecoopSurplusAllocation(models.Model):
             "retained_losses": self.carried_forward if self.carried_forward < 0 else 0,
         }
         profile_fields = {
+            "retained_losses_absorbed": "retained_losses_account_id",
             "legal_reserve": "legal_reserve_account_id",
             "statutory_reserve": "statutory_reserve_account_id",
             "other_reserves": "other_reserves_account_id",
@@ -434,7 +599,7 @@ class TelecoopSurplusAllocation(models.Model):
         return [
             profile._fields[profile_fields[key]].get_description(self.env)["string"]
             for key, amount in needs.items()
-            if amount and not accounts[key]
+            if amount and not accounts[key.removesuffix("_absorbed")]
         ]
 
     def _prepare_move_values(self):
@@ -480,6 +645,12 @@ class TelecoopSurplusAllocation(models.Model):
             add(accounts["loss"], 0.0, loss, label)
         else:
             add(accounts["result"], self.result, 0.0, label)
+            add(
+                accounts["retained_losses"],
+                0.0,
+                self.losses_absorbed,
+                self.env._("Earlier losses absorbed"),
+            )
             add(accounts["legal_reserve"], 0.0, self.legal_reserve, self.env._("Legal reserve"))
             add(
                 accounts["statutory_reserve"],
@@ -561,3 +732,98 @@ class TelecoopSurplusAllocation(models.Model):
         if any(allocation.state == "posted" for allocation in self):
             raise UserError(self.env._("A posted allocation cannot be deleted."))
         self.move_id.filtered(lambda move: move.state == "draft").unlink()
+
+    # Demo -------------------------------------------------------------------
+    @api.model
+    def _demo_prepare_fiscal_year(self, company=None):
+        """Demo data: last calendar year closed with a real result to allocate.
+
+        In year Y (the calendar year before today): sales 50,000, purchases
+        30,000, a public subsidy of 6,000 (result 26,000), and a loss of 4,000 of
+        year Y-1 carried forward on 119 (booked on 30 June of Y). The allocation
+        accounts and journal of the profile are filled when empty, the TMO of the
+        three years before the assembly (Y-2 to Y) entered when missing, and the
+        fiscal year locked once January of Y+1 is over (the demo's billing of last
+        month must be able to post before that).
+        """
+        company = company or self.env.company
+        profile = company.telecoop_statute_profile_id
+        if not profile:
+            return False
+        today = fields.Date.context_today(self)
+        year = today.year - 1
+        accounts = self.env["account.account"].with_company(company)
+
+        def account(code, name, account_type):
+            found = accounts.search(
+                [("code", "=", code), ("company_ids", "in", company.ids)], limit=1
+            )
+            return found or accounts.create(
+                {"code": code, "name": name, "account_type": account_type,
+                 "company_ids": company.ids}
+            )  # fmt: skip
+
+        vals = {}
+        for field, code, name, account_type in (
+            ("legal_reserve_account_id", "106100", "Réserve légale", "equity"),
+            ("statutory_reserve_account_id", "106300", "Réserves statutaires", "equity"),
+            ("other_reserves_account_id", "106800", "Autres réserves", "equity"),
+            ("retained_earnings_account_id", "110000", "Report à nouveau créditeur", "equity"),
+            ("retained_losses_account_id", "119000", "Report à nouveau débiteur", "equity"),
+            ("interest_payable_account_id", "457000", "Associés - dividendes à payer",
+             "liability_current"),
+        ):  # fmt: skip
+            if not profile[field]:
+                vals[field] = account(code, name, account_type).id
+        journals = self.env["account.journal"].search([("company_id", "=", company.id)])
+        misc = journals.filtered(lambda j: j.type == "general")[:1]
+        bank = journals.filtered(lambda j: j.type == "bank")[:1]
+        if not profile.allocation_journal_id:
+            vals["allocation_journal_id"] = misc.id
+        subsidy = profile.subsidy_account_ids[:1] or account(
+            "740000", "Subventions d'exploitation", "income_other"
+        )
+        if not profile.subsidy_account_ids:
+            vals["subsidy_account_ids"] = [Command.set(subsidy.ids)]
+        known = set(profile.tmo_rate_ids.mapped("year"))
+        vals["tmo_rate_ids"] = [
+            Command.create({"year": tmo_year, "rate": rate})
+            for tmo_year, rate in ((year - 2, 3.5), (year - 1, 3.3), (year, 3.2))
+            if tmo_year not in known
+        ]
+        profile.write(vals)
+        income = accounts.search(
+            [("account_type", "=", "income"), ("company_ids", "in", company.ids)], limit=1
+        )
+        expense = accounts.search(
+            [("account_type", "=", "expense"), ("company_ids", "in", company.ids)], limit=1
+        )
+        cash = bank.default_account_id
+        result_account = profile._get_allocation_accounts(company)["result"]
+        losses = profile._get_allocation_accounts(company)["retained_losses"]
+        for on_date, debit, credit, amount, label in (
+            (Date(year, 1, 31), cash, income, 50000, "Demo: sales of the year"),
+            (Date(year, 2, 28), expense, cash, 30000, "Demo: purchases of the year"),
+            (Date(year, 3, 15), cash, subsidy, 6000, "Demo: public operating subsidy"),
+            (Date(year, 6, 30), losses, result_account, 4000,
+             f"Demo: loss of {year - 1} carried forward"),
+        ):  # fmt: skip
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": misc.id,
+                    "date": on_date,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create({"name": label, "account_id": debit.id, "debit": amount}),
+                        Command.create({"name": label, "account_id": credit.id, "credit": amount}),
+                    ],
+                }
+            )
+            move.action_post()
+        if today >= Date(year + 1, 2, 1):
+            end = Date(year, 12, 31)
+            if not company.fiscalyear_lock_date or company.fiscalyear_lock_date < end:
+                company.sudo().fiscalyear_lock_date = end
+        return True

@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class TelecoopSurplusAllocationLine(models.Model):
@@ -21,3 +21,26 @@ class TelecoopSurplusAllocationLine(models.Model):
         string="Capital held over the year", help="Capital x days held / days of the year."
     )
     amount = fields.Monetary(string="Interest")
+    withholding_amount = fields.Monetary(
+        string="Tax withheld",
+        help="The taxes of the statute profile for the year the interest is paid, each "
+        "rounded to the cent.",
+    )
+    withholding_detail = fields.Char(string="Taxes withheld")
+    net_amount = fields.Monetary(string="Net interest")
+    year = fields.Integer(string="Fiscal year", compute="_compute_year")
+
+    @api.depends("allocation_id.date_to")
+    def _compute_year(self):
+        for line in self:
+            line.year = line.allocation_id.date_to.year if line.allocation_id.date_to else 0
+
+    def _get_withholdings(self):
+        """The taxes of the profile that apply to this member, for the year the
+        interest is paid (the year of the assembly)."""
+        self.ensure_one()
+        allocation = self.allocation_id
+        year = (allocation.assembly_date or allocation.date).year
+        return allocation.profile_id.interest_withholding_ids.filtered(
+            lambda tax: tax.year == year and tax._applies_to(self.partner_id)
+        )

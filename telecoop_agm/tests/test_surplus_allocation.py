@@ -5,7 +5,7 @@
 import unittest
 from decimal import Decimal as D
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.addons.telecoop_agm.services.surplus_allocation import (
@@ -22,26 +22,46 @@ from odoo.addons.telecoop_agm.services.surplus_allocation import (
 class TestSurplusAllocationGolden(unittest.TestCase):
     def test_first_year_keeps_57_5_percent(self):
         """Legal reserve empty: 15 % + 50 % of 85 % = 57.5 % kept, 42.5 % free."""
-        mins = minimums(Situation(result=D("10000"), capital=D("50000")))
+        mins = minimums(Situation(result=D("10000"), highest_capital=D("50000")))
         self.assertEqual(mins.legal_reserve, D("1500.00"))
         self.assertEqual(mins.statutory_reserve, D("4250.00"))
         self.assertEqual(mins.reserves, D("5750.00"))
         self.assertEqual(mins.free, D("4250.00"))
 
     def test_year_when_the_legal_reserve_becomes_full(self):
-        """Only what the legal reserve lacks to equal the capital goes to it."""
-        mins = minimums(Situation(result=D("10000"), capital=D("20000"), legal_reserve=D("19000")))
+        """Only what the legal reserve lacks to reach the highest capital goes to it
+        (loi 47-1775 art. 16): 20,000 - 19,000 = 1,000 instead of 1,500; statutory
+        50 % of 9,000 = 4,500."""
+        mins = minimums(
+            Situation(result=D("10000"), highest_capital=D("20000"), legal_reserve=D("19000"))
+        )
         self.assertEqual(mins.legal_reserve, D("1000.00"))
         self.assertEqual(mins.statutory_reserve, D("4500.00"))
         self.assertEqual(mins.free, D("4500.00"))
 
-    def test_full_legal_reserve_takes_nothing(self):
-        mins = minimums(Situation(result=D("10000"), capital=D("20000"), legal_reserve=D("25000")))
+    def test_reserves_already_at_the_highest_capital_take_nothing(self):
+        """Legal reserve 20,000 = highest capital 20,000: the 15 % is no longer owed
+        (art. 16), statutory 50 % of the whole 10,000 (art. 19 nonies)."""
+        mins = minimums(
+            Situation(result=D("10000"), highest_capital=D("20000"), legal_reserve=D("20000"))
+        )
         self.assertEqual(mins.legal_reserve, D("0.00"))
         self.assertEqual(mins.statutory_reserve, D("5000.00"))
+        self.assertEqual(mins.free, D("5000.00"))
+
+    def test_legal_reserve_runs_to_the_highest_capital_not_the_year_end_capital(self):
+        """Capital 20,000 at its highest, 15,000 at year end after buy-backs, legal
+        reserve 18,000: 2,000 are still missing, so the full 15 % of 10,000 = 1,500 is
+        owed (art. 16 says "le capital le plus élevé atteint"; the year-end capital
+        would have given 0)."""
+        mins = minimums(
+            Situation(result=D("10000"), highest_capital=D("20000"), legal_reserve=D("18000"))
+        )
+        self.assertEqual(mins.legal_reserve, D("1500.00"))
+        self.assertEqual(mins.statutory_reserve, D("4250.00"))
 
     def test_loss_is_carried_forward(self):
-        situation = Situation(result=D("-3200.50"), capital=D("50000"))
+        situation = Situation(result=D("-3200.50"), highest_capital=D("50000"))
         mins = minimums(situation)
         self.assertEqual((mins.reserves, mins.free), (D("0.00"), D("0.00")))
         proposal = default_proposal(situation)
@@ -50,28 +70,97 @@ class TestSurplusAllocationGolden(unittest.TestCase):
         bad = Proposal(interest_on_shares=D("100"), carried_forward=D("-3300.50"))
         self.assertFalse(check_proposal(situation, bad).ok)
 
-    def test_subsidies_go_to_reserves_first(self):
-        mins = minimums(Situation(result=D("10000"), capital=D("50000"), subsidies=D("2000")))
+    def test_subsidies_are_excluded_from_the_base_of_the_interest(self):
+        """Loi 47-1775 art. 19 nonies: subsidies are not counted in the base of the
+        interest. Result 10,000, subsidies 2,000: reserves on the whole result (1,500 +
+        4,250), rest 4,250; interest at most 4,250 - 2,000 = 2,250; with the profile's
+        "subsidies go to reserves first" the 2,000 go to the statutory reserves."""
+        situation = Situation(result=D("10000"), highest_capital=D("50000"), subsidies=D("2000"))
+        mins = minimums(situation)
+        self.assertEqual(mins.legal_reserve, D("1500.00"))
+        self.assertEqual(mins.statutory_reserve, D("4250.00"))
         self.assertEqual(mins.subsidies_reserve, D("2000.00"))
-        self.assertEqual(mins.legal_reserve, D("1200.00"))
-        self.assertEqual(mins.statutory_reserve, D("3400.00"))
-        self.assertEqual(mins.free, D("3400.00"))
+        self.assertEqual(mins.free, D("2250.00"))
+        self.assertEqual(mins.interest_cap_by_subsidies, D("2250.00"))
+        kept = minimums(situation, AllocationRules(subsidies_to_reserves=False))
+        self.assertEqual((kept.subsidies_reserve, kept.free), (D("0.00"), D("4250.00")))
+        self.assertEqual(kept.interest_cap_by_subsidies, D("2250.00"))
 
-    def test_subsidies_beyond_the_result_take_all_of_it(self):
-        mins = minimums(Situation(result=D("1000"), capital=D("50000"), subsidies=D("5000")))
-        self.assertEqual(mins.subsidies_reserve, D("1000.00"))
+    def test_subsidies_larger_than_the_free_part_leave_no_interest(self):
+        """The issue's case: result 10,000 with 9,000 of subsidies. 42.5 % of 10,000 =
+        4,250 is left after the reserves, less 9,000 of subsidies: 0 of interest (the
+        old code took the subsidies off first and allowed 425)."""
+        situation = Situation(
+            result=D("10000"),
+            highest_capital=D("50000"),
+            subsidies=D("9000"),
+            average_tmo=D("3"),
+            interest_base=D("50000"),
+        )
+        mins = minimums(situation)
+        self.assertEqual(mins.legal_reserve, D("1500.00"))
+        self.assertEqual(mins.statutory_reserve, D("4250.00"))
+        self.assertEqual(mins.subsidies_reserve, D("4250.00"))
+        self.assertEqual((mins.free, mins.interest_cap), (D("0.00"), D("0.00")))
+        self.assertEqual(mins.interest_cap_by_rate, D("2500.00"))  # 5 % of 50,000
+        proposal = Proposal(
+            legal_reserve=D("1500"),
+            statutory_reserve=D("4250"),
+            interest_on_shares=D("425"),
+            interest_rate=D("0.85"),
+            carried_forward=D("3825"),
+        )
+        errors = check_proposal(situation, proposal, AllocationRules(subsidies_to_reserves=False))
+        self.assertEqual([error.code for error in errors.errors], ["interest_subsidies"])
+        self.assertIn("art. 19 nonies", errors.errors[0])
+
+    def test_subsidies_beyond_the_result_take_all_of_the_rest(self):
+        """Result 1,000, subsidies 5,000: 150 + 425 of reserves, the 425 left go to the
+        statutory reserves, nothing is free."""
+        mins = minimums(
+            Situation(result=D("1000"), highest_capital=D("50000"), subsidies=D("5000"))
+        )
+        self.assertEqual(mins.subsidies_reserve, D("425.00"))
+        self.assertEqual(mins.reserves, D("1000.00"))
         self.assertEqual(mins.free, D("0.00"))
+
+    def test_retained_losses_are_absorbed_first(self):
+        """Code de commerce L232-11: result 10,000 with 4,000 of losses carried forward:
+        base 6,000, legal 15 % = 900, statutory 50 % of 5,100 = 2,550, free 2,550."""
+        situation = Situation(
+            result=D("10000"), highest_capital=D("50000"), retained_losses=D("4000")
+        )
+        mins = minimums(situation)
+        self.assertEqual((mins.losses_absorbed, mins.base), (D("4000.00"), D("6000.00")))
+        self.assertEqual(mins.legal_reserve, D("900.00"))
+        self.assertEqual(mins.statutory_reserve, D("2550.00"))
+        self.assertEqual(mins.free, D("2550.00"))
+        proposal = default_proposal(situation)
+        self.assertEqual(proposal.losses_absorbed, D("4000.00"))
+        self.assertTrue(check_proposal(situation, proposal).ok)
+        skipped = Proposal(
+            legal_reserve=D("1500"), statutory_reserve=D("4250"), carried_forward=D("4250")
+        )
+        self.assertIn("L232-11", check_proposal(situation, skipped).errors[0])
+
+    def test_retained_losses_larger_than_the_result_take_all_of_it(self):
+        """Losses of 12,000 carried forward, result 10,000: all of it absorbs them."""
+        mins = minimums(
+            Situation(result=D("10000"), highest_capital=D("50000"), retained_losses=D("12000"))
+        )
+        self.assertEqual(mins.losses_absorbed, D("10000.00"))
+        self.assertEqual((mins.reserves, mins.free, mins.interest_cap), (0, 0, 0))
 
     def test_other_statutes_other_rates(self):
         rules = AllocationRules(legal_rate=D(15), statutory_rate=D(60), interest_margin=D("1.5"))
         mins = minimums(
-            Situation(result=D("10000"), capital=D("50000"), average_tmo=D("3.1")), rules
+            Situation(result=D("10000"), highest_capital=D("50000"), average_tmo=D("3.1")), rules
         )
         self.assertEqual(mins.statutory_reserve, D("5100.00"))
         self.assertEqual(mins.interest_rate_cap, D("4.6"))
 
     def test_minimums_round_up_to_the_cent(self):
-        mins = minimums(Situation(result=D("100.01"), capital=D("50000")))
+        mins = minimums(Situation(result=D("100.01"), highest_capital=D("50000")))
         self.assertEqual(mins.legal_reserve, D("15.01"))  # 15.0015 rounded up
         self.assertEqual(mins.statutory_reserve, D("42.50"))  # 42.5000 exactly
         self.assertEqual(mins.free, D("42.50"))
@@ -79,7 +168,7 @@ class TestSurplusAllocationGolden(unittest.TestCase):
     def test_proposal_breaking_floors_and_caps_is_refused_with_figures(self):
         situation = Situation(
             result=D("10000"),
-            capital=D("50000"),
+            highest_capital=D("50000"),
             average_tmo=D("3"),
             interest_base=D("40000"),
         )
@@ -92,13 +181,18 @@ class TestSurplusAllocationGolden(unittest.TestCase):
         )
         errors = check_proposal(situation, proposal).errors
         self.assertEqual(len(errors), 3, errors)
+        self.assertIn("art. 16", errors[0])
+        self.assertIn("art. 14", errors[1])
         self.assertIn("at least 1500.00", errors[0])
         self.assertIn("cap of 5", errors[1])
         self.assertIn("cap of 2000.00", errors[2])
 
     def test_voted_proposal_within_the_rules_passes(self):
         situation = Situation(
-            result=D("10000"), capital=D("50000"), average_tmo=D("3"), interest_base=D("40000")
+            result=D("10000"),
+            highest_capital=D("50000"),
+            average_tmo=D("3"),
+            interest_base=D("40000"),
         )
         proposal = Proposal(
             legal_reserve=D("1500"),
@@ -110,7 +204,7 @@ class TestSurplusAllocationGolden(unittest.TestCase):
         self.assertTrue(check_proposal(situation, proposal).ok)
 
     def test_proposal_must_allocate_exactly_the_result(self):
-        situation = Situation(result=D("10000"), capital=D("50000"))
+        situation = Situation(result=D("10000"), highest_capital=D("50000"))
         proposal = default_proposal(situation)
         self.assertTrue(check_proposal(situation, proposal).ok)
         short = Proposal(legal_reserve=D("1500"), statutory_reserve=D("4250"))
@@ -125,25 +219,54 @@ amounts = st.decimals(min_value=D("-100000"), max_value=D("1000000"), places=2)
 
 
 class TestSurplusAllocationProperties(unittest.TestCase):
+    @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
     @given(
         result=amounts,
         capital=st.decimals(min_value=0, max_value=D("1000000"), places=2),
         legal=st.decimals(min_value=0, max_value=D("1000000"), places=2),
         subsidies=st.decimals(min_value=0, max_value=D("100000"), places=2),
+        losses=st.decimals(min_value=0, max_value=D("100000"), places=2),
+        flag=st.booleans(),
     )
-    def test_default_proposal_is_always_valid_and_exact(self, result, capital, legal, subsidies):
+    def test_default_proposal_is_always_valid_and_exact(
+        self, result, capital, legal, subsidies, losses, flag
+    ):
         situation = Situation(
-            result=result, capital=capital, legal_reserve=legal, subsidies=subsidies
+            result=result,
+            highest_capital=capital,
+            legal_reserve=legal,
+            subsidies=subsidies,
+            retained_losses=losses,
+            average_tmo=D("3"),
+            interest_base=capital,
         )
-        proposal = default_proposal(situation)
+        rules = AllocationRules(subsidies_to_reserves=flag)
+        proposal = default_proposal(situation, rules)
         self.assertEqual(proposal.total, result)
-        self.assertTrue(check_proposal(situation, proposal).ok)
-        mins = minimums(situation)
+        self.assertTrue(check_proposal(situation, proposal, rules).ok)
+        mins = minimums(situation, rules)
         self.assertGreaterEqual(mins.free, 0)
-        if result > 0 and legal == 0 and subsidies == 0 and capital >= result:
+        if result > 0:
+            # losses first, and the interest never paid out of subsidies (art. 19 nonies)
+            self.assertEqual(mins.losses_absorbed, min(losses, result))
+            rest = mins.base - mins.legal_reserve - mins.statutory_reserve
+            self.assertLessEqual(mins.interest_cap, max(rest - subsidies, 0))
+            self.assertLessEqual(mins.interest_cap, mins.free)
+            # the cap itself is a valid proposal
+            paid = Proposal(
+                losses_absorbed=mins.losses_absorbed,
+                legal_reserve=mins.legal_reserve,
+                statutory_reserve=mins.statutory_reserve + mins.subsidies_reserve,
+                interest_on_shares=mins.interest_cap,
+                interest_rate=mins.interest_rate_cap,
+                carried_forward=mins.free - mins.interest_cap,
+            )
+            self.assertTrue(check_proposal(situation, paid, rules).ok)
+        if result > 0 and legal == 0 and subsidies == 0 and losses == 0 and capital >= result:
             # the floor of a first year: at least 57.5 % kept
             self.assertGreaterEqual(mins.reserves * 1000, result * 575)
 
+    @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
     @given(
         total=st.decimals(min_value=0, max_value=D("100000"), places=2),
         weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=50),

@@ -7,13 +7,15 @@ from decimal import Decimal as D
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.telecoop_membership.tests.common_accounting import TelecoopAccountingCommon
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
 
-@tagged("post_install", "-at_install")
-class TestSurplusAllocationWizard(TelecoopAccountingCommon):
+class SurplusAllocationCommon(TelecoopAccountingCommon):
+    """A closed fiscal year 2025 with a result, subsidies and a register, and 2024's loss."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -146,6 +148,9 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         move.action_post()
         return move
 
+
+@tagged("post_install", "-at_install")
+class TestSurplusAllocationWizard(SurplusAllocationCommon):
     def _wizard(self, date_to="2025-12-31", **vals):
         return (
             self.env["telecoop.surplus.allocation.wizard"]
@@ -158,50 +163,163 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         return D(str(self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))))
 
     def test_wizard_reads_the_year_from_accounting(self):
+        """Worked figures of 2025 (loi 47-1775 art. 16, 19 nonies, 14):
+        result 12,000 - 2,000 + 1,000 of subsidies = 11,000, no earlier loss;
+        highest capital 1,800 (1 July to 1 October), 1,700 at year end;
+        legal reserve 15 % x 11,000 = 1,650 (under the 1,800 it runs to);
+        statutory 50 % x (11,000 - 1,650) = 4,675; rest 4,675;
+        subsidies 1,000 out of the interest's base and to the statutory reserves:
+        statutory at least 5,675, left to the assembly 3,675;
+        interest at most 5.2 % (average TMO 2023-2025 3.2 + 2) of 1,526.84 = 79.39."""
         wizard = self._wizard()
         self.assertEqual(wizard.date_from, fields.Date.to_date("2025-01-01"))
         self.assertEqual(D(str(wizard.result)), D("11000"))
         self.assertEqual(D(str(wizard.capital)), D("1700"))
+        self.assertEqual(D(str(wizard.highest_capital)), D("1800"))
         self.assertEqual(D(str(wizard.subsidies)), D("1000"))
-        self.assertEqual(wizard.legal_reserve_balance, 0)
+        self.assertEqual((wizard.legal_reserve_balance, wizard.retained_losses), (0, 0))
         # 1000 + 500 x 184 / 365 + (300 x 365 - 100 x 92) / 365
         self.assertEqual(D(str(wizard.interest_base)), D("1526.84"))
         self.assertAlmostEqual(wizard.average_tmo, 3.2, places=4)
         self.assertAlmostEqual(wizard.interest_rate_cap, 5.2, places=4)
-        # subsidies first, then 15 % of 10,000 and 50 % of the rest
-        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1500"))
-        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("5250"))
-        self.assertEqual(D(str(wizard.max_free)), D("4250"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1650"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("5675"))
+        self.assertEqual(D(str(wizard.max_free)), D("3675"))
+        self.assertEqual(D(str(wizard.interest_cap_by_subsidies)), D("3675"))
         self.assertEqual(D(str(wizard.interest_cap)), D("79.39"))
         # the default proposal keeps the minimum reserves and carries forward the rest
-        self.assertEqual(D(str(wizard.legal_reserve)), D("1500"))
-        self.assertEqual(D(str(wizard.statutory_reserve)), D("5250"))
-        self.assertEqual(D(str(wizard.carried_forward)), D("4250"))
+        self.assertEqual(D(str(wizard.legal_reserve)), D("1650"))
+        self.assertEqual(D(str(wizard.statutory_reserve)), D("5675"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("3675"))
+        for article in ("L232-11", "art. 16", "art. 19 nonies", "art. 14"):
+            self.assertIn(article, wizard.computation)
         loss_year = self._wizard(date_to="2024-12-31")
         self.assertEqual(D(str(loss_year.result)), D("-3000"))
 
-    def test_legal_reserve_read_from_its_account_becomes_full(self):
-        """1,600 already in the legal reserve, capital 1,700: only 100 more are required."""
+    def _post_entry(self, on_date, debit_account, credit_account, amount):
+        """An entry inside the locked year: unlock it, post, lock it again."""
+        lock = self.company.fiscalyear_lock_date
         self.company.fiscalyear_lock_date = False
-        reserve = self.env["account.move"].create(
+        move = self.env["account.move"].create(
             {
                 "move_type": "entry",
                 "journal_id": self.misc_journal.id,
-                "date": "2025-05-20",
+                "date": on_date,
                 "line_ids": [
-                    Command.create({"account_id": self.account_110.id, "debit": 1600}),
-                    Command.create({"account_id": self.account_1061.id, "credit": 1600}),
+                    Command.create({"account_id": debit_account.id, "debit": amount}),
+                    Command.create({"account_id": credit_account.id, "credit": amount}),
                 ],
             }
         )
-        reserve.action_post()
-        self.company.fiscalyear_lock_date = fields.Date.to_date("2025-12-31")
+        move.action_post()
+        self.company.fiscalyear_lock_date = lock
+        return move
+
+    def test_legal_reserve_read_from_its_account_becomes_full(self):
+        """1,600 already in the legal reserve, highest capital 1,800: only 200 more are
+        required (art. 16); statutory 50 % x (11,000 - 200) = 5,400, plus the 1,000 of
+        subsidies = 6,400; carried forward 4,400."""
+        self._post_entry("2025-05-20", self.account_110, self.account_1061, 1600)
         wizard = self._wizard()
         self.assertEqual(D(str(wizard.legal_reserve_balance)), D("1600"))
-        self.assertEqual(D(str(wizard.min_legal_reserve)), D("100"))
-        # 50 % of what is left after subsidies and the legal reserve: (10,000 - 100) / 2
-        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("5950"))
-        self.assertEqual(D(str(wizard.carried_forward)), D("4950"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("200"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("6400"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("4400"))
+
+    def test_legal_reserve_runs_to_the_highest_capital_not_the_year_end_capital(self):
+        """Legal reserve 1,750: above the 1,700 of capital at year end, below the 1,800
+        reached in the year: 50 more are owed (art. 16, "capital le plus élevé atteint")."""
+        self._post_entry("2025-05-20", self.account_110, self.account_1061, 1750)
+        self.assertEqual(D(str(self._wizard().min_legal_reserve)), D("50"))
+
+    def test_reserves_already_at_the_highest_capital(self):
+        """Legal reserve 1,800 = highest capital: nothing more to it; statutory 50 % of
+        11,000 = 5,500 + 1,000 of subsidies = 6,500; free 4,500."""
+        self._post_entry("2025-05-20", self.account_110, self.account_1061, 1800)
+        wizard = self._wizard()
+        self.assertEqual(wizard.min_legal_reserve, 0)
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("6500"))
+        self.assertEqual(D(str(wizard.max_free)), D("4500"))
+
+    def test_subsidies_larger_than_the_free_part(self):
+        """10,000 more of subsidies in 2025: result 21,000, subsidies 11,000. Legal
+        reserve up to the highest capital, 1,800; statutory 50 % x 19,200 = 9,600; the
+        9,600 left are less than the subsidies: no interest at all (art. 19 nonies)."""
+        self._post_entry("2025-04-01", self.bank_journal.default_account_id, self.account_74, 10000)
+        wizard = self._wizard()
+        self.assertEqual(D(str(wizard.result)), D("21000"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1800"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("19200"))
+        self.assertEqual((wizard.max_free, wizard.interest_cap), (0, 0))
+        refused = self._wizard(interest_rate=1)
+        self.assertEqual(D(str(refused.interest_on_shares)), D("15.26"))
+        with self.assertRaisesRegex(ValidationError, "subsidies .* art. 19 nonies"):
+            refused.action_create_allocation()
+        action = wizard.action_create_allocation()  # the default proposal is valid
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertEqual(self._lines(allocation.move_id, self.account_1063), D("19200"))
+
+    def test_retained_losses_are_absorbed_first(self):
+        """2024's loss of 3,000 is carried forward (booked on 15 June 2025 on 119); the
+        2025 result absorbs it first (Code de commerce L232-11): base 8,000, legal
+        1,200, statutory 50 % x 6,800 = 3,400 + 1,000 of subsidies, free 2,400."""
+        self.company.fiscalyear_lock_date = fields.Date.to_date("2024-12-31")
+        loss = self._wizard(date_to="2024-12-31", date="2025-06-15")
+        allocation_2024 = self.env["telecoop.surplus.allocation"].browse(
+            loss.action_create_allocation()["res_id"]
+        )
+        allocation_2024.action_post()
+        self.company.fiscalyear_lock_date = fields.Date.to_date("2025-12-31")
+        wizard = self._wizard()
+        self.assertEqual(D(str(wizard.retained_losses)), D("3000"))
+        self.assertEqual(D(str(wizard.losses_absorbed)), D("3000"))
+        self.assertEqual(D(str(wizard.allocation_base)), D("8000"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1200"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("4400"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("2400"))
+        action = wizard.action_create_allocation()
+        move = self.env["telecoop.surplus.allocation"].browse(action["res_id"]).move_id
+        self.assertEqual(self._lines(move, self.account_119), D("3000"))
+        self.assertEqual(self._lines(move, self.account_1061), D("1200"))
+        self.assertEqual(self._lines(move, self.account_110), D("2400"))
+        self.assertEqual(self._lines(move, self.result_account), D("-11000"))
+
+    def test_tmo_years_are_those_before_the_assembly(self):
+        """Art. 14: the three calendar years before the assembly, whatever the date of
+        the entry. TMO 2023 3.0, 2024 3.2, 2025 3.4, 2026 4.0: an assembly in 2026
+        caps at 3.2 + 2 = 5.2 %, one in 2027 at (3.2 + 3.4 + 4.0) / 3 + 2 = 5.5333 %."""
+        self.profile.tmo_rate_ids = [Command.create({"year": 2026, "rate": 4.0})]
+        in_2026 = self._wizard(date="2027-02-01", assembly_date="2026-06-15")
+        self.assertAlmostEqual(in_2026.interest_rate_cap, 5.2, places=4)
+        in_2027 = self._wizard(date="2027-02-01", assembly_date="2027-01-15")
+        self.assertAlmostEqual(in_2027.average_tmo, 3.5333, places=4)
+        self.assertAlmostEqual(in_2027.interest_rate_cap, 5.5333, places=4)
+        action = in_2026.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertEqual(allocation.assembly_date, fields.Date.to_date("2026-06-15"))
+        self.assertAlmostEqual(allocation.interest_rate_cap, 5.2, places=4)
+
+    def test_start_typed_after_the_end_is_a_clear_error(self):
+        form = Form(self.env["telecoop.surplus.allocation.wizard"].with_user(self.agm_manager))
+        form.date_to = "2025-12-31"
+        form.date_from = "2026-01-01"  # typed after the end: no crash
+        self.assertIn("after its end", form.period_error)
+        self.assertFalse(form.result)
+        wizard = form.save()
+        with self.assertRaisesRegex(UserError, "starts on 2026-01-01, after its end"):
+            wizard.action_create_allocation()
+        with self.assertRaisesRegex(UserError, "after its end"):
+            self.env["telecoop.surplus.allocation"]._read_fiscal_year(
+                self.company,
+                fields.Date.to_date("2026-01-01"),
+                fields.Date.to_date("2025-12-31"),
+                None,
+            )
+
+    def test_resolution_and_assembly_offer_no_create(self):
+        arch = self.env["telecoop.surplus.allocation.wizard"].get_view()["arch"]
+        for name in ("resolution_id", "assembly_id"):
+            self.assertRegex(arch, rf'name="{name}"[^>]*no_create[^>]*True')
 
     def test_proposal_below_the_floor_is_refused_with_the_figures(self):
         wizard = self._wizard(legal_reserve=1000, interest_rate=6)
@@ -209,7 +327,7 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
             wizard.action_create_allocation()
         message = str(caught.exception)
         self.assertIn("1000.00", message)
-        self.assertIn("at least 1500.00", message)
+        self.assertIn("at least 1650.00 (loi n° 47-1775 art. 16)", message)
         self.assertIn("cap of 5.2", message)
         self.assertFalse(self.env["telecoop.surplus.allocation"].search([]))
 
@@ -222,14 +340,13 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
             wizard.with_context(lang="fr_FR").action_create_allocation()
         message = str(caught.exception)
         self.assertIn("enfreint les statuts", message)
-        self.assertIn(
-            "La réserve légale reçoit 1000.00, les statuts exigent au moins 1500.00", message
-        )
+        self.assertIn("La réserve légale reçoit 1000.00, la loi exige au moins 1650.00", message)
         self.assertIn("dépassent le plafond de 5.2", message)
 
     def test_allocating_more_than_the_result_is_refused(self):
         wizard = self._wizard(other_reserves=5000)
-        with self.assertRaisesRegex(ValidationError, "750.00 more than the result"):
+        # 11,000 - 1,650 - 5,675 - 5,000
+        with self.assertRaisesRegex(ValidationError, "1325.00 more than the result"):
             wizard.action_create_allocation()
 
     def test_valid_proposal_posts_the_entry_with_interest_per_member(self):
@@ -241,11 +358,12 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         move = allocation.move_id
         self.assertEqual(move.state, "draft")
         self.assertEqual(self._lines(move, self.result_account), D("-11000"))
-        self.assertEqual(self._lines(move, self.account_1061), D("1500"))
-        self.assertEqual(self._lines(move, self.account_1063), D("5250"))
+        self.assertEqual(self._lines(move, self.account_1061), D("1650"))
+        self.assertEqual(self._lines(move, self.account_1063), D("5675"))
         self.assertEqual(self._lines(move, self.account_1068), D("1000"))
         self.assertEqual(self._lines(move, self.account_457), D("76.34"))
-        self.assertEqual(self._lines(move, self.account_110), D("3173.66"))
+        # 11,000 - 1,650 - 5,675 - 1,000 - 76.34
+        self.assertEqual(self._lines(move, self.account_110), D("2598.66"))
         # interest per member, pro rata temporis, exact to the cent
         amounts = {line.partner_id: D(str(line.amount)) for line in allocation.line_ids}
         self.assertEqual(
@@ -301,8 +419,8 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
 
     def test_proposal_taken_from_the_winning_option_of_the_assembly(self):
         now = self.env.cr.now().replace(microsecond=0)
-        proposal = {"allocation_proposal": True, "allocation_legal_reserve": 1500,
-                    "allocation_statutory_reserve": 5250}  # fmt: skip
+        proposal = {"allocation_proposal": True, "allocation_legal_reserve": 1650,
+                    "allocation_statutory_reserve": 5675}  # fmt: skip
         assembly = self.env["telecoop.assembly"].create(
             {
                 "name": "AGO 2026",
@@ -344,8 +462,8 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
         assembly.action_tally()
         self.assertEqual(resolution.winner_choice_id, interest)
         wizard = self._wizard(resolution_id=resolution.id)
-        self.assertEqual((wizard.interest_rate, D(str(wizard.legal_reserve))), (5, D("1500")))
-        self.assertEqual(D(str(wizard.carried_forward)), D("4173.66"))
+        self.assertEqual((wizard.interest_rate, D(str(wizard.legal_reserve))), (5, D("1650")))
+        self.assertEqual(D(str(wizard.carried_forward)), D("3598.66"))
         changed = self._wizard(resolution_id=resolution.id, interest_rate=4)
         with self.assertRaisesRegex(UserError, "differs from the option Interest at 5 %"):
             changed.action_create_allocation()
@@ -370,3 +488,186 @@ class TestSurplusAllocationWizard(TelecoopAccountingCommon):
                         "date": "2026-06-15",
                     }
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestSurplusAllocationWizardTour(HttpCase, SurplusAllocationCommon):
+    def test_wizard_typed_field_by_field(self):
+        self.start_tour(
+            "/odoo/action-telecoop_agm.telecoop_surplus_allocation_wizard_action",
+            "telecoop_surplus_allocation_wizard",
+            login="tc_alloc_manager",
+        )
+        allocation = self.env["telecoop.surplus.allocation"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(allocation.date_to, fields.Date.to_date("2025-12-31"))
+        self.assertEqual(D(str(allocation.legal_reserve)), D("1650"))
+        self.assertEqual(D(str(allocation.statutory_reserve)), D("5675"))
+        self.assertEqual(allocation.move_id.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestSurplusAllocationDemo(TelecoopAccountingCommon):
+    """The demo's fiscal year (demo/telecoop_surplus_allocation_demo.xml) can be allocated."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.year = fields.Date.context_today(cls.env["res.partner"]).year - 1
+        cls._create_member("Demo Member", shares=10, date=f"{cls.year}-01-01")
+        cls.env["telecoop.surplus.allocation"]._demo_prepare_fiscal_year(cls.company)
+        cls.company.fiscalyear_lock_date = fields.Date.to_date(f"{cls.year}-12-31")
+        cls.manager = new_test_user(
+            cls.env,
+            login="tc_demo_alloc",
+            groups="base.group_user,account.group_account_manager,"
+            "telecoop_agm.telecoop_agm_group_manager",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+
+    def _wizard(self, **vals):
+        return (
+            self.env["telecoop.surplus.allocation.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "date_to": f"{self.year}-12-31",
+                    "date": f"{self.year + 1}-06-15",
+                    **vals,
+                }
+            )
+        )
+
+    def test_demo_year_refuses_a_proposal_breaking_the_floor_and_books_a_valid_one(self):
+        """Result 50,000 - 30,000 + 6,000 = 26,000; loss of 4,000 carried forward: base
+        22,000; legal reserve up to the highest capital, 1,000; statutory 50 % x 21,000
+        = 10,500, plus the 6,000 of subsidies; left 4,500."""
+        wizard = self._wizard()
+        self.assertEqual(D(str(wizard.result)), D("26000"))
+        self.assertEqual(D(str(wizard.retained_losses)), D("4000"))
+        self.assertEqual(D(str(wizard.subsidies)), D("6000"))
+        self.assertEqual(D(str(wizard.min_legal_reserve)), D("1000"))
+        self.assertEqual(D(str(wizard.min_statutory_reserve)), D("16500"))
+        self.assertEqual(D(str(wizard.carried_forward)), D("4500"))
+        with self.assertRaisesRegex(ValidationError, "art. 16"):
+            self._wizard(legal_reserve=500).action_create_allocation()
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        allocation.with_user(self.manager).action_post()
+        self.assertEqual(allocation.move_id.state, "posted")
+
+
+@tagged("post_install", "-at_install")
+class TestInterestOfAMemberWhoSoldBack(SurplusAllocationCommon):
+    def test_member_bought_back_in_june_earns_until_the_buyback(self):
+        """Dave holds 10 shares (1,000) from 1 January 2025 and the board buys them all
+        back on 15 June 2025: he held them 165 days of 365 (1 January to 14 June), so
+        his base is 1,000 x 165 / 365 = 452.05, and of the 98.99 paid at 5 % on the
+        1,979.89 held over the year he earns 98.99 x 452.05 / 1,979.89 = 22.60
+        (easy_my_coop's old dividend module gave him nothing)."""
+        dave = self._create_member("Dave", shares=10, date="2025-01-01")
+        self.env["telecoop.share.line"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": dave.id,
+                "share_class_id": self.share_class.id,
+                "college_id": self.college_users.id,
+                "date": fields.Date.to_date("2025-06-15"),
+                "movement_type": "buyback",
+                "quantity": -10,
+                "amount": -1000,
+            }
+        )
+        wizard = (
+            self.env["telecoop.surplus.allocation.wizard"]
+            .with_user(self.agm_manager)
+            .create({"date_to": "2025-12-31", "date": "2026-06-15", "interest_rate": 5})
+        )
+        self.assertEqual(D(str(wizard.interest_base)), D("1526.84") + D("452.05"))
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        line = allocation.line_ids.filtered(lambda line: line.partner_id == dave)
+        self.assertEqual(D(str(line.interest_base)), D("452.05"))
+        self.assertEqual(D(str(line.amount)), D("22.60"))
+
+
+@tagged("post_install", "-at_install")
+class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAllocationCommon):
+    """Taxes withheld per profile and year (data), and the member's yearly statement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carol.is_company = True
+        cls.profile.interest_withholding_ids = [
+            Command.create(
+                {
+                    "year": 2026,
+                    "name": "PFNL",
+                    "rate": 12.8,
+                    "exempt_partner_ids": [Command.set(cls.bob.ids)],
+                }
+            ),  # fmt: skip
+            Command.create({"year": 2026, "name": "Social levies", "rate": 17.2}),
+            # another year's rate never applies to interest paid in 2026
+            Command.create({"year": 2025, "name": "PFNL", "rate": 50}),
+        ]
+        wizard = (
+            cls.env["telecoop.surplus.allocation.wizard"]
+            .with_user(cls.agm_manager)
+            .create({"date_to": "2025-12-31", "date": "2026-06-15", "interest_rate": 5})
+        )
+        cls.allocation = cls.env["telecoop.surplus.allocation"].browse(
+            wizard.action_create_allocation()["res_id"]
+        )
+        cls.allocation.action_post()
+        cls.lines = {line.partner_id: line for line in cls.allocation.line_ids}
+        new_test_user(
+            cls.env,
+            login="tc_alice_portal",
+            name="Alice",
+            groups="base.group_portal",
+            partner_id=cls.alice.id,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+
+    def test_taxes_of_the_year_of_payment_with_exemptions(self):
+        """Alice 50.00: PFNL 12.8 % = 6.40 and social levies 17.2 % = 8.60, net 35.00.
+        Bob, exempted from the PFNL: 17.2 % of 12.60 = 2.1672 -> 2.17, net 10.43.
+        Carol is a company: paid gross, 13.74."""
+        figures = {
+            partner: (D(str(line.amount)), D(str(line.withholding_amount)), D(str(line.net_amount)))
+            for partner, line in self.lines.items()
+        }
+        self.assertEqual(
+            figures,
+            {
+                self.alice: (D("50.00"), D("15.00"), D("35.00")),
+                self.bob: (D("12.60"), D("2.17"), D("10.43")),
+                self.carol: (D("13.74"), D("0.00"), D("13.74")),
+            },
+        )
+        self.assertEqual(self.lines[self.alice].withholding_detail, "PFNL 6.40, Social levies 8.60")
+
+    def test_member_downloads_their_statement_and_no_one_elses(self):
+        self.authenticate("tc_alice_portal", "tc_alice_portal")
+        # (tests render reports as HTML unless forced: the same template either way)
+        url = f"/my/shares/interest/{self.lines[self.alice].id}?report_type=html"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        for text in ("Alice", "50.00", "PFNL 6.40, Social levies 8.60", "35.00"):
+            self.assertIn(text, response.text)
+        self.assertNotIn("Bob", response.text)
+        for report_type in ("html", "pdf"):
+            other = self.url_open(
+                f"/my/shares/interest/{self.lines[self.bob].id}?report_type={report_type}",
+                allow_redirects=False,
+            )
+            self.assertIn(other.status_code, (302, 303))
+            self.assertNotIn(b"Bob", other.content)
+        text = self.download_pdf(f"/my/shares/interest/{self.lines[self.alice].id}")
+        for figure in ("Statement of interest on shares", "Alice", "50.00", "15.00", "35.00"):
+            self.assertIn(figure, text)

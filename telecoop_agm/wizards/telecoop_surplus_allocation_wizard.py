@@ -11,6 +11,8 @@ from ..services import surplus_allocation as rules_service
 SITUATION_FIELDS = (
     "result",
     "capital",
+    "highest_capital",
+    "retained_losses",
     "legal_reserve_balance",
     "subsidies",
     "average_tmo",
@@ -55,6 +57,16 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
         domain="[('company_id', '=', company_id)]",
         help="The assembly that voted the allocation.",
     )
+    assembly_date = fields.Date(
+        compute="_compute_assembly_date",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="The date of the assembly (by default the accounting date): the TMO of the "
+        "three calendar years before it caps the interest (loi n° 47-1775 art. 14).",
+    )
+    period_error = fields.Char(compute="_compute_period_error")
     resolution_id = fields.Many2one(
         "telecoop.resolution",
         string="Allocation resolution",
@@ -67,6 +79,12 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
     result = fields.Monetary(compute="_compute_situation", store=True, string="Result of the year")
     capital = fields.Monetary(
         compute="_compute_situation", store=True, string="Capital at year end"
+    )
+    highest_capital = fields.Monetary(
+        compute="_compute_situation", store=True, string="Highest capital reached"
+    )
+    retained_losses = fields.Monetary(
+        compute="_compute_situation", store=True, string="Losses carried forward"
     )
     legal_reserve_balance = fields.Monetary(
         compute="_compute_situation", store=True, string="Legal reserve before allocation"
@@ -84,6 +102,18 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
         compute="_compute_situation", store=True, string="Capital held over the year"
     )
     # What the statutes require
+    min_losses_absorbed = fields.Monetary(
+        compute="_compute_minimums", string="Earlier losses absorbed first"
+    )
+    allocation_base = fields.Monetary(
+        compute="_compute_minimums", string="Base of the reserves (result less earlier losses)"
+    )
+    interest_cap_by_subsidies = fields.Monetary(
+        compute="_compute_minimums", string="Interest at most, subsidies excluded"
+    )
+    computation = fields.Text(
+        compute="_compute_minimums", string="How the figures follow from the law"
+    )
     min_legal_reserve = fields.Monetary(
         compute="_compute_minimums", string="Legal reserve at least"
     )
@@ -96,6 +126,13 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
     )
     interest_cap = fields.Monetary(compute="_compute_minimums", string="Interest on shares at most")
     # The proposal voted (the minimum reserves by default, see create and onchange)
+    losses_absorbed = fields.Monetary(
+        string="Earlier losses absorbed",
+        compute="_compute_losses_absorbed",
+        store=True,
+        help="Losses carried forward from earlier years come off the result first "
+        "(Code de commerce L232-11): not a choice of the assembly.",
+    )
     legal_reserve = fields.Monetary()
     statutory_reserve = fields.Monetary(string="Statutory reserves", help="Subsidies included.")
     other_reserves = fields.Monetary()
@@ -130,16 +167,39 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 dates = wizard.company_id.compute_fiscalyear_dates(wizard.date_to)
                 wizard.date_from = dates["date_from"]
 
-    @api.depends("date_from", "date_to", "date", "company_id")
+    @api.depends("assembly_id", "date")
+    def _compute_assembly_date(self):
+        for wizard in self:
+            if wizard.assembly_id.date:
+                wizard.assembly_date = wizard.assembly_id.date.date()
+            elif not wizard.assembly_date:
+                wizard.assembly_date = wizard.date
+
+    @api.depends("date_from", "date_to")
+    def _compute_period_error(self):
+        for wizard in self:
+            wizard.period_error = (
+                self.env._(
+                    "The fiscal year starts on %(start)s, after its end on %(end)s: give a "
+                    "start on or before the end.",
+                    start=wizard.date_from,
+                    end=wizard.date_to,
+                )
+                if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to
+                else False
+            )
+
+    @api.depends("date_from", "date_to", "assembly_date", "company_id")
     def _compute_situation(self):
         allocation = self.env["telecoop.surplus.allocation"]
         for wizard in self:
-            if not (wizard.date_from and wizard.date_to):
+            if not (wizard.date_from and wizard.date_to) or wizard.date_from > wizard.date_to:
+                # nothing to read yet (or a start typed after the end: said on the form)
                 for name in SITUATION_FIELDS:
                     wizard[name] = False
                 continue
             figures = allocation._read_fiscal_year(
-                wizard.company_id, wizard.date_from, wizard.date_to, wizard.date
+                wizard.company_id, wizard.date_from, wizard.date_to, wizard.assembly_date
             )
             for name in SITUATION_FIELDS:
                 wizard[name] = figures[name]
@@ -158,6 +218,10 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
         for wizard in self:
             allocation = wizard._get_allocation()
             for name in (
+                "min_losses_absorbed",
+                "allocation_base",
+                "interest_cap_by_subsidies",
+                "computation",
                 "min_legal_reserve",
                 "min_statutory_reserve",
                 "max_free",
@@ -205,9 +269,9 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
             )
         return winner._get_allocation_proposal()
 
-    @api.onchange("date_from", "date_to", "date")
+    @api.onchange("date_from", "date_to", "assembly_date")
     def _onchange_dates(self):
-        if self.date_from and self.date_to:
+        if self.date_from and self.date_to and self.date_from <= self.date_to:
             self.update(
                 {**self._get_default_proposal(), "other_reserves": 0.0, "interest_rate": 0.0}
             )
@@ -220,6 +284,11 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
             self.assembly_id = self.resolution_id.assembly_id
             self.update(self._get_voted_proposal())
 
+    @api.depends(*SITUATION_FIELDS)
+    def _compute_losses_absorbed(self):
+        for wizard in self:
+            wizard.losses_absorbed = wizard._get_allocation().min_losses_absorbed
+
     @api.depends("interest_rate", "interest_base")
     def _compute_interest(self):
         for wizard in self:
@@ -228,12 +297,18 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
             )
 
     @api.depends(
-        "result", "legal_reserve", "statutory_reserve", "other_reserves", "interest_on_shares"
+        "result",
+        "losses_absorbed",
+        "legal_reserve",
+        "statutory_reserve",
+        "other_reserves",
+        "interest_on_shares",
     )
     def _compute_carried_forward(self):
         for wizard in self:
             wizard.carried_forward = wizard.currency_id.round(
                 wizard.result
+                - wizard.losses_absorbed
                 - wizard.legal_reserve
                 - wizard.statutory_reserve
                 - wizard.other_reserves
@@ -249,6 +324,7 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 self.env._("The company %(company)s has no statute profile.",
                            company=self.company_id.name)
             )  # fmt: skip
+        allocation_model._check_period(self.date_from, self.date_to)
         allocation_model._check_year_closed(self.company_id, self.date_to)
         if self.resolution_id:
             voted = self._get_voted_proposal()
@@ -271,13 +347,17 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 )
         # read again: the figures must be those of accounting now, not of the form
         figures = allocation_model._read_fiscal_year(
-            self.company_id, self.date_from, self.date_to, self.date
+            self.company_id, self.date_from, self.date_to, self.assembly_date
         )
         bases = figures.pop("bases")
         interest = interest_amount(figures["interest_base"], self.interest_rate or 0)
         result = allocation_model._dec(figures["result"])
+        losses_absorbed = allocation_model.new(
+            {"company_id": self.company_id.id, **figures}
+        ).min_losses_absorbed
         carried = (
             result
+            - allocation_model._dec(losses_absorbed)
             - allocation_model._dec(self.legal_reserve)
             - allocation_model._dec(self.statutory_reserve)
             - allocation_model._dec(self.other_reserves)
@@ -300,7 +380,9 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 "date": self.date,
                 "assembly_id": self.assembly_id.id or self.resolution_id.assembly_id.id,
                 "resolution_id": self.resolution_id.id,
+                "assembly_date": self.assembly_date,
                 **figures,
+                "losses_absorbed": losses_absorbed,
                 "legal_reserve": self.legal_reserve,
                 "statutory_reserve": self.statutory_reserve,
                 "other_reserves": self.other_reserves,

@@ -44,7 +44,9 @@ class TelecoopShareBuyback(models.Model):
         default="backoffice",
         readonly=True,
     )
-    state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True)
+    state = fields.Selection(
+        STATES, required=True, default="draft", tracking=True, index=True, copy=False
+    )
     decision_date = fields.Date(string="Board decision date", tracking=True, copy=False)
     decision = fields.Text(string="Board decision", tracking=True, copy=False)
     payout_due_date = fields.Date(
@@ -58,6 +60,17 @@ class TelecoopShareBuyback(models.Model):
     )
     capital_move_id = fields.Many2one("account.move", readonly=True, copy=False)
     payout_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+
+    _frozen_fields = (
+        "company_id",
+        "share_class_id",
+        "quantity",
+        "amount",
+        "partner_id",
+        "decision_date",
+    )
+    _workflow_fields = ("state", "capital_move_id", "payout_move_id")
+    _giver_fields = ("partner_id",)
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity > 0)", "A buy-back takes back at least one share."
@@ -112,7 +125,7 @@ class TelecoopShareBuyback(models.Model):
                         target=dict(STATES)[target],
                     )
                 )
-        self.write({"state": target})
+        self._write_workflow({"state": target})
 
     def _check_holding(self):
         self.ensure_one()
@@ -147,18 +160,21 @@ class TelecoopShareBuyback(models.Model):
             line_model._lock_register(company)
             buyback._check_holding()
             capital = line_model._get_capital(company)
-            left, allowed = capital_after_buyback(capital, buyback.amount, profile.capital_floor)
+            floor = profile._get_capital_floor()
+            left, allowed = capital_after_buyback(capital, buyback.amount, floor)
             if not allowed:
                 raise UserError(
                     self.env._(
                         "Buy-back %(name)s refused: the capital is %(capital)s, paying back "
-                        "%(amount)s would leave %(left)s, below the floor of %(floor)s set by "
-                        "the statutes.",
+                        "%(amount)s would leave %(left)s, below the floor of %(floor)s (the "
+                        "statutes' floor, or a quarter of the highest capital reached, "
+                        "%(highest)s: loi n° 47-1775 art. 13).",
                         name=buyback.name,
                         capital=buyback._format_amount(capital),
                         amount=buyback._format_amount(buyback.amount),
                         left=buyback._format_amount(float(left)),
-                        floor=buyback._format_amount(profile.capital_floor),
+                        floor=buyback._format_amount(floor),
+                        highest=buyback._format_amount(profile.highest_capital),
                     )
                 )
             move = buyback._create_move(
@@ -186,7 +202,7 @@ class TelecoopShareBuyback(models.Model):
                     "note": buyback.name,
                 }
             )
-            buyback.write({"decision_date": decision_date, "capital_move_id": move.id})
+            buyback._write_workflow({"decision_date": decision_date, "capital_move_id": move.id})
             buyback._set_state("approved")
             partner._telecoop_leave_if_no_share(company, decision_date)
             buyback.sudo().activity_ids.action_feedback()
@@ -223,7 +239,7 @@ class TelecoopShareBuyback(models.Model):
                 profile.buyback_payout_journal_id.default_account_id,
                 ["buyback_payout_journal_id", "buyback_payable_account_id"],
             )
-            buyback.write({"payout_date": payout_date, "payout_move_id": move.id})
+            buyback._write_workflow({"payout_date": payout_date, "payout_move_id": move.id})
         return True
 
     def _format_amount(self, amount):
@@ -251,5 +267,9 @@ class TelecoopShareBuyback(models.Model):
             }
         )
 
+    def _get_giver(self):
+        return self.partner_id
+
     def _check_portal_request(self):
         self._check_holding()
+        self._check_pending_out()

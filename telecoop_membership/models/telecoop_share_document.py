@@ -1,7 +1,17 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+# What a document can hold at all, whatever the statutes say: PostgreSQL's
+# integer (2**31 - 1) and amounts that the float of an Odoo Monetary still
+# holds to the cent (10**12). Beyond, a clear error, never a database one.
+MAX_DOCUMENT_SHARES = 2**31 - 1
+MAX_DOCUMENT_AMOUNT = 10**12
+# Shares one document may move when neither the statutes nor the class set a
+# maximum per member (system parameter, the default when it is not set).
+DEFAULT_MAX_SHARES_PARAM = "telecoop_membership.default_max_shares_per_member"
+DEFAULT_MAX_SHARES = 100_000
 
 
 class TelecoopShareDocument(models.AbstractModel):
@@ -11,6 +21,14 @@ class TelecoopShareDocument(models.AbstractModel):
 
     Subscription requests, transfers and buy-backs inherit it; each names its
     people (subscriber, giver and receiver, member) and its steps itself.
+
+    A document that left draft is a fact: the fields of ``_frozen_fields``
+    (what moves, for whom, in which company, for how much) never change after
+    draft, whoever writes and by whichever path (form, RPC, import); a
+    correction is a cancellation and a new document. The fields of
+    ``_workflow_fields`` (state, links to the entries...) are written by the
+    workflow methods only (through :meth:`_write_workflow`), never directly by
+    a user, and a document is created in draft.
     """
 
     _name = "telecoop.share.document"
@@ -39,12 +57,232 @@ class TelecoopShareDocument(models.AbstractModel):
                 document.share_class_id.nominal_value * document.quantity
             )
 
+    # Fields fixed once the document leaves draft; each model adds its people.
+    _frozen_fields = ("company_id", "share_class_id", "quantity", "amount")
+    # Fields only the workflow writes; each model adds its own.
+    _workflow_fields = ("state",)
+    # Fields naming the member whose shares are taken out, if any.
+    _giver_fields = ()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_create_vals(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code(self._name) or "/"
-        return super().create(vals_list)
+        # nothing is left behind when a rule breaks, even if the caller goes on
+        with self.env.cr.savepoint():
+            documents = super().create(vals_list)
+            documents._check_document_bounds()
+            documents._check_pending_out()
+        return documents
+
+    def write(self, vals):
+        self._check_write_vals(vals)
+        result = super().write(vals)
+        if {"quantity", "share_class_id", "company_id"} & set(vals):
+            self._check_document_bounds()
+        if {"quantity", "share_class_id", "company_id", *self._giver_fields} & set(vals):
+            self._check_pending_out()
+        return result
+
+    # -- facts after draft ------------------------------------------------------
+
+    def _get_field_label(self, name):
+        return self._fields[name].get_description(self.env)["string"]
+
+    @api.model
+    def _check_create_vals(self, vals):
+        """A user creates a document in draft, with nothing the workflow writes."""
+        if "quantity" in vals:
+            self._check_quantity_value(vals["quantity"])
+        if self.env.su:
+            return
+        if vals.get("state", "draft") != "draft":
+            raise UserError(
+                self.env._(
+                    "A %(document)s is created as a draft; its steps are the buttons of "
+                    "the document.",
+                    document=self._description,
+                )
+            )
+        given = [name for name in self._workflow_fields if name != "state" and vals.get(name)]
+        if given:
+            raise UserError(
+                self.env._(
+                    "A new %(document)s cannot be given %(fields)s: its workflow sets them.",
+                    document=self._description,
+                    fields=", ".join(self._get_field_label(name) for name in given),
+                )
+            )
+
+    def _field_changes(self, name, value):
+        """Whether writing ``value`` in field ``name`` changes any of ``self``."""
+        field = self._fields[name]
+        for document in self:
+            if field.type == "many2one":
+                new = value.id if isinstance(value, models.BaseModel) else (value or False)
+                if document[name].id != new:
+                    return True
+            elif field.type == "monetary":
+                if document.currency_id.compare_amounts(document[name] or 0.0, value or 0.0):
+                    return True
+            elif document[name] != value:
+                return True
+        return False
+
+    def _check_write_vals(self, vals):
+        """Refuse a change of what a document is once it left draft, and any write of
+        the workflow's fields that does not come from the workflow."""
+        if "quantity" in vals:
+            self._check_quantity_value(vals["quantity"])
+        if not self.env.su:
+            workflow = [name for name in self._workflow_fields if name in vals]
+            if workflow and self._field_changes_any(workflow, vals):
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a %(document)s change through its buttons only (%(names)s).",
+                        fields=", ".join(self._get_field_label(name) for name in workflow),
+                        document=self._description,
+                        names=", ".join(self.mapped("name")),
+                    )
+                )
+        frozen = [name for name in self._frozen_fields if name in vals]
+        if not frozen:
+            return
+        for document in self.filtered(lambda d: d.state != "draft"):
+            changed = [name for name in frozen if document._field_changes(name, vals[name])]
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "%(document)s %(name)s is %(state)s: its %(fields)s can no longer "
+                        "change. To correct it, cancel it and make a new one.",
+                        document=self._description,
+                        name=document.name,
+                        state=dict(document._fields["state"]._description_selection(self.env))[
+                            document.state
+                        ],
+                        fields=", ".join(self._get_field_label(name) for name in changed),
+                    )
+                )
+
+    def _field_changes_any(self, names, vals):
+        return any(self._field_changes(name, vals[name]) for name in names)
+
+    def _write_workflow(self, vals):
+        """Write the fields of a step of the workflow (state, links to entries)."""
+        return self.sudo().write(vals)
+
+    # -- bounds -----------------------------------------------------------------
+
+    def _get_max_shares_per_member(self):
+        """The most shares a member may hold, so the most one document may move: the
+        statutes' maximum, the class's, or else the configurable default."""
+        self.ensure_one()
+        profile = self.company_id.telecoop_statute_profile_id
+        limits = [
+            limit
+            for limit in (profile.max_shares_per_member, self.share_class_id.max_per_member)
+            if limit
+        ]
+        if limits:
+            return min(limits), "statutes"
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(DEFAULT_MAX_SHARES_PARAM, DEFAULT_MAX_SHARES)
+        )
+        try:
+            return min(int(value), MAX_DOCUMENT_SHARES), "default"
+        except (TypeError, ValueError):
+            return DEFAULT_MAX_SHARES, "default"
+
+    @api.model
+    def _check_quantity_value(self, quantity):
+        """Refuse a quantity the database cannot hold, before it reaches it."""
+        if isinstance(quantity, float) and quantity.is_integer():
+            quantity = int(quantity)
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            raise ValidationError(self.env._("The number of shares must be a whole number."))
+        if not 0 < quantity <= MAX_DOCUMENT_SHARES:
+            raise ValidationError(
+                self.env._(
+                    "%(quantity)s shares: a %(document)s moves between 1 and %(max)s shares.",
+                    quantity=quantity,
+                    document=self._description,
+                    max=MAX_DOCUMENT_SHARES,
+                )
+            )
+
+    def _check_document_bounds(self):
+        for document in self:
+            maximum, source = document._get_max_shares_per_member()
+            if document.quantity > maximum:
+                raise ValidationError(
+                    self.env._(
+                        "%(document)s %(name)s moves %(quantity)s shares; a member may hold "
+                        "at most %(max)s (%(origin)s).",
+                        document=self._description,
+                        name=document.name,
+                        quantity=document.quantity,
+                        max=maximum,
+                        origin=self.env._("statutes and share class")
+                        if source == "statutes"
+                        else self.env._(
+                            "default maximum, system parameter %(param)s",
+                            param=DEFAULT_MAX_SHARES_PARAM,
+                        ),
+                    )
+                )
+            if abs(document.amount) > MAX_DOCUMENT_AMOUNT:
+                raise ValidationError(
+                    self.env._(
+                        "%(document)s %(name)s is worth %(amount)s, beyond what a document "
+                        "may hold (%(max)s).",
+                        document=self._description,
+                        name=document.name,
+                        amount=document.amount,
+                        max=MAX_DOCUMENT_AMOUNT,
+                    )
+                )
+
+    # -- shares promised out of a holding -------------------------------------------
+
+    def _get_giver(self):
+        """The member whose shares the document takes out (buy-backs, transfers)."""
+        return self.env["res.partner"]
+
+    def _check_pending_out(self):
+        """Draft buy-backs and draft transfers of a member together never take out
+        more shares of a class than the member holds.
+
+        The register is locked first (:meth:`telecoop.share.line._lock_register`):
+        two requests filed at once are checked one after the other.
+        """
+        line_model = self.env["telecoop.share.line"].sudo()
+        for document in self.filtered(lambda d: d.state == "draft"):
+            giver = document._get_giver()
+            if not giver:
+                continue
+            company, share_class = document.company_id, document.share_class_id
+            line_model._lock_register(company)
+            held = line_model._get_holdings(company, giver, share_class)[0]
+            pending = line_model._get_pending_out(company, giver, share_class)
+            if pending > held:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s holds %(held)s shares of %(share_class)s; with "
+                        "%(document)s %(name)s the buy-backs and transfers asked for and "
+                        "not done yet would take out %(pending)s. Cancel one of them or "
+                        "ask for fewer shares.",
+                        partner=giver.display_name,
+                        held=held,
+                        share_class=share_class.name,
+                        document=self._description,
+                        name=document.name,
+                        pending=pending,
+                    )
+                )
 
     @api.model
     def _create_from_portal(self, vals):
@@ -53,6 +291,7 @@ class TelecoopShareDocument(models.AbstractModel):
         quantity = vals.get("quantity")
         if not isinstance(quantity, int) or quantity <= 0:
             raise UserError(self.env._("Ask for a whole number of shares, at least one."))
+        self._check_quantity_value(quantity)
         with self.env.cr.savepoint():
             document = self.sudo().create(vals)
             document._check_portal_request()

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 # First key of the advisory lock of a company's register (an arbitrary constant).
 REGISTER_LOCK_KEY = 74_185
@@ -136,6 +137,28 @@ class TelecoopShareLine(models.Model):
         return company.currency_id.round(float(total))
 
     @api.model
+    def _get_highest_capital(self, company, at_date=None):
+        """The highest paid-up capital of the register at the end of a day, up to
+        ``at_date`` (loi n° 47-1775 art. 13 and 16: "le capital le plus élevé atteint")."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(MAX(capital), 0)
+                  FROM (SELECT SUM(SUM(amount)) OVER (ORDER BY date) AS capital
+                          FROM telecoop_share_line
+                         WHERE company_id = %s AND (%s::date IS NULL OR date <= %s::date)
+                      GROUP BY date) AS days
+                """,
+                company.id,
+                at_date,
+                at_date,
+            )
+        )
+        highest = self.env.cr.fetchone()[0]
+        return company.currency_id.round(float(highest))
+
+    @api.model
     def _lock_register(self, company):
         """Serialise the movements of a company's register until the transaction ends.
 
@@ -145,3 +168,32 @@ class TelecoopShareLine(models.Model):
         take the capital below its floor, cannot both pass.
         """
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, company.id))
+        # Odoo's transactions are REPEATABLE READ: a transaction that waited for
+        # the lock still reads the register as it was when it began. Writing the
+        # register's version row makes the second of two concurrent transactions
+        # fail to serialise, and Odoo replays it: it then sees the first one.
+        profile = company.sudo().telecoop_statute_profile_id
+        if profile:
+            profile._bump_register_version()
+
+    @api.model
+    def _get_pending_out(self, company, partner, share_class):
+        """Shares of ``share_class`` that draft buy-backs and draft transfers of
+        ``partner`` would take out of the holding."""
+        total = 0
+        domain = [
+            ("company_id", "=", company.id),
+            ("share_class_id", "=", share_class.id),
+            ("state", "=", "draft"),
+        ]
+        for model, giver in (
+            ("telecoop.share.buyback", "partner_id"),
+            ("telecoop.share.transfer", "from_partner_id"),
+        ):
+            groups = (
+                self.env[model]
+                .sudo()
+                ._read_group([*domain, (giver, "=", partner.id)], [], ["quantity:sum"])
+            )
+            total += groups[0][0] or 0
+        return total

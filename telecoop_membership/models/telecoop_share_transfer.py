@@ -26,10 +26,23 @@ class TelecoopShareTransfer(models.Model):
         required=True,
         default="draft",
         tracking=True,
+        copy=False,
     )
     share_line_ids = fields.One2many(
         "telecoop.share.line", "transfer_id", string="Movements", readonly=True
     )
+
+    _frozen_fields = (
+        "company_id",
+        "share_class_id",
+        "quantity",
+        "amount",
+        "from_partner_id",
+        "to_partner_id",
+        "date",
+    )
+    _workflow_fields = ("state",)
+    _giver_fields = ("from_partner_id",)
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity > 0)", "A transfer moves at least one share."
@@ -48,6 +61,9 @@ class TelecoopShareTransfer(models.Model):
                         name=transfer.name,
                     )
                 )
+
+    def _get_giver(self):
+        return self.from_partner_id
 
     def action_confirm(self):
         """Move the shares: one movement out of the giver, one into the receiver."""
@@ -130,7 +146,7 @@ class TelecoopShareTransfer(models.Model):
             )
             receiver._telecoop_admit(profile, college_in, transfer.date)
             giver._telecoop_leave_if_no_share(company, transfer.date)
-            transfer.state = "done"
+            transfer._write_workflow({"state": "done"})
         return True
 
     def action_cancel(self):
@@ -138,5 +154,5 @@ class TelecoopShareTransfer(models.Model):
             raise UserError(
                 self.env._("A done transfer is in the register: record a transfer back instead.")
             )
-        self.state = "cancelled"
+        self._write_workflow({"state": "cancelled"})
         return True

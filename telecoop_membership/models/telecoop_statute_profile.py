@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
+
+from ..services import statute_law
 
 
 class TelecoopStatuteProfile(models.Model):
@@ -43,7 +45,23 @@ class TelecoopStatuteProfile(models.Model):
         default=0, tracking=True, help="0 means no limit set by the statutes."
     )
     capital_floor = fields.Monetary(
-        help="The capital may not fall below this amount through buy-backs.", tracking=True
+        string="Capital floor in the statutes",
+        help="The capital may not fall below this amount through buy-backs. For an SCIC or "
+        "a SCOP the law's floor applies too (a quarter of the highest capital reached, loi "
+        "n° 47-1775 art. 13), whichever is higher.",
+        tracking=True,
+    )
+    highest_capital = fields.Monetary(
+        compute="_compute_highest_capital",
+        string="Highest capital reached",
+        help="The highest paid-up capital of the register at the end of a day, since the "
+        "cooperative began.",
+    )
+    legal_capital_floor = fields.Monetary(
+        compute="_compute_highest_capital",
+        string="Capital floor of the law",
+        help="A quarter of the highest capital reached (loi n° 47-1775 art. 13), for an SCIC "
+        "or a SCOP; 0 for other legal forms.",
     )
     buyback_delay_months = fields.Integer(
         string="Buy-back delay (months)",
@@ -151,7 +169,152 @@ class TelecoopStatuteProfile(models.Model):
         help="Gives the members of this cooperative their numbers; created when needed.",
     )
 
+    register_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Counts the movements of the register: written by every document that "
+        "locks the register, so that two of them never read it at the same time.",
+    )
+
     _company_unique = models.Constraint("unique(company_id)", "A company has one statute profile.")
+
+    @api.depends("company_id", "legal_form")
+    def _compute_highest_capital(self):
+        line_model = self.env["telecoop.share.line"].sudo()
+        for profile in self:
+            company = profile.company_id
+            highest = line_model._get_highest_capital(company) if company else 0.0
+            profile.highest_capital = highest
+            profile.legal_capital_floor = (
+                profile.currency_id.round(
+                    statute_law.legal_capital_floor(profile.legal_form, highest)
+                )
+                if profile.currency_id
+                else 0.0
+            )
+
+    def _get_capital_floor(self):
+        """The floor that buy-backs must respect: the statutes' or the law's, the higher."""
+        self.ensure_one()
+        return max(self.capital_floor, self.legal_capital_floor)
+
+    @api.constrains(
+        "legal_form",
+        "college_weight_min",
+        "college_weight_max",
+        "college_ids",
+        "legal_reserve_rate",
+        "statutory_reserve_rate",
+        "interest_cap_margin",
+        "buyback_delay_months",
+        "capital_floor",
+    )
+    def _check_legal_guards(self):
+        """Refuse statutes outside the law of their legal form, naming the article
+        (the table is ``services/statute_law.py``)."""
+        forms = dict(self._fields["legal_form"]._description_selection(self.env))
+        for profile in self:
+            values = {guard.field: profile[guard.field] for guard in statute_law.GUARDS}
+            errors = []
+            for breach in statute_law.breaches(
+                profile.legal_form, values, bool(profile.college_ids)
+            ):
+                bound = (
+                    self.env._("at least %(bound)s", bound=breach.bound)
+                    if breach.op == "min"
+                    else self.env._("at most %(bound)s", bound=breach.bound)
+                )
+                errors.append(
+                    self.env._(
+                        "%(field)s is %(value)s, the law requires %(bound)s (%(article)s).",
+                        field=self._fields[breach.field].get_description(self.env)["string"],
+                        value=breach.value,
+                        bound=bound,
+                        article=breach.article,
+                    )
+                )
+            legal_floor = profile.legal_capital_floor
+            if (
+                profile.legal_form in statute_law.CAPITAL_FLOOR_FORMS
+                and profile.currency_id.compare_amounts(profile.capital_floor, legal_floor) < 0
+            ):
+                errors.append(
+                    self.env._(
+                        "the capital floor of the statutes is %(floor)s, the law requires at "
+                        "least a quarter of the highest capital reached (%(highest)s), so "
+                        "%(legal)s (%(article)s).",
+                        floor=profile.capital_floor,
+                        highest=profile.highest_capital,
+                        legal=legal_floor,
+                        article=statute_law.CAPITAL_FLOOR_ARTICLE,
+                    )
+                )
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Statute profile %(profile)s (%(form)s) is outside the law:\n%(errors)s",
+                        profile=profile.name,
+                        form=forms[profile.legal_form],
+                        errors="\n".join(f"- {error}" for error in errors),
+                    )
+                )
+
+    @api.constrains(
+        "legal_reserve_rate",
+        "statutory_reserve_rate",
+        "interest_cap_margin",
+        "buyback_delay_months",
+        "min_shares_per_member",
+        "max_shares_per_member",
+        "capital_floor",
+        "proxy_cap",
+    )
+    def _check_plain_bounds(self):
+        """Whatever the legal form: rates are percentages, counts and delays not negative."""
+        for profile in self:
+            if not (
+                0 <= profile.legal_reserve_rate <= 100
+                and 0 <= profile.statutory_reserve_rate <= 100
+                and 0 <= profile.interest_cap_margin <= 100
+                and profile.buyback_delay_months >= 0
+                and profile.min_shares_per_member >= 0
+                and profile.max_shares_per_member >= 0
+                and profile.capital_floor >= 0
+                and profile.proxy_cap >= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Statute profile %(profile)s: rates are between 0 and 100 %%; share "
+                        "counts, delays, the proxy cap and the capital floor cannot be "
+                        "negative.",
+                        profile=profile.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_integer_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_integer_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_integer_vals(self, vals):
+        """Integers the database cannot hold are refused before they reach it."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field and field.type == "integer" and isinstance(value, (int, float)):
+                if not -(2**31) <= value < 2**31:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s: %(value)s is too large.",
+                            field=field.get_description(self.env)["string"],
+                            value=value,
+                        )
+                    )
 
     @api.constrains("college_weight_min", "college_weight_max")
     def _check_college_weight_bounds(self):
@@ -178,6 +341,18 @@ class TelecoopStatuteProfile(models.Model):
                         total=round(total, 2),
                     )
                 )
+
+    def _bump_register_version(self):
+        """Write the register's version row (see ``telecoop.share.line._lock_register``)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_statute_profile SET register_version = "
+                "COALESCE(register_version, 0) + 1 WHERE id = %s",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["register_version"])
 
     def _get_assembly_rule(self, assembly_type, call):
         """The quorum and majority rule for a type of assembly and a call."""

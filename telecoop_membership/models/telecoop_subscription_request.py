@@ -47,7 +47,9 @@ class TelecoopSubscriptionRequest(models.Model):
         default="backoffice",
         readonly=True,
     )
-    state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True)
+    state = fields.Selection(
+        STATES, required=True, default="draft", tracking=True, index=True, copy=False
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -61,6 +63,16 @@ class TelecoopSubscriptionRequest(models.Model):
     )
     issue_date = fields.Date(readonly=True, copy=False, tracking=True)
     refusal_reason = fields.Text(tracking=True)
+
+    _frozen_fields = (
+        "company_id",
+        "share_class_id",
+        "quantity",
+        "amount",
+        "partner_id",
+        "unit_price",
+    )
+    _workflow_fields = ("state", "invoice_id", "issue_date")
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity > 0)", "A subscription request asks for at least one share."
@@ -107,7 +119,7 @@ class TelecoopSubscriptionRequest(models.Model):
 
     def _set_state(self, target):
         self._check_can_move(target)
-        self.write({"state": target})
+        self._write_workflow({"state": target})
 
     def _check_can_move(self, target):
         for request in self:
@@ -242,7 +254,7 @@ class TelecoopSubscriptionRequest(models.Model):
 
     def action_reset_to_draft(self):
         self._set_state("draft")
-        self.write({"invoice_id": False})
+        self._write_workflow({"invoice_id": False})
         self._schedule_review_activity()
         return True
 
@@ -299,7 +311,7 @@ class TelecoopSubscriptionRequest(models.Model):
                 lambda line: line.display_type == "payment_term"
             ).account_id = profile.member_contribution_account_id
             invoice.action_post()
-            request.invoice_id = invoice
+            request._write_workflow({"invoice_id": invoice.id})
             request._set_state("invoiced")
             if request.invoice_id.payment_state in ("paid", "in_payment"):
                 request._on_invoice_paid()
@@ -359,7 +371,7 @@ class TelecoopSubscriptionRequest(models.Model):
                 }
             )
             partner._telecoop_admit(profile, college, issue_date)
-            request.issue_date = issue_date
+            request._write_workflow({"issue_date": issue_date})
             request._set_state("done")
             request.message_post(
                 body=self.env._(

@@ -175,6 +175,7 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
             {
                 "name": "Other statutes",
                 "company_id": other_company.id,
+                "legal_form": "coop",
                 "college_weight_min": 0,
                 "college_weight_max": 100,
                 "college_ids": [Command.create({"name": "All", "code": "all", "vote_weight": 100})],

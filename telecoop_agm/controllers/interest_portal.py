@@ -1,0 +1,35 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+
+class TelecoopInterestPortal(http.Controller):
+    @http.route("/my/shares/interest/<int:line_id>", type="http", auth="user", website=False)
+    def portal_interest_statement(self, line_id, report_type="pdf", **kwargs):
+        """The yearly statement of a member's interest on shares (PDF, or HTML with
+        ``report_type=html``), for the member only."""
+        line = request.env["telecoop.surplus.allocation.line"].browse(line_id)
+        try:
+            line.check_access("read")
+            line.read(["partner_id"])
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        reports = request.env["ir.actions.report"].sudo()
+        report = "telecoop_agm.action_report_interest_statement"
+        if report_type == "html":
+            html, _type = reports._render_qweb_html(report, line.ids)
+            return request.make_response(html, headers=[("Content-Type", "text/html")])
+        pdf, _type = reports._render_qweb_pdf(report, line.ids)
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                (
+                    "Content-Disposition",
+                    f'inline; filename="interest-{line.year}-{line.member_number or line.id}.pdf"',
+                ),
+            ],
+        )
