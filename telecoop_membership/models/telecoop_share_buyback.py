@@ -30,6 +30,7 @@ class TelecoopShareBuyback(models.Model):
 
     _name = "telecoop.share.buyback"
     _description = "Buy-back of shares"
+    _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
 
@@ -56,8 +57,8 @@ class TelecoopShareBuyback(models.Model):
     share_line_ids = fields.One2many(
         "telecoop.share.line", "buyback_id", string="Movement", readonly=True
     )
-    capital_move_id = fields.Many2one("account.move", readonly=True, copy=False)
-    payout_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+    capital_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
+    payout_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity > 0)", "A buy-back takes back at least one share."
