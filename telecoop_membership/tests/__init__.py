@@ -7,3 +7,4 @@ from . import test_transfer_buyback
 from . import test_accounting
 from . import test_register_reports
 from . import test_portal
+from . import test_register_import

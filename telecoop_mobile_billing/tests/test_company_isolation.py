@@ -117,6 +117,10 @@ class TestCompanyIsolation(MobileBillingCommon):
                 "period": period,
             }
         )
+        register_import = env["telecoop.register.import"].create({"company_id": company.id})
+        problem = env["telecoop.register.import.problem"].create(
+            {"import_id": register_import.id, "file": "members.csv", "message": "x"}
+        )
         # model: (record of A, values that create one like it in A, values written)
         cls.table = {
             "telecoop.statute.profile": (
@@ -193,6 +197,16 @@ class TestCompanyIsolation(MobileBillingCommon):
                     "quantity": 1,
                 },
                 {"quantity": 2},
+            ),
+            "telecoop.register.import": (
+                register_import,
+                {"company_id": company.id},
+                {"name": "Renamed"},
+            ),
+            "telecoop.register.import.problem": (
+                problem,
+                {"import_id": register_import.id, "file": "x.csv", "message": "y"},
+                {"message": "changed"},
             ),
             "telecoop.mobile.plan": (
                 cls.plan_step,
