@@ -8,3 +8,4 @@ from . import test_accounting
 from . import test_register_reports
 from . import test_portal
 from . import test_register_import
+from . import test_register_import_rules
