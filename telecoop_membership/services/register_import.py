@@ -86,6 +86,21 @@ OCA_FORMATS = [
         "keep": {"state": {"done"}},
     },
     {
+        "name": "oca_cooperative_membership",
+        "kind": "members",
+        "marker": "cooperator_register_number",
+        "columns": {
+            "cooperator_register_number": "member_number",
+            "name": "name",
+            "email": "email",
+            "is_company": "is_company",
+            "effective_date": "admission_date",
+            "cooperator_type": "share_class",
+            "cooperator": "cooperator",
+        },
+        "keep": {"cooperator": {"True", "true", "1"}},
+    },
+    {
         "name": "oca_share_line",
         "kind": "movements",
         "marker": "share_number",

@@ -265,6 +265,16 @@ class TestRegisterImport(TelecoopAccountingCommon):
         # no college in OCA: the college of the share class
         self.assertEqual(self._member("1").telecoop_college_id, self.share_class.college_id)
 
+    def test_oca_memberships_are_members_too(self):
+        record = self._import(
+            example("oca_cooperative_membership.csv"), example("oca_subscription_register.csv")
+        )
+        self.assertEqual(record.action_import(), [])
+        self.assertIn("oca_cooperative_membership", record.report)
+        self.assertEqual(self._register("2022-12-31"), {"1": 5, "2": 6, "3": 6, "4": 3})
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Eve Prospect")]))
+        self.assertEqual(self._member("3").telecoop_member_since, fields.Date.to_date("2020-06-15"))
+
     def test_oca_share_lines_import_the_holdings(self):
         record = self._import(
             example("oca_subscription_request.csv"), example("oca_share_line.csv")
