@@ -24,6 +24,7 @@
         "wizards/telecoop_register_wizard_views.xml",
         "report/telecoop_membership_reports.xml",
         "views/telecoop_membership_menus.xml",
+        "views/telecoop_register_import_views.xml",
         "views/telecoop_membership_portal_templates.xml",
     ],
     "assets": {

@@ -39,6 +39,7 @@
         "data/telecoop_line_alert_mail_data.xml",
         "views/portal_templates.xml",
         "views/telecoop_mobile_line_alert_views.xml",
+        "views/telecoop_register_import_views.xml",
     ],
     "demo": [
         "demo/telecoop_mobile_plan_demo.xml",

@@ -3,6 +3,8 @@ from . import telecoop_college
 from . import telecoop_assembly_rule
 from . import telecoop_share_class
 from . import telecoop_share_line
+from . import telecoop_register_import
+from . import telecoop_share_line_import
 from . import telecoop_share_document
 from . import telecoop_subscription_request
 from . import telecoop_share_transfer

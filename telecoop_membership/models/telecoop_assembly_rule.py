@@ -15,11 +15,17 @@ class TelecoopAssemblyRule(models.Model):
 
     _name = "telecoop.assembly.rule"
     _description = "Assembly quorum and majority rule"
+    _check_company_auto = True
     _order = "profile_id, assembly_type, call"
 
     profile_id = fields.Many2one(
-        "telecoop.statute.profile", required=True, ondelete="cascade", index=True
+        "telecoop.statute.profile",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
+    company_id = fields.Many2one(related="profile_id.company_id", store=True, index=True)
     assembly_type = fields.Selection(
         [("ordinary", "Ordinary"), ("extraordinary", "Extraordinary")], required=True
     )

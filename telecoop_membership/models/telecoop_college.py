@@ -10,13 +10,18 @@ class TelecoopCollege(models.Model):
 
     _name = "telecoop.college"
     _description = "College of members"
+    _check_company_auto = True
     _order = "profile_id, sequence, id"
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short technical code, e.g. users.")
     sequence = fields.Integer(default=10)
     profile_id = fields.Many2one(
-        "telecoop.statute.profile", required=True, ondelete="cascade", index=True
+        "telecoop.statute.profile",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="profile_id.company_id", store=True, index=True)
     vote_weight = fields.Float(

@@ -30,6 +30,7 @@ class TelecoopShareBuyback(models.Model):
 
     _name = "telecoop.share.buyback"
     _description = "Buy-back of shares"
+    _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
 
@@ -58,8 +59,8 @@ class TelecoopShareBuyback(models.Model):
     share_line_ids = fields.One2many(
         "telecoop.share.line", "buyback_id", string="Movement", readonly=True
     )
-    capital_move_id = fields.Many2one("account.move", readonly=True, copy=False)
-    payout_move_id = fields.Many2one("account.move", readonly=True, copy=False)
+    capital_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
+    payout_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
 
     _frozen_fields = (
         "company_id",

@@ -9,6 +9,7 @@ class TelecoopShareClass(models.Model):
 
     _name = "telecoop.share.class"
     _description = "Class of cooperative shares"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "company_id, sequence, id"
 
@@ -35,6 +36,7 @@ class TelecoopShareClass(models.Model):
         tracking=True,
         domain="[('company_id', '=', company_id)]",
         help="The college a member joins when first subscribing shares of this class.",
+        check_company=True,
     )
 
     def write(self, vals):

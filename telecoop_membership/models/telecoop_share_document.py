@@ -46,6 +46,7 @@ class TelecoopShareDocument(models.AbstractModel):
         required=True,
         tracking=True,
         domain="[('company_id', '=', company_id)]",
+        check_company=True,
     )
     quantity = fields.Integer(string="Shares", required=True, default=1, tracking=True)
     amount = fields.Monetary(compute="_compute_amount", store=True, precompute=True)

@@ -24,6 +24,7 @@ class TelecoopShareLine(models.Model):
 
     _name = "telecoop.share.line"
     _description = "Share movement"
+    _check_company_auto = True
     _order = "date, id"
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
@@ -32,10 +33,14 @@ class TelecoopShareLine(models.Model):
         "res.partner", string="Member", required=True, index=True, readonly=True
     )
     share_class_id = fields.Many2one(
-        "telecoop.share.class", required=True, readonly=True, ondelete="restrict"
+        "telecoop.share.class",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
     )
     college_id = fields.Many2one(
-        "telecoop.college", required=True, readonly=True, ondelete="restrict"
+        "telecoop.college", required=True, readonly=True, ondelete="restrict", check_company=True
     )
     date = fields.Date(required=True, index=True, readonly=True)
     movement_type = fields.Selection(MOVEMENT_TYPES, required=True, readonly=True)
@@ -43,16 +48,32 @@ class TelecoopShareLine(models.Model):
     amount = fields.Monetary(required=True, readonly=True)
     note = fields.Char(readonly=True)
     subscription_request_id = fields.Many2one(
-        "telecoop.subscription.request", readonly=True, index="btree_not_null", ondelete="restrict"
+        "telecoop.subscription.request",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
     )
     transfer_id = fields.Many2one(
-        "telecoop.share.transfer", readonly=True, index="btree_not_null", ondelete="restrict"
+        "telecoop.share.transfer",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
     )
     buyback_id = fields.Many2one(
-        "telecoop.share.buyback", readonly=True, index="btree_not_null", ondelete="restrict"
+        "telecoop.share.buyback",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
     )
     move_id = fields.Many2one(
-        "account.move", string="Journal entry", readonly=True, index="btree_not_null"
+        "account.move",
+        string="Journal entry",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
     )
 
     _quantity_not_zero = models.Constraint(

@@ -11,6 +11,7 @@ class TelecoopShareTransfer(models.Model):
 
     _name = "telecoop.share.transfer"
     _description = "Transfer of shares between members"
+    _check_company_auto = True
     _inherit = ["telecoop.share.document", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 

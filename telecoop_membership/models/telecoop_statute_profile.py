@@ -18,6 +18,7 @@ class TelecoopStatuteProfile(models.Model):
 
     _name = "telecoop.statute.profile"
     _description = "Cooperative statute profile"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "company_id, id"
 
@@ -113,18 +114,21 @@ class TelecoopStatuteProfile(models.Model):
         string="Share invoices journal",
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
         help="Sales journal of the invoices for subscribed shares.",
+        check_company=True,
     )
     capital_journal_id = fields.Many2one(
         "account.journal",
         string="Capital journal",
         domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
         help="Miscellaneous journal of the capital entries (paid-up capital, buy-backs).",
+        check_company=True,
     )
     member_contribution_account_id = fields.Many2one(
         "account.account",
         string="Members' contributions account",
         domain="[('account_type', '=', 'asset_receivable'), ('company_ids', 'in', company_id)]",
         help="Receivable of the share invoices (French chart: 4561 Associés - comptes d'apport).",
+        check_company=True,
     )
     capital_called_unpaid_account_id = fields.Many2one(
         "account.account",
@@ -132,6 +136,7 @@ class TelecoopStatuteProfile(models.Model):
         domain="[('company_ids', 'in', company_id)]",
         help="Credited by the share invoice (French chart: 1012 Capital souscrit appelé "
         "non versé).",
+        check_company=True,
     )
     capital_paid_account_id = fields.Many2one(
         "account.account",
@@ -139,6 +144,7 @@ class TelecoopStatuteProfile(models.Model):
         domain="[('company_ids', 'in', company_id)]",
         help="The capital of the register: credited when shares are issued, debited by "
         "buy-backs (French chart: 1013 Capital souscrit appelé versé).",
+        check_company=True,
     )
     buyback_payable_account_id = fields.Many2one(
         "account.account",
@@ -146,11 +152,13 @@ class TelecoopStatuteProfile(models.Model):
         domain="[('company_ids', 'in', company_id)]",
         help="What the cooperative owes to members whose buy-back was approved "
         "(French chart: 4567 Associés - capital à rembourser).",
+        check_company=True,
     )
     buyback_payout_journal_id = fields.Many2one(
         "account.journal",
         string="Buy-back payout journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        check_company=True,
     )
     membership_officer_id = fields.Many2one(
         "res.users",
@@ -167,6 +175,7 @@ class TelecoopStatuteProfile(models.Model):
         string="Member numbers",
         copy=False,
         help="Gives the members of this cooperative their numbers; created when needed.",
+        check_company=True,
     )
 
     register_version = fields.Integer(

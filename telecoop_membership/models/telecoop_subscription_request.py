@@ -28,6 +28,7 @@ class TelecoopSubscriptionRequest(models.Model):
 
     _name = "telecoop.subscription.request"
     _description = "Share subscription request"
+    _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
 
@@ -56,7 +57,9 @@ class TelecoopSubscriptionRequest(models.Model):
         tracking=True,
         default=lambda self: self.env.user if self.env.user._is_internal() else False,
     )
-    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, tracking=True)
+    invoice_id = fields.Many2one(
+        "account.move", readonly=True, copy=False, tracking=True, check_company=True
+    )
     invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
     share_line_ids = fields.One2many(
         "telecoop.share.line", "subscription_request_id", string="Shares issued", readonly=True

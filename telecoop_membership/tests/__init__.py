@@ -8,3 +8,5 @@ from . import test_accounting
 from . import test_register_reports
 from . import test_portal
 from . import test_document_facts
+from . import test_register_import
+from . import test_register_import_rules

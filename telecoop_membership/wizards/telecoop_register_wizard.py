@@ -7,6 +7,7 @@ import io
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class TelecoopRegisterWizard(models.TransientModel):
@@ -16,14 +17,40 @@ class TelecoopRegisterWizard(models.TransientModel):
     _description = "Register of members at a date"
 
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="At", required=True, default=fields.Date.context_today)
 
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        # constraints run as superuser: check against the user's own companies
+        for wizard in self:
+            user = wizard.env.user
+            if not user._is_superuser() and wizard.company_id not in user.company_ids:
+                raise AccessError(self._register_refused(wizard.company_id))
+
+    @api.model
+    def _register_refused(self, company):
+        return self.env._(
+            "You cannot read the register of %(company)s: it is not one of your companies.",
+            company=company.name,
+        )
+
+    @api.model
+    def _check_register_company(self, company):
+        """The register is read by SQL, past the record rules: only the companies
+        the user works in right now (the allowed companies) can be read."""
+        if not self.env.su and company not in self.env.companies:
+            raise AccessError(self._register_refused(company))
+
     @api.model
     def _get_register(self, company, at_date):
         """Rows of the register at a date with names, ready to print or export."""
+        self._check_register_company(company)
         rows = self.env["telecoop.share.line"]._get_register_rows(company, at_date)
         partners = self.env["res.partner"].browse([r["partner_id"] for r in rows])
         colleges = self.env["telecoop.college"].browse([r["college_id"] for r in rows])

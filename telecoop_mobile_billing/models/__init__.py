@@ -17,3 +17,4 @@ from . import telecoop_mobile_line_alert
 from . import telecoop_mobile_line_portal
 from . import telecoop_rated_usage_alerts
 from . import telecoop_plan_usage_median
+from . import telecoop_register_import

@@ -20,6 +20,7 @@ class TelecoopBillingRun(models.Model):
 
     _name = "telecoop.billing.run"
     _description = "Billing run"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "period desc, id desc"
 
@@ -38,6 +39,7 @@ class TelecoopBillingRun(models.Model):
         "account.journal",
         domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
         help="Sale journal of the invoices; the company's first one if empty.",
+        check_company=True,
     )
     payment_mode_id = fields.Many2one(
         "account.payment.mode",
@@ -46,9 +48,10 @@ class TelecoopBillingRun(models.Model):
         "('company_id', '=', company_id)]",
         help="SEPA direct debit mode: the invoices of holders with a valid mandate get it "
         "and go to the debit order of the period; the others pay in the portal.",
+        check_company=True,
     )
     payment_order_id = fields.Many2one(
-        "account.payment.order", string="Debit order", readonly=True, copy=False
+        "account.payment.order", string="Debit order", readonly=True, copy=False, check_company=True
     )
     chunk_size = fields.Integer(default=200, help="Holders invoiced per background job.")
     state = fields.Selection(

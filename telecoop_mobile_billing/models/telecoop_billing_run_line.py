@@ -13,13 +13,18 @@ class TelecoopBillingRunLine(models.Model):
 
     _name = "telecoop.billing.run.line"
     _description = "Holder of a billing run"
+    _check_company_auto = True
     _order = "run_id, partner_id"
 
-    run_id = fields.Many2one("telecoop.billing.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(
+        "telecoop.billing.run", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Holder", required=True, index=True)
     period = fields.Date(required=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, copy=False, check_company=True
+    )
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount_total = fields.Monetary(related="move_id.amount_total")
 

@@ -31,6 +31,7 @@ class TelecoopMobileLine(models.Model):
 
     _name = "telecoop.mobile.line"
     _description = "Mobile line"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "msisdn, id"
     _rec_name = "msisdn"
@@ -55,6 +56,7 @@ class TelecoopMobileLine(models.Model):
         required=True,
         tracking=True,
         help="The plan of the line now or from its last planned change.",
+        check_company=True,
     )
     base_fee = fields.Monetary(related="plan_id.base_fee")
     activation_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)

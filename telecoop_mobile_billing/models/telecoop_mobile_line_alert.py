@@ -15,10 +15,16 @@ class TelecoopMobileLineAlert(models.Model):
 
     _name = "telecoop.mobile.line.alert"
     _description = "Usage alert of a mobile line"
+    _check_company_auto = True
     _order = "period desc, create_date desc, id desc"
 
     line_id = fields.Many2one(
-        "telecoop.mobile.line", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.mobile.line",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
     partner_id = fields.Many2one(related="line_id.partner_id", string="Holder")

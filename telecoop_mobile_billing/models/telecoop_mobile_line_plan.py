@@ -8,11 +8,16 @@ class TelecoopMobileLinePlan(models.Model):
 
     _name = "telecoop.mobile.line.plan"
     _description = "Plan of a mobile line from a date"
+    _check_company_auto = True
     _order = "line_id, date_from, id"
 
-    line_id = fields.Many2one("telecoop.mobile.line", required=True, ondelete="cascade", index=True)
+    line_id = fields.Many2one(
+        "telecoop.mobile.line", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
-    plan_id = fields.Many2one("telecoop.mobile.plan", required=True, ondelete="restrict")
+    plan_id = fields.Many2one(
+        "telecoop.mobile.plan", required=True, ondelete="restrict", check_company=True
+    )
     date_from = fields.Date(string="From", required=True)
 
     _line_date_unique = models.Constraint(

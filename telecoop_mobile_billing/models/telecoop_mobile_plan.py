@@ -10,6 +10,7 @@ class TelecoopMobilePlan(models.Model):
 
     _name = "telecoop.mobile.plan"
     _description = "Mobile plan"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "company_id, sequence, id"
 
@@ -66,6 +67,7 @@ class TelecoopMobilePlan(models.Model):
             "telecoop_mobile_billing.product_mobile_plan", raise_if_not_found=False
         ),
         help="Product (and so taxes and income account) of the base fee on invoices.",
+        check_company=True,
     )
     usage_product_id = fields.Many2one(
         "product.product",
@@ -73,6 +75,7 @@ class TelecoopMobilePlan(models.Model):
         default=lambda self: self.env.ref(
             "telecoop_mobile_billing.product_mobile_usage", raise_if_not_found=False
         ),
+        check_company=True,
     )
     line_ids = fields.One2many("telecoop.mobile.line", "plan_id", string="Lines")
     line_count = fields.Integer(compute="_compute_line_count")

@@ -10,9 +10,12 @@ class TelecoopMobilePlanRate(models.Model):
 
     _name = "telecoop.mobile.plan.rate"
     _description = "Per-unit rate of a mobile plan"
+    _check_company_auto = True
     _order = "plan_id, usage_type, zone, id"
 
-    plan_id = fields.Many2one("telecoop.mobile.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "telecoop.mobile.plan", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     usage_type = fields.Selection(USAGE_TYPES, required=True)
     zone = fields.Selection(ZONES, required=True)

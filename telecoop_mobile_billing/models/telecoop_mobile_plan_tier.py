@@ -8,9 +8,12 @@ class TelecoopMobilePlanTier(models.Model):
 
     _name = "telecoop.mobile.plan.tier"
     _description = "Data tier of a mobile plan"
+    _check_company_auto = True
     _order = "plan_id, upper_units, id"
 
-    plan_id = fields.Many2one("telecoop.mobile.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "telecoop.mobile.plan", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     upper_units = fields.Float(

@@ -31,11 +31,12 @@ class TelecoopPlanUsageMedian(models.Model):
 
     _name = "telecoop.plan.usage.median"
     _description = "Median usage of a plan in a month"
+    _check_company_auto = True
     _order = "period desc, plan_id"
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     plan_id = fields.Many2one(
-        "telecoop.mobile.plan", required=True, ondelete="cascade", readonly=True
+        "telecoop.mobile.plan", required=True, ondelete="cascade", readonly=True, check_company=True
     )
     period = fields.Date(required=True, readonly=True)
     line_count = fields.Integer(readonly=True)

@@ -19,11 +19,12 @@ class TelecoopRatedUsage(models.Model):
 
     _name = "telecoop.rated.usage"
     _description = "Rated usage"
+    _check_company_auto = True
     _order = "period desc, line_id, usage_type, zone"
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     line_id = fields.Many2one(
-        "telecoop.mobile.line", required=True, ondelete="cascade", readonly=True
+        "telecoop.mobile.line", required=True, ondelete="cascade", readonly=True, check_company=True
     )
     partner_id = fields.Many2one(related="line_id.partner_id")
     period = fields.Date(required=True, readonly=True, help="First day of the month.")

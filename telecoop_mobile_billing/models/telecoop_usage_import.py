@@ -45,12 +45,17 @@ class TelecoopUsageImport(models.Model):
 
     _name = "telecoop.usage.import"
     _description = "Usage import"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char(required=True, default="/", copy=False, readonly=True)
     source_id = fields.Many2one(
-        "telecoop.usage.source", required=True, ondelete="restrict", tracking=True
+        "telecoop.usage.source",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="source_id.company_id", store=True, index=True)
     kind = fields.Selection(related="source_id.kind")

@@ -49,6 +49,7 @@ class TelecoopUsageRecord(models.Model):
 
     _name = "telecoop.usage.record"
     _description = "Usage record"
+    _check_company_auto = True
     _order = "started_at desc, id desc"
     # written in bulk by SQL; the import says who brought the records and when
     _log_access = False
@@ -56,11 +57,19 @@ class TelecoopUsageRecord(models.Model):
 
     company_id = Many2oneWithoutForeignKey("res.company", required=True, readonly=True)
     source_id = Many2oneWithoutForeignKey(
-        "telecoop.usage.source", required=True, ondelete="cascade", readonly=True
+        "telecoop.usage.source",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+        check_company=True,
     )
     record_id = fields.Char(string="Record identity", required=True, readonly=True)
     line_id = Many2oneWithoutForeignKey(
-        "telecoop.mobile.line", string="Line", ondelete="restrict", readonly=True
+        "telecoop.mobile.line",
+        string="Line",
+        ondelete="restrict",
+        readonly=True,
+        check_company=True,
     )
     msisdn = fields.Char(string="Number (MSISDN)", required=True, readonly=True)
     started_at = fields.Datetime(required=True, readonly=True)
@@ -81,7 +90,11 @@ class TelecoopUsageRecord(models.Model):
         readonly=True, help="What a premium service charges on top, tax included."
     )
     import_id = Many2oneWithoutForeignKey(
-        "telecoop.usage.import", ondelete="set null", index="btree_not_null", readonly=True
+        "telecoop.usage.import",
+        ondelete="set null",
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
     )
 
     _source_record_unique = models.Constraint(

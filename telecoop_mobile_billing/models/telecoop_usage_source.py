@@ -14,6 +14,7 @@ class TelecoopUsageSource(models.Model):
 
     _name = "telecoop.usage.source"
     _description = "Usage source"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "company_id, name, id"
 

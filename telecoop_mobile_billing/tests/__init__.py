@@ -7,3 +7,5 @@ from . import test_usage_import
 from . import test_usage_http
 from . import test_portal_lines
 from . import test_portal_lines_alerts
+from . import test_company_isolation
+from . import test_register_import_lines
