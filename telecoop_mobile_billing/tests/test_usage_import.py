@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import UTC, date, datetime
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -10,6 +10,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models import telecoop_usage_import
 from .common import GB, MobileBillingCommon
+from .test_cdr_parse import BILLION_LAUGHS
 
 HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
 
@@ -27,14 +28,14 @@ class UsageImportCommon(MobileBillingCommon):
             "33622222222", cls.plan_step, partner=cls.holder2, activation="2026-10-10"
         )
         cls.xml_source = cls.env["telecoop.usage.source"].create(
-            {"name": "Host XML", "company_id": cls.company.id, "kind": "xml"}
+            {"name": "Other host operator", "company_id": cls.company.id}
         )
 
-    def _import(self, content, source=None, name="usage.csv"):
+    def _import(self, content, source=None, name="usage.csv", now=None):
         """Upload ``content`` through the wizard; the job runs at once."""
         wizard = (
             self.env["telecoop.usage.upload.wizard"]
-            .with_context(queue_job__no_delay=True)
+            .with_context(queue_job__no_delay=True, telecoop_usage_now=now)
             .create(
                 {
                     "source_id": (source or self.source).id,
@@ -275,7 +276,7 @@ class TestUsageImport(UsageImportCommon):
         with self.assertRaises(AccessError):
             self.source.with_user(self.billing_user).read(["api_key"])
         source = Source.with_user(self.billing_manager).create(
-            {"name": "API", "kind": "http", "base_url": "http://x", "api_key": "k"}
+            {"name": "API", "base_url": "http://x", "api_key": "k"}
         )
         self.assertEqual(source.api_key, "k")
         with self.assertRaises(AccessError):
@@ -320,3 +321,128 @@ class TestUsageImport(UsageImportCommon):
             source=self.xml_source,
         )
         self.assertEqual(self._counts(xml), (1, 1, 0, 0, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestUsageImportHostileFiles(UsageImportCommon):
+    """Files as a host operator really sends them, and files no one should send."""
+
+    def test_format_is_told_from_the_content_not_the_name(self):
+        xml = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<usage xmlns="urn:telecoop:usage:1">'
+            b'<record record_id="F1" msisdn="33611111111" started_at="2026-10-01T08:00:00+02:00"'
+            b' usage_type="sms" quantity="1" zone="national"/></usage>\n'
+        )
+        usage_import = self._import(xml, name="cdr-20261001.csv")
+        self.assertEqual((usage_import.kind, usage_import.state), ("xml", "done"))
+        self.assertEqual(self._counts(usage_import), (1, 1, 0, 0, 0))
+        csv_import = self._import(
+            csv_file("F2,33611111111,2026-10-01T08:00:00+02:00,sms,1,national,,"), name="x.xml"
+        )
+        self.assertEqual((csv_import.kind, csv_import.count_new), ("csv", 1))
+        with self.assertRaises(UserError):
+            self._import(b"\x00PK\x03\x04", name="cdr.zip")
+
+    def test_destination_with_spaces_and_a_comma_is_kept_and_billed(self):
+        usage_import = self._import(
+            csv_file(
+                'D1,33611111111,2026-10-02T10:00:00+02:00,sms,1,international,"4930000000, ext 2",',
+                "D2,33611111111,2026-10-02T10:05:00+02:00,voice,60,national,33 1 40 00 00 00,",
+                "D3,33611111111,2026-10-02T10:06:00+02:00,voice,60,national,\\\\33140000000,",
+            )
+        )
+        self.assertEqual(self._counts(usage_import), (3, 3, 0, 0, 0))
+        self.assertEqual(
+            {r.record_id: r.destination for r in self._records()},
+            {"D1": "4930000000, ext 2", "D2": "33 1 40 00 00 00", "D3": "\\\\33140000000"},
+        )
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "=", self.line_a.id), ("usage_type", "=", "sms")]
+        )
+        self.assertEqual((rated.zone, rated.record_count), ("international", 1))
+
+    def test_a_record_dated_in_the_future_is_rejected_with_that_reason(self):
+        usage_import = self._import(
+            csv_file(
+                "Z1,33611111111,2026-10-02T10:00:00+02:00,sms,1,national,,",
+                # 1 hour after "now" (10:00 UTC): beyond the 15 minutes of clock skew
+                "Z2,33611111111,2026-10-02T13:00:00+02:00,sms,1,national,,",
+                # 10 minutes after "now": the host operator's clock runs ahead
+                "Z3,33611111111,2026-10-02T12:10:00+02:00,sms,1,national,,",
+            ),
+            now=datetime(2026, 10, 2, 10, 0, tzinfo=UTC),
+        )
+        self.assertEqual(self._counts(usage_import), (3, 2, 0, 1, 0))
+        error = usage_import.error_ids
+        self.assertEqual(
+            (error.position, error.record_id, error.field, error.reason),
+            ("3", "Z2", "started_at", "in the future (beyond the allowed clock skew)"),
+        )
+
+    def _batched_import(self, content, batch_size=2):
+        with patch.object(telecoop_usage_import, "BATCH_SIZE", batch_size):
+            return self._import(content)
+
+    def test_broken_quote_fails_with_file_and_line_keeping_the_good_batches(self):
+        rows = [
+            f"Q{i},33611111111,2026-10-03T08:00:00+02:00,data,1000,national,," for i in range(5)
+        ]
+        rows.insert(5, 'Q5,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,"3314,')
+        rows.append("Q6,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,")
+        usage_import = self._batched_import(csv_file(*rows))
+        self.assertEqual(usage_import.state, "failed")
+        self.assertEqual(
+            usage_import.failure_reason,
+            "file usage.csv, file: line 7: "
+            "a quoted field runs over the end of the line (broken quote)",
+        )
+        # the five good records before the break are written, counted and rated
+        self.assertEqual(sorted(self._records().mapped("record_id")), [f"Q{i}" for i in range(5)])
+        self.assertEqual((usage_import.count_new, usage_import.position), (5, 5))
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.quantity, 5000)
+
+    def test_latin1_csv_fails_with_file_and_line_keeping_the_good_batches(self):
+        content = csv_file(
+            "L1,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+            "L2,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+            "L3,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+        ) + "L4,33611111111,2026-10-03T08:00:00+02:00,voice,1,national,Hôtel,\n".encode("latin-1")
+        usage_import = self._batched_import(content)
+        self.assertEqual(usage_import.state, "failed")
+        self.assertIn(
+            "file usage.csv, file: line 5: not UTF-8 (byte 0xf4", usage_import.failure_reason
+        )
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["L1", "L2", "L3"])
+
+    def test_billion_laughs_and_dtd_fail_fast_with_a_clear_reason(self):
+        for name, content in (
+            ("laughs.xml", BILLION_LAUGHS),
+            ("dtd.xml", b'<?xml version="1.0"?><!DOCTYPE usage SYSTEM "usage.dtd"><usage/>'),
+        ):
+            with self.subTest(name=name):
+                usage_import = self._import(content, name=name)
+                self.assertEqual((usage_import.kind, usage_import.state), ("xml", "failed"))
+                self.assertIn(
+                    "a document type (DTD) or entity declaration is refused",
+                    usage_import.failure_reason,
+                )
+        self.assertFalse(self._records())
+
+    def test_an_unexpected_error_fails_the_import_it_never_stays_running(self):
+        content = csv_file("E1,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,")
+
+        def boom(*args, **kwargs):
+            raise ZeroDivisionError("a bug")
+
+        with (
+            patch.object(type(self.env["telecoop.usage.import"]), "_apply_batch", boom),
+            self.assertLogs("odoo.addons.telecoop_mobile_billing.models.telecoop_usage_import"),
+        ):
+            usage_import = self._import(content)
+        self.assertEqual(usage_import.state, "failed")
+        self.assertIn("ZeroDivisionError('a bug')", usage_import.failure_reason)
+        self.assertFalse(self._records())
+        # once the bug is gone, the import resumes from where it stood
+        usage_import.with_context(queue_job__no_delay=True).action_resume()
+        self.assertEqual((usage_import.state, usage_import.count_new), ("done", 1))
