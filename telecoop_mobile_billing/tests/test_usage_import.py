@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -446,3 +447,147 @@ class TestUsageImportHostileFiles(UsageImportCommon):
         # once the bug is gone, the import resumes from where it stood
         usage_import.with_context(queue_job__no_delay=True).action_resume()
         self.assertEqual((usage_import.state, usage_import.count_new), ("done", 1))
+
+
+@tagged("post_install", "-at_install")
+class TestUsageSourcesAndMonths(UsageImportCommon):
+    def test_sources_of_one_operator_merge_and_what_came_twice_goes(self):
+        row = "M1,33611111111,2026-10-04T08:00:00+02:00,data,1000,national,,"
+        self._import(csv_file(row))
+        self._import(
+            csv_file(row, "M2,33611111111,2026-10-04T09:00:00+02:00,data,500,national,,"),
+            source=self.xml_source,
+        )
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.record_count, 3)  # M1 counted twice, as before the merge
+        doubled = (self.source | self.xml_source)._merge_into(self.source)
+        self.assertEqual(doubled, 1)
+        records = self._records()
+        self.assertEqual(sorted(records.mapped("record_id")), ["M1", "M2"])
+        self.assertEqual(records.source_id, self.source)
+        self.assertFalse(self.xml_source.active)
+        self.assertEqual(self.source.import_count, 2)
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual((rated.record_count, rated.quantity), (2, 1500))
+        # from now on the XML file of the operator is a duplicate of what is known
+        again = self._import(csv_file(row))
+        self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
+
+    def test_each_month_goes_to_its_partition_created_on_demand(self):
+        Record = self.env["telecoop.usage.record"]
+        self.assertNotIn(date(2019, 3, 1), Record._get_partitions())
+        self._import(
+            csv_file(
+                "P1,33611111111,2019-03-31T23:30:00+02:00,data,1000,national,,",
+                "P2,33611111111,2026-10-04T08:00:00+02:00,data,1000,national,,",
+            )
+        )
+        partitions = Record._get_partitions()
+        self.assertEqual(partitions[date(2019, 3, 1)], "telecoop_usage_record_y2019m03")
+        self.env.cr.execute("SELECT record_id FROM telecoop_usage_record_y2019m03")
+        self.assertEqual(self.env.cr.fetchall(), [("P1",)])
+        self.env.cr.execute("SELECT relkind FROM pg_class WHERE relname = 'telecoop_usage_record'")
+        self.assertEqual(self.env.cr.fetchone()[0], "p")
+
+
+@tagged("post_install", "-at_install")
+class TestUsageRetention(UsageImportCommon):
+    def _invoice(self, period, due):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.holder.id,
+                "invoice_date": period.replace(month=period.month + 1, day=5),
+                "invoice_date_due": due,
+                "telecoop_billing_period": period,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.product_plan.id, "price_unit": 20})
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_a_purged_month_leaves_no_raw_record_nor_file_and_keeps_the_bills(self):
+        other = self.env["res.company"].create({"name": "Other Coop"})
+        self.env.user.company_ids |= other
+        other_source = self.env["telecoop.usage.source"].create(
+            {"name": "Other host", "company_id": other.id}
+        )
+        october = self._import(
+            csv_file(
+                "O1,33611111111,2026-10-03T08:00:00+02:00,voice,60,national,33140000000,",
+                "O2,33611111111,2026-10-04T08:00:00+02:00,fax,1,national,33140000001,",
+            )
+        )
+        self.assertEqual(len(october.error_ids), 1)
+        other_october = self._import(
+            csv_file("X1,33655555555,2026-10-03T08:00:00+02:00,sms,1,national,33140000002,"),
+            source=other_source,
+        )
+        november = self._import(
+            csv_file("N1,33611111111,2026-11-03T08:00:00+01:00,data,1000,national,,")
+        )
+        invoice = self._invoice(date(2026, 10, 1), date(2026, 11, 20))
+        self.assertEqual(invoice.invoice_date_due, date(2026, 11, 20))
+        pdf, __ = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("telecoop_mobile_billing.action_report_itemised_bill", invoice.ids)
+        )
+        printed = self.env["ir.attachment"].create(
+            {
+                "name": "Itemised bill.pdf",
+                "raw": pdf,
+                "res_model": "account.move",
+                "res_id": invoice.id,
+            }
+        )
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        rated_before = rated.read(["period", "usage_type", "zone", "quantity", "amount"])
+        files = (october | other_october).attachment_id
+        self.assertEqual(len(files), 2)
+        Record = self.env["telecoop.usage.record"]
+        october_partition = Record._get_partitions()[date(2026, 10, 1)]
+
+        # 1 November 2027: the other company never billed October 2026, kept 12
+        # months from its end (31 October 2026): past; ours was billed, due on
+        # 20 November 2026: kept until 20 November 2027 (CPCE L34-1)
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 1)), 1)
+        self.assertFalse(Record.search([("company_id", "=", other.id)]))
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["N1", "O1"])
+        self.assertTrue(other_october.raw_purged_date)
+        self.assertFalse(other_october.attachment_id.exists())
+        self.assertFalse(october.raw_purged_date)
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 20)), 0)
+
+        # 21 November 2027: the bill of October 2026 can no longer be contested
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 21)), 1)
+        self.assertNotIn(date(2026, 10, 1), Record._get_partitions())
+        self.env.cr.execute("SELECT to_regclass(%s)", [october_partition])
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.assertEqual(self._records().mapped("record_id"), ["N1"])
+        # no raw record left in a file or a log: the uploads and errors are gone
+        self.assertTrue(october.raw_purged_date)
+        self.assertFalse(october.error_ids)
+        self.assertEqual(october.count_rejected, 1)  # the counts stay
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    "|",
+                    ("id", "in", files.ids),
+                    "&",
+                    ("res_model", "=", "telecoop.usage.import"),
+                    ("res_id", "in", (october | other_october).ids),
+                ]
+            )
+        )
+        # November 2026 is not billed: kept until 30 November 2027
+        self.assertTrue(november.attachment_id.exists())
+        # rated usage, the invoice and the itemised bill printed are intact
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(
+            rated.read(["period", "usage_type", "zone", "quantity", "amount"]), rated_before
+        )
+        self.assertEqual((invoice.state, invoice.amount_total), ("posted", 24.0))
+        self.assertEqual(printed.exists().raw, pdf)
