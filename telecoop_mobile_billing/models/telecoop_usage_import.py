@@ -126,6 +126,9 @@ class TelecoopUsageImport(models.Model):
     rerate_todo = fields.Json(
         readonly=True, copy=False, help="Periods and lines touched, to rate again at the end."
     )
+    rated_until_id = fields.Integer(
+        readonly=True, copy=False, help="Records of this import up to this id are rated."
+    )
     error_ids = fields.One2many("telecoop.usage.import.error", "import_id", readonly=True)
     record_count = fields.Integer(compute="_compute_record_count")
 
@@ -582,12 +585,60 @@ class TelecoopUsageImport(models.Model):
     # rating
     # ------------------------------------------------------------------
     def _rerate_todo(self):
-        """Rate again the periods and lines this import touched."""
+        """Rate what this import brought since it was last rated.
+
+        By increments when the rating offers them (``telecoop.rated.usage.
+        _rate_increment``): the sums of this import's new records (those past
+        ``rated_until_id``, so that a failed and resumed import is rated once)
+        are added to the month's rated usage, and only the lines touched are
+        priced again: a daily file costs the same on day 30 as on day 1.
+        Otherwise the months and lines touched are rated again from all their
+        records.
+        """
         self.ensure_one()
         todo = self.rerate_todo or {}
         if todo and not self.env.context.get("telecoop_usage_no_rerate"):
-            self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
+            rated = self.env["telecoop.rated.usage"] if "telecoop.rated.usage" in self.env else None
+            if rated is not None and hasattr(rated, "_rate_increment"):
+                self._rate_increment(rated)
+            else:
+                self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
         self.rerate_todo = False
+
+    def _rate_increment(self, rated):
+        self.env["telecoop.usage.record"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT max(id) FROM telecoop_usage_record WHERE import_id = %s "
+                "AND period BETWEEN %s AND %s",
+                self.id,
+                self.period_first,
+                self.period_last,
+            )
+        )
+        last_id = cr.fetchone()[0]
+        if not last_id or last_id <= self.rated_until_id:
+            return
+        rated._rate_increment(
+            self.company_id,
+            SQL(
+                """
+                SELECT line_id, period, usage_type, zone, sum(quantity), count(*),
+                       sum(third_party_amount), max(started_at)
+                  FROM telecoop_usage_record
+                 WHERE import_id = %s AND id > %s AND id <= %s AND line_id IS NOT NULL
+                       AND period BETWEEN %s AND %s
+                 GROUP BY line_id, period, usage_type, zone
+                """,
+                self.id,
+                self.rated_until_id,
+                last_id,
+                self.period_first,
+                self.period_last,
+            ),
+        )
+        self.rated_until_id = last_id
 
     # ------------------------------------------------------------------
     # retention

@@ -591,3 +591,59 @@ class TestUsageRetention(UsageImportCommon):
         )
         self.assertEqual((invoice.state, invoice.amount_total), ("posted", 24.0))
         self.assertEqual(printed.exists().raw, pdf)
+
+    def test_rating_by_increments_equals_rating_the_month_again(self):
+        days = [
+            [
+                "I1,33611111111,2026-10-01T08:00:00+02:00,data,4000000000,national,,",
+                "I2,33611111111,2026-10-01T09:00:00+02:00,voice,125,international,4420000000,",
+                "I3,33622222222,2026-10-11T09:00:00+02:00,data,6000000000,national,,",
+            ],
+            [
+                "I4,33611111111,2026-10-02T08:00:00+02:00,data,4000000000,national,,",
+                "I2,33611111111,2026-10-01T09:00:00+02:00,voice,125,international,4420000000,",
+                "I5,33611111111,2026-10-02T10:00:00+02:00,voice,60,premium,33899000000,1.80",
+            ],
+            [
+                "I6,33611111111,2026-10-03T08:00:00+02:00,data,3000000000,national,,",
+                "I7,33611111111,2026-10-03T10:00:00+02:00,voice,60,premium,33899000000,0.90",
+                "I8,33622222222,2026-10-13T09:00:00+02:00,data,30000000000,national,,",
+            ],
+        ]
+        Rated = self.env["telecoop.rated.usage"]
+        domain = [("company_id", "=", self.company.id), ("period", "=", "2026-10-01")]
+        fields_read = [
+            "line_id",
+            "usage_type",
+            "zone",
+            "quantity",
+            "record_count",
+            "amount",
+            "third_party_amount",
+            "last_usage_at",
+        ]
+        for rows in days:
+            self._import(csv_file(*rows))
+        by_increments = sorted(
+            (
+                tuple(r[name] for name in fields_read)
+                for r in Rated.search(domain).read(fields_read)
+            ),
+            key=str,
+        )
+        Rated._rate_period(self.company, date(2026, 10, 1))
+        again = sorted(
+            (
+                tuple(r[name] for name in fields_read)
+                for r in Rated.search(domain).read(fields_read)
+            ),
+            key=str,
+        )
+        self.assertEqual(by_increments, again)
+        # line A on the 20 EUR plan with 9 GB included: 11 GB, 2 GB beyond at 2 EUR
+        data_a = Rated.search(
+            domain + [("line_id", "=", self.line_a.id), ("usage_type", "=", "data")]
+        )
+        self.assertEqual((data_a.quantity, data_a.amount), (11 * GB, 4.0))
+        premium = Rated.search(domain + [("zone", "=", "premium")])
+        self.assertEqual((premium.record_count, premium.third_party_amount), (2, 2.70))
