@@ -346,9 +346,17 @@ class TelecoopUsageImport(models.Model):
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-import") as pool:
             pending = None
             try:
+                append = good.append
                 for position, raw in items:
                     read += 1
-                    parse(position, raw, good, errors, not_after)
+                    # the common case inline (a row of a CSV file): one call a record
+                    if type(raw) is tuple:
+                        try:
+                            append(parse_values(*raw, not_after=not_after))
+                        except CdrError:
+                            parse(position, raw, good, errors, not_after)
+                    else:
+                        parse(position, raw, good, errors, not_after)
                     if len(good) >= BATCH_SIZE:
                         progress = min(100.0 * stream.tell() / size if size else 0.0, 99.9)
                         buffer = self._copy_buffer(good)
@@ -357,6 +365,7 @@ class TelecoopUsageImport(models.Model):
                         future = pool.submit(self._insert_batch_sql, buffer, params)
                         pending = (future, len(good), errors, read, progress)
                         good, errors, read = [], [], 0
+                        append = good.append
                         batches += 1
                         if max_batches and batches >= max_batches:
                             self._apply_batch(pending[0].result(), *pending[1:])
