@@ -8,6 +8,7 @@ import contextlib
 import os
 import resource
 import time
+from datetime import date
 
 from odoo import api
 from odoo.fields import Command
@@ -17,7 +18,26 @@ from odoo.tools import config
 
 
 def peak_memory_mb():
+    """Peak resident memory of this process (MB): since the last
+    :func:`reset_peak_memory`, else since it started."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_memory():
+    """Start measuring the peak memory from now (Linux: /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def bench_parser(doc):
@@ -129,6 +149,12 @@ def create_usage_month(env, company, lines, records, period, prefix="B", emails=
             ]
         )
     env.flush_all()
+    # the record table is partitioned by month: the month's partition first
+    from odoo.addons.telecoop_mobile_billing.models.telecoop_usage_record import (  # noqa: PLC0415
+        ensure_partitions,
+    )
+
+    ensure_partitions(env.cr, [period if hasattr(period, "year") else date.fromisoformat(period)])
     env.cr.execute(
         """
         INSERT INTO telecoop_usage_record

@@ -1,18 +1,30 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Benchmark of the usage import (CSV file) and rating of telecoop_mobile_billing.
+"""Benchmark of the usage import (CSV, XML, daily files) and rating of telecoop_mobile_billing.
 
     python3 bench/bench_usage_import.py -c .local/odoo.conf -d <db> --lines 30000 --records 1000000
+    python3 bench/bench_usage_import.py -d <db> --format csv|xml|daily   (one part only)
 
 Builds, in a fresh company of a database where the addon is installed, ``lines``
-lines on a step plan, writes a CSV file of ``records`` usage records of one month
-(with a few duplicates, bad rows and unknown numbers, as real files have), then
-times the real importer (streaming parse, COPY into staging, one INSERT ...
-SELECT ... ON CONFLICT DO NOTHING per batch) and the rating of the month. As a
-reference measured in the same run, it times plain SQL on the same file: COPY
-into a staging table, one deduplicating INSERT ... SELECT into a copy of the
-record table, one GROUP BY. Prints records/s, seconds and the peak memory of the
-process. Everything is rolled back at the end unless ``--commit``.
+lines on a step plan, then, each in its own month:
+
+* ``csv``: a CSV file of ``records`` usage records (with a few duplicates, bad
+  rows and unknown numbers, as real files have), imported and rated end to end
+  by the real importer (streaming parse, COPY into staging, one INSERT ...
+  SELECT ... ON CONFLICT DO NOTHING per batch, rating by increments); as a
+  reference measured in the same run, plain SQL on the same file: COPY into a
+  staging table, one deduplicating INSERT ... SELECT into a plain copy of the
+  record table, one GROUP BY. Target: at most 1.3 times the reference.
+* ``xml``: the same records as an XML file. Target: at most 1.5 times the
+  reference of the CSV file.
+* ``daily``: ``--days`` daily files of ``--day-records`` records through a
+  month, each imported and rated as it comes. Target: the cost of a file on
+  the last day about that of the first (rating proportional to what the file
+  brought, not to the month so far).
+
+Prints records/s, seconds, the ratios and the peak memory of the process
+during each import (target under 300 MB). Everything is rolled back at the
+end unless ``--commit``.
 """
 
 import csv
@@ -29,19 +41,22 @@ from bench_common import (
     create_bench_company,
     create_step_plan,
     peak_memory_mb,
+    reset_peak_memory,
 )
+from dateutil.relativedelta import relativedelta
 
 
-def write_csv(path, msisdns, records, period, seed=42):
+def write_csv(path, msisdns, records, period, seed=42, day=None, prefix="BR"):
     """Write ``records`` rows of the month of ``period``: ~0.1 % duplicates,
-    ~0.1 % bad rows, ~0.5 % numbers of no line. Returns the number of rows."""
+    ~0.1 % bad rows, ~0.5 % numbers of no line. Returns the number of rows.
+    ``day``: the records of that day of the month only."""
     # the addon's columns (importable once Odoo knows the addons path)
     from odoo.addons.telecoop_mobile_billing.services.cdr_parse import FIELDS  # noqa: PLC0415
 
     rnd = random.Random(seed)
     paris = timezone(timedelta(hours=2))
-    start = datetime(period.year, period.month, 1, tzinfo=paris)
-    seconds = 28 * 86400
+    start = datetime(period.year, period.month, day or 1, tzinfo=paris)
+    seconds = 86400 if day else 28 * 86400
     kinds = ["data", "data", "data", "voice", "voice", "sms"]
     zones = ["national"] * 12 + ["eu", "international", "world"]
     rows = 0
@@ -62,9 +77,9 @@ def write_csv(path, msisdns, records, period, seed=42):
                 quantity, destination = rnd.randrange(1, 900), f"3314{rnd.randrange(10**7):07d}"
             else:
                 quantity, destination = 1, f"336{rnd.randrange(10**8):08d}"
-            record_id = f"BR{i:09d}"
+            record_id = f"{prefix}{i:09d}"
             if i and rnd.random() < 0.001:
-                record_id = f"BR{i - 1:09d}"  # delivered twice
+                record_id = f"{prefix}{i - 1:09d}"  # delivered twice
             if rnd.random() < 0.001:
                 quantity = -1  # rejected
             chunk.append(
@@ -97,7 +112,7 @@ def csv_to_xml(csv_path, xml_path):
         target.write("</usage>\n")
 
 
-def setup(env, lines, kind="csv"):
+def setup(env, lines):
     company, env = create_bench_company(env, "Bench Coop")
     plan = create_step_plan(env, company)
     holders = max(1, lines * 2 // 3)
@@ -127,16 +142,41 @@ def setup(env, lines, kind="csv"):
         msisdns += [vals["msisdn"] for vals in batch]
         env.flush_all()
         env.invalidate_all()
-    source = env["telecoop.usage.source"].create(
-        {"name": "Bench", "company_id": company.id, "kind": kind, "tz": "Europe/Paris"}
+    return env, company, msisdns
+
+
+def new_source(env, company, name):
+    return env["telecoop.usage.source"].create(
+        {"name": name, "company_id": company.id, "tz": "Europe/Paris"}
     )
-    return env, company, source, msisdns
+
+
+def import_file(env, source, path):
+    """Import and rate one file end to end, as the background job does.
+
+    Returns (usage import, seconds importing, seconds rating, peak MB)."""
+    usage_import = env["telecoop.usage.import"].create(
+        {"source_id": source.id, "file_name": os.path.basename(path)}
+    )
+    reset_peak_memory()
+    t0 = time.perf_counter()
+    usage_import.state = "running"
+    with open(path, "rb") as stream:
+        usage_import.kind = "xml" if path.endswith(".xml") else "csv"
+        usage_import._import_stream(stream)
+    env.flush_all()
+    t1 = time.perf_counter()
+    usage_import._finish()
+    env.flush_all()
+    t2 = time.perf_counter()
+    return usage_import, t1 - t0, t2 - t1, peak_memory_mb()
 
 
 def plain_sql_reference(cr, path, company, source, tz):
     """COPY + one deduplicating INSERT ... SELECT + one GROUP BY, nothing else."""
     t0 = time.perf_counter()
     cr.execute(
+        # a plain table with the columns and indexes of the (partitioned) record table
         "CREATE TABLE bench_ref_usage (LIKE telecoop_usage_record INCLUDING ALL);"
         "CREATE TEMP TABLE bench_ref_staging (record_id varchar, msisdn varchar, "
         "started_at timestamptz, usage_type varchar, quantity bigint, zone varchar, "
@@ -161,7 +201,7 @@ def plain_sql_reference(cr, path, company, source, tz):
            AND (l.termination_date IS NULL
                 OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
          WHERE s.quantity >= 0
-        ON CONFLICT (source_id, record_id) DO NOTHING
+        ON CONFLICT (source_id, record_id, period) DO NOTHING
         """,
         {"company": company.id, "source": source.id, "tz": tz},
     )
@@ -173,75 +213,60 @@ def plain_sql_reference(cr, path, company, source, tz):
         "GROUP BY line_id, period, usage_type, zone"
     )
     groups = cr.rowcount
-    cr.execute("DROP TABLE bench_ref_usage")
+    cr.execute("DROP TABLE bench_ref_usage, bench_ref_staging, bench_ref_rated")
     return time.perf_counter() - t0, inserted, groups
 
 
-def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.stdout, kind="csv"):
-    """Run the benchmark in ``env`` (its transaction is left to the caller).
-
-    ``kind`` "xml" imports the same records from an XML file (the plain SQL
-    reference still reads the CSV file).
-    """
-    t0 = time.perf_counter()
-    env, company, source, msisdns = setup(env, lines, kind)
+def run_file(env, company, msisdns, lines, records, period, out, kind="csv"):
+    """One file of ``records`` records (CSV or XML) against the plain SQL reference."""
+    source = new_source(env, company, f"Bench {kind}")
     handle, path = tempfile.mkstemp(prefix="bench_usage_", suffix=".csv")
     os.close(handle)
     import_path = path
     try:
+        t0 = time.perf_counter()
         rows = write_csv(path, msisdns, records, period)
         if kind == "xml":
             import_path = path[:-4] + ".xml"
             csv_to_xml(path, import_path)
         size_mb = os.path.getsize(import_path) / 10**6
         print(
-            f"set-up: {lines} lines, {rows} records in {'an' if kind == 'xml' else 'a'} "
-            f"{kind.upper()} file "
-            f"({size_mb:,.0f} MB) in {time.perf_counter() - t0:.1f} s",
+            f"{kind}: {lines} lines, {rows} records in {'an' if kind == 'xml' else 'a'} "
+            f"{kind.upper()} file ({size_mb:,.0f} MB) written in {time.perf_counter() - t0:.1f} s",
             file=out,
         )
-        usage_import = (
-            env["telecoop.usage.import"]
-            .with_context(telecoop_usage_no_rerate=True)
-            .create({"source_id": source.id, "file_name": os.path.basename(path)})
-        )
-        t1 = time.perf_counter()
-        usage_import.state = "running"
-        with open(import_path, "rb") as stream:
-            usage_import._import_stream(stream)
-        usage_import._finish()
-        env.flush_all()
-        t_import = time.perf_counter() - t1
-        print(
-            f"import: {usage_import.count_read} read, {usage_import.count_new} new, "
-            f"{usage_import.count_duplicate} duplicates, {usage_import.count_rejected} rejected, "
-            f"{usage_import.count_unmatched} unmatched in {t_import:.2f} s "
-            f"({rows / t_import:,.0f} records/s)",
-            file=out,
-        )
-        rated_rows, t_rating = 0, 0.0
-        rated_model = env.get("telecoop.rated.usage")
-        if rated_model is not None and hasattr(rated_model, "_rate_period"):
-            t2 = time.perf_counter()
-            rated_rows = rated_model._rate_period(company, period)
-            env.flush_all()
-            t_rating = time.perf_counter() - t2
-            print(f"rating: {rated_rows} rated rows in {t_rating:.2f} s", file=out)
+        usage_import, t_import, t_rating, peak = import_file(env, source, import_path)
         total = t_import + t_rating
         print(
-            f"importer end to end (import + rating): {total:.2f} s, {rows / total:,.0f} records/s",
+            f"  import: {usage_import.count_read} read, {usage_import.count_new} new, "
+            f"{usage_import.count_duplicate} duplicates, {usage_import.count_rejected} rejected, "
+            f"{usage_import.count_unmatched} unmatched in {t_import:.2f} s "
+            f"({rows / t_import:,.0f} records/s); rating {t_rating:.2f} s",
             file=out,
         )
+        print(
+            f"  importer end to end (import + rating): {total:.2f} s, "
+            f"{rows / total:,.0f} records/s; peak memory {peak:,.0f} MB",
+            file=out,
+        )
+        rated_rows = env["telecoop.rated.usage"].search_count(
+            [("company_id", "=", company.id), ("period", "=", period)]
+        )
+        ref_source = new_source(env, company, f"Bench {kind} reference")
         t_ref, ref_inserted, ref_groups = plain_sql_reference(
-            env.cr, path, company, source, source.tz
+            env.cr, path, company, ref_source, ref_source.tz
         )
         print(
-            f"reference, plain SQL (COPY + INSERT ... SELECT ON CONFLICT + GROUP BY): "
+            f"  reference, plain SQL (COPY + INSERT ... SELECT ON CONFLICT + GROUP BY): "
             f"{t_ref:.2f} s, {rows / t_ref:,.0f} records/s ({ref_inserted} rows, "
             f"{ref_groups} groups)",
             file=out,
         )
-        print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
+        print(
+            f"  ratio importer / reference: {total / t_ref:.2f} "
+            f"(target {1.5 if kind == 'xml' else 1.3})",
+            file=out,
+        )
         return {
             "records": rows,
             "read": usage_import.count_read,
@@ -254,7 +279,8 @@ def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.std
             "rating_s": t_rating,
             "reference_s": t_ref,
             "reference_inserted": ref_inserted,
-            "peak_mb": peak_memory_mb(),
+            "ratio": total / t_ref,
+            "peak_mb": peak,
         }
     finally:
         os.unlink(path)
@@ -262,14 +288,84 @@ def run(env, lines=30000, records=1000000, period=date(2026, 10, 1), out=sys.std
             os.unlink(import_path)
 
 
+def run_daily(env, company, msisdns, days, day_records, period, out):
+    """``days`` daily files through the month of ``period``, each imported and rated."""
+    source = new_source(env, company, "Bench daily")
+    costs = []
+    peak = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench_usage_daily_") as folder:
+        for day in range(1, days + 1):
+            path = os.path.join(folder, f"cdr-{period:%Y%m}{day:02d}.csv")
+            write_csv(path, msisdns, day_records, period, seed=day, day=day, prefix=f"D{day:02d}-")
+            usage_import, t_import, t_rating, day_peak = import_file(env, source, path)
+            os.unlink(path)
+            peak = max(peak, day_peak)
+            costs.append((t_import, t_rating, usage_import.count_new))
+            if day in (1, 2, days // 2, days - 1, days):
+                print(
+                    f"  day {day:2d}: {usage_import.count_new} new records, import "
+                    f"{t_import:.2f} s + rating {t_rating:.2f} s = {t_import + t_rating:.2f} s",
+                    file=out,
+                )
+    first = sum(costs[0][:2])
+    last = sum(costs[-1][:2])
+    # day 1 also pays for the first records of the month (its partition, its rated rows)
+    print(
+        f"daily: {days} files of {day_records} records: cost of a file on day {days} / day 1: "
+        f"{last / first:.2f} (day 1 {first:.2f} s, day {days} {last:.2f} s, "
+        f"mean {sum(a + b for a, b, __ in costs) / days:.2f} s); peak memory {peak:,.0f} MB",
+        file=out,
+    )
+    return {"days": days, "first_s": first, "last_s": last, "ratio": last / first, "peak_mb": peak}
+
+
+def run(
+    env,
+    lines=30000,
+    records=1000000,
+    period=date(2026, 10, 1),
+    out=sys.stdout,
+    kind="csv",
+    days=30,
+    day_records=33000,
+):
+    """Run the benchmark in ``env`` (its transaction is left to the caller).
+
+    ``kind``: "csv", "xml" (the plain SQL reference still reads the CSV file),
+    "daily", or "all" (the three, each in its own month). Returns the figures
+    of the last part run.
+    """
+    t0 = time.perf_counter()
+    env, company, msisdns = setup(env, lines)
+    print(f"set-up: {lines} lines in {time.perf_counter() - t0:.1f} s", file=out)
+    result = {}
+    kinds = ("csv", "xml", "daily") if kind == "all" else (kind,)
+    for rank, part in enumerate(kinds):
+        month = date(period.year, period.month, 1) - relativedelta(months=rank)
+        if part == "daily":
+            result = run_daily(env, company, msisdns, days, day_records, month, out)
+        else:
+            result = run_file(env, company, msisdns, lines, records, month, out, kind=part)
+    return result
+
+
 def main(argv=None):
     parser = bench_parser(__doc__)
     parser.add_argument("--lines", type=int, default=30000)
     parser.add_argument("--records", type=int, default=1000000)
-    parser.add_argument("--format", choices=("csv", "xml"), default="csv")
+    parser.add_argument("--format", choices=("all", "csv", "xml", "daily"), default="all")
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--day-records", type=int, default=33000)
     args = parser.parse_args(argv)
     with bench_env(args) as env:
-        run(env, args.lines, args.records, kind=args.format)
+        run(
+            env,
+            args.lines,
+            args.records,
+            kind=args.format,
+            days=args.days,
+            day_records=args.day_records,
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ class TestBenchUsageImport(TransactionCase):
         self.assertEqual(result["new"], result["reference_inserted"])
         self.assertGreater(result["rated_rows"], 0)
         text = out.getvalue()
-        for figure in ("records/s", "reference, plain SQL", "peak memory"):
+        for figure in ("records/s", "reference, plain SQL", "peak memory", "ratio"):
             self.assertIn(figure, text)
 
     def test_bench_xml_at_a_tiny_size(self):
@@ -36,3 +36,11 @@ class TestBenchUsageImport(TransactionCase):
         self.assertEqual(result["read"], 200)
         self.assertEqual(result["new"], result["reference_inserted"])
         self.assertIn("200 records in an XML file", out.getvalue())
+
+    def test_bench_daily_files_at_a_tiny_size(self):
+        out = io.StringIO()
+        result = bench_usage_import.run(
+            self.env, lines=10, out=out, kind="daily", days=3, day_records=50
+        )
+        self.assertEqual(result["days"], 3)
+        self.assertIn("cost of a file on day 3 / day 1", out.getvalue())

@@ -3,7 +3,7 @@
 {
     "name": "Cooperative mobile billing",
     "summary": "Mobile lines billed on real consumption: usage import, tiers, billing",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
@@ -47,6 +47,9 @@
         "demo/telecoop_demo_story.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "telecoop_mobile_billing/static/src/usage_import/*.js",
+        ],
         "web.assets_frontend": [
             "telecoop_mobile_billing/static/src/js/usage_chart.js",
         ],

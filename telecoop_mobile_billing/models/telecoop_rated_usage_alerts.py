@@ -13,6 +13,18 @@ class TelecoopRatedUsage(models.Model):
     @api.model
     def _rate_period(self, company, period_date, line_ids=None):
         count = super()._rate_period(company, period_date, line_ids=line_ids)
+        self._after_rating(company, period_date, line_ids)
+        return count
+
+    @api.model
+    def _rate_increment(self, company, usage_query):
+        touched = super()._rate_increment(company, usage_query)
+        for period, line_ids in sorted(touched.items()):
+            self._after_rating(company, period, sorted(line_ids))
+        return touched
+
+    @api.model
+    def _after_rating(self, company, period_date, line_ids=None):
         first, __, __ = month_bounds(period_date)
         self.env["telecoop.plan.usage.median"].sudo()._refresh(company, first)
         # alerts are for the month under way: a late file of a closed month
@@ -27,4 +39,3 @@ class TelecoopRatedUsage(models.Model):
                 )
                 line_ids = [row[0] for row in self.env.cr.fetchall()]
             lines.browse(line_ids)._check_usage_alerts(first)
-        return count

@@ -6,6 +6,7 @@ import logging
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -14,9 +15,18 @@ from odoo.tools import SQL
 from odoo.addons.queue_job.job import identity_exact
 
 from ..services.cdr_csv import iter_csv
+from ..services.cdr_format import HEAD_SIZE, detect_format
 from ..services.cdr_http import CdrHttpError, iter_pages
-from ..services.cdr_parse import FIELDS, CdrError, parse_record, parse_values, rename
+from ..services.cdr_parse import (
+    CLOCK_SKEW,
+    FIELDS,
+    CdrError,
+    parse_record,
+    parse_values,
+    rename,
+)
 from ..services.cdr_xml import iter_xml
+from .telecoop_usage_record import ensure_partitions
 
 _logger = logging.getLogger(__name__)
 
@@ -58,7 +68,13 @@ class TelecoopUsageImport(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="source_id.company_id", store=True, index=True)
-    kind = fields.Selection(related="source_id.kind")
+    kind = fields.Selection(
+        [("csv", "CSV file"), ("xml", "XML file"), ("http", "HTTP pull")],
+        string="Format",
+        readonly=True,
+        copy=False,
+        help="Told from the content of the file (the name is only a hint), or HTTP pull.",
+    )
     file_name = fields.Char()
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null", copy=False)
     state = fields.Selection(
@@ -99,8 +115,24 @@ class TelecoopUsageImport(models.Model):
     date_start = fields.Datetime(string="Started", readonly=True, copy=False)
     date_done = fields.Datetime(string="Finished", readonly=True, copy=False)
     failure_reason = fields.Text(readonly=True, copy=False)
+    period_first = fields.Date(
+        string="First month", readonly=True, copy=False, help="Month of the oldest new record."
+    )
+    period_last = fields.Date(
+        string="Last month", readonly=True, copy=False, help="Month of the latest new record."
+    )
+    raw_purged_date = fields.Datetime(
+        string="Raw data purged on",
+        readonly=True,
+        copy=False,
+        help="The uploaded file and the log of rejected records were erased, past the "
+        "retention period; the counts stay.",
+    )
     rerate_todo = fields.Json(
         readonly=True, copy=False, help="Periods and lines touched, to rate again at the end."
+    )
+    rated_until_id = fields.Integer(
+        readonly=True, copy=False, help="Records of this import up to this id are rated."
     )
     error_ids = fields.One2many("telecoop.usage.import.error", "import_id", readonly=True)
     record_count = fields.Integer(compute="_compute_record_count")
@@ -143,8 +175,12 @@ class TelecoopUsageImport(models.Model):
                 raise UserError(
                     self.env._("Import %(name)s is already queued or done.", name=usage_import.name)
                 )
-            if usage_import.kind in ("csv", "xml") and not usage_import.attachment_id:
-                raise UserError(self.env._("Import %(name)s has no file.", name=usage_import.name))
+            if usage_import.kind != "http":
+                if not usage_import.attachment_id:
+                    raise UserError(
+                        self.env._("Import %(name)s has no file.", name=usage_import.name)
+                    )
+                usage_import._detect_kind()
             usage_import.write({"state": "queued", "failure_reason": False})
             usage_import._enqueue()
         return True
@@ -164,6 +200,30 @@ class TelecoopUsageImport(models.Model):
         action["domain"] = [("import_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def _detect_kind(self):
+        """Tell the file's format from its head (the file name as a hint)."""
+        self.ensure_one()
+        with self._open_file() as stream:
+            head = stream.read(HEAD_SIZE)
+        try:
+            kind = detect_format(
+                head,
+                self.file_name or self.attachment_id.name,
+                self.source_id._get_column_mapping(),
+            )
+        except CdrError as error:
+            raise UserError(
+                self.env._(
+                    "Import %(name)s, file %(file)s: %(reason)s",
+                    name=self.name,
+                    file=self.file_name or self.attachment_id.name or "",
+                    reason=error.reason,
+                )
+            ) from None
+        if kind != self.kind:
+            self.kind = kind
+        return kind
 
     def _get_form_action(self):
         self.ensure_one()
@@ -195,16 +255,39 @@ class TelecoopUsageImport(models.Model):
         self.ensure_one()
         if self.state in ("done", "draft"):
             return
+        failure = None
         try:
-            finished = self._import_batches(max_batches=max_batches or JOB_BATCHES)
-        except (CdrError, CdrHttpError, OSError, UserError) as error:
-            # every batch written so far is complete (records, counts, position
-            # or cursor): keep them, and let staff resume from there
-            self.write({"state": "failed", "failure_reason": str(error)})
-            self.message_post(body=self.env._("Import failed: %(reason)s", reason=str(error)))
+            with self.env.cr.savepoint():
+                try:
+                    finished = self._import_batches(max_batches=max_batches or JOB_BATCHES)
+                except (CdrError, CdrHttpError, OSError, UserError) as error:
+                    # every batch written so far is complete (records, counts,
+                    # position or cursor): keep them, rate them, let staff resume
+                    failure = self._describe_failure(error)
+                    self._rerate_todo()
+        except Exception as error:  # an import never stays "running"
+            # anything else (a bug, a database error): this job's batches are
+            # rolled back to the savepoint; the import fails where it stood
+            _logger.exception("Usage import %s failed", self.name)
+            self.env.invalidate_all()
+            failure = self.env._("unexpected error: %(error)s", error=repr(error)[:500])
+        if failure:
+            self.write({"state": "failed", "failure_reason": failure})
+            self.message_post(body=self.env._("Import failed: %(reason)s", reason=failure))
             return
         if not finished:
             self._enqueue()
+
+    def _describe_failure(self, error):
+        """The reason of a failed import, with the file it read."""
+        if isinstance(error, CdrError) and self.kind != "http":
+            return self.env._(
+                "file %(file)s, %(where)s: %(reason)s",
+                file=self.file_name or self.attachment_id.name or "",
+                where=error.field,
+                reason=error.reason,
+            )
+        return str(error)
 
     def _import_batches(self, max_batches=None):
         """Import from the position reached; return True when the import is over."""
@@ -214,6 +297,8 @@ class TelecoopUsageImport(models.Model):
         if self.kind == "http":
             finished = self._import_http(max_batches=max_batches)
         else:
+            if not self.kind:
+                self._detect_kind()
             with self._open_file() as stream:
                 finished = self._import_stream(stream, max_batches=max_batches)
         if finished:
@@ -259,14 +344,24 @@ class TelecoopUsageImport(models.Model):
         reader = iter_xml if self.kind == "xml" else iter_csv
         items = reader(stream, skip=self.position, mapping=self.source_id._get_column_mapping())
         params = self._insert_params()
+        not_after = self._not_after()
+        parse = self._parse_into
         batches = 0
         good, errors, read = [], [], 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-import") as pool:
             pending = None
             try:
+                append = good.append
                 for position, raw in items:
                     read += 1
-                    self._parse_into(position, raw, good, errors)
+                    # the common case inline (a row of a CSV file): one call a record
+                    if type(raw) is tuple:
+                        try:
+                            append(parse_values(*raw, not_after=not_after))
+                        except CdrError:
+                            parse(position, raw, good, errors, not_after)
+                    else:
+                        parse(position, raw, good, errors, not_after)
                     if len(good) >= BATCH_SIZE:
                         progress = min(100.0 * stream.tell() / size if size else 0.0, 99.9)
                         buffer = self._copy_buffer(good)
@@ -275,6 +370,7 @@ class TelecoopUsageImport(models.Model):
                         future = pool.submit(self._insert_batch_sql, buffer, params)
                         pending = (future, len(good), errors, read, progress)
                         good, errors, read = [], [], 0
+                        append = good.append
                         batches += 1
                         if max_batches and batches >= max_batches:
                             self._apply_batch(pending[0].result(), *pending[1:])
@@ -308,6 +404,7 @@ class TelecoopUsageImport(models.Model):
             backoff=self.env.context.get("telecoop_http_backoff", 0.5),
         )
         mapping = source._get_column_mapping()
+        not_after = self._not_after()
         for cursor, records, next_cursor in pages:
             label = cursor or "-"
             for rank, raw in enumerate(records, start=1):
@@ -316,7 +413,7 @@ class TelecoopUsageImport(models.Model):
                     raw = rename(raw, mapping)
                 else:
                     raw = CdrError("record", "not a JSON object")
-                self._parse_into(f"{label} #{rank}", raw, good, errors)
+                self._parse_into(f"{label} #{rank}", raw, good, errors, not_after)
             # the page that ended the feed is asked again next time: records
             # delivered later behind it are then not lost (known ones are skipped)
             reached = next_cursor or cursor
@@ -330,16 +427,21 @@ class TelecoopUsageImport(models.Model):
                     return False
         return True
 
+    def _not_after(self):
+        """Latest start accepted: now, plus the clock skew allowed to the host operator."""
+        now = self.env.context.get("telecoop_usage_now") or datetime.now(UTC)
+        return now + CLOCK_SKEW
+
     @staticmethod
-    def _parse_into(position, raw, good, errors):
+    def _parse_into(position, raw, good, errors, not_after=None):
         """Validate one record (a dict, a tuple in ``FIELDS`` order or a reader error)."""
         try:
             if isinstance(raw, CdrError):
                 raise raw
             if isinstance(raw, tuple):
-                good.append(parse_values(*raw))
+                good.append(parse_values(*raw, not_after=not_after))
             else:
-                good.append(parse_record(raw))
+                good.append(parse_record(raw, not_after=not_after))
         except CdrError as error:
             record_id = raw[0] if isinstance(raw, tuple) else None
             if isinstance(raw, dict):
@@ -373,10 +475,12 @@ class TelecoopUsageImport(models.Model):
         buffer = io.StringIO()
         write = buffer.write
         # the parser lets no tab, newline or control character through: only a
-        # backslash of a record identity needs escaping
+        # backslash of a record identity or a destination needs escaping
         for rid, msisdn, started, usage_type, qty, zone, dest, amount in good:
             if "\\" in rid:
                 rid = rid.replace("\\", "\\\\")
+            if dest is not None and "\\" in dest:
+                dest = dest.replace("\\", "\\\\")
             write(
                 f"{rid}\t{msisdn}\t{started}\t{usage_type}\t{qty}\t{zone}\t"
                 f"{_NULL if dest is None else dest}\t{_NULL if amount is None else amount}\n"
@@ -405,6 +509,13 @@ class TelecoopUsageImport(models.Model):
         raw.copy_expert(
             f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN", buffer
         )
+        # the months of the batch get their partition first (see telecoop.usage.record)
+        raw.execute(
+            "SELECT DISTINCT date_trunc('month', started_at AT TIME ZONE %(tz)s)::date "
+            "FROM telecoop_usage_staging",
+            params,
+        )
+        ensure_partitions(raw, [row[0] for row in raw.fetchall()])
         raw.execute(
             """
             WITH inserted AS (
@@ -424,7 +535,7 @@ class TelecoopUsageImport(models.Model):
                    AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
                    AND (l.termination_date IS NULL
                         OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
-                ON CONFLICT (source_id, record_id) DO NOTHING
+                ON CONFLICT (source_id, record_id, period) DO NOTHING
                 RETURNING line_id, period
             )
             SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period
@@ -437,6 +548,7 @@ class TelecoopUsageImport(models.Model):
         """Book a written batch: rejected records, counters, position, periods to rate."""
         inserted = unmatched = 0
         touched = defaultdict(set)
+        periods = {period for __, period, __ in rows}
         for line_id, period, count in rows:
             inserted += count
             if line_id:
@@ -459,6 +571,9 @@ class TelecoopUsageImport(models.Model):
             "count_unmatched": self.count_unmatched + unmatched,
             "rerate_todo": todo,
         }
+        if periods:
+            vals["period_first"] = min(periods | {self.period_first or date.max})
+            vals["period_last"] = max(periods | {self.period_last or date.min})
         if progress is not None:
             vals["progress"] = progress
         self.write(vals)
@@ -484,9 +599,100 @@ class TelecoopUsageImport(models.Model):
     # rating
     # ------------------------------------------------------------------
     def _rerate_todo(self):
-        """Rate again the periods and lines this import touched."""
+        """Rate what this import brought since it was last rated.
+
+        By increments when the rating offers them (``telecoop.rated.usage.
+        _rate_increment``): the sums of this import's new records (those past
+        ``rated_until_id``, so that a failed and resumed import is rated once)
+        are added to the month's rated usage, and only the lines touched are
+        priced again: a daily file costs the same on day 30 as on day 1.
+        Otherwise the months and lines touched are rated again from all their
+        records.
+        """
         self.ensure_one()
         todo = self.rerate_todo or {}
         if todo and not self.env.context.get("telecoop_usage_no_rerate"):
-            self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
+            rated = self.env["telecoop.rated.usage"] if "telecoop.rated.usage" in self.env else None
+            if rated is not None and hasattr(rated, "_rate_increment"):
+                self._rate_increment(rated)
+            else:
+                self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
         self.rerate_todo = False
+
+    def _rate_increment(self, rated):
+        self.env["telecoop.usage.record"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT max(id) FROM telecoop_usage_record WHERE import_id = %s "
+                "AND period BETWEEN %s AND %s",
+                self.id,
+                self.period_first,
+                self.period_last,
+            )
+        )
+        last_id = cr.fetchone()[0]
+        if not last_id or last_id <= self.rated_until_id:
+            return
+        rated._rate_increment(
+            self.company_id,
+            SQL(
+                """
+                SELECT line_id, period, usage_type, zone, sum(quantity), count(*),
+                       sum(third_party_amount), max(started_at)
+                  FROM telecoop_usage_record
+                 WHERE import_id = %s AND id > %s AND id <= %s AND line_id IS NOT NULL
+                       AND period BETWEEN %s AND %s
+                 GROUP BY line_id, period, usage_type, zone
+                """,
+                self.id,
+                self.rated_until_id,
+                last_id,
+                self.period_first,
+                self.period_last,
+            ),
+        )
+        self.rated_until_id = last_id
+
+    # ------------------------------------------------------------------
+    # retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _purge_raw_files(self, today):
+        """Erase the uploaded files and rejection logs of imports past retention.
+
+        An import is past retention when the last month it brought records of
+        is (see ``telecoop.usage.record._retention_end``); an import that
+        brought none (duplicates, rejected records, a failed file) counts from
+        the month it was made. Its counts and chatter stay.
+        """
+        Record = self.env["telecoop.usage.record"]
+        imports = self.sudo().search([("raw_purged_date", "=", False), ("state", "!=", "running")])
+        purged = self.browse()
+        for usage_import in imports:
+            month = usage_import.period_last or usage_import.create_date.date().replace(day=1)
+            end = Record._retention_end(usage_import.company_id, month)
+            if end is not None and end < today:
+                purged |= usage_import
+        if not purged:
+            return purged
+        self.env.cr.execute(
+            SQL("DELETE FROM telecoop_usage_import_error WHERE import_id IN %s", tuple(purged.ids))
+        )
+        self.env["telecoop.usage.import.error"].invalidate_model()
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("id", "in", purged.attachment_id.ids),
+                    "&",
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", purged.ids),
+                ]
+            )
+        )
+        attachments.unlink()
+        purged.write({"raw_purged_date": fields.Datetime.now()})
+        return purged

@@ -1,10 +1,15 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 USAGE_TYPES = [("data", "Data"), ("voice", "Voice"), ("sms", "SMS"), ("mms", "MMS")]
 ZONES = [
@@ -38,6 +43,47 @@ class Many2oneWithoutForeignKey(fields.Many2one):
         return
 
 
+PARTITION_PREFIX = "telecoop_usage_record_"
+_PARTITION_LOCK = "telecoop_usage_record_partitions"
+
+
+def partition_name(period):
+    """Name of the partition of the month of ``period``: telecoop_usage_record_y2026m10."""
+    return f"{PARTITION_PREFIX}y{period.year:04d}m{period.month:02d}"
+
+
+def ensure_partitions(cr, periods):
+    """Create the monthly partitions of ``periods`` (dates) that do not exist yet.
+
+    Plain SQL on ``cr`` (an Odoo cursor or a raw psycopg2 cursor: the importer
+    calls it from its writing thread). Partitions are created under a
+    transaction-level advisory lock, so that two imports bringing the first
+    records of a month do not race on its creation.
+    """
+    months = {date(period.year, period.month, 1) for period in periods}
+    if not months:
+        return []
+    cr.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'telecoop_usage_record'::regclass"
+    )
+    existing = {row[0] for row in cr.fetchall()}
+    missing = sorted(month for month in months if partition_name(month) not in existing)
+    if not missing:
+        return []
+    cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_PARTITION_LOCK])
+    for month in missing:
+        query = SQL(
+            "CREATE TABLE IF NOT EXISTS %s PARTITION OF telecoop_usage_record "
+            "FOR VALUES FROM (%s) TO (%s)",
+            SQL.identifier(partition_name(month)),
+            month,
+            month + relativedelta(months=1),
+        )
+        cr.execute(query.code, query.params)
+    return missing
+
+
 class TelecoopUsageRecord(models.Model):
     """One raw usage record (CDR) delivered by the host operator.
 
@@ -45,12 +91,25 @@ class TelecoopUsageRecord(models.Model):
     table, then one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``), never
     one by one through the ORM. They are personal data and are purged after
     the company's retention period; the rated usage stays.
+
+    The table is partitioned by month (PostgreSQL declarative partitioning on
+    ``period``): a month's queries read one partition, and the purge drops or
+    empties whole months instead of deleting millions of rows one by one. Odoo
+    does not manage a partitioned table, so :meth:`init` builds it (and turns
+    the plain table of a database created before into partitions); the model
+    reads it through ``_table_query``, and the importer creates each month's
+    partition when its first records come (:func:`ensure_partitions`). The
+    primary key and the record identity include the partition key, as
+    PostgreSQL asks: a record is known once per host operator and month.
     """
 
     _name = "telecoop.usage.record"
     _description = "Usage record"
     _check_company_auto = True
     _order = "started_at desc, id desc"
+    # the table is built by init(), not by the ORM (partitioned, see above)
+    _auto = False
+    _table_query = "SELECT * FROM telecoop_usage_record"
     # written in bulk by SQL; the import says who brought the records and when
     _log_access = False
     _rec_name = "record_id"
@@ -90,31 +149,134 @@ class TelecoopUsageRecord(models.Model):
         readonly=True, help="What a premium service charges on top, tax included."
     )
     import_id = Many2oneWithoutForeignKey(
-        "telecoop.usage.import",
-        ondelete="set null",
-        index="btree_not_null",
-        readonly=True,
-        check_company=True,
+        "telecoop.usage.import", ondelete="set null", readonly=True, check_company=True
     )
 
-    _source_record_unique = models.Constraint(
-        "UNIQUE(source_id, record_id)",
-        "A record identity is imported only once per source.",
-    )
-    _line_period_idx = models.Index("(line_id, period)")
-    _period_idx = models.Index("(period)")
-    _unmatched_idx = models.Index("(company_id, msisdn) WHERE line_id IS NULL")
+    #: indexes of the partitioned table (each partition gets its own)
+    _INDEXES = {
+        "telecoop_usage_record_month_identity_uniq": (
+            "UNIQUE INDEX",
+            "(source_id, record_id, period)",
+        ),
+        "telecoop_usage_record_month_line_idx": ("INDEX", "(line_id, period)"),
+        "telecoop_usage_record_month_import_idx": (
+            "INDEX",
+            "(import_id) WHERE import_id IS NOT NULL",
+        ),
+        "telecoop_usage_record_month_unmatched_idx": (
+            "INDEX",
+            "(company_id, msisdn) WHERE line_id IS NULL",
+        ),
+    }
 
     def init(self):
-        # databases created before these references lost their foreign key
-        columns = ("company_id", "source_id", "line_id", "import_id", "create_uid", "write_uid")
-        for column in columns:
+        cr = self.env.cr
+        cr.execute(
+            "SELECT relkind FROM pg_class WHERE relname = 'telecoop_usage_record' "
+            "AND relnamespace = current_schema::regnamespace"
+        )
+        row = cr.fetchone()
+        kind = row and row[0]
+        if kind == "p":
+            self._init_columns()
+        elif kind == "r":
+            self._init_from_plain_table()
+        else:
+            self._init_partitioned_table()
+        self._init_indexes()
+        today = fields.Date.context_today(self)
+        ensure_partitions(cr, [today, today + relativedelta(months=1)])
+
+    def _column_definitions(self):
+        for name, field in sorted(self._fields.items(), key=lambda item: item[1].column_order):
+            if name == "id" or not field.store or not field.column_type:
+                continue
+            yield name, field.column_type[1] + (" NOT NULL" if field.required else "")
+
+    def _init_partitioned_table(self):
+        columns = [
+            SQL("%s %s", SQL.identifier(name), SQL(definition))
+            for name, definition in self._column_definitions()
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE SEQUENCE IF NOT EXISTS telecoop_usage_record_id_seq;
+                CREATE TABLE telecoop_usage_record (
+                    id integer NOT NULL DEFAULT nextval('telecoop_usage_record_id_seq'),
+                    %s,
+                    PRIMARY KEY (id, period)
+                ) PARTITION BY RANGE (period);
+                ALTER SEQUENCE telecoop_usage_record_id_seq OWNED BY telecoop_usage_record.id;
+                COMMENT ON TABLE telecoop_usage_record IS %s
+                """,
+                SQL(", ").join(columns),
+                self._description,
+            )
+        )
+
+    def _init_columns(self):
+        for name, definition in self._column_definitions():
+            # a new column of a table with rows cannot start NOT NULL
             self.env.cr.execute(
                 SQL(
-                    "ALTER TABLE telecoop_usage_record DROP CONSTRAINT IF EXISTS %s",
-                    SQL.identifier(f"telecoop_usage_record_{column}_fkey"),
+                    "ALTER TABLE telecoop_usage_record ADD COLUMN IF NOT EXISTS %s %s",
+                    SQL.identifier(name),
+                    SQL(definition.replace(" NOT NULL", "")),
                 )
             )
+
+    def _init_indexes(self):
+        for name, (kind, definition) in self._INDEXES.items():
+            self.env.cr.execute(
+                SQL(
+                    "CREATE %s IF NOT EXISTS %s ON telecoop_usage_record %s",
+                    SQL(kind),
+                    SQL.identifier(name),
+                    SQL(definition),
+                )
+            )
+
+    def _init_from_plain_table(self):
+        """A database created before partitioning: move the rows into months."""
+        cr = self.env.cr
+        old = "telecoop_usage_record_unpartitioned"
+        cr.execute(
+            SQL(
+                "ALTER TABLE telecoop_usage_record RENAME TO %(old)s; "
+                "ALTER TABLE %(old)s ALTER COLUMN id DROP DEFAULT; "
+                "ALTER SEQUENCE telecoop_usage_record_id_seq OWNED BY NONE",
+                old=SQL.identifier(old),
+            )
+        )
+        # names of indexes and constraints are per schema: free them
+        cr.execute(SQL("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", old))
+        for (name,) in cr.fetchall():
+            cr.execute(
+                SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(old), SQL.identifier(name))
+            )
+        cr.execute(SQL("SELECT indexname FROM pg_indexes WHERE tablename = %s", old))
+        for (name,) in cr.fetchall():
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+        self._init_partitioned_table()
+        cr.execute(SQL("SELECT DISTINCT period FROM %s", SQL.identifier(old)))
+        ensure_partitions(cr, [row[0] for row in cr.fetchall()])
+        cr.execute(
+            SQL("SELECT column_name FROM information_schema.columns WHERE table_name = %s", old)
+        )
+        old_columns = {row[0] for row in cr.fetchall()}
+        names = ["id"] + [name for name, __ in self._column_definitions() if name in old_columns]
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        cr.execute(
+            SQL(
+                "INSERT INTO telecoop_usage_record (%s) SELECT %s FROM %s",
+                columns,
+                columns,
+                SQL.identifier(old),
+            )
+        )
+        _logger.info("Usage records: %s rows moved into monthly partitions", cr.rowcount)
+        cr.execute(SQL("DROP TABLE %s", SQL.identifier(old)))
 
     # ------------------------------------------------------------------
     # rating hooks
@@ -172,43 +334,98 @@ class TelecoopUsageRecord(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_purge_expired(self):
-        """Scheduled action: delete raw records past their company's retention."""
+        """Scheduled action: forget the raw usage past retention; prepare next month."""
+        today = fields.Date.context_today(self)
+        ensure_partitions(self.env.cr, [today, today + relativedelta(months=1)])
         self._purge_expired(commit=lambda done: self.env["ir.cron"]._commit_progress(done))
 
     @api.model
-    def _purge_expired(self, batch_size=50_000, today=None, commit=None):
-        """Delete, by batches of SQL, the records of whole months past retention.
+    def _get_partitions(self):
+        """``{first day of the month: partition name}`` of the partitions that exist."""
+        self.env.cr.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'telecoop_usage_record'::regclass"
+        )
+        partitions = {}
+        for (name,) in self.env.cr.fetchall():
+            suffix = name[len(PARTITION_PREFIX) :]
+            if name.startswith(PARTITION_PREFIX) and len(suffix) == 8 and suffix[0] == "y":
+                partitions[date(int(suffix[1:5]), int(suffix[6:8]), 1)] = name
+        return partitions
 
-        A company keeping 12 months on 25 November 2026 keeps the periods from
-        November 2025 on. Rated usage and invoices are not touched. Returns the
-        number of records deleted.
+    @api.model
+    def _retention_end(self, company, period):
+        """Last day on which the raw usage of ``company`` for the month ``period`` is kept.
+
+        Traffic data are kept for billing until the bill can no longer be
+        contested (CPCE L34-1), then erased: the retention period of the
+        company (months) counts from the latest due date of the invoices that
+        billed the month; from the last day of the month when none did (usage
+        never billed, e.g. numbers of no line). None: kept (no retention set).
+        """
+        months = company.telecoop_usage_retention_months
+        if months <= 0:
+            return None
+        self.env["account.move"].flush_model(["telecoop_billing_period", "invoice_date_due"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT max(coalesce(invoice_date_due, invoice_date))
+                  FROM account_move
+                 WHERE company_id = %s AND telecoop_billing_period = %s AND state = 'posted'
+                """,
+                company.id,
+                period,
+            )
+        )
+        due = self.env.cr.fetchone()[0]
+        start = due or period + relativedelta(months=1, days=-1)
+        return start + relativedelta(months=months)
+
+    @api.model
+    def _purge_expired(self, batch_size=None, today=None, commit=None):
+        """Forget the raw usage of the months past their retention end.
+
+        Per month and company (see :meth:`_retention_end`): a partition whose
+        companies are all past it is dropped whole; otherwise the rows of the
+        companies past it are deleted from that partition only. The imports of
+        those months then lose their uploaded file and their log of rejected
+        records (with every called number in clear); their counts stay. Rated
+        usage, invoices and printed documents are not touched. Returns the
+        number of records forgotten. ``batch_size`` is kept for callers of the
+        row-by-row purge; partitions need no batches.
         """
         today = today or fields.Date.context_today(self)
         cr = self.env.cr
+        self.flush_model()
         total = 0
-        for company in self.env["res.company"].sudo().search([]):
-            months = company.telecoop_usage_retention_months
-            if months <= 0:
+        for period, partition in sorted(self._get_partitions().items()):
+            table = SQL.identifier(partition)
+            cr.execute(SQL("SELECT company_id, count(*) FROM %s GROUP BY company_id", table))
+            counts = dict(cr.fetchall())
+            expired = []
+            for company in self.env["res.company"].sudo().browse(list(counts)).exists():
+                end = self._retention_end(company, period)
+                if end is not None and end < today:
+                    expired.append(company.id)
+            if not expired and counts:
                 continue
-            cutoff = today.replace(day=1) - relativedelta(months=months)
-            while True:
-                cr.execute(
-                    SQL(
-                        """
-                        DELETE FROM telecoop_usage_record
-                         WHERE id IN (SELECT id FROM telecoop_usage_record
-                                       WHERE company_id = %s AND period < %s LIMIT %s)
-                        """,
-                        company.id,
-                        cutoff,
-                        batch_size,
-                    )
-                )
-                deleted = cr.rowcount
-                total += deleted
-                if commit:
-                    commit(deleted)
-                if deleted < batch_size:
-                    break
+            if set(expired) >= set(counts):
+                if period >= today.replace(day=1):
+                    continue  # an empty partition of this month or the next: kept
+                cr.execute(SQL("DROP TABLE %s", table))
+            else:
+                cr.execute(SQL("DELETE FROM %s WHERE company_id IN %s", table, tuple(expired)))
+            forgotten = sum(counts.get(company_id, 0) for company_id in expired)
+            total += forgotten
+            _logger.info(
+                "Usage records of %s: %s rows of companies %s forgotten",
+                period.strftime("%Y-%m"),
+                forgotten,
+                expired,
+            )
+            if commit:
+                commit(forgotten)
         self.invalidate_model()
+        self.env["telecoop.usage.import"]._purge_raw_files(today)
         return total

@@ -10,7 +10,13 @@ from ..services.cdr_parse import CdrError, parse_mapping
 
 
 class TelecoopUsageSource(models.Model):
-    """Where usage records come from: a file format or the host operator's API."""
+    """A host operator's usage feed: its files and its HTTP endpoint.
+
+    The format is a property of each file (told from its content, see
+    ``services/cdr_format.py``), not of the source: the CSV files, the XML
+    files and the HTTP pages of one host operator are one source, and a record
+    identity is known once per source (and month) whatever brought it.
+    """
 
     _name = "telecoop.usage.source"
     _description = "Usage source"
@@ -23,12 +29,6 @@ class TelecoopUsageSource(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    kind = fields.Selection(
-        [("csv", "CSV file"), ("xml", "XML file"), ("http", "HTTP pull")],
-        required=True,
-        default="csv",
-        tracking=True,
-    )
     tz = fields.Selection(
         _tz_get,
         string="Time zone",
@@ -37,7 +37,11 @@ class TelecoopUsageSource(models.Model):
         help="Time zone of the company's billing periods: a record belongs to the "
         "calendar month, in this time zone, in which it started.",
     )
-    base_url = fields.Char(string="Base URL", tracking=True)
+    base_url = fields.Char(
+        string="Base URL",
+        tracking=True,
+        help="The host operator's usage endpoint, pulled by HTTP; empty when it sends files only.",
+    )
     api_key = fields.Char(
         string="API key", groups="telecoop_mobile_billing.telecoop_mobile_billing_group_manager"
     )
@@ -100,9 +104,11 @@ class TelecoopUsageSource(models.Model):
     def action_pull(self):
         """Pull the records published since the last cursor, in the background."""
         self.ensure_one()
-        if self.kind != "http":
-            raise UserError(self.env._("Only an HTTP source can be pulled."))
-        usage_import = self.env["telecoop.usage.import"].create({"source_id": self.id})
+        if not self.base_url:
+            raise UserError(self.env._("Source %(name)s has no base URL to pull.", name=self.name))
+        usage_import = self.env["telecoop.usage.import"].create(
+            {"source_id": self.id, "kind": "http"}
+        )
         usage_import.action_start()
         return usage_import._get_form_action()
 
@@ -126,5 +132,74 @@ class TelecoopUsageSource(models.Model):
     @api.model
     def _cron_pull(self):
         """Scheduled action: pull every active HTTP source."""
-        for source in self.search([("kind", "=", "http"), ("base_url", "!=", False)]):
-            self.env["telecoop.usage.import"].create({"source_id": source.id}).action_start()
+        for source in self.search([("base_url", "!=", False)]):
+            self.env["telecoop.usage.import"].create(
+                {"source_id": source.id, "kind": "http"}
+            ).action_start()
+
+    def _merge_into(self, target):
+        """Merge the sources ``self`` into ``target``: one host operator, one feed.
+
+        Their imports and records move to ``target``; a record identity that
+        ``target`` knows already (the same record delivered in two formats,
+        counted twice before) is removed, and the months it touched are rated
+        again. The HTTP settings and the import profile are taken from a
+        merged source when ``target`` has none. The merged sources are
+        archived. Returns the number of doubled records removed.
+        """
+        target.ensure_one()
+        sources = self - target
+        if not sources:
+            return 0
+        if sources.company_id != target.company_id:
+            raise UserError(self.env._("Only sources of one company can be merged."))
+        vals = {}
+        for source in sources.sudo():
+            for name in ("base_url", "api_key", "last_cursor", "column_mapping"):
+                if source[name] and not target.sudo()[name] and name not in vals:
+                    vals[name] = source[name]
+        cr = self.env.cr
+        self.env["telecoop.usage.record"].flush_model()
+        # the copies of records already known to the target (or to an older merged source)
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM telecoop_usage_record r
+                 USING (SELECT id, period, line_id,
+                               row_number() OVER (PARTITION BY record_id, period
+                                                  ORDER BY source_id <> %(target)s, id) AS rank
+                          FROM telecoop_usage_record
+                         WHERE source_id IN %(all)s) d
+                 WHERE r.id = d.id AND r.period = d.period AND d.rank > 1
+                RETURNING d.period, d.line_id
+                """,
+                target=target.id,
+                all=tuple((self | target).ids),
+            )
+        )
+        doubled = cr.fetchall()
+        cr.execute(
+            SQL(
+                "UPDATE telecoop_usage_record SET source_id = %s WHERE source_id IN %s",
+                target.id,
+                tuple(sources.ids),
+            )
+        )
+        self.env["telecoop.usage.record"].invalidate_model()
+        sources.import_ids.write({"source_id": target.id})
+        if vals:
+            target.sudo().write(vals)
+        todo = {}
+        for period, line_id in doubled:
+            if line_id:
+                todo.setdefault(period, set()).add(line_id)
+        if todo:
+            self.env["telecoop.usage.record"]._rerate(target.company_id, todo)
+        body = self.env._(
+            "Sources %(names)s merged into this one; %(count)s records delivered twice removed.",
+            names=", ".join(sources.mapped("name")),
+            count=len(doubled),
+        )
+        target.message_post(body=body)
+        sources.write({"active": False, "base_url": False})
+        return len(doubled)

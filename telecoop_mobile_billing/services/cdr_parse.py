@@ -8,7 +8,7 @@ naming the field and the reason. See ``shared/formats/usage-records.md``.
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 FIELDS = (
@@ -27,6 +27,8 @@ ZONES = frozenset(("national", "eu", "international", "world", "premium"))
 MAX_QUANTITY = 2**63 - 1
 MAX_RECORD_ID = 128
 MAX_DESTINATION = 64
+#: how far in the future a record may start (the host operator's clock may run ahead)
+CLOCK_SKEW = timedelta(minutes=15)
 
 _STARTED_RE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"
@@ -34,7 +36,6 @@ _STARTED_RE = re.compile(
 )
 _QUANTITY_RE = re.compile(r"-?[0-9]+")
 _AMOUNT_RE = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,6})?")
-_DESTINATION_RE = re.compile(r"\+?[0-9A-Za-z*#.\-]*")
 
 
 class CdrError(ValueError):
@@ -74,11 +75,22 @@ def rename(raw, mapping):
     return {mapping.get(key, key): value for key, value in raw.items()}
 
 
-def parse_record(raw):
+def _as_text(value):
+    """A JSON number as its text; a list, an object or a boolean is no field value."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CdrError("record", "a field is neither a string nor a number")
+    return str(value)
+
+
+def parse_record(raw, not_after=None):
     """Return the normalized tuple of one record, in the order of ``FIELDS``.
 
     ``raw`` maps field names to strings (or None). See ``parse_values``.
     """
+    if not all(value is None or isinstance(value, str) for value in raw.values()):
+        raw = {key: _as_text(value) for key, value in raw.items()}
     get = raw.get
     return parse_values(
         get("record_id"),
@@ -89,17 +101,32 @@ def parse_record(raw):
         get("zone"),
         get("destination"),
         get("third_party_amount"),
+        not_after=not_after,
     )
 
 
 def parse_values(
-    record_id, msisdn, started_at, usage_type, quantity, zone, destination, third_party_amount
+    record_id,
+    msisdn,
+    started_at,
+    usage_type,
+    quantity,
+    zone,
+    destination,
+    third_party_amount,
+    not_after=None,
 ):
     """Validate the fields of one record (strings or None), in the order of ``FIELDS``.
 
     Returns a tuple ready for COPY: ``started_at`` an ISO 8601 string with its
     offset, ``quantity`` an int, ``destination`` a string or None,
     ``third_party_amount`` a ``Decimal`` or None. Raises ``CdrError``.
+
+    Strict where the field sets a price (number, start, type, zone, quantity,
+    amount), tolerant where it is only shown: the destination is kept as the
+    host operator wrote it (``4930000000, ext 2``), as long as it is printable
+    and at most ``MAX_DESTINATION`` characters. ``not_after`` (an aware
+    datetime, usually now + ``CLOCK_SKEW``) rejects a record that starts later.
     """
     record_id = (record_id or "").strip()
     if not record_id:
@@ -124,6 +151,8 @@ def parse_values(
         raise CdrError("started_at", "not an ISO 8601 date and time") from None
     if started.tzinfo is None:
         raise CdrError("started_at", "no UTC offset")
+    if not_after is not None and started > not_after:
+        raise CdrError("started_at", "in the future (beyond the allowed clock skew)")
     if not _STARTED_RE.fullmatch(started_raw):
         # a form PostgreSQL may not read (basic format, week date...): rewrite it
         started_raw = started.isoformat()
@@ -152,11 +181,11 @@ def parse_values(
         raise CdrError("zone", f"unknown zone {zone!r}")
 
     destination = (destination or "").strip() or None
-    if destination is not None and not (
-        (destination.isascii() and destination.isdigit() and len(destination) <= MAX_DESTINATION)
-        or (len(destination) <= MAX_DESTINATION and _DESTINATION_RE.fullmatch(destination))
-    ):
-        raise CdrError("destination", "not a phone number or service code")
+    if destination is not None:
+        if len(destination) > MAX_DESTINATION:
+            raise CdrError("destination", f"longer than {MAX_DESTINATION} characters")
+        if not destination.isprintable():
+            raise CdrError("destination", "control characters")
 
     amount_raw = (third_party_amount or "").strip()
     amount = None

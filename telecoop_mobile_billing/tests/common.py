@@ -1,11 +1,14 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import itertools
+from datetime import date
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.telecoop_membership.tests.common import TelecoopCommon
+
+from ..models.telecoop_usage_record import ensure_partitions
 
 GB = 10**9
 
@@ -138,6 +141,8 @@ class MobileBillingCommon(TelecoopCommon):
                     third_party,
                 )
             )
+        # the monthly partitions of the table (the importer creates them as it goes)
+        ensure_partitions(self.env.cr, [date.fromisoformat(row[6]) for row in rows])
         self.env.cr.executemany(
             """
             INSERT INTO telecoop_usage_record

@@ -4,11 +4,31 @@ import io
 import os
 import tempfile
 import unittest
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from ..services.cdr_csv import iter_csv
-from ..services.cdr_parse import CdrError, parse_mapping, parse_record
+from ..services.cdr_format import detect_format
+from ..services.cdr_parse import CLOCK_SKEW, CdrError, parse_mapping, parse_record, parse_values
 from ..services.cdr_xml import iter_xml
+from ..services.masking import mask_number
+
+#: 548 bytes that a parser expanding entities grows to gigabytes (billion laughs)
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE usage [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<usage xmlns="urn:telecoop:usage:1"><record record_id="&lol9;"/></usage>
+"""
 
 GOOD = {
     "record_id": "A-000004",
@@ -53,6 +73,34 @@ class TestCdrParse(unittest.TestCase):
         parsed = parse_record(dict(GOOD, started_at="2026-10-02T09:30:00Z"))
         self.assertEqual(parsed[2], "2026-10-02T09:30:00Z")
 
+    def test_destination_is_kept_as_the_operator_wrote_it(self):
+        for destination in (
+            "4930000000, ext 2",
+            "33 1 40 00 00 00",
+            "+44 (0)20 7946 0000",
+            "*123#",
+        ):
+            with self.subTest(destination=destination):
+                self.assertEqual(parse_record(dict(GOOD, destination=destination))[6], destination)
+
+    def test_a_record_in_the_clock_skew_is_accepted(self):
+        not_after = datetime(2026, 10, 2, 9, 30, tzinfo=UTC) + CLOCK_SKEW
+        started = "2026-10-02T11:44:59+02:00"
+        self.assertEqual(
+            parse_record(dict(GOOD, started_at=started), not_after=not_after)[2], started
+        )
+
+    def test_json_numbers_are_read_as_their_text(self):
+        self.assertEqual(parse_record(dict(GOOD, quantity=60, third_party_amount=1.8))[4], 60)
+
+    def test_masking_hides_the_last_four_digits_and_the_extension(self):
+        # golden figures: the last four digits of the number are hidden, and the
+        # digits of an extension written after it as well
+        self.assertEqual(mask_number("33140000123"), "3314000XXXX")
+        self.assertEqual(mask_number("4930000000, ext 2"), "493000XXXX, ext X")
+        self.assertEqual(mask_number("123"), "XXX")
+        self.assertEqual(mask_number(""), "")
+
     def test_unusual_iso_forms_are_rewritten_for_postgresql(self):
         parsed = parse_record(dict(GOOD, started_at="20261002T093000+0200"))
         self.assertEqual(parsed[2], "2026-10-02T09:30:00+02:00")
@@ -74,14 +122,19 @@ class TestCdrParse(unittest.TestCase):
             ({"quantity": str(2**63)}, "quantity", "too large"),
             ({"zone": "moon"}, "zone", "unknown zone 'moon'"),
             ({"zone": ""}, "zone", "missing"),
-            ({"destination": "33 1 40"}, "destination", "not a phone number"),
+            ({"destination": "3314\t0000"}, "destination", "control characters"),
+            ({"destination": "3" * 65}, "destination", "longer than 64 characters"),
+            ({"started_at": "2026-10-02T11:46:00+02:00"}, "started_at", "in the future"),
+            ({"quantity": ["60"]}, "record", "a field is neither a string nor a number"),
             ({"third_party_amount": "1,80"}, "third_party_amount", "not a decimal with a dot"),
             ({"third_party_amount": "-1.80"}, "third_party_amount", "negative"),
         ]
+        # a record may start up to 15 minutes after "now" (the host's clock may run ahead)
+        not_after = datetime(2026, 10, 2, 9, 30, tzinfo=UTC) + CLOCK_SKEW
         for change, field, reason in cases:
             with self.subTest(change=change):
                 with self.assertRaises(CdrError) as caught:
-                    parse_record(dict(GOOD, **change))
+                    parse_record(dict(GOOD, **change), not_after=not_after)
                 self.assertEqual(caught.exception.field, field)
                 self.assertTrue(caught.exception.reason.startswith(reason), caught.exception.reason)
 
@@ -156,6 +209,103 @@ class TestCdrReaders(unittest.TestCase):
                 read.append(raw["record_id"])
         self.assertEqual(read, ["A1"])
         self.assertIn("after record 1", caught.exception.reason)
+
+
+class TestHostileFiles(unittest.TestCase):
+    """Files no one here wrote: they fail with a clear reason, the good records stay."""
+
+    def _read(self, reader, data):
+        read = []
+        with self.assertRaises(CdrError) as caught:
+            for __, raw in reader(io.BytesIO(data)):
+                read.append(raw)
+        return read, caught.exception
+
+    def test_billion_laughs_is_refused_at_once(self):
+        read, error = self._read(iter_xml, BILLION_LAUGHS)
+        self.assertEqual(read, [])
+        self.assertEqual(error.field, "file")
+        self.assertIn("document type (DTD)", error.reason)
+
+    def test_a_dtd_or_an_external_entity_is_refused(self):
+        for data in (
+            b'<!DOCTYPE usage SYSTEM "http://evil.example/usage.dtd"><usage/>',
+            b'<?xml version="1.0"?><!-- hi --><!DOCTYPE usage [<!ENTITY x SYSTEM '
+            b'"file:///etc/passwd">]><usage xmlns="urn:telecoop:usage:1">'
+            b'<record record_id="&x;"/></usage>',
+            "<!DOCTYPE usage []><usage/>".encode("utf-16"),
+        ):
+            with self.subTest(data=data[:40]):
+                read, error = self._read(iter_xml, data)
+                self.assertEqual(read, [])
+                self.assertIn("document type (DTD)", error.reason)
+
+    def test_an_undeclared_entity_breaks_the_file_after_the_good_records(self):
+        data = (
+            b'<usage xmlns="urn:telecoop:usage:1"><record record_id="A1"/>'
+            b'<record record_id="&lol9;"/></usage>'
+        )
+        read, error = self._read(iter_xml, data)
+        self.assertEqual([raw["record_id"] for raw in read], ["A1"])
+        self.assertIn("not well-formed XML after record 1", error.reason)
+
+    def test_csv_broken_quote_fails_with_its_line_after_the_good_rows(self):
+        header = b"record_id,msisdn,started_at,usage_type,quantity,zone,destination\n"
+        good = b"A%d,33612345678,2026-10-01T08:00:12+02:00,sms,1,national,33140000000\n"
+        data = header + good % 1 + good % 2
+        data += b'A3,33612345678,2026-10-01T08:00:12+02:00,sms,1,national,"3314\n' + good % 4
+        read, error = self._read(iter_csv, data)
+        self.assertEqual([raw[0] for raw in read], ["A1", "A2"])
+        self.assertEqual(error.field, "file")
+        self.assertTrue(error.reason.startswith("line 4: "), error.reason)
+        # a quote in the middle of a field, or never closed at the end of the file
+        for broken in (b'A3,"336"12,x\n', b'A3,"33612345678'):
+            with self.subTest(broken=broken):
+                read, error = self._read(iter_csv, header + good % 1 + broken)
+                self.assertEqual([raw[0] for raw in read], ["A1"])
+                self.assertTrue(error.reason.startswith("line 3: "), error.reason)
+
+    def test_csv_latin1_byte_fails_with_its_line_after_the_good_rows(self):
+        header = b"record_id,msisdn,started_at,usage_type,quantity,zone,destination\n"
+        good = b"A%d,33612345678,2026-10-01T08:00:12+02:00,sms,1,national,33140000000\n"
+        data = header + b"".join(good % i for i in range(1, 3000))
+        data += "A9,33612345678,2026-10-01T08:00:12+02:00,sms,1,national,Hôtel\n".encode("latin-1")
+        data += good % 3001
+        read, error = self._read(iter_csv, data)
+        # decoded line by line: every good row before the bad byte is read
+        self.assertEqual(len(read), 2999)
+        self.assertEqual(error.reason, "line 3001: not UTF-8 (byte 0xf4 at column 58)")
+
+    def test_csv_quoted_destination_with_a_comma_is_one_cell(self):
+        data = (
+            b"record_id,msisdn,started_at,usage_type,quantity,zone,destination\n"
+            b'A1,33612345678,2026-10-01T08:00:12+02:00,sms,1,international,"4930000000, ext 2"\n'
+        )
+        ((line, raw),) = list(iter_csv(io.BytesIO(data)))
+        self.assertEqual((line, raw[6]), (2, "4930000000, ext 2"))
+        self.assertEqual(parse_values(*raw)[6], "4930000000, ext 2")
+
+    def test_csv_line_too_long_is_refused(self):
+        data = b"record_id,msisdn,started_at,usage_type,quantity,zone\n" + b"x" * 70000 + b"\n"
+        read, error = self._read(iter_csv, data)
+        self.assertEqual((read, error.reason), ([], "line 2: longer than 65536 bytes"))
+
+
+class TestFormatDetection(unittest.TestCase):
+    def test_content_decides_the_name_is_a_hint(self):
+        xml = b'<?xml version="1.0"?>\n<usage xmlns="urn:telecoop:usage:1"/>'
+        csv_head = b"\xef\xbb\xbfrecord_id,msisdn,started_at\n"
+        self.assertEqual(detect_format(xml, "usage.csv"), "xml")
+        self.assertEqual(detect_format(b"  \n<usage/>", None), "xml")
+        self.assertEqual(detect_format("<usage/>".encode("utf-16"), "x.csv"), "xml")
+        self.assertEqual(detect_format(csv_head, "usage.xml"), "csv")
+        self.assertEqual(detect_format(b'"record_id",msisdn\n', None), "csv")
+        self.assertEqual(detect_format(b"cdr_id,a_number\n", None, {"cdr_id": "record_id"}), "csv")
+        # the content tells nothing: the name decides
+        self.assertEqual(detect_format(b"", "usage.xml"), "xml")
+        self.assertEqual(detect_format(b"id,number\n", "usage.CSV"), "csv")
+        with self.assertRaises(CdrError):
+            detect_format(b"\x00\x01PK", "usage.zip")
 
 
 def _rss_bytes():

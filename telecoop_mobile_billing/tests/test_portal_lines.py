@@ -63,7 +63,8 @@ class PortalLinesCommon(MobileBillingCommon):
         return self.env["telecoop.usage.import"].browse(action["res_id"])
 
     def _csv_row(self, record_id, line, quantity, usage_type="data", zone="national"):
-        started = f"{self.first}T10:00:00+00:00"
+        # the first instant of the month: never in the future, whatever the day of the run
+        started = f"{self.first}T00:00:00+00:00"
         return f"{record_id},{line.msisdn},{started},{usage_type},{quantity},{zone},,"
 
 

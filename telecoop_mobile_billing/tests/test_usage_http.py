@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from odoo.tests import tagged
 
-from .test_usage_import import UsageImportCommon
+from .test_usage_import import UsageImportCommon, csv_file
 
 KEY = "s3cret-key"
 
@@ -89,7 +89,6 @@ class TestUsageHttpPull(UsageImportCommon):
             {
                 "name": "Host API",
                 "company_id": cls.company.id,
-                "kind": "http",
                 "base_url": cls.operator.url,
                 "api_key": KEY,
                 "page_limit": 3,
@@ -164,3 +163,35 @@ class TestUsageHttpPull(UsageImportCommon):
         self.assertEqual(failed.state, "failed")
         self.assertIn("HTTP 401", failed.failure_reason)
         self.assertEqual(len(self.operator.requests), 1)
+
+    def test_same_record_in_a_csv_then_an_xml_then_an_http_page_is_billed_once(self):
+        # record H1 of the host operator, as its daily CSV file writes it...
+        csv_import = self._import(
+            csv_file("H1,33611111111,2026-10-03T14:22:05+02:00,data,1000,national,,"),
+            source=self.http_source,
+            name="cdr-20261003.csv",
+        )
+        # ... as its monthly XML file writes it again, late (UTC, same instant)...
+        xml_import = self._import(
+            b'<usage xmlns="urn:telecoop:usage:1"><record record_id="H1" msisdn="33611111111"'
+            b' started_at="2026-10-03T12:22:05Z" usage_type="data" quantity="1000"'
+            b' zone="national"/></usage>',
+            source=self.http_source,
+            name="cdr-202610.xml",
+        )
+        # ... and as its API publishes it with the rest of the month
+        http_import = self._pull()
+        self.assertEqual(
+            [(i.kind, i.source_id) for i in (csv_import, xml_import, http_import)],
+            [("csv", self.http_source), ("xml", self.http_source), ("http", self.http_source)],
+        )
+        self.assertEqual(self._counts(csv_import), (1, 1, 0, 0, 0))
+        self.assertEqual(self._counts(xml_import), (1, 0, 1, 0, 0))
+        self.assertEqual(self._counts(http_import), (7, 5, 1, 1, 0))
+        records = self._records(source_id=self.http_source.id)
+        self.assertEqual(records.filtered(lambda r: r.record_id == "H1").import_id, csv_import)
+        # H1, H2, H3, H4, H6, H7 of 1,000 bytes each: 6,000 bytes, H1 counted once
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(
+            (sum(rated.mapped("record_count")), sum(rated.mapped("quantity"))), (6, 6000)
+        )

@@ -1,8 +1,9 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import UTC, date, datetime
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -10,6 +11,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models import telecoop_usage_import
 from .common import GB, MobileBillingCommon
+from .test_cdr_parse import BILLION_LAUGHS
 
 HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
 
@@ -27,14 +29,14 @@ class UsageImportCommon(MobileBillingCommon):
             "33622222222", cls.plan_step, partner=cls.holder2, activation="2026-10-10"
         )
         cls.xml_source = cls.env["telecoop.usage.source"].create(
-            {"name": "Host XML", "company_id": cls.company.id, "kind": "xml"}
+            {"name": "Other host operator", "company_id": cls.company.id}
         )
 
-    def _import(self, content, source=None, name="usage.csv"):
+    def _import(self, content, source=None, name="usage.csv", now=None):
         """Upload ``content`` through the wizard; the job runs at once."""
         wizard = (
             self.env["telecoop.usage.upload.wizard"]
-            .with_context(queue_job__no_delay=True)
+            .with_context(queue_job__no_delay=True, telecoop_usage_now=now)
             .create(
                 {
                     "source_id": (source or self.source).id,
@@ -275,7 +277,7 @@ class TestUsageImport(UsageImportCommon):
         with self.assertRaises(AccessError):
             self.source.with_user(self.billing_user).read(["api_key"])
         source = Source.with_user(self.billing_manager).create(
-            {"name": "API", "kind": "http", "base_url": "http://x", "api_key": "k"}
+            {"name": "API", "base_url": "http://x", "api_key": "k"}
         )
         self.assertEqual(source.api_key, "k")
         with self.assertRaises(AccessError):
@@ -320,3 +322,328 @@ class TestUsageImport(UsageImportCommon):
             source=self.xml_source,
         )
         self.assertEqual(self._counts(xml), (1, 1, 0, 0, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestUsageImportHostileFiles(UsageImportCommon):
+    """Files as a host operator really sends them, and files no one should send."""
+
+    def test_format_is_told_from_the_content_not_the_name(self):
+        xml = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<usage xmlns="urn:telecoop:usage:1">'
+            b'<record record_id="F1" msisdn="33611111111" started_at="2026-10-01T08:00:00+02:00"'
+            b' usage_type="sms" quantity="1" zone="national"/></usage>\n'
+        )
+        usage_import = self._import(xml, name="cdr-20261001.csv")
+        self.assertEqual((usage_import.kind, usage_import.state), ("xml", "done"))
+        self.assertEqual(self._counts(usage_import), (1, 1, 0, 0, 0))
+        csv_import = self._import(
+            csv_file("F2,33611111111,2026-10-01T08:00:00+02:00,sms,1,national,,"), name="x.xml"
+        )
+        self.assertEqual((csv_import.kind, csv_import.count_new), ("csv", 1))
+        with self.assertRaises(UserError):
+            self._import(b"\x00PK\x03\x04", name="cdr.zip")
+
+    def test_destination_with_spaces_and_a_comma_is_kept_and_billed(self):
+        usage_import = self._import(
+            csv_file(
+                'D1,33611111111,2026-10-02T10:00:00+02:00,sms,1,international,"4930000000, ext 2",',
+                "D2,33611111111,2026-10-02T10:05:00+02:00,voice,60,national,33 1 40 00 00 00,",
+                "D3,33611111111,2026-10-02T10:06:00+02:00,voice,60,national,\\\\33140000000,",
+            )
+        )
+        self.assertEqual(self._counts(usage_import), (3, 3, 0, 0, 0))
+        self.assertEqual(
+            {r.record_id: r.destination for r in self._records()},
+            {"D1": "4930000000, ext 2", "D2": "33 1 40 00 00 00", "D3": "\\\\33140000000"},
+        )
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "=", self.line_a.id), ("usage_type", "=", "sms")]
+        )
+        self.assertEqual((rated.zone, rated.record_count), ("international", 1))
+
+    def test_a_record_dated_in_the_future_is_rejected_with_that_reason(self):
+        usage_import = self._import(
+            csv_file(
+                "Z1,33611111111,2026-10-02T10:00:00+02:00,sms,1,national,,",
+                # 1 hour after "now" (10:00 UTC): beyond the 15 minutes of clock skew
+                "Z2,33611111111,2026-10-02T13:00:00+02:00,sms,1,national,,",
+                # 10 minutes after "now": the host operator's clock runs ahead
+                "Z3,33611111111,2026-10-02T12:10:00+02:00,sms,1,national,,",
+            ),
+            now=datetime(2026, 10, 2, 10, 0, tzinfo=UTC),
+        )
+        self.assertEqual(self._counts(usage_import), (3, 2, 0, 1, 0))
+        error = usage_import.error_ids
+        self.assertEqual(
+            (error.position, error.record_id, error.field, error.reason),
+            ("3", "Z2", "started_at", "in the future (beyond the allowed clock skew)"),
+        )
+
+    def _batched_import(self, content, batch_size=2):
+        with patch.object(telecoop_usage_import, "BATCH_SIZE", batch_size):
+            return self._import(content)
+
+    def test_broken_quote_fails_with_file_and_line_keeping_the_good_batches(self):
+        rows = [
+            f"Q{i},33611111111,2026-10-03T08:00:00+02:00,data,1000,national,," for i in range(5)
+        ]
+        rows.insert(5, 'Q5,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,"3314,')
+        rows.append("Q6,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,")
+        usage_import = self._batched_import(csv_file(*rows))
+        self.assertEqual(usage_import.state, "failed")
+        self.assertEqual(
+            usage_import.failure_reason,
+            "file usage.csv, file: line 7: "
+            "a quoted field runs over the end of the line (broken quote)",
+        )
+        # the five good records before the break are written, counted and rated
+        self.assertEqual(sorted(self._records().mapped("record_id")), [f"Q{i}" for i in range(5)])
+        self.assertEqual((usage_import.count_new, usage_import.position), (5, 5))
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.quantity, 5000)
+
+    def test_latin1_csv_fails_with_file_and_line_keeping_the_good_batches(self):
+        content = csv_file(
+            "L1,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+            "L2,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+            "L3,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,",
+        ) + "L4,33611111111,2026-10-03T08:00:00+02:00,voice,1,national,Hôtel,\n".encode("latin-1")
+        usage_import = self._batched_import(content)
+        self.assertEqual(usage_import.state, "failed")
+        self.assertIn(
+            "file usage.csv, file: line 5: not UTF-8 (byte 0xf4", usage_import.failure_reason
+        )
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["L1", "L2", "L3"])
+
+    def test_billion_laughs_and_dtd_fail_fast_with_a_clear_reason(self):
+        for name, content in (
+            ("laughs.xml", BILLION_LAUGHS),
+            ("dtd.xml", b'<?xml version="1.0"?><!DOCTYPE usage SYSTEM "usage.dtd"><usage/>'),
+        ):
+            with self.subTest(name=name):
+                usage_import = self._import(content, name=name)
+                self.assertEqual((usage_import.kind, usage_import.state), ("xml", "failed"))
+                self.assertIn(
+                    "a document type (DTD) or entity declaration is refused",
+                    usage_import.failure_reason,
+                )
+        self.assertFalse(self._records())
+
+    def test_an_unexpected_error_fails_the_import_it_never_stays_running(self):
+        content = csv_file("E1,33611111111,2026-10-03T08:00:00+02:00,data,1000,national,,")
+
+        def boom(*args, **kwargs):
+            raise ZeroDivisionError("a bug")
+
+        with (
+            patch.object(type(self.env["telecoop.usage.import"]), "_apply_batch", boom),
+            self.assertLogs("odoo.addons.telecoop_mobile_billing.models.telecoop_usage_import"),
+        ):
+            usage_import = self._import(content)
+        self.assertEqual(usage_import.state, "failed")
+        self.assertIn("ZeroDivisionError('a bug')", usage_import.failure_reason)
+        self.assertFalse(self._records())
+        # once the bug is gone, the import resumes from where it stood
+        usage_import.with_context(queue_job__no_delay=True).action_resume()
+        self.assertEqual((usage_import.state, usage_import.count_new), ("done", 1))
+
+
+@tagged("post_install", "-at_install")
+class TestUsageSourcesAndMonths(UsageImportCommon):
+    def test_sources_of_one_operator_merge_and_what_came_twice_goes(self):
+        row = "M1,33611111111,2026-10-04T08:00:00+02:00,data,1000,national,,"
+        self._import(csv_file(row))
+        self._import(
+            csv_file(row, "M2,33611111111,2026-10-04T09:00:00+02:00,data,500,national,,"),
+            source=self.xml_source,
+        )
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.record_count, 3)  # M1 counted twice, as before the merge
+        doubled = (self.source | self.xml_source)._merge_into(self.source)
+        self.assertEqual(doubled, 1)
+        records = self._records()
+        self.assertEqual(sorted(records.mapped("record_id")), ["M1", "M2"])
+        self.assertEqual(records.source_id, self.source)
+        self.assertFalse(self.xml_source.active)
+        self.assertEqual(self.source.import_count, 2)
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual((rated.record_count, rated.quantity), (2, 1500))
+        # from now on the XML file of the operator is a duplicate of what is known
+        again = self._import(csv_file(row))
+        self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
+
+    def test_each_month_goes_to_its_partition_created_on_demand(self):
+        Record = self.env["telecoop.usage.record"]
+        self.assertNotIn(date(2019, 3, 1), Record._get_partitions())
+        self._import(
+            csv_file(
+                "P1,33611111111,2019-03-31T23:30:00+02:00,data,1000,national,,",
+                "P2,33611111111,2026-10-04T08:00:00+02:00,data,1000,national,,",
+            )
+        )
+        partitions = Record._get_partitions()
+        self.assertEqual(partitions[date(2019, 3, 1)], "telecoop_usage_record_y2019m03")
+        self.env.cr.execute("SELECT record_id FROM telecoop_usage_record_y2019m03")
+        self.assertEqual(self.env.cr.fetchall(), [("P1",)])
+        self.env.cr.execute("SELECT relkind FROM pg_class WHERE relname = 'telecoop_usage_record'")
+        self.assertEqual(self.env.cr.fetchone()[0], "p")
+
+
+@tagged("post_install", "-at_install")
+class TestUsageRetention(UsageImportCommon):
+    def _invoice(self, period, due):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.holder.id,
+                "invoice_date": period.replace(month=period.month + 1, day=5),
+                "invoice_date_due": due,
+                "telecoop_billing_period": period,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.product_plan.id, "price_unit": 20})
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_a_purged_month_leaves_no_raw_record_nor_file_and_keeps_the_bills(self):
+        other = self.env["res.company"].create({"name": "Other Coop"})
+        self.env.user.company_ids |= other
+        other_source = self.env["telecoop.usage.source"].create(
+            {"name": "Other host", "company_id": other.id}
+        )
+        october = self._import(
+            csv_file(
+                "O1,33611111111,2026-10-03T08:00:00+02:00,voice,60,national,33140000000,",
+                "O2,33611111111,2026-10-04T08:00:00+02:00,fax,1,national,33140000001,",
+            )
+        )
+        self.assertEqual(len(october.error_ids), 1)
+        other_october = self._import(
+            csv_file("X1,33655555555,2026-10-03T08:00:00+02:00,sms,1,national,33140000002,"),
+            source=other_source,
+        )
+        november = self._import(
+            csv_file("N1,33611111111,2026-11-03T08:00:00+01:00,data,1000,national,,")
+        )
+        invoice = self._invoice(date(2026, 10, 1), date(2026, 11, 20))
+        self.assertEqual(invoice.invoice_date_due, date(2026, 11, 20))
+        pdf, __ = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("telecoop_mobile_billing.action_report_itemised_bill", invoice.ids)
+        )
+        printed = self.env["ir.attachment"].create(
+            {
+                "name": "Itemised bill.pdf",
+                "raw": pdf,
+                "res_model": "account.move",
+                "res_id": invoice.id,
+            }
+        )
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        rated_before = rated.read(["period", "usage_type", "zone", "quantity", "amount"])
+        files = (october | other_october).attachment_id
+        self.assertEqual(len(files), 2)
+        Record = self.env["telecoop.usage.record"]
+        october_partition = Record._get_partitions()[date(2026, 10, 1)]
+
+        # 1 November 2027: the other company never billed October 2026, kept 12
+        # months from its end (31 October 2026): past; ours was billed, due on
+        # 20 November 2026: kept until 20 November 2027 (CPCE L34-1)
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 1)), 1)
+        self.assertFalse(Record.search([("company_id", "=", other.id)]))
+        self.assertEqual(sorted(self._records().mapped("record_id")), ["N1", "O1"])
+        self.assertTrue(other_october.raw_purged_date)
+        self.assertFalse(other_october.attachment_id.exists())
+        self.assertFalse(october.raw_purged_date)
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 20)), 0)
+
+        # 21 November 2027: the bill of October 2026 can no longer be contested
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 21)), 1)
+        self.assertNotIn(date(2026, 10, 1), Record._get_partitions())
+        self.env.cr.execute("SELECT to_regclass(%s)", [october_partition])
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.assertEqual(self._records().mapped("record_id"), ["N1"])
+        # no raw record left in a file or a log: the uploads and errors are gone
+        self.assertTrue(october.raw_purged_date)
+        self.assertFalse(october.error_ids)
+        self.assertEqual(october.count_rejected, 1)  # the counts stay
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    "|",
+                    ("id", "in", files.ids),
+                    "&",
+                    ("res_model", "=", "telecoop.usage.import"),
+                    ("res_id", "in", (october | other_october).ids),
+                ]
+            )
+        )
+        # November 2026 is not billed: kept until 30 November 2027
+        self.assertTrue(november.attachment_id.exists())
+        # rated usage, the invoice and the itemised bill printed are intact
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(
+            rated.read(["period", "usage_type", "zone", "quantity", "amount"]), rated_before
+        )
+        self.assertEqual((invoice.state, invoice.amount_total), ("posted", 24.0))
+        self.assertEqual(printed.exists().raw, pdf)
+
+    def test_rating_by_increments_equals_rating_the_month_again(self):
+        days = [
+            [
+                "I1,33611111111,2026-10-01T08:00:00+02:00,data,4000000000,national,,",
+                "I2,33611111111,2026-10-01T09:00:00+02:00,voice,125,international,4420000000,",
+                "I3,33622222222,2026-10-11T09:00:00+02:00,data,6000000000,national,,",
+            ],
+            [
+                "I4,33611111111,2026-10-02T08:00:00+02:00,data,4000000000,national,,",
+                "I2,33611111111,2026-10-01T09:00:00+02:00,voice,125,international,4420000000,",
+                "I5,33611111111,2026-10-02T10:00:00+02:00,voice,60,premium,33899000000,1.80",
+            ],
+            [
+                "I6,33611111111,2026-10-03T08:00:00+02:00,data,3000000000,national,,",
+                "I7,33611111111,2026-10-03T10:00:00+02:00,voice,60,premium,33899000000,0.90",
+                "I8,33622222222,2026-10-13T09:00:00+02:00,data,30000000000,national,,",
+            ],
+        ]
+        Rated = self.env["telecoop.rated.usage"]
+        domain = [("company_id", "=", self.company.id), ("period", "=", "2026-10-01")]
+        fields_read = [
+            "line_id",
+            "usage_type",
+            "zone",
+            "quantity",
+            "record_count",
+            "amount",
+            "third_party_amount",
+            "last_usage_at",
+        ]
+        for rows in days:
+            self._import(csv_file(*rows))
+        by_increments = sorted(
+            (
+                tuple(r[name] for name in fields_read)
+                for r in Rated.search(domain).read(fields_read)
+            ),
+            key=str,
+        )
+        Rated._rate_period(self.company, date(2026, 10, 1))
+        again = sorted(
+            (
+                tuple(r[name] for name in fields_read)
+                for r in Rated.search(domain).read(fields_read)
+            ),
+            key=str,
+        )
+        self.assertEqual(by_increments, again)
+        # line A on the 20 EUR plan with 9 GB included: 11 GB, 2 GB beyond at 2 EUR
+        data_a = Rated.search(
+            domain + [("line_id", "=", self.line_a.id), ("usage_type", "=", "data")]
+        )
+        self.assertEqual((data_a.quantity, data_a.amount), (11 * GB, 4.0))
+        premium = Rated.search(domain + [("zone", "=", "premium")])
+        self.assertEqual((premium.record_count, premium.third_party_amount), (2, 2.70))

@@ -9,9 +9,7 @@ class TelecoopUsageUploadWizard(models.TransientModel):
     _name = "telecoop.usage.upload.wizard"
     _description = "Upload a usage file"
 
-    source_id = fields.Many2one(
-        "telecoop.usage.source", required=True, domain=[("kind", "in", ("csv", "xml"))]
-    )
+    source_id = fields.Many2one("telecoop.usage.source", required=True)
     file = fields.Binary(required=True, attachment=False)
     file_name = fields.Char()
 
