@@ -24,6 +24,7 @@
         "security/telecoop_portal_rules.xml",
         "data/telecoop_usage_data.xml",
         "data/telecoop_mobile_billing_product_data.xml",
+        "data/telecoop_mobile_line_data.xml",
         "views/telecoop_mobile_plan_views.xml",
         "views/telecoop_mobile_line_views.xml",
         "views/telecoop_billing_run_views.xml",

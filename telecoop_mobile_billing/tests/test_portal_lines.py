@@ -95,15 +95,22 @@ class TestPortalLinesModel(PortalLinesCommon):
         ).move_id
         self.assertEqual(invoice.state, "posted")
         currency = self.company.currency_id
+        # a consumer reads the tracker tax included: the invoice's total
+        self.assertTrue(tracker["tax_included"])
         self.assertFalse(
-            currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed),
-            f"tracker {tracker['amount_untaxed']} != invoice {invoice.amount_untaxed}",
+            currency.compare_amounts(float(tracker["amount"]), invoice.amount_total),
+            f"tracker {tracker['amount']} != invoice {invoice.amount_total}",
         )
-        # and the same as the billing service's own summary of the raw records
-        summary = self.line_one._get_consumption_summary(self.first)[self.line_one.id]
+        self.assertFalse(
+            currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed)
+        )
+        # the parts shown add up to the total shown
         self.assertEqual(
-            tracker["base_amount"] + tracker["usage_amount"],
-            summary["base_amount"] + summary["usage_amount"],
+            tracker["base_amount"]
+            + tracker["usage_amount"]
+            + tracker["one_off_amount"]
+            + tracker["third_party_amount"],
+            tracker["amount"],
         )
 
     def test_history_per_month_and_freshness(self):
@@ -126,11 +133,12 @@ class TestPortalLinesModel(PortalLinesCommon):
         self.assertEqual(fields.Datetime.to_string(current["last_usage_at"]), self._at(1, 9))
 
     def test_alerts_once_per_threshold_across_two_imports(self):
-        self.line_one.write({"spending_cap": 18})
+        # the cap is read as the tracker shows amounts: tax included for a consumer
+        self.line_one.write({"spending_cap": 21.5})
         first = self._import_csv([self._csv_row("P-1", self.line_one, 3 * GB)], "one.csv")
         self.assertEqual(first.state, "done")
         self.assertFalse(self.line_one.alert_ids)
-        # 4.5 GB of the 5 GB band (80 %), and 14.60 of the 18.00 cap (81 %)
+        # 4.5 GB of the 5 GB band (80 %), and 17.52 (14.60 + VAT) of the 21.50 cap (81 %)
         self._import_csv(
             [
                 self._csv_row("P-2", self.line_one, 3 * GB // 2),
@@ -260,7 +268,9 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         page = self._get(f"/my/lines/{self.line_one.id}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("6.00 GB", page.text)
-        self.assertIn("16.00", page.text)  # 14 EUR base + 2 EUR for the 5-20 GB band
+        # 14 EUR base + 2 EUR for the 5-20 GB band, tax included for a consumer
+        self.assertIn("19.20", page.text)
+        self.assertIn("Price so far, tax included", page.text)
         self.assertIn("o_telecoop_usage_chart", page.text)
         self.assertIn("o_telecoop_sobriety", page.text)
         self.assertIn("/my/invoices", page.text)
@@ -321,7 +331,7 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
                 self.line_one.alert_band_percent,
                 self.line_one.alert_roaming,
             ),
-            (25.5, 70, 90, False),
+            (25.5, 70, 90, True),  # the roaming notices cannot be switched off
         )
         bad = self._post(f"{url}/alerts", {"spending_cap": "-3", "alert_cap_percent": "70"})
         self.assertEqual(bad.status_code, 200)
@@ -350,14 +360,14 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
             f"/my/lines/{self.line_one.id}", "telecoop_line_cap_tour", login="tc_line_one"
         )
         self.line_one.invalidate_recordset()
-        self.assertEqual(self.line_one.spending_cap, 18)
+        self.assertEqual(self.line_one.spending_cap, 22)
         self.assertFalse(self.line_one.alert_ids)
-        # the host operator's next file: 4.5 GB of the 5 GB band and 14.60 of the
-        # 18.00 cap (an international call): 80 % crossed twice
+        # the host operator's next file: 4.5 GB of the 5 GB band and 18.24 tax included
+        # (15.20 + VAT) of the 22.00 cap (4 minutes abroad): 80 % crossed twice
         self._import_csv(
             [
                 self._csv_row("T-1", self.line_one, 3 * GB // 2),
-                self._csv_row("T-2", self.line_one, 120, "voice", "international"),
+                self._csv_row("T-2", self.line_one, 240, "voice", "international"),
             ],
             "tour.csv",
         )
