@@ -27,6 +27,9 @@
         "views/telecoop_membership_portal_templates.xml",
     ],
     "assets": {
+        "web.report_assets_pdf": [
+            "telecoop_membership/static/src/css/report_pdf_fonts.css",
+        ],
         "web.assets_tests": [
             "telecoop_membership/static/tests/tours/*.js",
         ],

@@ -69,8 +69,11 @@ ensure_system_tools() {
     local missing=()
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    # wkhtmltopdf embeds fonts installed on the system as real fonts (a text layer).
+    fc-list 2>/dev/null | grep -q DejaVuSans || missing+=(fonts-dejavu-core)
     if [ ${#missing[@]} -gt 0 ]; then
-        say "Installing ${missing[*]} (tours and PDF reports need them)"
+        say "Installing ${missing[*]} (tours, PDF reports and their tests need them)"
         apt_install "${missing[@]}"
     fi
 }

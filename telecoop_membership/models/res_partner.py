@@ -41,6 +41,11 @@ class ResPartner(models.Model):
         "telecoop.subscription.request", "partner_id", string="Subscription requests"
     )
 
+    def _get_report_base_filename(self):
+        """The file name of the share certificate downloaded from the portal."""
+        self.ensure_one()
+        return self.env._("Share certificate %s", self.telecoop_member_number or self.display_name)
+
     @api.depends("telecoop_share_line_ids")
     @api.depends_context("company")
     def _compute_telecoop_shares(self):

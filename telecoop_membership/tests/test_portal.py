@@ -5,10 +5,11 @@ from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_accounting import TelecoopAccountingCommon
+from .pdf import PdfRouteMixin
 
 
 @tagged("post_install", "-at_install")
-class TestMembershipPortal(TelecoopAccountingCommon, HttpCase):
+class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
     """Two portal members: each sees and changes only what is theirs."""
 
     @classmethod
@@ -55,12 +56,19 @@ class TestMembershipPortal(TelecoopAccountingCommon, HttpCase):
         self.assertIn(self.buyback_one.name, buyback.text)
 
     def test_member_downloads_own_certificate(self):
+        """The link of /my/shares, as the member clicks it: a PDF with their name on it."""
         self.authenticate("tc_member_one", "tc_member_one")
-        response = self.url_open("/my/shares/certificate?report_type=html")
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("Member One", response.text)
-        self.assertIn(self.member_one.partner_id.telecoop_member_number, response.text)
-        self.assertNotIn("Member Two", response.text)
+        page = self.url_open("/my/shares")
+        self.assertIn('href="/my/shares/certificate', page.text)
+        text = self.download_pdf("/my/shares/certificate")
+        self.assertIn("Share certificate", text)
+        self.assertIn("Member One", text)
+        self.assertIn(self.member_one.partner_id.telecoop_member_number, text)
+        self.assertNotIn("Member Two", text)
+        response = self.url_open("/my/shares/certificate?download=1")
+        self.assertIn("attachment;", response.headers["Content-Disposition"])
+        number = self.member_one.partner_id.telecoop_member_number.replace("-", "_")
+        self.assertIn(f"Share_certificate_{number}.pdf", response.headers["Content-Disposition"])
 
     def test_second_member_cannot_reach_the_first_members_documents(self):
         self.authenticate("tc_member_two", "tc_member_two")
@@ -77,10 +85,10 @@ class TestMembershipPortal(TelecoopAccountingCommon, HttpCase):
                 self.assertIn(response.status_code, (302, 303, 403, 404))
                 self.assertNotIn("Member One", response.text)
         # The certificate route only ever shows one's own certificate.
-        certificate = self.url_open("/my/shares/certificate?report_type=html")
-        self.assertIn("Member Two", certificate.text)
-        self.assertNotIn("Member One", certificate.text)
-        self.assertNotIn(self.member_one.partner_id.telecoop_member_number, certificate.text)
+        certificate = self.download_pdf("/my/shares/certificate")
+        self.assertIn("Member Two", certificate)
+        self.assertNotIn("Member One", certificate)
+        self.assertNotIn(self.member_one.partner_id.telecoop_member_number, certificate)
         page = self.url_open("/my/shares")
         self.assertNotIn(self.request_one.name, page.text)
         self.assertNotIn(self.buyback_one.name, page.text)
