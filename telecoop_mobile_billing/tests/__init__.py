@@ -7,3 +7,4 @@ from . import test_usage_import
 from . import test_usage_http
 from . import test_portal_lines
 from . import test_portal_lines_alerts
+from . import test_priced_month
