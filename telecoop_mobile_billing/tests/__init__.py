@@ -8,3 +8,4 @@ from . import test_usage_http
 from . import test_portal_lines
 from . import test_portal_lines_alerts
 from . import test_priced_month
+from . import test_invoice_sending
