@@ -285,6 +285,7 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
             self._get(f"{url}?access_token=forged"),
             self._post(f"{url}/alerts", {"spending_cap": "1", "alert_cap_percent": "50"}),
             self._post(f"{url}/plan", {"plan_id": self.plan_classic.id}),
+            self._post(f"{url}/plan/cancel", {}),
         ):
             self.assertIn(response.status_code, (302, 303))
             self.assertTrue(response.headers["Location"].endswith("/my"))
@@ -352,6 +353,18 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         page = self._get(url)
         self.assertIn("o_telecoop_upcoming_plan", page.text)
         self.assertIn("Classic 9 GB", page.text)
+        # the change is to come: the line's plan today is still the first one
+        self.assertEqual(self.line_one.plan_id, self.plan_step)
+        self.assertIn("Adjustable, <span>Active</span>", page.text)
+        # the member cancels it
+        cancelled = self._post(f"{url}/plan/cancel", {})
+        self.assertEqual(cancelled.status_code, 303)
+        self.line_one.invalidate_recordset()
+        self.assertFalse(self.line_one.upcoming_plan_id)
+        self.assertEqual(self.line_one.plan_history_ids.plan_id, self.plan_step)
+        self.assertNotIn("o_telecoop_upcoming_plan", self._get(url).text)
+        again = self._post(f"{url}/plan/cancel", {})
+        self.assertIn("alert-danger", again.text)
 
     def test_tour_member_sets_a_cap_and_sees_the_alert_after_an_import(self):
         self._insert_records([(self.line_one, self._at(1), "data", 3 * GB, "national")])
@@ -391,7 +404,11 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         pdf = self._get(f"/my/invoices/{invoice.id}?report_type=html")
         self.assertEqual(pdf.status_code, 200)
         self.authenticate("tc_line_two", "tc_line_two")
-        for url in (f"/my/invoices/{invoice.id}", f"/my/invoices/{invoice.id}?report_type=pdf"):
+        for url in (
+            f"/my/invoices/{invoice.id}",
+            f"/my/invoices/{invoice.id}?report_type=pdf",
+            f"/my/invoices/{invoice.id}/itemised",
+        ):
             response = self._get(url)
             self.assertIn(response.status_code, (302, 303, 403, 404))
             self.assertNotIn(invoice.name, response.text)
