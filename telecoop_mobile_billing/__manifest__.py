@@ -42,6 +42,7 @@
         "views/telecoop_mobile_line_alert_views.xml",
     ],
     "demo": [
+        "demo/telecoop_billing_company_demo.xml",
         "demo/telecoop_mobile_plan_demo.xml",
         "demo/telecoop_usage_demo.xml",
         "demo/telecoop_demo_story.xml",

@@ -528,7 +528,7 @@ class _RatingContext:
                         type=self.type_labels[usage_type],
                         zone=self.zone_labels[zone],
                         msisdn=line.msisdn,
-                        quantity=_format_units(units),
+                        quantity=f"{units:.2f}" if usage_type == "data" else _format_units(units),
                         unit=unit,
                     ),
                     amount,
