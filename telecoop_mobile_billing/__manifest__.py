@@ -24,6 +24,7 @@
         "security/telecoop_portal_rules.xml",
         "data/telecoop_usage_data.xml",
         "data/telecoop_mobile_billing_product_data.xml",
+        "data/telecoop_mobile_line_data.xml",
         "views/telecoop_mobile_plan_views.xml",
         "views/telecoop_mobile_line_views.xml",
         "views/telecoop_billing_run_views.xml",
@@ -42,6 +43,7 @@
         "views/telecoop_register_import_views.xml",
     ],
     "demo": [
+        "demo/telecoop_billing_company_demo.xml",
         "demo/telecoop_mobile_plan_demo.xml",
         "demo/telecoop_usage_demo.xml",
         "demo/telecoop_demo_story.xml",

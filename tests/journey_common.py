@@ -53,6 +53,8 @@ class JourneyCooperative:
             "generic_coa", company=cls.company, install_demo=False
         )
         cls.currency = cls.company.currency_id
+        # mobile billing invoices each priced charge as it is: taxes rounded per line
+        cls.company.tax_calculation_rounding_method = "round_per_line"
         cls._setup_accounts()
         cls._setup_statutes()
         cls._setup_billing()
@@ -481,8 +483,9 @@ class MemberJourney(JourneyCooperative):
         self.assertNotIn(other_line.msisdn, lines.text)
         page = self.url_open(f"/my/lines/{line.id}")
         self.assertEqual(page.status_code, 200)
-        self.assertIn(self._money(self.expected["member_untaxed"]), page.text)
-        self.assertIn(self._money(self.tiered_plan.base_fee), page.text)
+        # a consumer reads the tracker tax included: the total of the invoice to come
+        self.assertIn(self._money(self.expected["member_total"]), page.text)
+        self.assertIn(self._money(self.tiered_plan.base_fee * 1.2), page.text)
         invoices = self.url_open("/my/invoices")
         self.assertIn(invoice.name, invoices.text)
         detail = self.url_open(f"/my/invoices/{invoice.id}")

@@ -42,7 +42,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
             {
                 "month": month["period"].strftime("%Y-%m"),
                 "data_gb": round(month["data"] / 1e9, 3),
-                "amount": float(month["amount_untaxed"]),
+                "amount": float(month["amount"]),
             }
             for month in history
         ]
@@ -70,6 +70,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
         messages = {
             "alerts": request.env._("Your cap and alerts are saved."),
             "plan": request.env._("Your plan change is recorded."),
+            "plan_cancelled": request.env._("Your plan change is cancelled."),
         }
         return request.render(
             "telecoop_mobile_billing.portal_my_line",
@@ -89,7 +90,9 @@ class TelecoopMobileLinePortal(CustomerPortal):
                 post.get("spending_cap"),
                 post.get("alert_cap_percent"),
                 post.get("alert_band_percent"),
-                post.get("alert_roaming"),
+                True,
+                roaming_continue=bool(post.get("roaming_continue")),
+                itemised_bill=bool(post.get("itemised_bill")),
             )
         except (UserError, ValidationError) as error:
             return request.render(
@@ -114,3 +117,40 @@ class TelecoopMobileLinePortal(CustomerPortal):
                 self._telecoop_line_values(line_sudo, error=str(error.args[0])),
             )
         return request.redirect(f"/my/lines/{line_sudo.id}?message=plan")
+
+    @http.route(
+        "/my/lines/<int:line_id>/plan/cancel",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_line_plan_cancel(self, line_id, **post):
+        try:
+            line_sudo = self._telecoop_line(line_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            line_sudo._portal_cancel_plan_change()
+        except (UserError, ValidationError) as error:
+            return request.render(
+                "telecoop_mobile_billing.portal_my_line",
+                self._telecoop_line_values(line_sudo, error=str(error.args[0])),
+            )
+        return request.redirect(f"/my/lines/{line_sudo.id}?message=plan_cancelled")
+
+    @http.route("/my/invoices/<int:invoice_id>/itemised", type="http", auth="public", website=True)
+    def portal_invoice_itemised(self, invoice_id, access_token=None, **kwargs):
+        """The free itemised bill of an invoice, for lines whose holder asked for it."""
+        try:
+            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not invoice_sudo.telecoop_itemised_available:
+            return request.redirect("/my/invoices")
+        return self._show_report(
+            model=invoice_sudo,
+            report_type="pdf",
+            report_ref="telecoop_mobile_billing.action_report_itemised_bill",
+            download=True,
+        )

@@ -18,3 +18,8 @@ from . import telecoop_mobile_line_portal
 from . import telecoop_rated_usage_alerts
 from . import telecoop_plan_usage_median
 from . import telecoop_register_import
+from . import telecoop_mobile_line_holder
+from . import telecoop_mobile_line_one_off
+from . import telecoop_third_party
+from . import telecoop_priced_month
+from . import telecoop_usage_record_rating

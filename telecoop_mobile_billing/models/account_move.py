@@ -1,8 +1,16 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import pytz
+
 from odoo import fields, models
 
 from ..services.masking import mask_number
+
+#: how a quantity of each usage type reads on an itemised bill
+_QUANTITY_FORMATS = {
+    "data": lambda q: f"{q / 10**6:.1f} MB",
+    "voice": lambda q: f"{q // 60} min {q % 60:02d} s",
+}
 
 
 class AccountMove(models.Model):
@@ -11,37 +19,82 @@ class AccountMove(models.Model):
     telecoop_billing_period = fields.Date(
         string="Mobile billing period", readonly=True, copy=False, index="btree_not_null"
     )
+    telecoop_itemised_available = fields.Boolean(compute="_compute_telecoop_itemised_available")
+
+    def _compute_telecoop_itemised_available(self):
+        for move in self:
+            charges = move.invoice_line_ids.telecoop_charge_id
+            move.telecoop_itemised_available = bool(
+                move.telecoop_billing_period and charges.line_id.sudo().filtered("itemised_bill")
+            )
+
+    def _get_itemised_sections(self):
+        """Per line of the invoice that asked for it: the communications of the
+        holder's days of the month, in the holder's time zone, with their price.
+
+        Read from the charges of the invoice (line, holder, days), so that after a
+        change of holder each holder sees only their own days.
+        """
+        self.ensure_one()
+        Usage = self.env["telecoop.usage.record"].sudo()
+        type_labels = dict(Usage._fields["usage_type"]._description_selection(self.env))
+        zone_labels = dict(Usage._fields["zone"]._description_selection(self.env))
+        tz = pytz.timezone(self.partner_id.tz or Usage._get_usage_tz(self.company_id))
+        sections = []
+        charges = self.invoice_line_ids.telecoop_charge_id.sudo()
+        for line in charges.line_id.sorted("msisdn"):
+            if not line.itemised_bill:
+                continue
+            mine = charges.filtered(lambda c, ln=line: c.line_id == ln)
+            # the price of one communication: its units at the unit price of its
+            # charge (tax included for a consumer), nothing when included
+            tax_included = not self.commercial_partner_id.is_company
+            unit_prices = {
+                (c.usage_type, c.zone): (
+                    (c.amount_total if tax_included else c.amount_untaxed) / c.quantity
+                )
+                for c in mine.filtered(lambda c: c.kind == "usage" and c.quantity)
+            }
+            data_unit = (mine.plan_id[:1].data_unit or 10**9) if mine.plan_id else 10**9
+            rows = []
+            for started_at, usage_type, zone, destination, quantity, third_party in (
+                Usage._get_itemised_rows(
+                    line, self.telecoop_billing_period, min(mine.mapped("date_from")),
+                    max(mine.mapped("date_to")),
+                )
+            ):  # fmt: skip
+                local = pytz.utc.localize(started_at).astimezone(tz)
+                price = 0.0
+                if (usage_type, zone) in unit_prices:
+                    if usage_type == "data":
+                        units = quantity / data_unit
+                    elif usage_type == "voice":
+                        units = -(-quantity // 60)
+                    else:
+                        units = quantity
+                    price = self.currency_id.round(units * unit_prices[(usage_type, zone)])
+                if third_party:
+                    price += third_party
+                rows.append(
+                    {
+                        "date": local.strftime("%d/%m/%Y"),
+                        "time": local.strftime("%H:%M:%S"),
+                        "type": type_labels.get(usage_type, usage_type),
+                        "zone": zone_labels.get(zone, zone),
+                        "destination": mask_number(destination),
+                        "quantity": _QUANTITY_FORMATS.get(usage_type, str)(quantity),
+                        "price": price,
+                    }
+                )
+            sections.append({"msisdn": line.msisdn, "rows": rows})
+        return sections
 
     def _get_itemised_records(self):
-        """Usage records of the invoice's lines and period, called numbers masked."""
-        self.ensure_one()
-        if not self.telecoop_billing_period:
-            return []
-        self.env["telecoop.usage.record"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT l.msisdn, r.started_at, r.usage_type, r.zone, r.destination, r.quantity,
-                   r.third_party_amount
-              FROM telecoop_usage_record r
-              JOIN telecoop_mobile_line l ON l.id = r.line_id
-             WHERE l.partner_id = %s AND l.company_id = %s AND r.period = %s
-             ORDER BY l.msisdn, r.started_at, r.id
-            """,
-            [self.partner_id.id, self.company_id.id, self.telecoop_billing_period],
-        )
+        """Rows of every itemised section (kept for callers of the former name)."""
         return [
-            {
-                "msisdn": msisdn,
-                "started_at": started_at,
-                "usage_type": usage_type,
-                "zone": zone,
-                "destination": mask_number(destination),
-                "quantity": quantity,
-                "third_party_amount": third_party,
-            }
-            for msisdn, started_at, usage_type, zone, destination, quantity, third_party in (
-                self.env.cr.fetchall()
-            )
+            dict(row, msisdn=section["msisdn"])
+            for section in self._get_itemised_sections()
+            for row in section["rows"]
         ]
 
     def action_print_itemised_bill(self):
@@ -49,3 +102,16 @@ class AccountMove(models.Model):
         return self.env.ref("telecoop_mobile_billing.action_report_itemised_bill").report_action(
             self
         )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    telecoop_charge_id = fields.Many2one(
+        "telecoop.priced.charge",
+        string="Mobile charge",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )

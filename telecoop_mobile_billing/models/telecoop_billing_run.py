@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import group
 
@@ -91,30 +92,27 @@ class TelecoopBillingRun(models.Model):
         return journal
 
     def _prepare_run_lines(self):
-        """One run line per holder billed in the period, unless one exists already."""
+        """One run line per holder with charges in the period, unless one exists already."""
         self.ensure_one()
-        first, last, __ = month_bounds(self.period)
-        self.env["telecoop.mobile.line"].flush_model()
+        first, __, __ = month_bounds(self.period)
+        self.env["telecoop.priced.charge"].flush_model()
         self.env.cr.execute(
-            """
-            INSERT INTO telecoop_billing_run_line
-                   (run_id, company_id, partner_id, period,
-                    create_uid, write_uid, create_date, write_date)
-            SELECT DISTINCT %(run)s, l.company_id, l.partner_id, %(first)s,
-                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-              FROM telecoop_mobile_line l
-             WHERE l.company_id = %(company)s
-               AND l.activation_date <= %(last)s
-               AND (l.termination_date IS NULL OR l.termination_date >= %(first)s)
-            ON CONFLICT (company_id, partner_id, period) DO NOTHING
-            """,
-            {
-                "run": self.id,
-                "first": first,
-                "last": last,
-                "company": self.company_id.id,
-                "uid": self.env.uid,
-            },
+            SQL(
+                """
+                INSERT INTO telecoop_billing_run_line
+                       (run_id, company_id, partner_id, period,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT DISTINCT %(run)s, c.company_id, c.partner_id, %(first)s,
+                       %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                  FROM telecoop_priced_charge c
+                 WHERE c.company_id = %(company)s AND c.period = %(first)s
+                ON CONFLICT (company_id, partner_id, period) DO NOTHING
+                """,
+                run=self.id,
+                first=first,
+                company=self.company_id.id,
+                uid=self.env.uid,
+            )
         )
         self.env["telecoop.billing.run.line"].invalidate_model()
         self.invalidate_recordset(["run_line_ids"])
@@ -122,6 +120,15 @@ class TelecoopBillingRun(models.Model):
     def action_start(self):
         """Rate the period, list the holders, and invoice them in chunks (background)."""
         self.ensure_one()
+        if self.company_id.tax_calculation_rounding_method != "round_per_line":
+            raise UserError(
+                self.env._(
+                    "%(company)s rounds taxes globally: set Round per Line in the accounting "
+                    "settings, so that each invoice line is the charge of the priced month, "
+                    "to the cent.",
+                    company=self.company_id.name,
+                )
+            )
         first, __, __ = month_bounds(self.period)
         if self.period != first:
             self.period = first
@@ -188,6 +195,14 @@ class TelecoopBillingRun(models.Model):
             moves.action_post()
             for run_line, move in zip(run_lines, moves, strict=True):
                 run_line.move_id = move
+            # the months of these charges are facts now
+            moves.invoice_line_ids.telecoop_charge_id.month_id._mark_invoiced()
+            # the official PDF and the e-mail, by Odoo's sending in the background
+            moves.sending_data = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
             # chunks run one after the other in one transaction when not queued:
             # keep the memory of a run flat
             self.env.flush_all()

@@ -2,13 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import calendar
 import datetime
-from collections import defaultdict
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-
-from ..services import pricing
 
 #: which state a line may go to from each state (a lifecycle table, not nested ifs)
 STATE_TRANSITIONS = {
@@ -55,9 +51,14 @@ class TelecoopMobileLine(models.Model):
         "telecoop.mobile.plan",
         required=True,
         tracking=True,
-        help="The plan of the line now or from its last planned change.",
+        help="The plan of the line today, from its plan history (a later change is shown "
+        "apart, from its date).",
         check_company=True,
     )
+    upcoming_plan_id = fields.Many2one(
+        "telecoop.mobile.plan", compute="_compute_upcoming_plan", string="Next plan"
+    )
+    upcoming_plan_date = fields.Date(compute="_compute_upcoming_plan", string="Next plan from")
     base_fee = fields.Monetary(related="plan_id.base_fee")
     activation_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     termination_date = fields.Date(tracking=True)
@@ -71,6 +72,13 @@ class TelecoopMobileLine(models.Model):
         "telecoop.mobile.line.plan", "line_id", string="Plan history", copy=False
     )
     rated_usage_ids = fields.One2many("telecoop.rated.usage", "line_id", string="Rated usage")
+    holder_history_ids = fields.One2many(
+        "telecoop.mobile.line.holder", "line_id", string="Holder history", copy=False
+    )
+    priced_month_ids = fields.One2many(
+        "telecoop.priced.month", "line_id", string="Priced months", readonly=True
+    )
+    one_off_ids = fields.One2many("telecoop.mobile.line.one.off", "line_id", string="One-offs")
 
     _msisdn_active_unique = models.UniqueIndex(
         "(company_id, msisdn) WHERE state != 'terminated'",
@@ -103,7 +111,27 @@ class TelecoopMobileLine(models.Model):
                 for line in lines
             ]
         )
+        self.env["telecoop.mobile.line.holder"].sudo().create(
+            [
+                {
+                    "line_id": line.id,
+                    "partner_id": line.partner_id.id,
+                    "date_from": line.activation_date,
+                }
+                for line in lines
+            ]
+        )
         return lines
+
+    @api.depends("plan_history_ids.date_from", "plan_history_ids.plan_id")
+    def _compute_upcoming_plan(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            upcoming = line.plan_history_ids.filtered(lambda h: h.date_from > today).sorted(
+                lambda h: (h.date_from, h.id)
+            )[:1]
+            line.upcoming_plan_id = upcoming.plan_id
+            line.upcoming_plan_date = upcoming.date_from
 
     def write(self, vals):
         if "state" in vals:
@@ -120,6 +148,10 @@ class TelecoopMobileLine(models.Model):
                             new=vals["state"],
                         )
                     )
+        if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
+            today = fields.Date.context_today(self)
+            for line in self.filtered(lambda ln: ln.partner_id.id != vals["partner_id"]):
+                line._set_holder_history(vals["partner_id"], max(today, line.activation_date))
         return super().write(vals)
 
     # lifecycle ----------------------------------------------------------
@@ -142,133 +174,163 @@ class TelecoopMobileLine(models.Model):
         for line in self:
             if line.state == "terminated":
                 raise UserError(self.env._("Line %(msisdn)s is terminated.", msisdn=line.msisdn))
+            line._check_month_open(date)
             later = line.plan_history_ids.filtered(lambda h, d=date: h.date_from >= d)
             later.unlink()
             history.create({"line_id": line.id, "plan_id": plan.id, "date_from": date})
-            line.plan_id = plan
             line.message_post(
                 body=self.env._(
                     "Plan changed to %(plan)s from %(date)s.", plan=plan.name, date=date
                 )
             )
+        self._apply_plan_history()
+        self._rerate_from(date)
+
+    def action_cancel_plan_change(self):
+        """Cancel the plan changes still to come: the line keeps its plan of today."""
+        today = fields.Date.context_today(self)
+        for line in self:
+            future = line.plan_history_ids.filtered(lambda h: h.date_from > today)
+            if not future:
+                continue
+            line.message_post(
+                body=self.env._(
+                    "Plan change to %(plan)s from %(date)s cancelled.",
+                    plan=", ".join(future.plan_id.mapped("name")),
+                    date=", ".join(str(d) for d in future.mapped("date_from")),
+                )
+            )
+            dates = future.mapped("date_from")
+            future.unlink()
+            line._rerate_from(min(dates))
+        self._apply_plan_history()
+        return True
+
+    def _get_plan_at(self, date):
+        """The plan of the line on ``date``, from its history."""
+        self.ensure_one()
+        history = self.plan_history_ids.sorted(lambda h: (h.date_from, h.id))
+        current = history[:1]
+        for entry in history:
+            if entry.date_from <= date:
+                current = entry
+        return current.plan_id or self.plan_id
+
+    def _apply_plan_history(self):
+        """Set each line's plan to its plan of today, from its history."""
+        today = fields.Date.context_today(self)
+        for line in self:
+            plan = line._get_plan_at(today)
+            if plan and plan != line.plan_id:
+                line.plan_id = plan
+
+    @api.model
+    def _cron_apply_plan_changes(self):
+        """Scheduled action (daily): planned plan changes that became current."""
+        today = fields.Date.context_today(self)
+        changed = self.env["telecoop.mobile.line.plan"].search([("date_from", "<=", today)])
+        lines = changed.line_id.filtered(lambda ln: ln.state != "terminated")
+        lines._apply_plan_history()
+
+    def _check_month_open(self, date):
+        PricedMonth = self.env["telecoop.priced.month"].sudo()
+        for line in self:
+            if PricedMonth._is_invoiced(line, date):
+                raise UserError(
+                    self.env._(
+                        "The month of %(date)s of line %(msisdn)s is invoiced already: a "
+                        "change can take effect from the next month.",
+                        date=date,
+                        msisdn=line.msisdn,
+                    )
+                )
+
+    def _rerate_from(self, date):
+        """Price again the months from ``date`` to this month."""
+        first = month_bounds(date)[0]
+        this_month = month_bounds(fields.Date.context_today(self))[0]
+        Rated = self.env["telecoop.rated.usage"].sudo()
+        for company in self.company_id:
+            lines = self.filtered(lambda ln, c=company: ln.company_id == c)
+            month = first
+            while month <= this_month:
+                Rated._rate_period(company, month, line_ids=lines.ids)
+                month = month_bounds(month + datetime.timedelta(days=32))[0]
+
+    def change_holder(self, partner, date):
+        """The line goes to ``partner`` from ``date``: each holder pays and sees
+        their own days of the month."""
+        date = fields.Date.to_date(date)
+        for line in self:
+            if line.state == "terminated":
+                raise UserError(self.env._("Line %(msisdn)s is terminated.", msisdn=line.msisdn))
+            if date < line.activation_date:
+                raise UserError(self.env._("A line changes holder after its activation date."))
+            line._check_month_open(date)
+            line._set_holder_history(partner.id, date)
+            if date <= fields.Date.context_today(self):
+                line.with_context(telecoop_holder_change=True).partner_id = partner
+            line.message_post(
+                body=self.env._(
+                    "Holder changed to %(partner)s from %(date)s.",
+                    partner=partner.display_name,
+                    date=date,
+                )
+            )
+        self._rerate_from(date)
+
+    def _set_holder_history(self, partner_id, date):
+        self.ensure_one()
+        History = self.env["telecoop.mobile.line.holder"].sudo()
+        self.holder_history_ids.filtered(lambda h: h.date_from >= date).sudo().unlink()
+        History.create({"line_id": self.id, "partner_id": partner_id, "date_from": date})
 
     # pricing of a month -------------------------------------------------
 
-    def _get_plan_periods(self, period_date):
-        """[(plan, days)] of the month of ``period_date``, clipped to the active dates."""
+    @staticmethod
+    def _dated_parts(history, field, start, end):
+        """[(value, from, to)] of a dated history between ``start`` and ``end``;
+        before the first entry the first value applies."""
+        history = history.sorted(lambda h: (h.date_from, h.id))
+        parts = []
+        for index, entry in enumerate(history):
+            nxt = history[index + 1].date_from if index + 1 < len(history) else None
+            seg_start = start if index == 0 else max(start, entry.date_from)
+            seg_end = min(end, nxt - datetime.timedelta(days=1)) if nxt else end
+            if seg_end >= seg_start:
+                parts.append((entry[field], seg_start, seg_end))
+        return parts
+
+    def _get_month_segments(self, period_date):
+        """[(holder index, holder, plan, from, to)] of the month of ``period_date``:
+        the line's active days cut by its plan and holder histories."""
         self.ensure_one()
         first, last, __ = month_bounds(period_date)
         start = max(first, self.activation_date)
         end = min(last, self.termination_date) if self.termination_date else last
         if end < start:
             return []
-        history = self.plan_history_ids.sorted(lambda h: (h.date_from, h.id))
-        if not history:
-            return [(self.plan_id, (end - start).days + 1)]
+        plans = self._dated_parts(self.plan_history_ids, "plan_id", start, end) or [
+            (self.plan_id, start, end)
+        ]
+        holders = self._dated_parts(self.holder_history_ids, "partner_id", start, end) or [
+            (self.partner_id, start, end)
+        ]
+        segments = []
+        for index, (partner, h_start, h_end) in enumerate(holders):
+            for plan, p_start, p_end in plans:
+                seg_start, seg_end = max(h_start, p_start), min(h_end, p_end)
+                if seg_start <= seg_end:
+                    segments.append((index, partner, plan, seg_start, seg_end))
+        return segments
+
+    def _get_plan_periods(self, period_date):
+        """[(plan, days)] of the month of ``period_date``, clipped to the active dates."""
         periods = []
-        for index, entry in enumerate(history):
-            nxt = history[index + 1].date_from if index + 1 < len(history) else None
-            seg_start = max(start, entry.date_from)
-            seg_end = min(end, nxt - datetime.timedelta(days=1)) if nxt else end
-            if index == 0:
-                seg_start = start  # before the first entry the first plan applies
-            if seg_end >= seg_start:
-                periods.append((entry.plan_id, (seg_end - seg_start).days + 1))
+        for __, __, plan, start, end in self._get_month_segments(period_date):
+            days = (end - start).days + 1
+            if periods and periods[-1][0] == plan:
+                periods[-1] = (plan, periods[-1][1] + days)
+            else:
+                periods.append((plan, days))
         return periods
-
-    def _price_period(self, period_date, quantities, pricing_cache=None):
-        """Price a month of the line from its usage ``quantities``.
-
-        ``quantities`` maps (usage_type, zone) to the raw quantity of the month.
-        Returns a dict with the base fee parts per plan (prorated by days of the
-        month), the usage amount per (usage_type, zone) (each plan's usage charge
-        prorated by its days among the line's days), the data volume, the band
-        reached and whether the cap applied. Billing, rating and the consumption
-        summary all price through here. ``pricing_cache`` (a dict) keeps each
-        plan's pricing between calls of one batch.
-        """
-        if pricing_cache is None:
-            pricing_cache = {}
-        self.ensure_one()
-        __, __, month_days = month_bounds(period_date)
-        periods = self._get_plan_periods(period_date)
-        covered = sum(days for __, days in periods)
-        result = {
-            "plans": [],
-            "usage": defaultdict(Decimal),
-            "data_quantity": 0,
-            "band_upper": None,
-            "band_index": None,
-            "capped": False,
-        }
-        for plan, days in periods:
-            if plan.id not in pricing_cache:
-                pricing_cache[plan.id] = plan._get_pricing()
-            plan_pricing = pricing_cache[plan.id]
-            base = pricing.prorata_days(plan_pricing.base_fee, [days], month_days)[0]
-            result["plans"].append({"plan": plan, "days": days, "amount": base})
-            priced = pricing.price_usage(plan_pricing, quantities)
-            data_keys = sorted(
-                k for k in quantities if k[0] == "data" and k[1] in pricing.TIERED_DATA_ZONES
-            )
-            charges = dict(priced.rated)
-            if data_keys:
-                weights = [int(quantities[k]) for k in data_keys]
-                parts = (
-                    pricing.split_amount(priced.data_amount, weights)
-                    if sum(weights)
-                    else [priced.data_amount] + [pricing.ZERO] * (len(data_keys) - 1)
-                )
-                charges.update(zip(data_keys, parts, strict=True))
-            for key, amount in charges.items():
-                if days != covered:
-                    amount = pricing.prorata_days(amount, [days], covered)[0]
-                result["usage"][key] += amount
-            result["data_quantity"] = priced.data_quantity
-            result["band_upper"] = priced.band_upper
-            result["band_index"] = priced.band_index
-            result["capped"] = result["capped"] or priced.capped
-        result["usage"] = dict(result["usage"])
-        result["base_amount"] = sum((p["amount"] for p in result["plans"]), pricing.ZERO)
-        result["usage_amount"] = sum(result["usage"].values(), pricing.ZERO)
-        return result
-
-    def _get_consumption_summary(self, period_date):
-        """Per line: the quantities of the month so far, the band reached, the price so far.
-
-        Reads the raw usage records (not yet rated) and prices them with the same
-        code as the billing run. Returns ``{line_id: {...}}``.
-        """
-        first, __, __ = month_bounds(period_date)
-        quantities = defaultdict(dict)
-        third_party = defaultdict(Decimal)
-        if self.ids:
-            self.env["telecoop.usage.record"].flush_model()
-            self.env.cr.execute(
-                """
-                SELECT line_id, usage_type, zone, SUM(quantity), SUM(third_party_amount)
-                  FROM telecoop_usage_record
-                 WHERE line_id = ANY(%s) AND period = %s
-                 GROUP BY line_id, usage_type, zone
-                """,
-                [self.ids, first],
-            )
-            for line_id, usage_type, zone, qty, tp in self.env.cr.fetchall():
-                quantities[line_id][(usage_type, zone)] = int(qty)
-                third_party[line_id] += Decimal(tp or 0)
-        summary = {}
-        for line in self:
-            priced = line._price_period(first, quantities[line.id])
-            summary[line.id] = {
-                "period": first,
-                "quantities": quantities[line.id],
-                "data_quantity": priced["data_quantity"],
-                "band_upper": priced["band_upper"],
-                "band_index": priced["band_index"],
-                "capped": priced["capped"],
-                "base_amount": priced["base_amount"],
-                "usage_amount": priced["usage_amount"],
-                "third_party_amount": third_party[line.id],
-                "total": priced["base_amount"] + priced["usage_amount"] + third_party[line.id],
-            }
-        return summary

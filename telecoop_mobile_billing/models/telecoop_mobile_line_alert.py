@@ -34,7 +34,8 @@ class TelecoopMobileLineAlert(models.Model):
         [
             (alert_rules.DATA_BAND, "Data band"),
             (alert_rules.CAP, "Spending cap"),
-            (alert_rules.ROAMING, "Roaming"),
+            (alert_rules.ROAMING, "Data roaming cap"),
+            (alert_rules.ALLOWANCE, "Allowance used up"),
         ],
         required=True,
         readonly=True,
@@ -72,13 +73,31 @@ class TelecoopMobileLineAlert(models.Model):
                 percent=self.percent,
                 bound=f"{self.limit / 1e9:g}",
             )
+        if self.kind == alert_rules.ALLOWANCE:
+            return _(
+                "Line %(msisdn)s: the %(bound)s GB of data included in your plan are used up "
+                "(%(used)s GB); further data is billed as your plan says.",
+                msisdn=msisdn,
+                used=f"{self.value / 1e9:.2f}",
+                bound=f"{self.limit / 1e9:g}",
+            )
         amount = f"{self.value:.2f}"
         limit = f"{self.limit:.2f}"
         symbol = self.currency_id.symbol or ""
         if self.kind == alert_rules.ROAMING:
+            if self.percent >= 100:
+                return _(
+                    "Line %(msisdn)s: data roaming charges of %(amount)s %(symbol)s this month "
+                    "(tax excluded) reached the data roaming cap of %(limit)s %(symbol)s: "
+                    "roaming data is barred unless you chose to go on in your account.",
+                    msisdn=msisdn,
+                    amount=amount,
+                    limit=limit,
+                    symbol=symbol,
+                )
             return _(
-                "Line %(msisdn)s: roaming charges of %(amount)s %(symbol)s this month, "
-                "%(percent)s%% of the roaming cap of %(limit)s %(symbol)s.",
+                "Line %(msisdn)s: data roaming charges of %(amount)s %(symbol)s this month "
+                "(tax excluded), %(percent)s%% of the data roaming cap of %(limit)s %(symbol)s.",
                 msisdn=msisdn,
                 amount=amount,
                 limit=limit,
@@ -86,7 +105,7 @@ class TelecoopMobileLineAlert(models.Model):
                 percent=self.percent,
             )
         return _(
-            "Line %(msisdn)s: %(amount)s %(symbol)s so far this month (tax excluded), "
+            "Line %(msisdn)s: %(amount)s %(symbol)s so far this month, "
             "%(percent)s%% of your spending cap of %(limit)s %(symbol)s.",
             msisdn=msisdn,
             amount=amount,
@@ -94,6 +113,34 @@ class TelecoopMobileLineAlert(models.Model):
             symbol=symbol,
             percent=self.percent,
         )
+
+    def _insert_new(self, values):
+        """Insert the alerts of ``values`` not sent yet (``ON CONFLICT DO NOTHING``):
+        tuples (line, period, kind, percent, band, value, limit, uid). Returns them."""
+        if not values:
+            return self.browse()
+        self.flush_model()
+        new_ids = []
+        for start in range(0, len(values), 1000):
+            chunk = values[start : start + 1000]
+            self.env.cr.execute(
+                "INSERT INTO telecoop_mobile_line_alert "
+                '(line_id, period, kind, percent, band_index, value, "limit", company_id, '
+                " create_uid, write_uid, create_date, write_date) "
+                "SELECT v.line_id, v.period, v.kind, v.percent, v.band_index, v.value, v.lim, "
+                "       l.company_id, v.uid, v.uid, now() AT TIME ZONE 'UTC', "
+                "       now() AT TIME ZONE 'UTC' "
+                "  FROM (VALUES "
+                + ", ".join(["(%s, %s::date, %s, %s, %s, %s::float, %s::float, %s)"] * len(chunk))
+                + ") AS v(line_id, period, kind, percent, band_index, value, lim, uid) "
+                "  JOIN telecoop_mobile_line l ON l.id = v.line_id "
+                "ON CONFLICT (line_id, period, kind, percent, band_index) DO NOTHING "
+                "RETURNING id",
+                [item for row in chunk for item in row],
+            )
+            new_ids.extend(row[0] for row in self.env.cr.fetchall())
+        self.env["telecoop.mobile.line"].invalidate_model(["alert_ids"])
+        return self.browse(new_ids)
 
     def _send(self):
         """Queue the e-mails of the alerts (sent by the mail queue, not now), in batches."""

@@ -2,12 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The member's side of a mobile line: consumption tracker, cap and alerts, sobriety.
 
-Everything the portal shows is read from the rated usage (aggregates per line,
-month, type and zone), never from the raw records, and priced by the same
-``_price_period`` as the rating and the billing run.
+Every amount the portal shows is read from the line's priced months (the
+charges rating stored once, that the invoice is made of), never priced again:
+tax included for a consumer, tax excluded for a company.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +15,6 @@ from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..services import alerts as alert_rules
-from ..services import pricing
 from .telecoop_mobile_line import month_bounds
 
 #: fewer lines than this on a plan: no median shown (it would reveal the others' usage)
@@ -25,34 +23,8 @@ SOBRIETY_MIN_LINES = 5
 HISTORY_MONTHS = 12
 
 
-def _alert_settings(cap, cap_percent, band_percent, roaming_cap, roaming_on):
-    """The :class:`~..services.alerts.AlertSettings` of a line from its columns."""
-    return alert_rules.AlertSettings(
-        band_percent=band_percent or None,
-        cap=Decimal(str(cap)) if cap else None,
-        cap_percents=tuple(sorted({p for p in (cap_percent, 100) if p})),
-        roaming_cap=Decimal(str(roaming_cap)) if roaming_on and roaming_cap else None,
-    )
-
-
-def _month_usage(data, roaming, plan_pricing, amount):
-    """A :class:`~..services.alerts.MonthUsage` from a line's month: data bytes in the
-    tiered zones, roaming charges, the amount so far."""
-    units, band, __ = pricing.data_price(data, plan_pricing)
-    upper = None
-    if band is not None and plan_pricing.tiers[band].upper is not None:
-        upper = int(plan_pricing.tiers[band].upper * plan_pricing.data_unit)
-    elif plan_pricing.tier_type == pricing.INCLUDED and plan_pricing.included_units:
-        if units <= plan_pricing.included_units:
-            band = 0
-            upper = int(plan_pricing.included_units * plan_pricing.data_unit)
-    return alert_rules.MonthUsage(
-        data_quantity=data,
-        band_index=band,
-        band_upper_bytes=upper,
-        amount=amount,
-        roaming_amount=Decimal(str(roaming)),
-    )
+def _round_cent(value):
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 class TelecoopMobileLine(models.Model):
@@ -61,8 +33,9 @@ class TelecoopMobileLine(models.Model):
 
     spending_cap = fields.Monetary(
         tracking=True,
-        help="Budget of the month set by the holder, tax excluded: alerts at the chosen "
-        "share of it and when it is reached; 0: no cap. Usage is not cut off.",
+        help="Budget of the month set by the holder, as the tracker shows amounts (tax "
+        "included for a consumer): alerts at the chosen share of it and when it is reached; "
+        "0: no cap. Usage is not cut off.",
     )
     alert_cap_percent = fields.Integer(
         string="Cap alert (%)",
@@ -75,10 +48,32 @@ class TelecoopMobileLine(models.Model):
         help="An alert when the data volume reaches this share of its band; 0: off.",
     )
     roaming_cap = fields.Monetary(
+        string="Data roaming cap",
         default=float(alert_rules.DEFAULT_ROAMING_CAP),
-        help="Roaming charges of a month that get a warning at 80 % (EU rules: 50 EUR).",
+        help="Data roaming charges of a month, tax excluded (Regulation (EU) 2022/612: "
+        "50 EUR by default): notices at 80 % and 100 %, and roaming data barred at 100 % "
+        "unless the holder chose to go on.",
     )
-    alert_roaming = fields.Boolean(string="Roaming warning", default=True)
+    alert_roaming = fields.Boolean(
+        string="Roaming warning", default=True, help="Kept for compatibility: always on."
+    )
+    roaming_continue = fields.Boolean(
+        string="Go on past the roaming cap",
+        tracking=True,
+        help="The holder chose to keep roaming data past the data roaming cap.",
+    )
+    roaming_continue_date = fields.Datetime(
+        string="Chosen on", readonly=True, help="When the holder chose to go on."
+    )
+    roaming_barred_period = fields.Date(
+        string="Roaming data barred in",
+        readonly=True,
+        help="Month in which roaming data was barred at the cap.",
+    )
+    itemised_bill = fields.Boolean(
+        tracking=True,
+        help="The holder asked for a free itemised bill with each invoice of this line.",
+    )
     alert_ids = fields.One2many("telecoop.mobile.line.alert", "line_id", string="Alerts")
 
     _alert_percents = models.Constraint(
@@ -94,90 +89,108 @@ class TelecoopMobileLine(models.Model):
         return result
 
     # ------------------------------------------------------------------
-    # consumption of a month (aggregates only)
+    # consumption of a month: read from the priced months
     # ------------------------------------------------------------------
-    def _read_rated(self, first, last=None):
-        """{period: {(usage_type, zone): (quantity, amount, third party, last usage)}}."""
+    def _get_priced_months(self, first, last=None):
+        """{period: priced month} of the line, pricing the months not priced yet."""
         self.ensure_one()
-        self.env["telecoop.rated.usage"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT period, usage_type, zone, quantity, amount, third_party_amount, last_usage_at
-              FROM telecoop_rated_usage
-             WHERE line_id = %s AND period BETWEEN %s AND %s
-            """,
-            [self.id, first, last or first],
+        last = last or first
+        PricedMonth = self.env["telecoop.priced.month"].sudo()
+        months = PricedMonth.search(
+            [("line_id", "=", self.id), ("period", ">=", first), ("period", "<=", last)]
         )
-        months = defaultdict(dict)
-        for period, usage_type, zone, qty, amount, third, last_at in self.env.cr.fetchall():
-            months[period][(usage_type, zone)] = (
-                int(qty or 0),
-                Decimal(str(amount or 0)),
-                Decimal(str(third or 0)),
-                last_at,
+        by_period = {m.period: m for m in months}
+        month = first
+        while month <= last:
+            if month not in by_period and self._get_month_segments(month):
+                self.env["telecoop.rated.usage"].sudo()._rate_period(
+                    self.company_id, month, line_ids=self.ids
+                )
+                by_period[month] = PricedMonth.search(
+                    [("line_id", "=", self.id), ("period", "=", month)]
+                )
+            month += relativedelta(months=1)
+        return by_period
+
+    def _read_quantities(self, first, last=None):
+        """{period: {usage_type: quantity}} of the line's rated usage."""
+        self.ensure_one()
+        groups = (
+            self.env["telecoop.rated.usage"]
+            .sudo()
+            ._read_group(
+                [
+                    ("line_id", "=", self.id),
+                    ("period", ">=", first),
+                    ("period", "<=", last or first),
+                ],
+                ["period:day", "usage_type"],
+                ["quantity:sum"],
             )
-        return months
-
-    def _third_party_untaxed(self, amount):
-        """Tax-excluded part of third-party amounts (delivered tax included), as invoiced."""
-        if not amount:
-            return pricing.ZERO
-        product = self.env.ref("telecoop_mobile_billing.product_mobile_third_party").sudo()
-        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
-        rate = sum(
-            (Decimal(str(t.amount)) for t in taxes if t.amount_type == "percent"), pricing.ZERO
         )
-        return pricing.round_cent(amount / (1 + rate / 100))
+        result = {}
+        for period, usage_type, quantity in groups:
+            result.setdefault(fields.Date.to_date(period), {})[usage_type] = quantity
+        return result
 
-    def _summarise_month(self, first, rows, pricing_cache=None):
-        """The tracker of a month from its rated rows, priced as the billing run does."""
-        quantities = {key: row[0] for key, row in rows.items()}
-        priced = self._price_period(first, quantities, pricing_cache=pricing_cache)
-        by_type = defaultdict(int)
-        for (usage_type, __), qty in quantities.items():
-            by_type[usage_type] += qty
-        third_party = sum((row[2] for row in rows.values()), pricing.ZERO)
-        third_untaxed = self._third_party_untaxed(third_party)
-        last_usage = [row[3] for row in rows.values() if row[3]]
+    def _summarise_month(self, first, month, quantities):
+        """The tracker of a month of the holder from its priced month: every figure in
+        the holder's convention (tax included for a consumer), adding up."""
+        charges = month._get_holder_charges(self.partner_id) if month else month
+        tax_included = month.tax_included_display if month else True
+
+        def total(kind=None):
+            selected = charges.filtered(lambda c: c.kind == kind) if kind else charges
+            return (
+                _round_cent(selected._get_display_amount(tax_included))
+                if selected
+                else (_round_cent(0))
+            )
+
         return {
             "period": first,
-            "data": by_type["data"],
-            "voice": by_type["voice"],
-            "sms": by_type["sms"] + by_type["mms"],
-            "data_quantity": priced["data_quantity"],
-            "band_index": priced["band_index"],
-            "band_upper": priced["band_upper"],
-            "capped": priced["capped"],
-            "base_amount": priced["base_amount"],
-            "usage_amount": priced["usage_amount"],
-            "roaming_amount": sum(
-                (a for (__, zone), a in priced["usage"].items() if zone in ("eu", "world")),
-                pricing.ZERO,
-            ),
-            "third_party_amount": third_party,
-            "amount_untaxed": priced["base_amount"] + priced["usage_amount"] + third_untaxed,
-            "last_usage_at": max(last_usage) if last_usage else False,
+            "tax_included": tax_included,
+            "data": quantities.get("data", 0),
+            "voice": quantities.get("voice", 0),
+            "sms": quantities.get("sms", 0) + quantities.get("mms", 0),
+            "data_quantity": month.data_quantity if month else 0,
+            "band_index": month.band_index if month and month.band_index >= 0 else None,
+            "band_upper": (month.band_upper_bytes / 1e9)
+            if month and month.band_upper_bytes
+            else None,
+            "capped": bool(month and month.capped),
+            "base_amount": total("plan"),
+            "usage_amount": total("usage"),
+            "one_off_amount": total("one_off"),
+            "third_party_amount": total("third_party"),
+            "amount": total(),
+            "amount_untaxed": _round_cent(sum(charges.mapped("amount_untaxed"))),
+            "amount_total": _round_cent(sum(charges.mapped("amount_total"))),
+            "roaming_amount": _round_cent(month.roaming_data_amount if month else 0),
+            "last_usage_at": (month.last_usage_at if month else False) or False,
         }
 
     def _get_portal_consumption(self, period_date=None):
         """The current month of the line so far: usage, band, price, freshness."""
         self.ensure_one()
         first, __, __ = month_bounds(period_date or fields.Date.context_today(self))
-        return self._summarise_month(first, self._read_rated(first).get(first, {}))
+        month = self._get_priced_months(first).get(first)
+        return self._summarise_month(first, month, self._read_quantities(first).get(first, {}))
 
     def _get_portal_history(self, period_date=None, months=HISTORY_MONTHS):
-        """Month by month (oldest first): usage and amount, tax excluded."""
+        """Month by month (oldest first): usage and amount, as the invoice has them."""
         self.ensure_one()
         last, __, __ = month_bounds(period_date or fields.Date.context_today(self))
         first = max(last - relativedelta(months=months - 1), self.activation_date.replace(day=1))
-        rated = self._read_rated(first, last)
+        priced = self._get_priced_months(first, last)
+        quantities = self._read_quantities(first, last)
         history = []
-        cache = {}
         month = first
         while month <= last:
-            if self._get_plan_periods(month):
-                summary = self._summarise_month(month, rated.get(month, {}), pricing_cache=cache)
-                history.append(summary)
+            if month in priced and priced[month]._get_holder_charges(self.partner_id):
+                history.append(
+                    self._summarise_month(month, priced[month], quantities.get(month, {}))
+                )
             month += relativedelta(months=1)
         return history
 
@@ -196,14 +209,7 @@ class TelecoopMobileLine(models.Model):
             .sudo()
             ._get_median(self.company_id, self.plan_id, first)
         )
-        self.env["telecoop.rated.usage"].flush_model()
-        self.env.cr.execute(
-            "SELECT SUM(quantity) FROM telecoop_rated_usage "
-            "WHERE line_id = %s AND period = %s AND usage_type = 'data'",
-            [self.id, first],
-        )
-        (mine,) = self.env.cr.fetchone()
-        mine = int(mine or 0)
+        mine = int(self._read_quantities(first).get(first, {}).get("data", 0) or 0)
         if count < SOBRIETY_MIN_LINES:
             return {"mine": mine, "median": None, "count": count, "ratio": None, "level": None}
         median = int(median or 0)
@@ -220,12 +226,18 @@ class TelecoopMobileLine(models.Model):
     # member's settings and plan change
     # ------------------------------------------------------------------
     def _portal_set_alerts(
-        self, spending_cap, alert_cap_percent, alert_band_percent, alert_roaming
+        self,
+        spending_cap,
+        alert_cap_percent,
+        alert_band_percent,
+        alert_roaming=True,
+        roaming_continue=None,
+        itemised_bill=None,
     ):
         """The holder sets the cap and alerts of the line (already access-checked)."""
         self.ensure_one()
         try:
-            cap = pricing.round_cent(Decimal(str(spending_cap or "0").replace(",", ".").strip()))
+            cap = _round_cent(Decimal(str(spending_cap or "0").replace(",", ".").strip()))
             cap_percent = int(alert_cap_percent or 0)
             band_percent = int(alert_band_percent or 0)
         except (ArithmeticError, ValueError) as error:
@@ -234,17 +246,58 @@ class TelecoopMobileLine(models.Model):
             raise ValidationError(self.env._("The spending cap cannot be negative."))
         if not (0 <= cap_percent <= 100 and 0 <= band_percent <= 100):
             raise ValidationError(self.env._("Alert thresholds are between 0 and 100 %."))
-        self.sudo().write(
-            {
-                "spending_cap": float(cap),
-                "alert_cap_percent": cap_percent,
-                "alert_band_percent": band_percent,
-                "alert_roaming": bool(alert_roaming),
-            }
-        )
+        values = {
+            "spending_cap": float(cap),
+            "alert_cap_percent": cap_percent,
+            "alert_band_percent": band_percent,
+            "alert_roaming": True,
+        }
+        if itemised_bill is not None:
+            values["itemised_bill"] = bool(itemised_bill)
+        self.sudo().write(values)
+        if roaming_continue is not None:
+            self.sudo()._set_roaming_continue(bool(roaming_continue))
         # the month so far may already be past a new threshold
         self.sudo()._check_usage_alerts(fields.Date.context_today(self))
         return True
+
+    def _set_roaming_continue(self, go_on):
+        """The holder chooses to go on (or not) past the data roaming cap: recorded with
+        the date; going on lifts a barring of this month through the connector."""
+        for line in self.filtered(lambda ln: ln.roaming_continue != go_on):
+            line.write({"roaming_continue": go_on, "roaming_continue_date": fields.Datetime.now()})
+            this_month = month_bounds(fields.Date.context_today(line))[0]
+            if go_on and line.roaming_barred_period == this_month:
+                line.roaming_barred_period = False
+                line.with_delay(
+                    description=self.env._(
+                        "Host operator: allow roaming data again on %(msisdn)s",
+                        msisdn=line.msisdn,
+                    )
+                )._host_operator_set_roaming_data(True)
+
+    def _bar_roaming_data(self, period):
+        """At 100 % of the data roaming cap: bar roaming data on the network, through
+        the host operator connector (a queued job staff see and can retry)."""
+        for line in self:
+            line.roaming_barred_period = period
+            line.message_post(
+                body=self.env._(
+                    "Data roaming cap reached: roaming data barred for the month "
+                    "(the holder did not choose to go on)."
+                )
+            )
+            line.with_delay(
+                description=self.env._(
+                    "Host operator: bar roaming data on %(msisdn)s", msisdn=line.msisdn
+                )
+            )._host_operator_set_roaming_data(False)
+
+    def _host_operator_set_roaming_data(self, allowed):
+        """Hook of the host operator connector: allow or bar roaming data on the
+        network. Without a connector, staff do it by hand from the queued job."""
+        self.ensure_one()
+        return {"msisdn": self.msisdn, "roaming_data": allowed}
 
     def _get_portal_plans(self):
         """Plans the holder may move the line to."""
@@ -285,65 +338,49 @@ class TelecoopMobileLine(models.Model):
     # ------------------------------------------------------------------
     # alerts
     # ------------------------------------------------------------------
+    def _portal_cancel_plan_change(self):
+        """The holder cancels the plan change still to come."""
+        self.ensure_one()
+        if not self._get_upcoming_plan():
+            raise UserError(self.env._("No plan change is planned on this line."))
+        return self.sudo().action_cancel_plan_change()
+
     def _check_usage_alerts(self, period_date):
         """Create and e-mail (queued) the alerts due on these lines for the month.
 
-        Safe to call after every import: an alert already sent this month for
-        the same threshold is skipped by the unique index (``ON CONFLICT DO
-        NOTHING``). Returns the new alerts.
+        Read from the priced months. Safe to call after every import: an alert
+        already sent this month for the same threshold is skipped by the unique
+        index (``ON CONFLICT DO NOTHING``). Returns the new alerts.
         """
         Alert = self.env["telecoop.mobile.line.alert"].sudo()
         if not self:
             return Alert
         first, __, __ = month_bounds(period_date)
-        self.env["telecoop.rated.usage"].flush_model()
-        self.flush_recordset()
-        # per line in one query: its settings and the sums the alerts need
-        self.env.cr.execute(
-            """
-            SELECT l.id, l.plan_id, l.spending_cap, l.alert_cap_percent, l.alert_band_percent,
-                   l.roaming_cap, l.alert_roaming,
-                   COALESCE(SUM(r.quantity) FILTER (
-                       WHERE r.usage_type = 'data' AND r.zone = ANY(%(tiered)s)), 0),
-                   COALESCE(SUM(r.amount) FILTER (WHERE r.zone IN ('eu', 'world')), 0),
-                   COUNT(r.id)
-              FROM telecoop_mobile_line l
-         LEFT JOIN telecoop_rated_usage r ON r.line_id = l.id AND r.period = %(period)s
-             WHERE l.id = ANY(%(lines)s) AND l.state != 'terminated'
-             GROUP BY l.id
-            """,
-            {"lines": self.ids, "period": first, "tiered": list(pricing.TIERED_DATA_ZONES)},
-        )
+        lines = self.filtered(lambda ln: ln.state != "terminated")
+        figures = self.env["telecoop.priced.month"].sudo()._get_alert_figures(lines, first)
         values = []
-        cache = {}
-        Plan = self.env["telecoop.mobile.plan"]
-        for (
-            line_id,
-            plan_id,
-            cap,
-            cap_pct,
-            band_pct,
-            roaming_cap,
-            roaming_on,
-            data,
-            roaming,
-            rows,
-        ) in self.env.cr.fetchall():
-            if not rows and not cap:
+        for line in lines:
+            month = figures.get(line.id)
+            if not month:
                 continue
-            if plan_id not in cache:
-                cache[plan_id] = Plan.browse(plan_id)._get_pricing()
-            amount = pricing.ZERO
-            if cap:
-                line = self.browse(line_id)
-                month = line._read_rated(first).get(first, {})
-                amount = line._summarise_month(first, month, cache)["amount_untaxed"]
-            usage = _month_usage(int(data), roaming, cache[plan_id], amount)
-            settings = _alert_settings(cap, cap_pct, band_pct, roaming_cap, roaming_on)
+            usage = alert_rules.MonthUsage(
+                data_quantity=month["data_quantity"],
+                band_index=month["band_index"],
+                band_upper_bytes=month["band_upper_bytes"],
+                amount=month["amount"],
+                roaming_amount=month["roaming_amount"],
+                allowance_bytes=month["allowance_bytes"],
+            )
+            settings = alert_rules.AlertSettings(
+                band_percent=line.alert_band_percent or None,
+                cap=Decimal(str(line.spending_cap)) if line.spending_cap else None,
+                cap_percents=tuple(sorted({p for p in (line.alert_cap_percent, 100) if p})),
+                roaming_cap=Decimal(str(line.roaming_cap)) if line.roaming_cap else None,
+            )
             for alert in alert_rules.due_alerts(settings, usage):
                 values.append(
                     (
-                        line_id,
+                        line.id,
                         first,
                         alert.kind,
                         alert.percent,
@@ -353,30 +390,16 @@ class TelecoopMobileLine(models.Model):
                         self.env.uid,
                     )
                 )
-        if not values:
-            return Alert
-        Alert.flush_model()
-        new_ids = []
-        for start in range(0, len(values), 1000):
-            chunk = values[start : start + 1000]
-            self.env.cr.execute(
-                "INSERT INTO telecoop_mobile_line_alert "
-                '(line_id, period, kind, percent, band_index, value, "limit", company_id, '
-                " create_uid, write_uid, create_date, write_date) "
-                "SELECT v.line_id, v.period, v.kind, v.percent, v.band_index, v.value, v.lim, "
-                "       l.company_id, v.uid, v.uid, now() AT TIME ZONE 'UTC', "
-                "       now() AT TIME ZONE 'UTC' "
-                "  FROM (VALUES "
-                + ", ".join(["(%s, %s::date, %s, %s, %s, %s::float, %s::float, %s)"] * len(chunk))
-                + ") AS v(line_id, period, kind, percent, band_index, value, lim, uid) "
-                "  JOIN telecoop_mobile_line l ON l.id = v.line_id "
-                "ON CONFLICT (line_id, period, kind, percent, band_index) DO NOTHING "
-                "RETURNING id",
-                [item for row in chunk for item in row],
+        alerts = Alert._insert_new(values)
+        barred = alerts.filtered(
+            lambda a: (
+                a.kind == alert_rules.ROAMING
+                and a.percent >= 100
+                and not a.line_id.roaming_continue
             )
-            new_ids.extend(row[0] for row in self.env.cr.fetchall())
-        self.invalidate_recordset(["alert_ids"])
-        alerts = Alert.browse(new_ids)
+        ).line_id
+        if barred:
+            barred._bar_roaming_data(first)
         if alerts:
             # rendering e-mails is slow: in the background, after the import
             alerts.with_delay(

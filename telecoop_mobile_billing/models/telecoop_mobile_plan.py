@@ -22,6 +22,12 @@ class TelecoopMobilePlan(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     base_fee = fields.Monetary(string="Monthly base fee", tracking=True)
+    price_tax_included = fields.Boolean(
+        string="Prices tax included",
+        tracking=True,
+        help="The base fee and the usage prices of the plan are entered tax included, as "
+        "published to consumers (14.00 is 14.00 on a consumer's invoice, VAT inside).",
+    )
     tier_type = fields.Selection(
         [
             ("step", "Step (volume): the band sets the price of the whole volume"),

@@ -52,69 +52,93 @@ class TelecoopRatedUsage(models.Model):
 
     @api.model
     def _rate_period(self, company, period_date, line_ids=None):
-        """(Re)compute the rated usage of the month of ``period_date``.
+        """(Re)rate the month of ``period_date``: usage totals, then the priced month.
 
-        Aggregates the raw records in SQL per line, type and zone, replaces the
-        rows of that month for those lines, then prices each line with its plan
-        (pure-Python pricing, as billing does). Rating depends only on the set of
-        records of the month, so rating again after a late file gives the same
-        result as rating once with all records. Returns the number of rows.
+        The totals per line, type and zone come from the raw records (through
+        their model); the money is the priced month's (``telecoop.priced.month``,
+        written here, once): the ``amount`` of a row is the sum of the usage
+        charges of its type and zone. Rating depends only on the set of records
+        of the month, so rating again after a late file gives the same result as
+        rating once with all records. Returns the number of rows.
         """
         first, __, __ = month_bounds(period_date)
-        self.env["telecoop.usage.record"].flush_model()
         self.flush_model()
         cr = self.env.cr
-        line_filter = ""
-        params = {"company": company.id, "period": first, "uid": self.env.uid}
         if line_ids is not None:
-            line_filter = "AND line_id = ANY(%(lines)s)"
-            params["lines"] = list(line_ids)
-        cr.execute(
-            f"DELETE FROM telecoop_rated_usage WHERE company_id = %(company)s "
-            f"AND period = %(period)s {line_filter}",
-            params,
-        )
-        cr.execute(
-            f"""
-            SELECT line_id, usage_type, zone, SUM(quantity), COUNT(*), SUM(third_party_amount),
-                   MAX(started_at)
-              FROM telecoop_usage_record
-             WHERE company_id = %(company)s AND period = %(period)s
-                   AND line_id IS NOT NULL {line_filter}
-             GROUP BY line_id, usage_type, zone
-            """,
-            params,
-        )
-        by_line = defaultdict(dict)
-        for line_id, usage_type, zone, quantity, count, third_party, last_at in cr.fetchall():
-            by_line[line_id][(usage_type, zone)] = (int(quantity), count, third_party, last_at)
-        lines = self.env["telecoop.mobile.line"].browse(list(by_line))
-        lines.plan_history_ids.plan_id.tier_ids.mapped("price")
-        lines.plan_history_ids.plan_id.rate_ids.mapped("price")
-        rows = []
-        pricing_cache = {}
-        for line in lines:
-            keyed = by_line[line.id]
-            priced = line._price_period(
-                first, {k: v[0] for k, v in keyed.items()}, pricing_cache=pricing_cache
+            line_ids = list(line_ids)
+        totals = defaultdict(lambda: [0, 0, None, None])
+        for (
+            line_id,
+            __,
+            usage_type,
+            zone,
+            __,
+            quantity,
+            count,
+            third_party,
+            last_at,
+        ) in self.env["telecoop.usage.record"]._get_month_totals(company, first, line_ids):
+            row = totals[(line_id, usage_type, zone)]
+            row[0] += int(quantity or 0)
+            row[1] += count
+            if third_party is not None:
+                row[2] = (row[2] or 0) + third_party
+            if last_at and (not row[3] or last_at > row[3]):
+                row[3] = last_at
+        months = self.env["telecoop.priced.month"]._rate_months(company, first, line_ids)
+        amounts = defaultdict(float)
+        self.env.cr.execute(
+            SQL(
+                "SELECT line_id, usage_type, zone, SUM(amount_untaxed) FROM telecoop_priced_charge "
+                "WHERE month_id = ANY(%s) AND kind = 'usage' GROUP BY 1, 2, 3",
+                months.ids,
             )
-            for (usage_type, zone), (quantity, count, third_party, last_at) in keyed.items():
-                rows.append(
-                    (
-                        company.id,
-                        line.id,
-                        first,
-                        usage_type,
-                        zone,
-                        quantity,
-                        count,
-                        third_party,
-                        priced["usage"].get((usage_type, zone), 0),
-                        last_at,
-                        self.env.uid,
-                        self.env.uid,
-                    )
+        )
+        for line_id, usage_type, zone, amount in cr.fetchall():
+            amounts[(line_id, usage_type, zone)] = amount
+        frozen = set()
+        if line_ids is None or line_ids:
+            # rows of invoiced months stay as invoiced
+            cr.execute(
+                SQL(
+                    "SELECT line_id FROM telecoop_priced_month WHERE company_id = %s "
+                    "AND period = %s AND invoiced",
+                    company.id,
+                    first,
                 )
+            )
+            frozen = {row[0] for row in cr.fetchall()}
+        line_filter = SQL("AND line_id = ANY(%s)", line_ids) if line_ids is not None else SQL()
+        cr.execute(
+            SQL(
+                "DELETE FROM telecoop_rated_usage WHERE company_id = %s AND period = %s "
+                "AND NOT (line_id = ANY(%s)) %s",
+                company.id,
+                first,
+                sorted(frozen),
+                line_filter,
+            )
+        )
+        rows = [
+            (
+                company.id,
+                line_id,
+                first,
+                usage_type,
+                zone,
+                quantity,
+                count,
+                third_party,
+                amounts.get((line_id, usage_type, zone), 0.0),
+                last_at,
+                self.env.uid,
+                self.env.uid,
+            )
+            for (line_id, usage_type, zone), (quantity, count, third_party, last_at) in sorted(
+                totals.items()
+            )
+            if line_id not in frozen
+        ]
         if rows:
             execute_values(
                 cr,

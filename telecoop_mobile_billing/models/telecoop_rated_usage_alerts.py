@@ -30,12 +30,8 @@ class TelecoopRatedUsage(models.Model):
         # alerts are for the month under way: a late file of a closed month
         # (or the billing run) does not warn anybody afterwards
         if first == month_bounds(fields.Date.context_today(self))[0]:
-            lines = self.env["telecoop.mobile.line"].sudo()
-            if line_ids is None:
-                self.env.cr.execute(
-                    "SELECT DISTINCT line_id FROM telecoop_rated_usage "
-                    "WHERE company_id = %s AND period = %s",
-                    [company.id, first],
-                )
-                line_ids = [row[0] for row in self.env.cr.fetchall()]
-            lines.browse(line_ids)._check_usage_alerts(first)
+            domain = [("company_id", "=", company.id), ("period", "=", first)]
+            if line_ids is not None:
+                domain.append(("line_id", "in", list(line_ids)))
+            months = self.env["telecoop.priced.month"].sudo().search(domain)
+            months.line_id._check_usage_alerts(first)

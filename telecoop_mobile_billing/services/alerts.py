@@ -16,8 +16,12 @@ Kinds
   Each band has its own alert.
 * ``cap``: the amount of the month so far (tax excluded) reached ``percent`` %
   of the member's spending cap (80 % and 100 % by default).
-* ``roaming``: the roaming charges of the month reached ``percent`` % of the
-  roaming cap (EU rules: a warning at 80 % of 50 EUR).
+* ``allowance``: the data included in the plan is used up (Code de la
+  consommation L224-30 II); always on, the member cannot switch it off.
+* ``roaming``: the data roaming charges of the month (tax excluded; not voice
+  nor SMS) reached 80 % and 100 % of the data roaming cap (Regulation (EU)
+  2022/612: 50 EUR excluding VAT by default); always on. At 100 % roaming data
+  is barred unless the member chose to go on.
 """
 
 from dataclasses import dataclass
@@ -26,12 +30,15 @@ from decimal import Decimal
 DATA_BAND = "data_band"
 CAP = "cap"
 ROAMING = "roaming"
-KINDS = (DATA_BAND, CAP, ROAMING)
+ALLOWANCE = "allowance"
+KINDS = (DATA_BAND, CAP, ROAMING, ALLOWANCE)
 
 DEFAULT_BAND_PERCENT = 80
 DEFAULT_CAP_PERCENTS = (80, 100)
 DEFAULT_ROAMING_CAP = Decimal("50")
 DEFAULT_ROAMING_PERCENT = 80
+#: the notices of the data roaming cap (Regulation (EU) 2022/612)
+ROAMING_PERCENTS = (80, 100)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class AlertSettings:
     cap: Decimal | None = None
     cap_percents: tuple = DEFAULT_CAP_PERCENTS
     roaming_cap: Decimal | None = DEFAULT_ROAMING_CAP
-    roaming_percent: int | None = DEFAULT_ROAMING_PERCENT
+    roaming_percents: tuple = ROAMING_PERCENTS
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class MonthUsage:
     band_upper_bytes: int | None = None
     amount: Decimal = Decimal(0)
     roaming_amount: Decimal = Decimal(0)
+    allowance_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,19 +106,26 @@ def due_alerts(settings, usage):
                 alerts.append(
                     Alert(CAP, int(percent), 0, Decimal(usage.amount), Decimal(settings.cap))
                 )
-    if (
-        settings.roaming_cap
-        and settings.roaming_cap > 0
-        and settings.roaming_percent
-        and _reached(usage.roaming_amount, settings.roaming_cap, settings.roaming_percent)
-    ):
+    if settings.roaming_cap and settings.roaming_cap > 0:
+        for percent in sorted(set(settings.roaming_percents)):
+            if _reached(usage.roaming_amount, settings.roaming_cap, percent):
+                alerts.append(
+                    Alert(
+                        ROAMING,
+                        int(percent),
+                        0,
+                        Decimal(usage.roaming_amount),
+                        Decimal(settings.roaming_cap),
+                    )
+                )
+    if usage.allowance_bytes and usage.data_quantity >= usage.allowance_bytes:
         alerts.append(
             Alert(
-                ROAMING,
-                int(settings.roaming_percent),
+                ALLOWANCE,
+                100,
                 0,
-                Decimal(usage.roaming_amount),
-                Decimal(settings.roaming_cap),
+                Decimal(usage.data_quantity),
+                Decimal(usage.allowance_bytes),
             )
         )
     return alerts

@@ -9,3 +9,5 @@ from . import test_portal_lines
 from . import test_portal_lines_alerts
 from . import test_company_isolation
 from . import test_register_import_lines
+from . import test_priced_month
+from . import test_invoice_sending

@@ -25,6 +25,8 @@ class MobileBillingCommon(TelecoopCommon):
             "generic_coa", company=cls.company, install_demo=False
         )
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        # the priced months round each charge alone, as invoices do per line
+        cls.company.tax_calculation_rounding_method = "round_per_line"
         cls.vat20 = cls.env["account.tax"].create(
             {
                 "name": "TVA 20 %",
@@ -98,6 +100,9 @@ class MobileBillingCommon(TelecoopCommon):
             "account.group_account_invoice",
             **company_args,
         )
+        cls.env["telecoop.third.party"].create(
+            {"name": "Audiotel Services", "number_prefix": "33899", "company_id": cls.company.id}
+        )
         cls.holder = cls.env["res.partner"].create({"name": "Alice Holder"})
         cls.holder2 = cls.env["res.partner"].create({"name": "Bob Holder"})
 
@@ -113,6 +118,21 @@ class MobileBillingCommon(TelecoopCommon):
                 **vals,
             }
         )
+
+    def _priced(self, line, period):
+        """Rate the month of ``period`` of ``line`` and return its priced month."""
+        self.env["telecoop.rated.usage"]._rate_period(self.company, period, line_ids=line.ids)
+        return self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", period)]
+        )
+
+    def _base_amounts(self, line, period):
+        """The untaxed base fee charges of the month, in order."""
+        month = self._priced(line, period)
+        return [
+            round(c.amount_untaxed, 2)
+            for c in month.charge_ids.filtered(lambda c: c.kind == "plan").sorted("sequence")
+        ]
 
     def _insert_records(self, records):
         """Insert raw usage records as the importer does (plain SQL).

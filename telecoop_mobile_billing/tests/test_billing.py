@@ -1,11 +1,11 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.telecoop_mobile_billing.models.telecoop_billing_run_line import (
-    _tax_included_taxes,
+from odoo.addons.telecoop_mobile_billing.models.telecoop_priced_month import (
+    _tax_included_sibling,
 )
 from odoo.addons.telecoop_mobile_billing.services.masking import mask_number
 
@@ -79,7 +79,12 @@ class TestBillingRun(MobileBillingCommon):
         sections = inv.invoice_line_ids.filtered(lambda ml: ml.display_type == "line_section")
         self.assertEqual(
             sections.mapped("name"),
-            ["Plan and options", "Usage beyond the plan", "One-off and third parties"],
+            [
+                "Plan and options",
+                "Usage beyond the plan",
+                "One-off services",
+                "Third-party services",
+            ],
         )
         products = inv.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
         by_name = {ml.name: ml.price_subtotal for ml in products}
@@ -90,9 +95,9 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(by_name["Adjustable - 33644444442 (21 of 31 days)"], 9.48)
         usage = {n: v for n, v in by_name.items() if "33644444441:" in n}
         self.assertEqual(sorted(usage.values()), [0.9, 2.0])  # 3 started minutes, band 2
-        self.assertEqual(by_name["Third-party services - 33644444441 (2.40 tax included)"], 2.0)
+        self.assertEqual(by_name["Audiotel Services - 33644444441 (2.40 tax included)"], 2.0)
         # VAT 20 % from the products; the third-party amount is invoiced tax included
-        third_party = products.filtered(lambda ml: ml.name.startswith("Third-party"))
+        third_party = products.filtered(lambda ml: ml.name.startswith("Audiotel"))
         self.assertEqual(third_party.price_total, 2.40)
         self.assertEqual(third_party.tax_ids.amount, 20)
         self.assertEqual(third_party.tax_ids.price_include_override, "tax_included")
@@ -158,6 +163,7 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(run.state, "done")
 
     def test_itemised_bill_masks_called_numbers(self):
+        self.line_a1.itemised_bill = True
         self._records()
         self._run()
         inv = self._invoices().filtered(lambda m: m.partner_id == self.holder)
@@ -195,10 +201,9 @@ class TestBillingRun(MobileBillingCommon):
         invoice sync has nothing to rewrite): it must be the one Odoo computes and
         keeps. Plans are priced tax included here (consumer prices), so the untaxed
         amount depends on the tax, and the second holder's fiscal position exempts."""
-        vat20_included = _tax_included_taxes(
-            self.env.ref("telecoop_mobile_billing.product_mobile_third_party"), self.company
-        )
-        self.product_plan.taxes_id = [Command.set(vat20_included.ids)]
+        vat20_included = _tax_included_sibling(self.vat20)
+        self.plan_step.price_tax_included = True
+        self.plan_graduated.price_tax_included = True
         outside_eu = self.env["account.fiscal.position"].create(
             {"name": "Outside the EU", "company_id": self.company.id}
         )
@@ -225,11 +230,10 @@ class TestBillingRun(MobileBillingCommon):
             for command in vals["invoice_line_ids"]
             if not command[2].get("display_type")
         ]
-        # 14 tax included is 11.67 untaxed; on the first holder's invoice, rounded
-        # globally with the other tax-included lines, one cent goes to another line
+        # 14 tax included is 11.67 untaxed, on every line (rounded per line)
         self.assertIn(("Adjustable - 33677777771", -11.67), prepared)
-        self.assertIn(("Adjustable - 33644444441", -11.66), prepared)
-        self.assertIn(("Third-party services - 33644444441 (2.40 tax included)", -2.0), prepared)
+        self.assertIn(("Adjustable - 33644444441", -11.67), prepared)
+        self.assertIn(("Audiotel Services - 33644444441 (2.40 tax included)", -2.0), prepared)
         moves = self.env["account.move"].create(vals_list)
         kept = [
             (ml.name, ml.amount_currency)
@@ -237,11 +241,27 @@ class TestBillingRun(MobileBillingCommon):
             if ml.display_type == "product"
         ]
         self.assertEqual(kept, prepared)
-        # outside the EU: no VAT, third-party services included
+        inv_a = moves.filtered(lambda m: m.partner_id == self.holder)
+        plan_line = inv_a.invoice_line_ids.filtered(
+            lambda ml: ml.name == "Adjustable - 33644444441"
+        )
+        self.assertEqual((plan_line.price_subtotal, plan_line.price_total), (11.67, 14.0))
+        # outside the EU: no VAT; a tax-included price loses its VAT (8.00 -> 6.67),
+        # as Odoo maps a tax-included product price through a fiscal position
         inv_b = moves.filtered(lambda m: m.partner_id == self.holder2)
         self.assertEqual(inv_b.fiscal_position_id, outside_eu)
         self.assertEqual(inv_b.invoice_line_ids.tax_ids, exempt)
-        self.assertEqual((inv_b.amount_untaxed, inv_b.amount_tax), (8 + 3.0 + 1.2, 0.0))
+        self.assertEqual((inv_b.amount_untaxed, inv_b.amount_tax), (6.67 + 2.5 + 1.0, 0.0))
+
+    def test_billing_run_needs_rounding_per_line(self):
+        """Charges are rounded alone: a company rounding taxes globally would get
+        invoices a cent away from their charges, so the run refuses to start."""
+        self.company.tax_calculation_rounding_method = "round_globally"
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01"}
+        )
+        with self.assertRaisesRegex(UserError, "Round per Line"):
+            run.action_start()
 
     def test_billing_run_reserved_to_managers(self):
         with self.assertRaises(AccessError):

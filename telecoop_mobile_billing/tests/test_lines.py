@@ -45,12 +45,11 @@ class TestMobileLines(MobileBillingCommon):
         self.assertEqual(
             [(p, d) for p, d in periods], [(self.plan_classic, 10), (self.plan_step, 20)]
         )
-        priced = line._price_period("2026-04-01", {("data", "national"): 3 * GB})
-        self.assertEqual([p["amount"] for p in priced["plans"]], [D("6.67"), D("9.33")])
-        self.assertEqual(priced["base_amount"], D("16.00"))
+        self._insert_records([(line, "2026-04-15 10:00:00", "data", 3 * GB, "national")])
+        self.assertEqual(self._base_amounts(line, "2026-04-01"), [6.67, 9.33])
         # March and May are priced by one plan each
-        self.assertEqual(line._price_period("2026-03-01", {})["base_amount"], D("20.00"))
-        self.assertEqual(line._price_period("2026-05-01", {})["base_amount"], D("14.00"))
+        self.assertEqual(self._base_amounts(line, "2026-03-01"), [20.0])
+        self.assertEqual(self._base_amounts(line, "2026-05-01"), [14.0])
 
     def test_plan_change_wizard(self):
         line = self._create_line("33600000007", self.plan_classic)
@@ -63,14 +62,12 @@ class TestMobileLines(MobileBillingCommon):
         self.assertEqual(wizard.line_ids, line)
         wizard.action_confirm()
         self.assertEqual(line.plan_id, self.plan_graduated)
-        self.assertEqual(
-            line._price_period("2026-09-01", {})["base_amount"], D("10.00") + D("4.00")
-        )
+        self.assertEqual(self._base_amounts(line, "2026-09-01"), [10.0, 4.0])
 
     def test_line_activated_mid_month_pays_its_days(self):
         line = self._create_line("33600000004", self.plan_step, activation="2026-06-16")
-        self.assertEqual(line._price_period("2026-06-01", {})["base_amount"], D("7.00"))
-        self.assertEqual(line._price_period("2026-05-01", {})["plans"], [])
+        self.assertEqual(self._base_amounts(line, "2026-06-01"), [7.0])
+        self.assertFalse(self._priced(line, "2026-05-01"))
 
     def test_consumption_summary_band_and_price_so_far(self):
         line = self._create_line("33600000005", self.plan_step)
@@ -81,11 +78,13 @@ class TestMobileLines(MobileBillingCommon):
                 (line, "2026-07-05 10:00:00", "voice", 120, "international", "447946000000"),
             ]
         )
-        summary = line._get_consumption_summary("2026-07-15")[line.id]
+        self.holder.is_company = True  # a company reads amounts tax excluded
+        summary = line._get_portal_consumption("2026-07-15")
         self.assertEqual(summary["data_quantity"], 6 * GB)
-        self.assertEqual(summary["band_upper"], D(20))
+        self.assertEqual(summary["band_upper"], 20)
         self.assertEqual(summary["usage_amount"], D("2.60"))
-        self.assertEqual(summary["total"], D("16.60"))
+        self.assertEqual(summary["amount"], D("16.60"))
+        self.assertFalse(summary["tax_included"])
 
     def test_access_rights(self):
         line = self._create_line("33600000006", self.plan_step)

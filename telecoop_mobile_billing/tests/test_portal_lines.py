@@ -96,15 +96,22 @@ class TestPortalLinesModel(PortalLinesCommon):
         ).move_id
         self.assertEqual(invoice.state, "posted")
         currency = self.company.currency_id
+        # a consumer reads the tracker tax included: the invoice's total
+        self.assertTrue(tracker["tax_included"])
         self.assertFalse(
-            currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed),
-            f"tracker {tracker['amount_untaxed']} != invoice {invoice.amount_untaxed}",
+            currency.compare_amounts(float(tracker["amount"]), invoice.amount_total),
+            f"tracker {tracker['amount']} != invoice {invoice.amount_total}",
         )
-        # and the same as the billing service's own summary of the raw records
-        summary = self.line_one._get_consumption_summary(self.first)[self.line_one.id]
+        self.assertFalse(
+            currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed)
+        )
+        # the parts shown add up to the total shown
         self.assertEqual(
-            tracker["base_amount"] + tracker["usage_amount"],
-            summary["base_amount"] + summary["usage_amount"],
+            tracker["base_amount"]
+            + tracker["usage_amount"]
+            + tracker["one_off_amount"]
+            + tracker["third_party_amount"],
+            tracker["amount"],
         )
 
     def test_history_per_month_and_freshness(self):
@@ -127,11 +134,12 @@ class TestPortalLinesModel(PortalLinesCommon):
         self.assertEqual(fields.Datetime.to_string(current["last_usage_at"]), self._at(1, 9))
 
     def test_alerts_once_per_threshold_across_two_imports(self):
-        self.line_one.write({"spending_cap": 18})
+        # the cap is read as the tracker shows amounts: tax included for a consumer
+        self.line_one.write({"spending_cap": 21.5})
         first = self._import_csv([self._csv_row("P-1", self.line_one, 3 * GB)], "one.csv")
         self.assertEqual(first.state, "done")
         self.assertFalse(self.line_one.alert_ids)
-        # 4.5 GB of the 5 GB band (80 %), and 14.60 of the 18.00 cap (81 %)
+        # 4.5 GB of the 5 GB band (80 %), and 17.52 (14.60 + VAT) of the 21.50 cap (81 %)
         self._import_csv(
             [
                 self._csv_row("P-2", self.line_one, 3 * GB // 2),
@@ -261,7 +269,9 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         page = self._get(f"/my/lines/{self.line_one.id}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("6.00 GB", page.text)
-        self.assertIn("16.00", page.text)  # 14 EUR base + 2 EUR for the 5-20 GB band
+        # 14 EUR base + 2 EUR for the 5-20 GB band, tax included for a consumer
+        self.assertIn("19.20", page.text)
+        self.assertIn("Price so far, tax included", page.text)
         self.assertIn("o_telecoop_usage_chart", page.text)
         self.assertIn("o_telecoop_sobriety", page.text)
         self.assertIn("/my/invoices", page.text)
@@ -276,6 +286,7 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
             self._get(f"{url}?access_token=forged"),
             self._post(f"{url}/alerts", {"spending_cap": "1", "alert_cap_percent": "50"}),
             self._post(f"{url}/plan", {"plan_id": self.plan_classic.id}),
+            self._post(f"{url}/plan/cancel", {}),
         ):
             self.assertIn(response.status_code, (302, 303))
             self.assertTrue(response.headers["Location"].endswith("/my"))
@@ -322,7 +333,7 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
                 self.line_one.alert_band_percent,
                 self.line_one.alert_roaming,
             ),
-            (25.5, 70, 90, False),
+            (25.5, 70, 90, True),  # the roaming notices cannot be switched off
         )
         bad = self._post(f"{url}/alerts", {"spending_cap": "-3", "alert_cap_percent": "70"})
         self.assertEqual(bad.status_code, 200)
@@ -343,6 +354,18 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         page = self._get(url)
         self.assertIn("o_telecoop_upcoming_plan", page.text)
         self.assertIn("Classic 9 GB", page.text)
+        # the change is to come: the line's plan today is still the first one
+        self.assertEqual(self.line_one.plan_id, self.plan_step)
+        self.assertIn("Adjustable, <span>Active</span>", page.text)
+        # the member cancels it
+        cancelled = self._post(f"{url}/plan/cancel", {})
+        self.assertEqual(cancelled.status_code, 303)
+        self.line_one.invalidate_recordset()
+        self.assertFalse(self.line_one.upcoming_plan_id)
+        self.assertEqual(self.line_one.plan_history_ids.plan_id, self.plan_step)
+        self.assertNotIn("o_telecoop_upcoming_plan", self._get(url).text)
+        again = self._post(f"{url}/plan/cancel", {})
+        self.assertIn("alert-danger", again.text)
 
     def test_tour_member_sets_a_cap_and_sees_the_alert_after_an_import(self):
         self._insert_records([(self.line_one, self._at(1), "data", 3 * GB, "national")])
@@ -351,14 +374,14 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
             f"/my/lines/{self.line_one.id}", "telecoop_line_cap_tour", login="tc_line_one"
         )
         self.line_one.invalidate_recordset()
-        self.assertEqual(self.line_one.spending_cap, 18)
+        self.assertEqual(self.line_one.spending_cap, 22)
         self.assertFalse(self.line_one.alert_ids)
-        # the host operator's next file: 4.5 GB of the 5 GB band and 14.60 of the
-        # 18.00 cap (an international call): 80 % crossed twice
+        # the host operator's next file: 4.5 GB of the 5 GB band and 18.24 tax included
+        # (15.20 + VAT) of the 22.00 cap (4 minutes abroad): 80 % crossed twice
         self._import_csv(
             [
                 self._csv_row("T-1", self.line_one, 3 * GB // 2),
-                self._csv_row("T-2", self.line_one, 120, "voice", "international"),
+                self._csv_row("T-2", self.line_one, 240, "voice", "international"),
             ],
             "tour.csv",
         )
@@ -382,7 +405,11 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         pdf = self._get(f"/my/invoices/{invoice.id}?report_type=html")
         self.assertEqual(pdf.status_code, 200)
         self.authenticate("tc_line_two", "tc_line_two")
-        for url in (f"/my/invoices/{invoice.id}", f"/my/invoices/{invoice.id}?report_type=pdf"):
+        for url in (
+            f"/my/invoices/{invoice.id}",
+            f"/my/invoices/{invoice.id}?report_type=pdf",
+            f"/my/invoices/{invoice.id}/itemised",
+        ):
             response = self._get(url)
             self.assertIn(response.status_code, (302, 303, 403, 404))
             self.assertNotIn(invoice.name, response.text)

@@ -41,8 +41,8 @@ registry.category("web_tour.tours").add("telecoop_member_journey_member", {
             trigger: ".o_telecoop_data:contains(7.50 GB)",
         },
         {
-            content: "the price so far: base fee plus the data band",
-            trigger: ".o_telecoop_amount:contains(16.00)",
+            content: "the price so far, tax included: base fee plus the data band",
+            trigger: ".o_telecoop_amount:contains(19.20)",
         },
         {
             content: "my invoices",

@@ -6,7 +6,7 @@ registry.category("web_tour.tours").add("telecoop_line_cap_tour", {
     steps: () => [
         {
             content: "The member sees the price of the month so far",
-            trigger: ".o_telecoop_amount:contains(14.00)",
+            trigger: ".o_telecoop_amount:contains(16.80)",
         },
         {
             content: "The history is drawn as a chart",
@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("telecoop_line_cap_tour", {
         {
             content: "Set a spending cap",
             trigger: "form.o_telecoop_alerts_form input[name=spending_cap]",
-            run: "edit 18",
+            run: "edit 22",
         },
         {
             content: "Save",
@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("telecoop_line_cap_tour", {
         },
         {
             content: "The cap is shown",
-            trigger: "form.o_telecoop_alerts_form input[name=spending_cap][value='18.00']",
+            trigger: "form.o_telecoop_alerts_form input[name=spending_cap][value='22.00']",
         },
     ],
 });
@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("telecoop_line_alert_tour", {
         },
         {
             content: "The price so far includes the call",
-            trigger: ".o_telecoop_amount:contains(14.60)",
+            trigger: ".o_telecoop_amount:contains(18.24)",
         },
         {
             content: "The alert of the data band is listed",

@@ -1,0 +1,465 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The priced month is the one truth: invoice lines are its charges, cent for cent."""
+
+import os
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import GB, MobileBillingCommon
+
+PERIOD = date(2026, 10, 1)  # a closed month: no alert goes out
+
+cents = st.integers(min_value=0, max_value=3000).map(lambda c: c / 100)
+
+
+@st.composite
+def plans(draw):
+    """A random plan: its kind, bounds (GB), prices, and whether prices include tax."""
+    kind = draw(st.sampled_from(["step", "graduated", "included"]))
+    bounds = sorted(draw(st.sets(st.integers(min_value=1, max_value=60), min_size=1, max_size=4)))
+    return {
+        "tier_type": kind,
+        "base_fee": draw(cents),
+        "bounds": bounds,
+        "prices": [draw(cents) for __ in bounds] + [draw(cents)],
+        "rounding": draw(st.sampled_from(["started", "prorata"])),
+        "price_tax_included": draw(st.booleans()),
+        "included_units": bounds[0],
+        "overage_price": draw(cents),
+        "voice_price": draw(cents),
+    }
+
+
+@st.composite
+def months(draw):
+    """A month of a line: two plans, maybe a plan change and a holder change (day of the
+    month), and usage whose data volume sits on a band boundary, one byte off or on."""
+    first, second = draw(plans()), draw(plans())
+    bound = draw(st.sampled_from(first["bounds"] + second["bounds"]))
+    data = max(bound * GB + draw(st.sampled_from([-1, 0, 1])), 0)
+    split = draw(st.integers(min_value=0, max_value=data))
+    return {
+        "plans": (first, second),
+        "plan_change_day": draw(st.one_of(st.none(), st.integers(min_value=2, max_value=31))),
+        "holder_change_day": draw(st.one_of(st.none(), st.integers(min_value=2, max_value=31))),
+        "new_holder_is_company": draw(st.booleans()),
+        "data": (split, data - split),
+        "data_days": (
+            draw(st.integers(min_value=1, max_value=31)),
+            draw(st.integers(min_value=1, max_value=31)),
+        ),
+        "eu_data": draw(st.sampled_from([0, 1, GB // 3])),
+        "voice": draw(st.integers(min_value=0, max_value=3600)),
+        "third_party": draw(st.sampled_from([None, "0.99", "2.40", "7.77"])),
+        "one_off": draw(st.one_of(st.none(), cents)),
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestPricedMonthProperty(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.one_off_product = cls.env.ref("telecoop_mobile_billing.product_mobile_one_off")
+        cls.one_off_product.taxes_id = [Command.set(cls.vat20.ids)]
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", cls.company.id)], limit=1
+        )
+
+    def _plan(self, values):
+        tiers = []
+        if values["tier_type"] != "included":
+            tiers = [
+                Command.create({"upper_units": bound, "price": price})
+                for bound, price in zip(values["bounds"], values["prices"], strict=False)
+            ] + [Command.create({"upper_units": 0, "price": values["prices"][-1]})]
+        return self.env["telecoop.mobile.plan"].create(
+            {
+                "name": "Random",
+                "company_id": self.company.id,
+                "base_fee": values["base_fee"],
+                "tier_type": values["tier_type"],
+                "rounding": values["rounding"],
+                "price_tax_included": values["price_tax_included"],
+                "included_units": values["included_units"],
+                "overage_price": values["overage_price"],
+                "tier_ids": tiers,
+                "rate_ids": [
+                    Command.create(
+                        {
+                            "usage_type": "voice",
+                            "zone": "international",
+                            "price": values["voice_price"],
+                            "unit": 60,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def _day(self, day):
+        return PERIOD + timedelta(days=day - 1)
+
+    def _check_month(self, month):
+        first_plan, second_plan = (self._plan(p) for p in month["plans"])
+        holder = self.env["res.partner"].create({"name": "Consumer"})
+        line = self._create_line("33611111111", first_plan, partner=holder)
+        if month["plan_change_day"]:
+            line.change_plan(second_plan, self._day(month["plan_change_day"]))
+        new_holder = None
+        if month["holder_change_day"]:
+            new_holder = self.env["res.partner"].create(
+                {"name": "Next holder", "is_company": month["new_holder_is_company"]}
+            )
+            line.change_holder(new_holder, self._day(month["holder_change_day"]))
+        records = [
+            (line, f"{self._day(day)} 10:00:00", "data", quantity, "national")
+            for quantity, day in zip(month["data"], month["data_days"], strict=True)
+        ]
+        if month["eu_data"]:
+            records.append((line, f"{self._day(15)} 10:00:00", "data", month["eu_data"], "eu"))
+        if month["voice"]:
+            records.append(
+                (line, f"{self._day(20)} 10:00:00", "voice", month["voice"], "international")
+            )
+        if month["third_party"]:
+            records.append(
+                (
+                    line,
+                    f"{self._day(25)} 10:00:00",
+                    "voice",
+                    60,
+                    "premium",
+                    "33899000123",
+                    month["third_party"],
+                )
+            )
+        self._insert_records(records)
+        if month["one_off"] is not None:
+            self.env["telecoop.mobile.line.one.off"].create(
+                {
+                    "line_id": line.id,
+                    "date": self._day(5),
+                    "name": "SIM",
+                    "amount": month["one_off"],
+                }
+            )
+        priced = self._priced(line, PERIOD)
+        self.assertEqual(len(priced), 1)
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": PERIOD, "chunk_size": 10}
+        )
+        run.action_start()
+        self.assertEqual(run.state, "done")
+        invoices = run.run_line_ids.move_id
+        # the run rated the month again (same data, same result) before invoicing it
+        priced = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", PERIOD)]
+        )
+        self.assertTrue(priced.invoiced)
+        charges = priced.charge_ids
+        self.assertEqual(invoices.partner_id, charges.partner_id)
+        invoiced = invoices.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
+        # every invoice line is a charge, every charge is on its holder's invoice
+        self.assertEqual(invoiced.telecoop_charge_id, charges)
+        self.assertEqual(len(invoiced), len(charges))
+        currency = self.company.currency_id
+        for invoice_line in invoiced:
+            charge = invoice_line.telecoop_charge_id
+            self.assertEqual(invoice_line.move_id.partner_id, charge.partner_id)
+            self.assertFalse(
+                currency.compare_amounts(invoice_line.price_subtotal, charge.amount_untaxed),
+                (charge.name, invoice_line.price_subtotal, charge.amount_untaxed),
+            )
+            self.assertFalse(
+                currency.compare_amounts(invoice_line.price_total, charge.amount_total),
+                (charge.name, invoice_line.price_total, charge.amount_total),
+            )
+        for invoice in invoices:
+            mine = charges.filtered(lambda c, p=invoice.partner_id: c.partner_id == p)
+            untaxed = sum(mine.mapped("amount_untaxed"))
+            total = sum(mine.mapped("amount_total"))
+            self.assertFalse(currency.compare_amounts(invoice.amount_untaxed, untaxed))
+            self.assertFalse(currency.compare_amounts(invoice.amount_total, total))
+        # each holder pays their own days, and every day of the month once
+        days = sorted(
+            (c.date_from, c.date_to, c.partner_id.id) for c in charges if c.kind == "plan"
+        )
+        self.assertEqual(days[0][0], PERIOD)
+        self.assertEqual(days[-1][1], date(2026, 10, 31))
+        for (__, end, __), (start, __, __) in zip(days, days[1:], strict=False):
+            self.assertEqual(start, end + timedelta(days=1))
+        # the tracker of the holder at the end of the month is their invoice
+        tracker = line._get_portal_consumption(PERIOD)
+        last_invoice = invoices.filtered(lambda m: m.partner_id == line.partner_id)
+        shown = last_invoice.amount_untaxed
+        if tracker["tax_included"]:
+            shown = last_invoice.amount_total
+        self.assertFalse(currency.compare_amounts(float(tracker["amount"]), shown))
+        self.assertEqual(
+            tracker["tax_included"], not line.partner_id.commercial_partner_id.is_company
+        )
+
+    @settings(
+        max_examples=int(os.environ.get("TELECOOP_HYPOTHESIS_EXAMPLES", 20)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(months())
+    def test_invoice_lines_are_the_charges_cent_for_cent(self, month):
+        self.env.cr.execute("SAVEPOINT priced_month_example")
+        try:
+            self._check_month(month)
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT priced_month_example")
+            self.env.invalidate_all()
+            self.env.registry.clear_cache()
+
+
+@tagged("post_install", "-at_install")
+class TestPricedMonthFacts(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.holder.write({"tz": "Europe/Paris", "email": "alice@example.org"})
+        cls.holder2.write({"tz": "Europe/Paris", "email": "bob@example.org"})
+
+    def _run(self, period=PERIOD):
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": period}
+        )
+        run.action_start()
+        return run
+
+    def test_plan_priced_tax_included_is_that_price_on_the_invoice(self):
+        """TeleCoop's 14 EUR plan is a consumer price with VAT: 14.00 on the invoice,
+        11.67 + 2.33 VAT, whether the holder is a consumer or a company."""
+        self.plan_step.price_tax_included = True
+        company = self.env["res.partner"].create({"name": "Coop SARL", "is_company": True})
+        consumer_line = self._create_line("33620000001", self.plan_step)
+        company_line = self._create_line("33620000002", self.plan_step, partner=company)
+        invoices = self._run().run_line_ids.move_id
+        for partner in (self.holder, company):
+            invoice = invoices.filtered(lambda m, p=partner: m.partner_id == p)
+            self.assertEqual((invoice.amount_untaxed, invoice.amount_total), (11.67, 14.0))
+        # the tracker: 14.00 for the consumer, 11.67 for the company
+        self.assertEqual(str(consumer_line._get_portal_consumption(PERIOD)["amount"]), "14.00")
+        self.assertEqual(str(company_line._get_portal_consumption(PERIOD)["amount"]), "11.67")
+
+    def test_itemised_bill_of_a_line_that_changed_holder_mid_month(self):
+        """Alice holds the line until 15 October, Bob from the 16th: each one's invoice
+        and itemised bill hold their own days only, in local time."""
+        line = self._create_line("33630000001", self.plan_step, itemised_bill=True)
+        line.change_holder(self.holder2, "2026-10-16")
+        self.assertEqual(line.partner_id, self.holder2)
+        self._insert_records(
+            [
+                (line, "2026-10-05 08:00:00", "voice", 125, "international", "447946000123"),
+                # 23:30 UTC on the 15th is 01:30 on the 16th in Paris: Bob's
+                (line, "2026-10-15 23:30:00", "voice", 60, "international", "447946000456"),
+                (line, "2026-10-20 12:00:00", "data", 2_500_000, "national"),
+            ]
+        )
+        invoices = self._run().run_line_ids.move_id
+        alice = invoices.filtered(lambda m: m.partner_id == self.holder)
+        bob = invoices.filtered(lambda m: m.partner_id == self.holder2)
+        plan_lines = {
+            m.partner_id.name: m.invoice_line_ids.filtered(
+                lambda ml: ml.telecoop_charge_id.kind == "plan"
+            ).name
+            for m in alice | bob
+        }
+        self.assertEqual(
+            plan_lines,
+            {
+                "Alice Holder": "Adjustable - 33630000001 (15 of 31 days)",
+                "Bob Holder": "Adjustable - 33630000001 (16 of 31 days)",
+            },
+        )
+        alice_rows = alice._get_itemised_records()
+        bob_rows = bob._get_itemised_records()
+        self.assertEqual([r["destination"] for r in alice_rows], ["44794600XXXX"])
+        self.assertEqual([(r["date"], r["time"]) for r in alice_rows], [("05/10/2026", "10:00:00")])
+        self.assertEqual(alice_rows[0]["type"], "Voice")
+        self.assertEqual(alice_rows[0]["quantity"], "2 min 05 s")
+        # 3 started minutes at 0.30, VAT 20 % included for a consumer
+        self.assertEqual(alice_rows[0]["price"], 1.08)
+        self.assertEqual(
+            [(r["date"], r["time"], r["destination"], r["quantity"]) for r in bob_rows],
+            [
+                ("16/10/2026", "01:30:00", "44794600XXXX", "1 min 00 s"),
+                ("20/10/2026", "14:00:00", "", "2.5 MB"),
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("telecoop_mobile_billing.action_report_itemised_bill", bob.ids)[0]
+            .decode()
+        )
+        self.assertIn("16/10/2026", html)
+        self.assertNotIn("05/10/2026", html)
+        self.assertNotIn("447946000456", html)
+
+    def test_future_plan_change_is_shown_as_future_and_can_be_cancelled(self):
+        today = date.today()
+        this_month = today.replace(day=1)
+        next_month = (this_month + timedelta(days=32)).replace(day=1)
+        line = self._create_line("33640000001", self.plan_step, activation="2026-01-01")
+        line.change_plan(self.plan_classic, next_month)
+        # the plan of today stays; the change is a fact to come
+        self.assertEqual(line.plan_id, self.plan_step)
+        self.assertEqual(
+            (line.upcoming_plan_id, line.upcoming_plan_date), (self.plan_classic, next_month)
+        )
+        self.assertEqual(line._get_plan_at(next_month), self.plan_classic)
+        month = self._priced(line, this_month)
+        self.assertEqual(
+            month.charge_ids.filtered(lambda c: c.kind == "plan").plan_id, self.plan_step
+        )
+        line._cron_apply_plan_changes()
+        self.assertEqual(line.plan_id, self.plan_step, "not before its date")
+        line.action_cancel_plan_change()
+        self.assertFalse(line.upcoming_plan_id)
+        self.assertEqual(line.plan_history_ids.plan_id, self.plan_step)
+        # a change in the past becomes the plan of today at once
+        line.change_plan(self.plan_graduated, today)
+        self.assertEqual(line.plan_id, self.plan_graduated)
+
+    def test_a_change_in_an_invoiced_month_is_refused(self):
+        line = self._create_line("33640000002", self.plan_step)
+        self._run()
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            line.change_plan(self.plan_classic, "2026-10-20")
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            line.change_holder(self.holder2, "2026-10-20")
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            self.env["telecoop.mobile.line.one.off"].create(
+                {"line_id": line.id, "date": "2026-10-10", "name": "SIM", "amount": 10}
+            )
+
+    def test_one_off_and_third_party_services_have_their_own_sections(self):
+        line = self._create_line("33650000001", self.plan_step)
+        self.env["telecoop.mobile.line.one.off"].create(
+            {"line_id": line.id, "date": "2026-10-10", "name": "New SIM card", "amount": 10}
+        )
+        self._insert_records(
+            [(line, "2026-10-04 08:00:00", "voice", 60, "premium", "33899000123", "2.40")]
+        )
+        invoice = self._run().run_line_ids.move_id
+        lines = invoice.invoice_line_ids.sorted("sequence")
+        layout = []
+        for ml in lines:
+            if ml.display_type == "line_section":
+                layout.append([ml.name])
+            else:
+                layout[-1].append(ml.name)
+        self.assertEqual(
+            layout,
+            [
+                ["Plan and options", "Adjustable - 33650000001"],
+                ["Usage beyond the plan"],
+                ["One-off services", "New SIM card - 33650000001 (2026-10-10)"],
+                [
+                    "Third-party services",
+                    "Audiotel Services - 33650000001 (2.40 tax included)",
+                ],
+            ],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestConsumptionNotices(MobileBillingCommon):
+    """L224-30 II: allowance used up; Regulation (EU) 2022/612: data roaming cap."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=False))
+        cls.this_month = date.today().replace(day=1)
+        cls.plan_classic.rate_ids = [
+            Command.create({"usage_type": "data", "zone": "world", "price": 10, "unit": 10**8}),
+            Command.create({"usage_type": "voice", "zone": "world", "price": 1, "unit": 60}),
+        ]
+
+    def _at(self, day):
+        return f"{self.this_month.replace(day=day)} 10:00:00"
+
+    def _rate(self, line):
+        self.env["telecoop.rated.usage"]._rate_period(self.company, self.this_month, line.ids)
+        line.invalidate_recordset()
+        return line.alert_ids
+
+    def _jobs(self, line):
+        return (
+            self.env["queue.job"]
+            .search([("method_name", "=", "_host_operator_set_roaming_data")])
+            .filtered(lambda j: j.records == line)
+        )
+
+    def test_allowance_used_up_notice_cannot_be_switched_off(self):
+        line = self._create_line("33660000001", self.plan_classic, alert_band_percent=0)
+        self._insert_records([(line, self._at(1), "data", 9 * GB - 1, "national")])
+        self.assertFalse(self._rate(line), "one byte short of the 9 GB included")
+        self._insert_records([(line, self._at(1), "data", 1, "national")])
+        alerts = self._rate(line)
+        self.assertEqual(
+            [(a.kind, a.percent) for a in alerts], [("allowance", 100)], "9 GB exactly"
+        )
+        self.assertIn("the 9 GB of data included in your plan are used up", alerts.message)
+        # switching the band alert off on the portal does not switch this one off
+        line._portal_set_alerts(0, 80, 0)
+        self.assertEqual(line.alert_band_percent, 0)
+        self.assertTrue(line.alert_ids.filtered(lambda a: a.kind == "allowance"))
+
+    def test_data_roaming_notices_at_80_and_100_percent_then_barring(self):
+        line = self._create_line("33660000002", self.plan_classic)
+        self.assertEqual(line.roaming_cap, 50)
+        # 30 minutes of calls abroad (30 EUR) do not count; 400 MB of data (40 EUR) do
+        self._insert_records(
+            [
+                (line, self._at(1), "voice", 1800, "world", "12125550100"),
+                (line, self._at(1), "data", 4 * 10**8, "world"),
+            ]
+        )
+        alerts = self._rate(line)
+        self.assertEqual([(a.kind, a.percent) for a in alerts], [("roaming", 80)])
+        self.assertEqual(alerts.value, 40.0)
+        self.assertFalse(self._jobs(line))
+        self._insert_records([(line, self._at(2), "data", 10**8, "world")])
+        alerts = self._rate(line)
+        self.assertEqual(
+            sorted((a.kind, a.percent) for a in alerts), [("roaming", 80), ("roaming", 100)]
+        )
+        self.assertIn("roaming data is barred", alerts.filtered(lambda a: a.percent == 100).message)
+        # barred through the host operator connector: a queued job staff see
+        self.assertEqual(line.roaming_barred_period, self.this_month)
+        job = self._jobs(line)
+        self.assertEqual(len(job), 1)
+        self.assertEqual(job.args, [False])
+        self.assertEqual(job.state, "pending")
+        # the member chooses to go on: recorded with the date, roaming data allowed again
+        line._portal_set_alerts(0, 80, 80, roaming_continue=True)
+        self.assertTrue(line.roaming_continue)
+        self.assertTrue(line.roaming_continue_date)
+        self.assertFalse(line.roaming_barred_period)
+        self.assertEqual(sorted(self._jobs(line).mapped("args")), [[False], [True]])
+
+    def test_a_member_who_chose_to_go_on_is_warned_not_barred(self):
+        line = self._create_line("33660000003", self.plan_classic)
+        line._set_roaming_continue(True)
+        self._insert_records([(line, self._at(1), "data", 6 * 10**8, "world")])
+        alerts = self._rate(line)
+        self.assertEqual(
+            sorted((a.kind, a.percent) for a in alerts), [("roaming", 80), ("roaming", 100)]
+        )
+        self.assertFalse(line.roaming_barred_period)
+        self.assertFalse(self._jobs(line))
