@@ -159,89 +159,20 @@ class TelecoopRatedUsage(models.Model):
 
     @api.model
     def _rate_increment(self, company, usage_query):
-        """Add new raw usage to the rated usage, then price again the lines touched.
+        """Rate again the lines and months that new raw usage touched.
 
-        ``usage_query`` (an ``SQL``) gives rows ``(line_id, period, usage_type,
-        zone, quantity, record_count, third_party_amount, last_usage_at)`` of
-        records not rated yet (the importer passes what one file brought). The
-        sums are added to the rated rows in one upsert, and only the lines
-        touched are priced again, from their rated rows: the work is
-        proportional to what the file brought, not to the month so far. The
-        result is the one of :meth:`_rate_period` on the same records, since
-        pricing depends only on the month's totals. Returns the lines priced,
-        as ``{period: set of line ids}``.
+        ``usage_query`` (an ``SQL``) gives rows ``(line_id, period, ...)`` of
+        records not rated yet (the importer passes what one file brought). Only
+        the lines it touches are rated again, through :meth:`_rate_period`, the
+        one path from usage to the priced month (so an invoiced month stays as
+        invoiced, a holder change splits the month, and the result is the one of
+        rating once with all records). Returns the lines rated, as
+        ``{period: set of line ids}``.
         """
-        self.flush_model()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO telecoop_rated_usage AS r
-                       (company_id, line_id, period, usage_type, zone, quantity, record_count,
-                        third_party_amount, amount, last_usage_at, create_uid, write_uid,
-                        create_date, write_date)
-                SELECT %(company)s, u.line_id, u.period, u.usage_type, u.zone, u.quantity,
-                       u.record_count, u.third_party_amount, 0, u.last_usage_at,
-                       %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                  FROM (%(usage)s) AS u (line_id, period, usage_type, zone, quantity,
-                                         record_count, third_party_amount, last_usage_at)
-                ON CONFLICT (line_id, period, usage_type, zone) DO UPDATE
-                   SET quantity = r.quantity + EXCLUDED.quantity,
-                       record_count = r.record_count + EXCLUDED.record_count,
-                       third_party_amount = CASE
-                           WHEN r.third_party_amount IS NULL THEN EXCLUDED.third_party_amount
-                           WHEN EXCLUDED.third_party_amount IS NULL THEN r.third_party_amount
-                           ELSE r.third_party_amount + EXCLUDED.third_party_amount END,
-                       last_usage_at = greatest(r.last_usage_at, EXCLUDED.last_usage_at),
-                       write_date = EXCLUDED.write_date
-                RETURNING r.line_id, r.period
-                """,
-                company=company.id,
-                uid=self.env.uid,
-                usage=usage_query,
-            )
-        )
+        self.env.cr.execute(SQL("SELECT DISTINCT u.line_id, u.period FROM (%s) AS u", usage_query))
         touched = defaultdict(set)
-        for line_id, period in cr.fetchall():
+        for line_id, period in self.env.cr.fetchall():
             touched[period].add(line_id)
         for period, line_ids in sorted(touched.items()):
-            self._price_lines(company, period, sorted(line_ids))
-        self.invalidate_model()
+            self._rate_period(company, period, line_ids=sorted(line_ids))
         return touched
-
-    @api.model
-    def _price_lines(self, company, period, line_ids):
-        """Price again the rated rows of ``line_ids`` in the month ``period``."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT id, line_id, usage_type, zone, quantity FROM telecoop_rated_usage "
-                "WHERE company_id = %s AND period = %s AND line_id = ANY(%s)",
-                company.id,
-                period,
-                line_ids,
-            )
-        )
-        by_line = defaultdict(dict)
-        for row_id, line_id, usage_type, zone, quantity in cr.fetchall():
-            by_line[line_id][(usage_type, zone)] = (row_id, int(quantity))
-        lines = self.env["telecoop.mobile.line"].browse(list(by_line))
-        lines.plan_history_ids.plan_id.tier_ids.mapped("price")
-        lines.plan_history_ids.plan_id.rate_ids.mapped("price")
-        amounts = []
-        pricing_cache = {}
-        for line in lines:
-            keyed = by_line[line.id]
-            priced = line._price_period(
-                period, {key: value[1] for key, value in keyed.items()}, pricing_cache=pricing_cache
-            )
-            for key, (row_id, __) in keyed.items():
-                amounts.append((row_id, priced["usage"].get(key, 0)))
-        if amounts:
-            execute_values(
-                cr,
-                "UPDATE telecoop_rated_usage r SET amount = v.amount::numeric "
-                "FROM (VALUES %s) AS v (id, amount) WHERE r.id = v.id",
-                amounts,
-                page_size=5000,
-            )

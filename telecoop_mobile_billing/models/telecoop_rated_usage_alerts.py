@@ -17,13 +17,6 @@ class TelecoopRatedUsage(models.Model):
         return count
 
     @api.model
-    def _rate_increment(self, company, usage_query):
-        touched = super()._rate_increment(company, usage_query)
-        for period, line_ids in sorted(touched.items()):
-            self._after_rating(company, period, sorted(line_ids))
-        return touched
-
-    @api.model
     def _after_rating(self, company, period_date, line_ids=None):
         first, __, __ = month_bounds(period_date)
         self.env["telecoop.plan.usage.median"].sudo()._refresh(company, first)
