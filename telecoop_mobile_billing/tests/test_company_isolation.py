@@ -15,6 +15,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models.telecoop_usage_record import ensure_partitions
 from .common import MobileBillingCommon
 
 ADDONS = ("telecoop_membership", "telecoop_mobile_billing")
@@ -82,6 +83,7 @@ class TestCompanyIsolation(MobileBillingCommon):
             (usage_import.id,),
         )
         import_error = env["telecoop.usage.import.error"].browse(env.cr.fetchone()[0])
+        ensure_partitions(env.cr, [period])
         env.cr.execute(
             """
             INSERT INTO telecoop_usage_record
