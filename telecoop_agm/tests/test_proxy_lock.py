@@ -67,6 +67,8 @@ class TestProxyLock(TransactionCase):
 
         def give(giver_id):
             for attempt in range(10):
+                given = False
+                # the cursor commits when the block ends without an error
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     # the snapshot of the transaction is taken before the others commit
@@ -78,9 +80,8 @@ class TestProxyLock(TransactionCase):
                         env["telecoop.assembly.proxy"]._give(
                             Voter.browse(giver_id), Voter.browse(ids["holder"])
                         )
-                        cr.commit()
-                        outcomes.append("given")
-                        return
+                        env.flush_all()
+                        given = True
                     except SerializationFailure:
                         cr.rollback()
                         time.sleep(0.05 * (attempt + 1))
@@ -88,6 +89,9 @@ class TestProxyLock(TransactionCase):
                         cr.rollback()
                         outcomes.append("refused")
                         return
+                if given:
+                    outcomes.append("given")
+                    return
             outcomes.append("gave up")
 
         threads = [threading.Thread(target=give, args=(giver,)) for giver in ids["givers"]]
