@@ -14,6 +14,8 @@ _logger = logging.getLogger(__name__)
 
 # server configuration option (odoo.conf) holding the secret of the voter keys
 SECRET_OPTION = "telecoop_agm_ballot_secret"
+# the secrets read from their key files, by path (read once per process)
+_KEY_FILES = {}
 
 
 class TelecoopBallot(models.Model):
@@ -146,9 +148,12 @@ class TelecoopBallot(models.Model):
             return str(configured)
         folder = os.path.join(tools.config["data_dir"], "telecoop_agm")
         path = os.path.join(folder, f"{self.env.cr.dbname}.key")
+        if path in _KEY_FILES:
+            return _KEY_FILES[path]
         if os.path.exists(path):
             with open(path, encoding="ascii") as handle:
-                return handle.read().strip()
+                _KEY_FILES[path] = handle.read().strip()
+            return _KEY_FILES[path]
         os.makedirs(folder, mode=0o700, exist_ok=True)
         value = secrets.token_hex(32)
         try:

@@ -61,6 +61,10 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self.assertEqual(ballot.choice_id.code, "against")
         receipt = self._receipt_on(response)
         self.assertEqual(ballot.receipt_hash, ballot_chain.receipt_hash(receipt))
+        # the receipt is in the answer only: not kept in the session store, not cached
+        stored = http.root.session_store.get(self.session.sid)
+        self.assertNotIn(receipt, str(dict(stored)))
+        self.assertEqual(response.headers.get("Cache-Control"), "no-store")
         self.assertEqual(ballot.channel, "online")
         # shown once: not on the next visit
         page = self.url_open(f"/my/assemblies/{self.assembly.id}")

@@ -156,3 +156,14 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         ok, message = ballot_chain.verify_export(response.text, self.assembly.box_anchor)
         self.assertTrue(ok, message)
         self.assertIn("1 entries in 2 boxes", message)
+
+    def test_proxy_holder_page_hides_the_givers_earlier_choice(self):
+        accounts = self.assembly.resolution_ids[0]
+        self.assembly._portal_vote(self.bob, accounts.id, self._choice(accounts, "against").id)
+        self.assembly._portal_give_proxy(self.bob, self.alice.telecoop_member_number)
+        login = self.logins[self.alice]
+        self.authenticate(login, f"{login}_pw")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("You hold the proxies of", page.text)
+        self.assertNotIn("Current vote", page.text)
+        self.assertNotIn("btn-primary o_telecoop_choice_against", page.text)

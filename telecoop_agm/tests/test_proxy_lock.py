@@ -1,0 +1,111 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The proxy race between real, concurrent PostgreSQL transactions.
+
+The HTTP test server runs the requests of a test one at a time inside the test
+transaction, so it cannot show a race between transactions. Here each thread has
+its own connection and transaction (``registry.cursor()`` outside the test mode),
+on the open demo assembly of the test database, as the server's workers would;
+a serialization failure is retried as the server retries a request. What the
+threads commit (proxies and their messages) is removed at the end.
+"""
+
+import threading
+import time
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+DEMO = "telecoop_agm.telecoop_assembly_demo_ago"
+
+
+@tagged("post_install", "-at_install")
+class TestProxyLock(TransactionCase):
+    def _cleanup(self, assembly_id, before):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id FROM telecoop_assembly_proxy WHERE assembly_id = %s AND id != ALL(%s)",
+                (assembly_id, before),
+            )
+            new = [row[0] for row in cr.fetchall()] or [0]
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = 'telecoop.assembly.proxy'"
+                " AND res_id = ANY(%s)",
+                (new,),
+            )
+            cr.execute(
+                "DELETE FROM mail_followers WHERE res_model = 'telecoop.assembly.proxy'"
+                " AND res_id = ANY(%s)",
+                (new,),
+            )
+            cr.execute("DELETE FROM telecoop_assembly_proxy WHERE id = ANY(%s)", (new,))
+
+    def test_cap_holds_between_concurrent_transactions(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open() or len(assembly.voter_ids) < 4:
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            cap = assembly.company_id.telecoop_statute_profile_id.proxy_cap
+            voters = assembly.voter_ids.filtered(
+                lambda v: (
+                    not assembly.proxy_ids.filtered(
+                        lambda p, v=v: p.state == "active" and v in (p.giver_id | p.holder_id)
+                    )
+                )
+            ).sorted("id")
+            holder, givers = voters[0], voters[1 : cap + 2]
+            ids = {"assembly": assembly.id, "holder": holder.id, "givers": givers.ids}
+            before = assembly.proxy_ids.ids or [0]
+        self.assertEqual(len(ids["givers"]), cap + 1, "one giver more than the cap")
+        self.addCleanup(self._cleanup, ids["assembly"], before)
+        barrier = threading.Barrier(len(ids["givers"]))
+        outcomes = []
+
+        def give(giver_id):
+            for attempt in range(10):
+                given = False
+                # the cursor commits when the block ends without an error
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    # the snapshot of the transaction is taken before the others commit
+                    env["telecoop.assembly"].browse(ids["assembly"]).read(["state"])
+                    if attempt == 0:
+                        barrier.wait(timeout=60)
+                    Voter = env["telecoop.assembly.voter"]
+                    try:
+                        env["telecoop.assembly.proxy"]._give(
+                            Voter.browse(giver_id), Voter.browse(ids["holder"])
+                        )
+                        env.flush_all()
+                        given = True
+                    except SerializationFailure:
+                        cr.rollback()
+                        time.sleep(0.05 * (attempt + 1))
+                    except ValidationError:
+                        cr.rollback()
+                        outcomes.append("refused")
+                        return
+                if given:
+                    outcomes.append("given")
+                    return
+            outcomes.append("gave up")
+
+        threads = [threading.Thread(target=give, args=(giver,)) for giver in ids["givers"]]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*) FROM telecoop_assembly_proxy"
+                " WHERE assembly_id = %s AND holder_id = %s AND state = 'active'",
+                (ids["assembly"], ids["holder"]),
+            )
+            active = cr.fetchone()[0]
+        # without the row lock, all three were accepted (cap 2) when tried on 2026-12-01
+        self.assertEqual(active, cap)
+        self.assertEqual(sorted(outcomes), ["given"] * cap + ["refused"])
