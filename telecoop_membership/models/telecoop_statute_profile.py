@@ -165,6 +165,7 @@ class TelecoopStatuteProfile(models.Model):
         string="Membership officer",
         domain="[('share', '=', False)]",
         help="Gets an activity for every subscription and buy-back request to review.",
+        check_company=True,
     )
     member_number_prefix = fields.Char(
         help="Prefix of the member numbers, e.g. TC-. Member numbers are unique across the "

@@ -56,6 +56,7 @@ class TelecoopSubscriptionRequest(models.Model):
         string="Responsible",
         tracking=True,
         default=lambda self: self.env.user if self.env.user._is_internal() else False,
+        check_company=True,
     )
     invoice_id = fields.Many2one(
         "account.move", readonly=True, copy=False, tracking=True, check_company=True

@@ -419,6 +419,24 @@ class TestCompanyIsolation(MobileBillingCommon):
                 }
             )
 
+    def test_shares_of_a_cannot_land_in_a_college_of_b(self):
+        college_b = self.env["telecoop.college"].create(
+            {"name": "B users", "code": "users", "vote_weight": 20, "profile_id": self.profile_b.id}
+        )
+        with self.assertRaises(UserError):
+            self.env["telecoop.share.line"].create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.holder.id,
+                    "share_class_id": self.share_class.id,
+                    "college_id": college_b.id,
+                    "date": "2026-03-01",
+                    "movement_type": "issue",
+                    "quantity": 1,
+                    "amount": 100,
+                }
+            )
+
     def test_staff_b_cannot_export_the_register_of_a(self):
         wizard_model = self._as_staff_b(self.env["telecoop.register.wizard"])
         with self.assertRaises(AccessError):
