@@ -11,7 +11,8 @@ specific to TeleCoop.
 
 import base64
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from odoo import Command, fields, http
 from odoo.tests import new_test_user
@@ -236,12 +237,16 @@ class JourneyCooperative:
     def _cdr_file(self, rows):
         """The host operator's CSV file: rows (record_id, line, day, type, quantity, zone)."""
         lines = [CSV_HEADER]
+        # the month under way, in the past whatever the day and hour the test runs
+        # (the importer refuses records from the future): ``day`` orders the
+        # records between the first midnight of the month in Paris and now
+        month_start = datetime.combine(self.month, time.min, tzinfo=ZoneInfo("Europe/Paris"))
+        now = datetime.now(UTC) - timedelta(minutes=1)
+        last_day = max(row[2] for row in rows)
         for record_id, line, day, usage_type, quantity, zone in rows:
-            started = self.month.replace(day=day)
-            lines.append(
-                f"{record_id},{line.msisdn},{started}T10:00:00+01:00,{usage_type},"
-                f"{quantity},{zone},,"
-            )
+            started = month_start + (now - month_start) * day / (last_day + 1)
+            started = started.replace(microsecond=0).isoformat()
+            lines.append(f"{record_id},{line.msisdn},{started},{usage_type},{quantity},{zone},,")
         return ("\n".join(lines) + "\n").encode()
 
     def _import_file(self, content, name):
