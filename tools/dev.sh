@@ -209,6 +209,15 @@ cmd_test() {
     say "pytest-odoo on $TEST_DB"
     (cd "$ROOT" && $PY -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
         --odoo-http "${@:-.}")
+    say "Proxies given at the same instant over HTTP to a running server (on a copy of $TEST_DB)"
+    dropdb --if-exists "${TEST_DB}_race"
+    createdb -T "$TEST_DB" "${TEST_DB}_race"
+    local race_log="$LOCAL/proxy-race.log"
+    $PY "$ROOT/bench/check_agm_proxy_race_http.py" -c "$CONF" -d "${TEST_DB}_race" \
+        --givers 4 --port "$((HTTP_PORT + 31))" > "$race_log" 2>&1 \
+        || { tail -20 "$race_log"; die "The proxy cap did not hold under concurrent HTTP requests (log: $race_log)"; }
+    grep "proxies posted at once" "$race_log" >&2
+    dropdb --if-exists "${TEST_DB}_race"
     say "Install without demo data, then uninstall each addon"
     $PY "$ROOT/tools/check_install.py" --config "$CONF" --db "${TEST_DB}_install"
 }
