@@ -95,6 +95,7 @@ def run(
     t0 = time.perf_counter()
     company, env = create_bench_company(env, "Bench Coop")
     env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    company.tax_calculation_rounding_method = "round_per_line"
     env = env(context=dict(env.context, queue_job__no_delay=True))
     __, __, partners, __ = create_usage_month(env, company, lines, records, period, prefix="B")
     holders = len(partners)

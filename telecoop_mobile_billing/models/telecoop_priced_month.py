@@ -184,6 +184,28 @@ class TelecoopPricedMonth(models.Model):
         return figures
 
     @api.model
+    def _get_unpriced_line_ids(self, company, period):
+        """Lines of ``company`` active in the month of ``period`` without a priced month."""
+        first, last, __ = month_bounds(period)
+        self.flush_model()
+        self.env["telecoop.mobile.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id FROM telecoop_mobile_line l
+                 WHERE l.company_id = %(company)s AND l.activation_date <= %(last)s
+                   AND (l.termination_date IS NULL OR l.termination_date >= %(first)s)
+                   AND NOT EXISTS (SELECT 1 FROM telecoop_priced_month m
+                                    WHERE m.line_id = l.id AND m.period = %(first)s)
+                """,
+                company=company.id,
+                first=first,
+                last=last,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _is_invoiced(self, line, date):
         first = month_bounds(date)[0]
         return bool(
