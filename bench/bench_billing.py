@@ -27,6 +27,7 @@ The invoices' PDF and e-mail (Odoo's sending cron) are left out: no cron runs.
 import multiprocessing
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -96,12 +97,12 @@ def run_with_server(env, billing_run, workers, config_path, port, out, timeout=1
     """Start an Odoo server with ``workers`` workers and its queue_job runner, start
     the billing run (its chunks queued), and wait until the run is done."""
     env.cr.commit()
+    # the odoo script (not "python -m odoo"): the server re-executes its own command
+    # line for its websocket worker
     command = [
-        sys.executable,
-        "-m",
-        "odoo",
+        shutil.which("odoo") or "odoo",
         "-c",
-        config_path,
+        os.path.abspath(config_path),
         "-d",
         env.cr.dbname,
         f"--workers={workers}",
