@@ -14,10 +14,21 @@ of the process. Everything is rolled back at the end unless ``--commit``.
 ``--workers N`` (N > 1) runs the chunks in N processes, as N queue_job workers
 would on N cores: the set-up is then committed (a fresh "Bench Coop" company
 stays in the database) and each chunk commits its invoices.
+
+``--server-workers N`` is the real thing: the set-up and the rating are
+committed, an Odoo server is started on the database (``--workers N``, its
+queue_job runner with N channels), the billing run is started as staff start it
+(its chunks queued as jobs), and the time is taken until the run is done. In the
+same run, Odoo's own plain batch ``account.move`` create + post of invoices of the
+same shape (``--plain`` of them, default 2,000) is timed and printed beside it.
+The invoices' PDF and e-mail (Odoo's sending cron) are left out: no cron runs.
 """
 
 import multiprocessing
+import os
 import resource
+import shutil
+import subprocess
 import sys
 import time
 from datetime import date
@@ -30,7 +41,7 @@ from bench_common import (
     peak_memory_mb,
 )
 
-from odoo import api
+from odoo import Command, api
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -82,6 +93,103 @@ def run_parallel(env, billing_run, workers, config_path):
     billing_run._finish_run()  # the job queued on_done of the chunks
 
 
+def run_with_server(env, billing_run, workers, config_path, port, out, timeout=1800):
+    """Start an Odoo server with ``workers`` workers and its queue_job runner, start
+    the billing run (its chunks queued), and wait until the run is done."""
+    env.cr.commit()
+    # the odoo script (not "python -m odoo"): the server re-executes its own command
+    # line for its websocket worker
+    command = [
+        shutil.which("odoo") or "odoo",
+        "-c",
+        os.path.abspath(config_path),
+        "-d",
+        env.cr.dbname,
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        f"--http-port={port}",
+        "--log-level=warn",
+        "--limit-time-real=3600",
+        "--limit-time-cpu=3600",
+        "--limit-memory-soft=4294967296",
+        "--limit-memory-hard=5368709120",
+    ]
+    environ = dict(
+        os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{workers}", ODOO_QUEUE_JOB_HOST="127.0.0.1"
+    )
+    server = subprocess.Popen(command, env=environ)
+    try:
+        time.sleep(8)  # the server and its job runner start
+        started = time.perf_counter()
+        billing_run.with_context(queue_job__no_delay=False).action_start()
+        env.cr.commit()
+        while time.perf_counter() - started < timeout:
+            time.sleep(2)
+            env.cr.commit()  # a new snapshot: what the workers committed
+            env.invalidate_all()
+            if billing_run.state == "done":
+                break
+            failed = env["queue.job"].search_count(
+                [("model_name", "=", "telecoop.billing.run"), ("state", "=", "failed")]
+            )
+            if failed:
+                print(f"{failed} chunk jobs failed", file=out)
+                break
+        return time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def plain_batch(env, moves, count, out, batch=200):
+    """Odoo's own create + post of ``count`` invoices shaped as ``moves`` (same
+    partners, sections and lines, without the link to the charges); rolled back."""
+    sample = moves[:count]
+    vals_list = [
+        {
+            "move_type": "out_invoice",
+            "company_id": move.company_id.id,
+            "partner_id": move.partner_id.id,
+            "journal_id": move.journal_id.id,
+            "invoice_date": move.invoice_date,
+            "fiscal_position_id": move.fiscal_position_id.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {"display_type": "line_section", "name": ml.name}
+                    if ml.display_type == "line_section"
+                    else {
+                        "product_id": ml.product_id.id,
+                        "name": ml.name,
+                        "quantity": ml.quantity,
+                        "price_unit": ml.price_unit,
+                        "tax_ids": [Command.set(ml.tax_ids.ids)],
+                    }
+                )
+                for ml in move.invoice_line_ids
+            ],
+        }
+        for move in sample
+    ]
+    env.cr.execute("SAVEPOINT plain_batch")
+    Move = env["account.move"].with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+    )
+    started = time.perf_counter()
+    for start in range(0, len(vals_list), batch):
+        Move.create(vals_list[start : start + batch]).action_post()
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    env.cr.execute("ROLLBACK TO SAVEPOINT plain_batch")
+    env.invalidate_all()
+    print(
+        f"Odoo plain batch create + post: {len(vals_list)} invoices of the same shape in "
+        f"{elapsed:.1f} s ({len(vals_list) / elapsed:,.1f} invoices/s, one process, "
+        f"batches of {batch})",
+        file=out,
+    )
+    return elapsed
+
+
 def run(
     env,
     lines=100,
@@ -90,11 +198,15 @@ def run(
     out=sys.stdout,
     workers=1,
     config_path=None,
+    server_workers=0,
+    port=8176,
+    plain=2000,
 ):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
     company, env = create_bench_company(env, "Bench Coop")
     env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    company.tax_calculation_rounding_method = "round_per_line"
     env = env(context=dict(env.context, queue_job__no_delay=True))
     __, __, partners, __ = create_usage_month(env, company, lines, records, period, prefix="B")
     holders = len(partners)
@@ -114,19 +226,27 @@ def run(
     billing_run = env["telecoop.billing.run"].create(
         {"company_id": company.id, "period": period}  # the default chunk size
     )
-    if workers > 1:
+    if server_workers:
+        billing = run_with_server(env, billing_run, server_workers, config_path, port, out)
+        workers = server_workers
+    elif workers > 1:
         run_parallel(env, billing_run, workers, config_path)
     else:
         billing_run.action_start()
     env.flush_all()
-    billing = time.perf_counter() - t2
+    if not server_workers:
+        billing = time.perf_counter() - t2
     invoices = billing_run.invoiced_count
     print(
         f"billing run: {lines} lines, {invoices} invoices in {billing:.1f} s "
         f"= {billing / 60:.1f} min ({invoices / billing:,.1f} invoices/s, "
-        f"{workers} worker{'s' if workers > 1 else ''}; target for 30,000 lines: 10 min)",
+        f"{workers} worker{'s' if workers > 1 else ''}"
+        f"{' of a running Odoo server (queue_job)' if server_workers else ''}; "
+        f"target for 30,000 lines: 4 min)",
         file=out,
     )
+    if server_workers and plain:
+        plain_batch(env, billing_run.run_line_ids.move_id, plain, out)
     print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
     if workers > 1:
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -148,9 +268,27 @@ def main(argv=None):
     parser.add_argument(
         "--workers", type=int, default=1, help="processes invoicing in parallel (commits)"
     )
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=0,
+        help="start an Odoo server with this many workers and its queue_job runner (commits)",
+    )
+    parser.add_argument("--port", type=int, default=8176, help="http port of that server")
+    parser.add_argument("--plain", type=int, default=2000, help="invoices of Odoo's plain batch")
     args = parser.parse_args(argv)
-    with bench_env(args, keep=args.commit or args.workers > 1) as env:
-        run(env, args.lines, args.records, workers=args.workers, config_path=args.config)
+    keep = args.commit or args.workers > 1 or args.server_workers > 0
+    with bench_env(args, keep=keep) as env:
+        run(
+            env,
+            args.lines,
+            args.records,
+            workers=args.workers,
+            config_path=args.config,
+            server_workers=args.server_workers,
+            port=args.port,
+            plain=args.plain,
+        )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@
         "report/telecoop_itemised_bill_report.xml",
         "wizards/telecoop_plan_change_wizard_views.xml",
         "views/telecoop_mobile_billing_menus.xml",
+        "views/telecoop_third_party_views.xml",
         "views/telecoop_usage_source_views.xml",
         "views/telecoop_usage_import_views.xml",
         "views/telecoop_usage_record_views.xml",

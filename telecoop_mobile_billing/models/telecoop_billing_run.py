@@ -55,6 +55,12 @@ class TelecoopBillingRun(models.Model):
         "account.payment.order", string="Debit order", readonly=True, copy=False, check_company=True
     )
     chunk_size = fields.Integer(default=200, help="Holders invoiced per background job.")
+    rate_again = fields.Boolean(
+        string="Rate the whole month again",
+        help="Price every line's month again before invoicing (e.g. after holders' fiscal "
+        "positions changed). Otherwise only the months not priced yet are priced: rating "
+        "keeps the others up to date after each import and each change of a line.",
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
         default="draft",
@@ -133,7 +139,18 @@ class TelecoopBillingRun(models.Model):
         if self.period != first:
             self.period = first
         self.state = "running"
-        self.env["telecoop.rated.usage"]._rate_period(self.company_id, first)
+        # the months are priced by rating, after each import and each change of a
+        # line: the run prices only the months not priced yet (lines without usage),
+        # unless staff ask for the whole month again
+        Rated = self.env["telecoop.rated.usage"]
+        if self.rate_again:
+            Rated._rate_period(self.company_id, first)
+        else:
+            unpriced = self.env["telecoop.priced.month"]._get_unpriced_line_ids(
+                self.company_id, first
+            )
+            if unpriced:
+                Rated._rate_period(self.company_id, first, line_ids=unpriced)
         self._prepare_run_lines()
         pending = self.env["telecoop.billing.run.line"].search(
             [

@@ -184,6 +184,28 @@ class TelecoopPricedMonth(models.Model):
         return figures
 
     @api.model
+    def _get_unpriced_line_ids(self, company, period):
+        """Lines of ``company`` active in the month of ``period`` without a priced month."""
+        first, last, __ = month_bounds(period)
+        self.flush_model()
+        self.env["telecoop.mobile.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id FROM telecoop_mobile_line l
+                 WHERE l.company_id = %(company)s AND l.activation_date <= %(last)s
+                   AND (l.termination_date IS NULL OR l.termination_date >= %(first)s)
+                   AND NOT EXISTS (SELECT 1 FROM telecoop_priced_month m
+                                    WHERE m.line_id = l.id AND m.period = %(first)s)
+                """,
+                company=company.id,
+                first=first,
+                last=last,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _is_invoiced(self, line, date):
         first = month_bounds(date)[0]
         return bool(
@@ -636,27 +658,35 @@ class _RatingContext:
                 taxes = fiscal_position.map_tax(product_taxes)
             values["taxes"] = taxes
             values["price_unit"] = amount
-            base_lines.append(
-                Tax._prepare_base_line_for_taxes_computation(
+            base_lines.append((product, partner))
+        done = {}
+        for values, base_line in zip(charges, base_lines, strict=True):
+            # each charge alone: the invoice rounds per line the same way; the same
+            # price with the same taxes gives the same amounts (most base fees)
+            key = (values["price_unit"], tuple(sorted(values["taxes"].ids)))
+            if key not in done:
+                product, partner = base_line
+                base_line = Tax._prepare_base_line_for_taxes_computation(
                     None,
-                    price_unit=amount,
+                    price_unit=values["price_unit"],
                     quantity=1.0,
-                    tax_ids=taxes,
+                    tax_ids=values["taxes"],
                     product_id=product,
                     partner_id=partner,
                     currency_id=currency,
                     rate=1.0,
                 )
-            )
-        for values, base_line in zip(charges, base_lines, strict=True):
-            # each charge alone: the invoice rounds per line the same way
-            Tax._add_tax_details_in_base_lines([base_line], company)
-            Tax._round_base_lines_tax_details([base_line], company)
-            details = base_line["tax_details"]
-            untaxed = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
-            total = untaxed + sum(t["tax_amount_currency"] for t in details["taxes_data"])
-            values["amount_untaxed"] = currency.round(untaxed)
-            values["amount_total"] = currency.round(total)
+                Tax._add_tax_details_in_base_lines([base_line], company)
+                Tax._round_base_lines_tax_details([base_line], company)
+                details = base_line["tax_details"]
+                untaxed = (
+                    details["total_excluded_currency"] + details["delta_total_excluded_currency"]
+                )
+                total = untaxed + sum(t["tax_amount_currency"] for t in details["taxes_data"])
+                done[key] = (currency.round(untaxed), currency.round(total))
+            untaxed, total = done[key]
+            values["amount_untaxed"] = untaxed
+            values["amount_total"] = total
             values["amount_tax"] = currency.round(total - untaxed)
         return charges
 

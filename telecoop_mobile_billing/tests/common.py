@@ -172,3 +172,8 @@ class MobileBillingCommon(TelecoopCommon):
             """,
             rows,
         )
+        # and, as the importer does after an import, rate the months it touched
+        todo = {}
+        for row in rows:
+            todo.setdefault(row[6], set()).add(row[3])
+        self.env["telecoop.usage.record"]._rerate(self.company, todo)

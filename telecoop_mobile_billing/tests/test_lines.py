@@ -70,6 +70,7 @@ class TestMobileLines(MobileBillingCommon):
         self.assertFalse(self._priced(line, "2026-05-01"))
 
     def test_consumption_summary_band_and_price_so_far(self):
+        self.holder.is_company = True  # a company reads amounts tax excluded
         line = self._create_line("33600000005", self.plan_step)
         self._insert_records(
             [
@@ -78,7 +79,6 @@ class TestMobileLines(MobileBillingCommon):
                 (line, "2026-07-05 10:00:00", "voice", 120, "international", "447946000000"),
             ]
         )
-        self.holder.is_company = True  # a company reads amounts tax excluded
         summary = line._get_portal_consumption("2026-07-15")
         self.assertEqual(summary["data_quantity"], 6 * GB)
         self.assertEqual(summary["band_upper"], 20)
