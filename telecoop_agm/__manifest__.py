@@ -33,6 +33,7 @@
         "views/telecoop_agm_portal_templates.xml",
         "views/telecoop_surplus_allocation_views.xml",
         "views/telecoop_statute_profile_views.xml",
+        "views/telecoop_interest_portal_templates.xml",
         "wizards/telecoop_surplus_allocation_wizard_views.xml",
         "wizards/telecoop_belenios_views.xml",
         "views/telecoop_agm_menus.xml",

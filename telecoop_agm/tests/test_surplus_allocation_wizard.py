@@ -663,6 +663,10 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
 
     def test_member_downloads_their_statement_and_no_one_elses(self):
         self.authenticate("tc_alice_portal", "tc_alice_portal")
+        page = self.url_open("/my/shares")
+        self.assertIn("Interest on my shares", page.text)
+        self.assertIn(f"/my/shares/interest/{self.lines[self.alice].id}", page.text)
+        self.assertNotIn(f"/my/shares/interest/{self.lines[self.bob].id}", page.text)
         # (tests render reports as HTML unless forced: the same template either way)
         url = f"/my/shares/interest/{self.lines[self.alice].id}?report_type=html"
         response = self.url_open(url)
