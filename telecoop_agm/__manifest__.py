@@ -8,7 +8,14 @@
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
     "website": "https://github.com/telecoop-addons/telecoop-addons",
-    "depends": ["telecoop_membership", "account", "portal", "mail"],
+    "depends": [
+        "telecoop_membership",
+        "account",
+        "portal",
+        "mail",
+        # OCA: pays the interest on shares by SEPA credit transfer
+        "account_banking_sepa_credit_transfer",
+    ],
     "data": [
         "security/telecoop_agm_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +35,7 @@
         "views/telecoop_surplus_allocation_views.xml",
         "views/telecoop_statute_profile_views.xml",
         "views/telecoop_statute_profile_vote_views.xml",
+        "views/telecoop_interest_portal_templates.xml",
         "wizards/telecoop_surplus_allocation_wizard_views.xml",
         "wizards/telecoop_belenios_views.xml",
         "views/telecoop_agm_menus.xml",

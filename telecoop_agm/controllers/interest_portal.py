@@ -4,8 +4,24 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
+from odoo.addons.telecoop_membership.controllers.portal import TelecoopMembershipPortal
 
-class TelecoopInterestPortal(http.Controller):
+
+class TelecoopInterestPortal(TelecoopMembershipPortal):
+    def _telecoop_shares_values(self, **kwargs):
+        values = super()._telecoop_shares_values(**kwargs)
+        # the record rule keeps the member's own lines of posted allocations;
+        # read them as superuser, the allocation itself is not a portal document
+        values["interest_lines"] = (
+            request.env["telecoop.surplus.allocation.line"]
+            .search(
+                [("partner_id", "=", self._telecoop_partner().id), ("amount", ">", 0)],
+                order="id desc",
+            )
+            .sudo()
+        )
+        return values
+
     @http.route("/my/shares/interest/<int:line_id>", type="http", auth="user", website=False)
     def portal_interest_statement(self, line_id, report_type="pdf", **kwargs):
         """The yearly statement of a member's interest on shares (PDF, or HTML with

@@ -93,6 +93,14 @@ class TelecoopStatuteProfile(models.Model):
     tmo_rate_ids = fields.One2many(
         "telecoop.tmo.rate", "profile_id", string="Average TMO rates per year"
     )
+    interest_payment_mode_id = fields.Many2one(
+        "account.payment.mode",
+        string="Interest payout mode",
+        domain="[('payment_type', '=', 'outbound'), ('payment_order_ok', '=', True), "
+        "('company_id', '=', company_id)]",
+        help="The payment mode of the credit transfer order that pays the net interest to "
+        "the members (SEPA credit transfer).",
+    )
     interest_withholding_ids = fields.One2many(
         "telecoop.interest.withholding",
         "profile_id",

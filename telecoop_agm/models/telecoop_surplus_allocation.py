@@ -156,6 +156,12 @@ class TelecoopSurplusAllocation(models.Model):
         "telecoop.surplus.allocation.line", "allocation_id", string="Interest per member"
     )
     move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, copy=False)
+    withholding_move_id = fields.Many2one(
+        "account.move", string="Tax withheld entry", readonly=True, copy=False
+    )
+    payment_order_id = fields.Many2one(
+        "account.payment.order", string="Interest payout order", readonly=True, copy=False
+    )
 
     _year_once = models.UniqueIndex(
         "(company_id, date_to) WHERE state != 'cancel'",
@@ -706,6 +712,103 @@ class TelecoopSurplusAllocation(models.Model):
             self.move_id.action_post()
         self.state = "posted"
         return True
+
+    def action_pay_interest(self):
+        """Pay the net interest: book the taxes withheld (debit the interest payable of
+        each member, credit the tax accounts) and prepare the SEPA credit transfer order,
+        one line per member for the net, on the member's bank account."""
+        self.ensure_one()
+        if self.state != "posted" or self.payment_order_id:
+            raise UserError(
+                self.env._("Only a posted allocation whose interest is not paid yet is paid.")
+            )
+        profile = self.profile_id
+        mode = profile.interest_payment_mode_id
+        lines = self.line_ids.filtered(lambda line: line.net_amount > 0)
+        if not lines:
+            raise UserError(self.env._("%(name)s pays no interest.", name=self.name))
+        if not mode or not profile.interest_payable_account_id:
+            raise UserError(
+                self.env._(
+                    "Set the interest payout mode and the interest payable account on the "
+                    "statute profile %(profile)s first.",
+                    profile=profile.name,
+                )
+            )
+        banks = {
+            line: line.partner_id.bank_ids.filtered("allow_out_payment")[:1]
+            or line.partner_id.bank_ids[:1]
+            for line in lines
+        }
+        missing = [line.partner_id.display_name for line, bank in banks.items() if not bank]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These members have no bank account to pay their interest to: %(names)s.",
+                    names=", ".join(missing),
+                )
+            )
+        payable = profile.interest_payable_account_id
+        tax_lines = []
+        for line in lines.filtered("withholding_amount"):
+            taxes = line._get_withholdings()
+            amounts, _net = rules_service.withhold(self._dec(line.amount), taxes.mapped("rate"))
+            for tax, amount in zip(taxes, amounts, strict=True):
+                if not amount:
+                    continue
+                if not tax.account_id:
+                    raise UserError(
+                        self.env._("Set the tax payable account of %(tax)s first.", tax=tax.name)
+                    )
+                label = self.env._("%(tax)s on interest on shares", tax=tax.name)
+                tax_lines += [
+                    Command.create(
+                        {"account_id": payable.id, "partner_id": line.partner_id.id,
+                         "debit": float(amount), "name": label}
+                    ),
+                    Command.create(
+                        {"account_id": tax.account_id.id, "partner_id": line.partner_id.id,
+                         "credit": float(amount), "name": label}
+                    ),
+                ]  # fmt: skip
+        if tax_lines:
+            withholding = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "journal_id": profile.allocation_journal_id.id,
+                    "company_id": self.company_id.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": self.env._("Tax withheld, %(name)s", name=self.name),
+                    "line_ids": tax_lines,
+                }
+            )
+            withholding.action_post()
+            self.withholding_move_id = withholding
+        order = self.env["account.payment.order"].create(
+            {"payment_mode_id": mode.id, "payment_type": "outbound"}
+        )
+        communication = self.env._("Interest on shares %(year)s", year=self.date_to.year)
+        self.env["account.payment.line"].create(
+            [
+                {
+                    "order_id": order.id,
+                    "partner_id": line.partner_id.id,
+                    "partner_bank_id": banks[line].id,
+                    "currency_id": self.currency_id.id,
+                    "amount_currency": line.net_amount,
+                    "communication": communication,
+                    "communication_type": "normal",
+                }
+                for line in lines
+            ]
+        )
+        self.payment_order_id = order
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.payment.order",
+            "res_id": order.id,
+            "view_mode": "form",
+        }
 
     def action_cancel(self):
         self.ensure_one()

@@ -601,16 +601,25 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
     def setUpClass(cls):
         super().setUpClass()
         cls.carol.is_company = True
+        cls.account_442 = cls.env["account.account"].create(
+            {
+                "code": "442",
+                "name": "Prélèvements à la source",
+                "account_type": "liability_current",
+                "company_ids": cls.company.ids,
+            }
+        )
+        tax = {"year": 2026, "account_id": cls.account_442.id}
         cls.profile.interest_withholding_ids = [
             Command.create(
                 {
-                    "year": 2026,
+                    **tax,
                     "name": "PFNL",
                     "rate": 12.8,
                     "exempt_partner_ids": [Command.set(cls.bob.ids)],
                 }
             ),  # fmt: skip
-            Command.create({"year": 2026, "name": "Social levies", "rate": 17.2}),
+            Command.create({**tax, "name": "Social levies", "rate": 17.2}),
             # another year's rate never applies to interest paid in 2026
             Command.create({"year": 2025, "name": "PFNL", "rate": 50}),
         ]
@@ -654,6 +663,10 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
 
     def test_member_downloads_their_statement_and_no_one_elses(self):
         self.authenticate("tc_alice_portal", "tc_alice_portal")
+        page = self.url_open("/my/shares")
+        self.assertIn("Interest on my shares", page.text)
+        self.assertIn(f"/my/shares/interest/{self.lines[self.alice].id}", page.text)
+        self.assertNotIn(f"/my/shares/interest/{self.lines[self.bob].id}", page.text)
         # (tests render reports as HTML unless forced: the same template either way)
         url = f"/my/shares/interest/{self.lines[self.alice].id}?report_type=html"
         response = self.url_open(url)
@@ -671,3 +684,58 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
         text = self.download_pdf(f"/my/shares/interest/{self.lines[self.alice].id}")
         for figure in ("Statement of interest on shares", "Alice", "50.00", "15.00", "35.00"):
             self.assertIn(figure, text)
+
+    def test_net_interest_paid_by_sepa_credit_transfer(self):
+        """Taxes withheld booked (457 debited, 442 credited: 15.00 + 2.17), then one
+        credit transfer line per member for the net, and the SEPA file generated."""
+        sct = self.env.ref("account_banking_sepa_credit_transfer.sepa_credit_transfer")
+        bank = self.env["res.bank"].create({"name": "La Banque Postale", "bic": "PSSTFRPPXXX"})
+        company_bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "bank_id": bank.id,
+             "partner_id": self.company.partner_id.id, "company_id": self.company.id}
+        )  # fmt: skip
+        self.bank_journal.write(
+            {
+                "bank_account_id": company_bank.id,
+                "outbound_payment_method_line_ids": [Command.create({"payment_method_id": sct.id})],
+            }
+        )
+        self.profile.interest_payment_mode_id = self.env["account.payment.mode"].create(
+            {"name": "Interest by SEPA credit transfer", "company_id": self.company.id,
+             "payment_method_id": sct.id, "bank_account_link": "fixed",
+             "fixed_journal_id": self.bank_journal.id}
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "no bank account"):
+            self.allocation.action_pay_interest()
+        for partner, iban in (
+            (self.alice, "FR76 3000 4000 0312 3456 7890 143"),
+            (self.bob, "FR76 1027 8060 4100 0200 0000 146"),
+            (self.carol, "FR76 1820 6000 1234 5678 9012 345"),
+        ):
+            self.env["res.partner.bank"].create(
+                {"acc_number": iban, "bank_id": bank.id, "partner_id": partner.id,
+                 "allow_out_payment": True}
+            )  # fmt: skip
+        self.allocation.action_pay_interest()
+        withheld = self.allocation.withholding_move_id
+        self.assertEqual(withheld.state, "posted")
+        self.assertEqual(self._credit(withheld, self.account_442), D("17.17"))
+        order = self.allocation.payment_order_id
+        self.assertEqual(order.payment_type, "outbound")
+        self.assertEqual(
+            {line.partner_id: D(str(line.amount_currency)) for line in order.payment_line_ids},
+            {self.alice: D("35.00"), self.bob: D("10.43"), self.carol: D("13.74")},
+        )
+        order.draft2open()
+        order.open2generated()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.payment.order"), ("res_id", "=", order.id)], limit=1
+        )
+        xml = attachment.raw.decode()
+        self.assertIn("<CtrlSum>59.17</CtrlSum>", xml)
+        with self.assertRaisesRegex(UserError, "not paid yet"):
+            self.allocation.action_pay_interest()
+
+    def _credit(self, move, account):
+        lines = move.line_ids.filtered(lambda line: line.account_id == account)
+        return D(str(self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))))

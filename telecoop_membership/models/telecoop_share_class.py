@@ -39,10 +39,22 @@ class TelecoopShareClass(models.Model):
         check_company=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_integer_vals(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_integer_vals(vals)
         if "nominal_value" in vals:
             self._check_nominal_value_unused(vals["nominal_value"])
         return super().write(vals)
+
+    @api.model
+    def _check_integer_vals(self, vals):
+        """Limits the database cannot hold are refused before they reach it."""
+        self.env["telecoop.statute.profile"]._check_integer_vals(vals, model=self)
 
     def _check_nominal_value_unused(self, new_value):
         """A class's nominal value is frozen once shares of it were moved: the

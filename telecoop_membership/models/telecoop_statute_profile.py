@@ -312,10 +312,12 @@ class TelecoopStatuteProfile(models.Model):
         return super().write(vals)
 
     @api.model
-    def _check_integer_vals(self, vals):
-        """Integers the database cannot hold are refused before they reach it."""
+    def _check_integer_vals(self, vals, model=None):
+        """Integers the database cannot hold are refused before they reach it
+        (the fields of ``model``, by default the profile)."""
+        model = self if model is None else model
         for name, value in vals.items():
-            field = self._fields.get(name)
+            field = model._fields.get(name)
             if field and field.type == "integer" and isinstance(value, (int, float)):
                 if not -(2**31) <= value < 2**31:
                     raise ValidationError(

@@ -109,6 +109,20 @@ class TestDocumentFacts(TelecoopAccountingCommon):
         self.assertEqual(self.request.share_line_ids.quantity, 1)
         self.assertEqual(self.currency.compare_amounts(self.request.amount, 100), 0)
 
+    def test_an_import_cannot_change_a_fact(self):
+        """The import of the web client (``load``) writes through the same guard."""
+        for user in self.users:
+            with self.subTest(user=user.login):
+                result = (
+                    self.env["telecoop.subscription.request"]
+                    .with_user(user)
+                    .load([".id", "quantity"], [[str(self.request.id), "40"]])
+                )
+                self.assertFalse(result["ids"])
+                self.assertIn("can no longer change", result["messages"][0]["message"])
+        self.request.invalidate_recordset()
+        self.assertEqual(self.request.quantity, 1)
+
     def test_writing_the_same_values_is_not_a_change(self):
         """An import that sends back the record as it is does not fail."""
         self.request.with_user(self.membership_manager).write(

@@ -140,6 +140,9 @@ class TestStatuteLegalGuards(TelecoopCommon):
             profile.legal_reserve_rate = 120
         with self.assertRaisesRegex(ValidationError, "too large"):
             profile.max_shares_per_member = 10**12
+        share_class = self.share_class
+        with self.assertRaisesRegex(ValidationError, "too large"):
+            share_class.max_per_member = 10**12
 
     def test_capital_floor_is_a_quarter_of_the_highest_capital_reached(self):
         """Highest capital 2,000 (20 shares), then 1,500 after a buy-back: the law's
