@@ -12,6 +12,8 @@ from .telecoop_mobile_line import month_bounds
 from .telecoop_usage_record import USAGE_TYPES, ZONES, BigInteger
 
 _NULL = "\\N"
+#: lines priced and written at once by a rating by increments
+RATING_CHUNK = 5000
 
 
 class TelecoopRatedUsage(models.Model):
@@ -174,14 +176,36 @@ class TelecoopRatedUsage(models.Model):
             )
         )
         cr.execute(
+            "SELECT period, array_agg(DISTINCT line_id) FROM telecoop_rating_increment "
+            "GROUP BY period ORDER BY period"
+        )
+        touched = {period: set(line_ids) for period, line_ids in cr.fetchall()}
+        # by chunks of lines: memory stays bounded whatever the size of the file
+        for period, line_ids in touched.items():
+            ordered = sorted(line_ids)
+            for start in range(0, len(ordered), RATING_CHUNK):
+                self._price_increment(company, period, ordered[start : start + RATING_CHUNK])
+        self.invalidate_model()
+        return touched
+
+    @api.model
+    def _price_increment(self, company, period, line_ids):
+        """Price and write the month's totals of ``line_ids``: rated plus increment.
+
+        Only the rows that the increment brought, or whose price changed (the
+        data tiers of a line price its zones together), are written.
+        """
+        cr = self.env.cr
+        cr.execute(
             SQL(
                 """
-                WITH touched AS (SELECT DISTINCT line_id, period FROM telecoop_rating_increment),
-                     rated AS (SELECT r.line_id, r.period, r.usage_type, r.zone, r.quantity,
-                                      r.record_count, r.third_party_amount, r.last_usage_at
-                                 FROM telecoop_rated_usage r
-                                 JOIN touched t ON t.line_id = r.line_id AND t.period = r.period
-                                WHERE r.company_id = %s)
+                WITH rated AS (SELECT line_id, period, usage_type, zone, quantity,
+                                      record_count, third_party_amount, last_usage_at, amount
+                                 FROM telecoop_rated_usage
+                                WHERE company_id = %(company)s AND period = %(period)s
+                                      AND line_id = ANY(%(lines)s)),
+                     increment AS (SELECT * FROM telecoop_rating_increment
+                                    WHERE period = %(period)s AND line_id = ANY(%(lines)s))
                 SELECT coalesce(i.line_id, r.line_id), coalesce(i.period, r.period),
                        coalesce(i.usage_type, r.usage_type), coalesce(i.zone, r.zone),
                        coalesce(r.quantity, 0) + coalesce(i.quantity, 0),
@@ -189,38 +213,50 @@ class TelecoopRatedUsage(models.Model):
                        CASE WHEN r.third_party_amount IS NULL THEN i.third_party_amount
                             WHEN i.third_party_amount IS NULL THEN r.third_party_amount
                             ELSE r.third_party_amount + i.third_party_amount END,
-                       greatest(r.last_usage_at, i.last_usage_at)
+                       greatest(r.last_usage_at, i.last_usage_at),
+                       i.line_id IS NOT NULL, r.amount
                   FROM rated r
-             FULL JOIN telecoop_rating_increment i
+             FULL JOIN increment i
                     ON i.line_id = r.line_id AND i.period = r.period
                    AND i.usage_type = r.usage_type AND i.zone = r.zone
                 """,
-                company.id,
+                company=company.id,
+                period=period,
+                lines=line_ids,
             )
         )
         totals = defaultdict(dict)
-        for line_id, period, usage_type, zone, quantity, count, third, last_at in cr.fetchall():
-            totals[(period, line_id)][(usage_type, zone)] = (int(quantity), count, third, last_at)
-        touched = defaultdict(set)
-        for period, line_id in totals:
-            touched[period].add(line_id)
+        for (
+            line_id,
+            __,
+            usage_type,
+            zone,
+            quantity,
+            count,
+            third,
+            last_at,
+            new,
+            old,
+        ) in cr.fetchall():
+            totals[line_id][(usage_type, zone)] = (int(quantity), count, third, last_at, new, old)
+        lines = self.env["telecoop.mobile.line"].browse(line_ids)
+        lines.plan_history_ids.plan_id.tier_ids.mapped("price")
+        lines.plan_history_ids.plan_id.rate_ids.mapped("price")
+        pricing_cache = {}
         rows = []
-        for period, line_ids in sorted(touched.items()):
-            lines = self.env["telecoop.mobile.line"].browse(sorted(line_ids))
-            lines.plan_history_ids.plan_id.tier_ids.mapped("price")
-            lines.plan_history_ids.plan_id.rate_ids.mapped("price")
-            pricing_cache = {}
-            for line in lines:
-                keyed = totals[(period, line.id)]
-                priced = line._price_period(
-                    period, {key: value[0] for key, value in keyed.items()}, pricing_cache
+        for line in lines:
+            keyed = totals[line.id]
+            priced = line._price_period(
+                period, {key: value[0] for key, value in keyed.items()}, pricing_cache
+            )
+            for (usage_type, zone), (quantity, count, third, last_at, new, old) in keyed.items():
+                amount = priced["usage"].get((usage_type, zone), 0)
+                if not new and old is not None and old == amount:
+                    continue  # nothing came for it and its price holds: not written again
+                rows.append(
+                    (company.id, line.id, period, usage_type, zone, quantity, count)
+                    + (third, amount, last_at, self.env.uid, self.env.uid)
                 )
-                for (usage_type, zone), (quantity, count, third, last_at) in keyed.items():
-                    amount = priced["usage"].get((usage_type, zone), 0)
-                    rows.append(
-                        (company.id, line.id, period, usage_type, zone, quantity, count)
-                        + (third, amount, last_at, self.env.uid, self.env.uid)
-                    )
         if rows:
             # COPY the priced rows, then one upsert: far cheaper than rows of VALUES
             buffer = io.StringIO()
@@ -258,5 +294,3 @@ class TelecoopRatedUsage(models.Model):
                        write_date = EXCLUDED.write_date
                 """
             )
-        self.invalidate_model()
-        return touched
