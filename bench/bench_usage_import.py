@@ -154,11 +154,12 @@ def new_source(env, company, name):
 def import_file(env, source, path):
     """Import and rate one file end to end, as the background job does.
 
-    Returns (usage import, seconds importing, seconds rating, peak MB)."""
+    Returns (usage import, seconds importing, seconds rating, peak MB, MB at the start)."""
     usage_import = env["telecoop.usage.import"].create(
         {"source_id": source.id, "file_name": os.path.basename(path)}
     )
-    reset_peak_memory()
+    env.invalidate_all()
+    start_mb = reset_peak_memory()
     t0 = time.perf_counter()
     usage_import.state = "running"
     with open(path, "rb") as stream:
@@ -169,7 +170,7 @@ def import_file(env, source, path):
     usage_import._finish()
     env.flush_all()
     t2 = time.perf_counter()
-    return usage_import, t1 - t0, t2 - t1, peak_memory_mb()
+    return usage_import, t1 - t0, t2 - t1, peak_memory_mb(), start_mb
 
 
 def plain_sql_reference(cr, path, company, source, tz):
@@ -235,7 +236,7 @@ def run_file(env, company, msisdns, lines, records, period, out, kind="csv"):
             f"{kind.upper()} file ({size_mb:,.0f} MB) written in {time.perf_counter() - t0:.1f} s",
             file=out,
         )
-        usage_import, t_import, t_rating, peak = import_file(env, source, import_path)
+        usage_import, t_import, t_rating, peak, start_mb = import_file(env, source, import_path)
         total = t_import + t_rating
         print(
             f"  import: {usage_import.count_read} read, {usage_import.count_new} new, "
@@ -246,7 +247,8 @@ def run_file(env, company, msisdns, lines, records, period, out, kind="csv"):
         )
         print(
             f"  importer end to end (import + rating): {total:.2f} s, "
-            f"{rows / total:,.0f} records/s; peak memory {peak:,.0f} MB",
+            f"{rows / total:,.0f} records/s; peak memory {peak:,.0f} MB "
+            f"({start_mb:,.0f} MB held when the import started)",
             file=out,
         )
         rated_rows = env["telecoop.rated.usage"].search_count(
@@ -281,6 +283,7 @@ def run_file(env, company, msisdns, lines, records, period, out, kind="csv"):
             "reference_inserted": ref_inserted,
             "ratio": total / t_ref,
             "peak_mb": peak,
+            "start_mb": start_mb,
         }
     finally:
         os.unlink(path)
@@ -297,7 +300,7 @@ def run_daily(env, company, msisdns, days, day_records, period, out):
         for day in range(1, days + 1):
             path = os.path.join(folder, f"cdr-{period:%Y%m}{day:02d}.csv")
             write_csv(path, msisdns, day_records, period, seed=day, day=day, prefix=f"D{day:02d}-")
-            usage_import, t_import, t_rating, day_peak = import_file(env, source, path)
+            usage_import, t_import, t_rating, day_peak, __ = import_file(env, source, path)
             os.unlink(path)
             peak = max(peak, day_peak)
             costs.append((t_import, t_rating, usage_import.count_new))

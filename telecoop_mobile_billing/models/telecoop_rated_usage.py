@@ -169,6 +169,14 @@ class TelecoopRatedUsage(models.Model):
         rating once with all records). Returns the lines rated, as
         ``{period: set of line ids}``.
         """
+        # ratings of one company by increments one after the other: two imports
+        # ending together both count
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(hashtext('telecoop_rated_usage_increment'), %s)",
+                company.id,
+            )
+        )
         self.env.cr.execute(SQL("SELECT DISTINCT u.line_id, u.period FROM (%s) AS u", usage_query))
         touched = defaultdict(set)
         for line_id, period in self.env.cr.fetchall():
