@@ -602,10 +602,9 @@ class TelecoopUsageImport(models.Model):
         """Rate what this import brought since it was last rated.
 
         By increments when the rating offers them (``telecoop.rated.usage.
-        _rate_increment``): the sums of this import's new records (those past
-        ``rated_until_id``, so that a failed and resumed import is rated once)
-        are added to the month's rated usage, and only the lines touched are
-        priced again: a daily file costs the same on day 30 as on day 1.
+        _rate_increment``): only the lines that this import's new records touch
+        (those past ``rated_until_id``, so that a failed and resumed import is
+        rated once) are rated again, not the whole month of every line.
         Otherwise the months and lines touched are rated again from all their
         records.
         """
