@@ -51,6 +51,7 @@ class TelecoopAssembly(models.Model):
     _description = "General assembly"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(

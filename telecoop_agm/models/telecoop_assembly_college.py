@@ -12,12 +12,15 @@ class TelecoopAssemblyCollege(models.Model):
     _name = "telecoop.assembly.college"
     _description = "College weight frozen for an assembly"
     _order = "assembly_id, sequence, id"
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True
+        "telecoop.assembly", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
-    college_id = fields.Many2one("telecoop.college", required=True, ondelete="restrict")
+    college_id = fields.Many2one(
+        "telecoop.college", required=True, ondelete="restrict", check_company=True
+    )
     sequence = fields.Integer(related="college_id.sequence")
     weight = fields.Float(string="Weight (%)", digits=(5, 2), required=True)
     voter_count = fields.Integer(compute="_compute_voter_count", string="Members")

@@ -20,16 +20,27 @@ class TelecoopAssemblyProxy(models.Model):
     _inherit = ["mail.thread"]
     _order = "assembly_id, id"
     _rec_name = "giver_id"
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True
+        "telecoop.assembly", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     giver_id = fields.Many2one(
-        "telecoop.assembly.voter", required=True, ondelete="restrict", index=True, tracking=True
+        "telecoop.assembly.voter",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     holder_id = fields.Many2one(
-        "telecoop.assembly.voter", required=True, ondelete="restrict", index=True, tracking=True
+        "telecoop.assembly.voter",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     giver_partner_id = fields.Many2one(related="giver_id.partner_id", string="Given by")
     holder_partner_id = fields.Many2one(related="holder_id.partner_id", string="Held by")

@@ -19,14 +19,17 @@ class TelecoopAssemblyVoter(models.Model):
     _description = "Member of the electorate"
     _order = "assembly_id, college_id, partner_id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True
+        "telecoop.assembly", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True)
     member_number = fields.Char(related="partner_id.telecoop_member_number")
-    college_id = fields.Many2one("telecoop.college", required=True, ondelete="restrict")
+    college_id = fields.Many2one(
+        "telecoop.college", required=True, ondelete="restrict", check_company=True
+    )
     college_weight = fields.Float(
         string="College weight (%)",
         digits=(5, 2),

@@ -44,29 +44,49 @@ class TelecoopBallot(models.Model):
     _order = "resolution_id, sequence desc"
     _rec_name = "entry_hash"
     _log_access = False
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.assembly",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     resolution_id = fields.Many2one(
-        "telecoop.resolution", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.resolution",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     secret = fields.Boolean(readonly=True, help="Entry of a secret vote: no voter is stored.")
     sequence = fields.Integer(readonly=True, help="Position in the box of the resolution.")
     choice_id = fields.Many2one(
-        "telecoop.resolution.choice", required=True, ondelete="restrict", readonly=True
+        "telecoop.resolution.choice",
+        required=True,
+        ondelete="restrict",
+        readonly=True,
+        check_company=True,
     )
     college_id = fields.Many2one(
         "telecoop.college",
         required=True,
         ondelete="restrict",
         readonly=True,
+        check_company=True,
         help="College of the voter, needed by the weighted tally.",
     )
     # set for public votes only
     voter_id = fields.Many2one(
-        "telecoop.assembly.voter", ondelete="restrict", index=True, readonly=True
+        "telecoop.assembly.voter",
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     partner_id = fields.Many2one(related="voter_id.partner_id", string="Member")
     channel = fields.Selection(
@@ -77,7 +97,9 @@ class TelecoopBallot(models.Model):
         ],
         readonly=True,
     )
-    proxy_id = fields.Many2one("telecoop.assembly.proxy", ondelete="restrict", readonly=True)
+    proxy_id = fields.Many2one(
+        "telecoop.assembly.proxy", ondelete="restrict", readonly=True, check_company=True
+    )
     cast_by_partner_id = fields.Many2one("res.partner", readonly=True, string="Cast by")
     cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")
     cast_at = fields.Datetime(readonly=True)

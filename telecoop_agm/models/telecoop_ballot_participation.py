@@ -23,16 +23,32 @@ class TelecoopBallotParticipation(models.Model):
     _order = "resolution_id, voter_id"
     _rec_name = "voter_id"
     _log_access = False
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.assembly",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     resolution_id = fields.Many2one(
-        "telecoop.resolution", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.resolution",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     voter_id = fields.Many2one(
-        "telecoop.assembly.voter", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.assembly.voter",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     partner_id = fields.Many2one(related="voter_id.partner_id", string="Member")
     college_id = fields.Many2one(related="voter_id.college_id")
@@ -47,7 +63,11 @@ class TelecoopBallotParticipation(models.Model):
         help="How the last ballot was cast.",
     )
     proxy_id = fields.Many2one(
-        "telecoop.assembly.proxy", ondelete="restrict", readonly=True, index=True
+        "telecoop.assembly.proxy",
+        ondelete="restrict",
+        readonly=True,
+        index=True,
+        check_company=True,
     )
     cast_by_partner_id = fields.Many2one("res.partner", readonly=True, string="Cast by")
     cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")

@@ -17,9 +17,14 @@ class TelecoopInterestWithholding(models.Model):
     _name = "telecoop.interest.withholding"
     _description = "Tax withheld on interest on shares"
     _order = "profile_id, year desc, sequence, id"
+    _check_company_auto = True
 
     profile_id = fields.Many2one(
-        "telecoop.statute.profile", required=True, ondelete="cascade", index=True
+        "telecoop.statute.profile",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="profile_id.company_id", store=True)
     year = fields.Integer(required=True, help="Calendar year in which the interest is paid.")
@@ -33,6 +38,7 @@ class TelecoopInterestWithholding(models.Model):
         "account.account",
         string="Tax payable account",
         domain="[('company_ids', 'in', company_id)]",
+        check_company=True,
         help="Credited by what is withheld when the interest is paid (French chart: 442).",
     )
     exempt_partner_ids = fields.Many2many(

@@ -28,9 +28,10 @@ class TelecoopResolution(models.Model):
     _description = "Resolution"
     _inherit = ["mail.thread"]
     _order = "assembly_id, sequence, id"
+    _check_company_auto = True
 
     assembly_id = fields.Many2one(
-        "telecoop.assembly", required=True, ondelete="cascade", index=True
+        "telecoop.assembly", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
@@ -78,7 +79,7 @@ class TelecoopResolution(models.Model):
     )
     result_counted = fields.Integer(string="Ballots counted", copy=False)
     result_expressed = fields.Integer(string="Votes expressed", copy=False)
-    winner_choice_id = fields.Many2one("telecoop.resolution.choice", copy=False)
+    winner_choice_id = fields.Many2one("telecoop.resolution.choice", copy=False, check_company=True)
     result_line_ids = fields.One2many("telecoop.resolution.result", "resolution_id", copy=False)
 
     @api.depends("majority", "assembly_id.majority_default")

@@ -10,9 +10,10 @@ class TelecoopResolutionChoice(models.Model):
     _name = "telecoop.resolution.choice"
     _description = "Choice of a resolution"
     _order = "resolution_id, sequence, id"
+    _check_company_auto = True
 
     resolution_id = fields.Many2one(
-        "telecoop.resolution", required=True, ondelete="cascade", index=True
+        "telecoop.resolution", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="resolution_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)

@@ -19,13 +19,16 @@ class TelecoopResolutionResult(models.Model):
     _name = "telecoop.resolution.result"
     _description = "Result of a resolution"
     _order = "resolution_id, college_id, choice_id"
+    _check_company_auto = True
 
     resolution_id = fields.Many2one(
-        "telecoop.resolution", required=True, ondelete="cascade", index=True
+        "telecoop.resolution", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="resolution_id.company_id", store=True)
-    college_id = fields.Many2one("telecoop.college", ondelete="restrict")
-    choice_id = fields.Many2one("telecoop.resolution.choice", ondelete="cascade")
+    college_id = fields.Many2one("telecoop.college", ondelete="restrict", check_company=True)
+    choice_id = fields.Many2one(
+        "telecoop.resolution.choice", ondelete="cascade", check_company=True
+    )
     votes = fields.Integer()
     counted = fields.Integer()
     expressed = fields.Integer()

@@ -16,12 +16,14 @@ class TelecoopStatuteProfile(models.Model):
         "account.journal",
         string="Allocation journal",
         domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+        check_company=True,
         help="Miscellaneous journal of the entry that allocates the result.",
     )
     result_account_id = fields.Many2one(
         "account.account",
         string="Result account (profit)",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="Debited by the allocation of a profit (French chart: 120 Résultat de "
         "l'exercice - bénéfice). Empty: the company's undistributed profits account.",
     )
@@ -29,6 +31,7 @@ class TelecoopStatuteProfile(models.Model):
         "account.account",
         string="Result account (loss)",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="Credited when a loss is carried forward (French chart: 129 Résultat de "
         "l'exercice - perte). Empty: the profit account.",
     )
@@ -36,12 +39,14 @@ class TelecoopStatuteProfile(models.Model):
         "account.account",
         string="Legal reserve account",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="French chart: 1061 Réserve légale.",
     )
     statutory_reserve_account_id = fields.Many2one(
         "account.account",
         string="Statutory reserves account",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="Impartible reserves required by the statutes (French chart: 1063 Réserves "
         "statutaires, or 1068).",
     )
@@ -49,18 +54,21 @@ class TelecoopStatuteProfile(models.Model):
         "account.account",
         string="Other reserves account",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="Reserves voted beyond the statutes (French chart: 1068 Autres réserves).",
     )
     retained_earnings_account_id = fields.Many2one(
         "account.account",
         string="Retained earnings account",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="What is carried forward (French chart: 110 Report à nouveau - solde créditeur).",
     )
     retained_losses_account_id = fields.Many2one(
         "account.account",
         string="Retained losses account",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="A loss carried forward (French chart: 119 Report à nouveau - solde débiteur). "
         "Empty: the retained earnings account.",
     )
@@ -68,6 +76,7 @@ class TelecoopStatuteProfile(models.Model):
         "account.account",
         string="Interest on shares payable",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="What the cooperative owes its members as interest on shares, one line per "
         "member (French chart: 457 Associés - dividendes à payer).",
     )
@@ -86,6 +95,7 @@ class TelecoopStatuteProfile(models.Model):
         "account_id",
         string="Public subsidies accounts",
         domain=ACCOUNT_DOMAIN,
+        check_company=True,
         help="Credits of these accounts in the fiscal year are the public subsidies "
         "received, which go to the reserves first (French chart: 74 Subventions "
         "d'exploitation).",

@@ -45,6 +45,7 @@ class TelecoopSurplusAllocation(models.Model):
     _description = "Surplus allocation"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_to desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -64,7 +65,10 @@ class TelecoopSurplusAllocation(models.Model):
         "date of the assembly).",
     )
     assembly_id = fields.Many2one(
-        "telecoop.assembly", string="Assembly", help="The assembly that voted the allocation."
+        "telecoop.assembly",
+        string="Assembly",
+        check_company=True,
+        help="The assembly that voted the allocation.",
     )
     assembly_date = fields.Date(
         readonly=True,
@@ -75,6 +79,7 @@ class TelecoopSurplusAllocation(models.Model):
         "telecoop.resolution",
         string="Allocation resolution",
         readonly=True,
+        check_company=True,
         help="The adopted resolution whose winning option gave the proposal.",
     )
     state = fields.Selection(
@@ -155,12 +160,18 @@ class TelecoopSurplusAllocation(models.Model):
     line_ids = fields.One2many(
         "telecoop.surplus.allocation.line", "allocation_id", string="Interest per member"
     )
-    move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Journal entry", readonly=True, copy=False, check_company=True
+    )
     withholding_move_id = fields.Many2one(
-        "account.move", string="Tax withheld entry", readonly=True, copy=False
+        "account.move", string="Tax withheld entry", readonly=True, copy=False, check_company=True
     )
     payment_order_id = fields.Many2one(
-        "account.payment.order", string="Interest payout order", readonly=True, copy=False
+        "account.payment.order",
+        string="Interest payout order",
+        readonly=True,
+        copy=False,
+        check_company=True,
     )
 
     _year_once = models.UniqueIndex(

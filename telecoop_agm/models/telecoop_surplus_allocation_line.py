@@ -9,9 +9,14 @@ class TelecoopSurplusAllocationLine(models.Model):
     _name = "telecoop.surplus.allocation.line"
     _description = "Interest on shares of a member"
     _order = "allocation_id, partner_id"
+    _check_company_auto = True
 
     allocation_id = fields.Many2one(
-        "telecoop.surplus.allocation", required=True, ondelete="cascade", index=True
+        "telecoop.surplus.allocation",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="allocation_id.company_id", store=True)
     currency_id = fields.Many2one(related="allocation_id.currency_id")

@@ -15,9 +15,14 @@ class TelecoopTmoRate(models.Model):
     _name = "telecoop.tmo.rate"
     _description = "Average TMO rate of a year"
     _order = "profile_id, year desc"
+    _check_company_auto = True
 
     profile_id = fields.Many2one(
-        "telecoop.statute.profile", required=True, ondelete="cascade", index=True
+        "telecoop.statute.profile",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="profile_id.company_id", store=True)
     year = fields.Integer(required=True)

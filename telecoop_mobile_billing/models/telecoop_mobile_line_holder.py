@@ -9,8 +9,11 @@ class TelecoopMobileLineHolder(models.Model):
     _name = "telecoop.mobile.line.holder"
     _description = "Holder of a mobile line from a date"
     _order = "line_id, date_from, id"
+    _check_company_auto = True
 
-    line_id = fields.Many2one("telecoop.mobile.line", required=True, ondelete="cascade", index=True)
+    line_id = fields.Many2one(
+        "telecoop.mobile.line", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
     partner_id = fields.Many2one("res.partner", string="Holder", required=True, index=True)
     date_from = fields.Date(string="From", required=True)

@@ -13,8 +13,11 @@ class TelecoopMobileLineOneOff(models.Model):
     _name = "telecoop.mobile.line.one.off"
     _description = "One-off charge of a mobile line"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
-    line_id = fields.Many2one("telecoop.mobile.line", required=True, ondelete="cascade", index=True)
+    line_id = fields.Many2one(
+        "telecoop.mobile.line", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
     currency_id = fields.Many2one(related="line_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -25,6 +28,7 @@ class TelecoopMobileLineOneOff(models.Model):
             "telecoop_mobile_billing.product_mobile_one_off", raise_if_not_found=False
         ),
         required=True,
+        check_company=True,
     )
     amount = fields.Monetary(required=True, help="Tax excluded.")
 

@@ -86,10 +86,11 @@ class TelecoopPricedMonth(models.Model):
     _description = "Priced month of a mobile line"
     _order = "period desc, line_id"
     _rec_name = "period"
+    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     line_id = fields.Many2one(
-        "telecoop.mobile.line", required=True, ondelete="cascade", readonly=True
+        "telecoop.mobile.line", required=True, ondelete="cascade", readonly=True, check_company=True
     )
     period = fields.Date(required=True, readonly=True, help="First day of the month.")
     partner_id = fields.Many2one(
@@ -731,26 +732,38 @@ class TelecoopPricedCharge(models.Model):
     _name = "telecoop.priced.charge"
     _description = "Charge of a priced month"
     _order = "period desc, line_id, sequence, id"
+    _check_company_auto = True
 
     month_id = fields.Many2one(
-        "telecoop.priced.month", required=True, ondelete="cascade", index=True, readonly=True
+        "telecoop.priced.month",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    line_id = fields.Many2one("telecoop.mobile.line", required=True, readonly=True, index=True)
+    line_id = fields.Many2one(
+        "telecoop.mobile.line", required=True, readonly=True, index=True, check_company=True
+    )
     period = fields.Date(required=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Holder", required=True, readonly=True, index=True
     )
-    fiscal_position_id = fields.Many2one("account.fiscal.position", readonly=True)
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position", readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     kind = fields.Selection(CHARGE_KINDS, required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     name = fields.Char(string="Label", required=True, readonly=True)
-    plan_id = fields.Many2one("telecoop.mobile.plan", readonly=True)
+    plan_id = fields.Many2one("telecoop.mobile.plan", readonly=True, check_company=True)
     usage_type = fields.Selection(USAGE_TYPES, readonly=True)
     zone = fields.Selection(ZONES, readonly=True)
     service = fields.Char(string="Third party", readonly=True)
-    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    product_id = fields.Many2one(
+        "product.product", required=True, readonly=True, check_company=True
+    )
     quantity = fields.Float(readonly=True, digits=(16, 3))
     unit = fields.Char(readonly=True)
     unit_price = fields.Float(readonly=True, digits=(16, 4))
@@ -760,7 +773,7 @@ class TelecoopPricedCharge(models.Model):
         digits=(16, 2),
         help="The price of the invoice line: tax included when its taxes are price-included.",
     )
-    tax_ids = fields.Many2many("account.tax", string="Taxes", readonly=True)
+    tax_ids = fields.Many2many("account.tax", string="Taxes", readonly=True, check_company=True)
     amount_untaxed = fields.Monetary(readonly=True)
     amount_tax = fields.Monetary(readonly=True)
     amount_total = fields.Monetary(readonly=True)

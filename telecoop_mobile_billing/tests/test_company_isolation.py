@@ -123,6 +123,16 @@ class TestCompanyIsolation(MobileBillingCommon):
         problem = env["telecoop.register.import.problem"].create(
             {"import_id": register_import.id, "file": "members.csv", "message": "x"}
         )
+        # a one-off charge of March rates the line's March: its priced month and charges
+        one_off = env["telecoop.mobile.line.one.off"].create(
+            {"line_id": cls.line.id, "date": "2026-03-10", "name": "New SIM", "amount": 10}
+        )
+        priced_month = env["telecoop.priced.month"].search(
+            [("line_id", "=", cls.line.id), ("period", "=", "2026-03-01")]
+        )
+        third_party = env["telecoop.third.party"].search(
+            [("company_id", "=", company.id), ("number_prefix", "=", "33899")]
+        )
         # model: (record of A, values that create one like it in A, values written)
         cls.table = {
             "telecoop.statute.profile": (
@@ -306,6 +316,42 @@ class TestCompanyIsolation(MobileBillingCommon):
                     "period": period,
                 },
                 {"period": "2026-05-01"},
+            ),
+            "telecoop.mobile.line.holder": (
+                cls.line.holder_history_ids[:1],
+                {"line_id": cls.line.id, "partner_id": cls.holder2.id, "date_from": "2026-04-01"},
+                {"partner_id": cls.holder2.id},
+            ),
+            "telecoop.mobile.line.one.off": (
+                one_off,
+                {"line_id": cls.line.id, "date": "2026-04-02", "name": "Intruder", "amount": 0},
+                {"amount": 0},
+            ),
+            "telecoop.third.party": (
+                third_party,
+                {"name": "Intruder services", "number_prefix": "33890", "company_id": company.id},
+                {"number_prefix": "33800"},
+            ),
+            # priced months and charges are written by rating only (SQL): no staff may
+            # write, create or delete them (access rights); reading is the company rule's
+            "telecoop.priced.month": (
+                priced_month,
+                {"company_id": company.id, "line_id": cls.line.id, "period": "2026-04-01"},
+                {"amount_total": 0},
+            ),
+            "telecoop.priced.charge": (
+                priced_month.charge_ids[:1],
+                {
+                    "month_id": priced_month.id,
+                    "company_id": company.id,
+                    "line_id": cls.line.id,
+                    "period": "2026-03-01",
+                    "partner_id": cls.holder.id,
+                    "kind": "plan",
+                    "name": "Intruder",
+                    "product_id": cls.product_plan.id,
+                },
+                {"price_unit": 0},
             ),
         }
 
