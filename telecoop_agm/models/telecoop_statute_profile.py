@@ -108,6 +108,7 @@ class TelecoopStatuteProfile(models.Model):
         string="Interest payout mode",
         domain="[('payment_type', '=', 'outbound'), ('payment_order_ok', '=', True), "
         "('company_id', '=', company_id)]",
+        check_company=True,
         help="The payment mode of the credit transfer order that pays the net interest to "
         "the members (SEPA credit transfer).",
     )
