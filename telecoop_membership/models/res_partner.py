@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -57,13 +58,14 @@ class ResPartner(models.Model):
         company = self.env.company
         memberships = self.env["telecoop.membership"].sudo()
         by_partner = {}
-        if self.ids:
+        partner_ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        if partner_ids:
             for membership in memberships.search(
-                [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
+                [("partner_id", "in", partner_ids), ("company_id", "=", company.id)]
             ):
                 by_partner[membership.partner_id.id] = membership
         for partner in self:
-            membership = by_partner.get(partner._origin.id or partner.id, memberships)
+            membership = by_partner.get(partner._origin.id, memberships)
             partner.telecoop_member_number = membership.member_number
             partner.telecoop_college_id = membership.college_id.with_env(self.env)
             partner.telecoop_is_member = membership.state == "member"
@@ -72,6 +74,12 @@ class ResPartner(models.Model):
 
     def _inverse_telecoop_membership(self):
         """Writing these fields writes the membership of the current company (code only)."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Memberships are written by the register (admission, leaving, import) only."
+                )
+            )
         company = self.env.company
         model = self.env["telecoop.membership"]
         for partner in self:

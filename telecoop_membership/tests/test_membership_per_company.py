@@ -228,6 +228,15 @@ class TestMembershipPerCompany(TelecoopAccountingCommon):
                 {"partner_id": self.alice.id, "company_id": self.company_b.id}
             )
 
+    def test_member_card_of_the_contact_is_not_writable_by_staff(self):
+        """The card on the contact writes the membership: staff cannot go round it."""
+        paula_b = self._as_staff_b(self.paula)
+        with self.assertRaises(AccessError):
+            paula_b.write({"telecoop_member_number": "B-0001"})
+        with self.assertRaises(AccessError):
+            paula_b.write({"telecoop_is_member": False})
+        self.assertEqual(self.paula.with_company(self.company_b).telecoop_member_number, "B-0007")
+
     def test_portal_reads_the_membership_of_its_company(self):
         portal = new_test_user(
             self.env,
