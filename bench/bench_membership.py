@@ -45,18 +45,29 @@ def run(env, members=50000, movements=4, out=sys.stdout):
     )
     cr.execute(
         """
-        INSERT INTO res_partner (name, complete_name, active, type, autopost_bills,
-                                 telecoop_member_number, telecoop_is_member,
-                                 telecoop_college_id, telecoop_member_since)
-        SELECT 'Bench member ' || n, 'Bench member ' || n, true, 'contact', 'ask',
-               %(prefix)s || lpad(n::text, 7, '0'), true, %(college)s,
-               DATE '2021-01-01' + (n %% 1500)
+        INSERT INTO res_partner (name, complete_name, active, type, autopost_bills)
+        SELECT 'Bench member ' || n, 'Bench member ' || n, true, 'contact', 'ask'
           FROM generate_series(1, %(members)s) n
         RETURNING id
         """,
-        {"prefix": f"B{company.id}-", "college": college.id, "members": members},
+        {"members": members},
     )
     partner_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        """
+        INSERT INTO telecoop_membership (partner_id, company_id, member_number, college_id,
+                                         admission_date, state, is_member)
+        SELECT p.id, %(company)s, %(prefix)s || lpad(p.n::text, 7, '0'), %(college)s,
+               DATE '2021-01-01' + (p.n %% 1500), 'member', true
+          FROM unnest(%(partners)s::int[]) WITH ORDINALITY AS p(id, n)
+        """,
+        {
+            "company": company.id,
+            "prefix": f"B{company.id}-",
+            "college": college.id,
+            "partners": partner_ids,
+        },
+    )
     # Issues of 1 to 5 shares over five years, then buy-backs of one share for
     # some of them, so that each member has about ``movements`` movements.
     cr.execute(

@@ -3,7 +3,7 @@
 {
     "name": "Cooperative membership and shares",
     "summary": "Statute profiles, colleges, cooperative shares and the register of members",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
@@ -20,6 +20,7 @@
         "views/telecoop_share_line_views.xml",
         "views/telecoop_share_transfer_views.xml",
         "views/telecoop_share_buyback_views.xml",
+        "views/telecoop_membership_views.xml",
         "views/res_partner_views.xml",
         "wizards/telecoop_register_wizard_views.xml",
         "report/telecoop_membership_reports.xml",

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import Command, fields, http
+from odoo.models import BaseModel
 from odoo.tests import new_test_user
 
 GB = 10**9
@@ -337,7 +338,7 @@ class MemberJourney(JourneyCooperative):
         )
         self.assertEqual(response.status_code, 200)
         request = self.env["telecoop.subscription.request"].search(
-            [("partner_id", "=", self.person.partner_id.id)]
+            [("partner_id", "=", self.person.partner_id.id), ("company_id", "=", self.company.id)]
         )
         self.assertEqual((request.quantity, request.state, request.source), (1, "draft", "portal"))
         self.assertEqual(request.amount, self.statutes["share_nominal_value"])
@@ -732,3 +733,65 @@ class PartnerStatutes:
         "statutory_reserve": 10.71,
         "free": 7.14,
     }
+
+
+#: what differs between two cooperatives set up by JourneyCooperative
+COOPERATIVE_ATTRS = (
+    "company_name", "login", "statutes", "colleges", "plan", "member_data", "other_data",
+    "expected", "company", "currency", "account", "sale_journal", "misc_journal",
+    "bank_journal", "profile", "college_users", "share_class", "staff", "person", "other",
+    "third",
+)  # fmt: skip
+
+
+class TwoCooperatives:
+    """TeleCoop and a partner cooperative as two companies of the same database, at once.
+
+    The first cooperative is set up by ``JourneyCooperative``, the second by the same
+    code with the partner cooperative's statutes; ``_use(coop)`` makes a test walk the
+    journey of one of them. Camille, the person of the first, also joins the second:
+    one person, member of two cooperatives, with a number in each.
+    """
+
+    second = None  # the statutes class of the second cooperative
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.coop_a = {name: getattr(cls, name) for name in COOPERATIVE_ATTRS}
+        for name in ("company_name", "login", "statutes", "colleges", "plan", "expected"):
+            setattr(cls, name, getattr(cls.second, name))
+        cls.company = cls.env["res.company"].create({"name": cls.company_name})
+        cls.env.user.company_ids |= cls.company
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.currency = cls.company.currency_id
+        cls._setup_accounts()
+        cls._setup_statutes()
+        cls._setup_users()
+        # the same person in both cooperatives: Camille's portal account works in both
+        camille = cls.coop_a["person"]
+        camille.company_ids |= cls.company
+        cls.person = camille
+        cls.coop_b = {name: getattr(cls, name) for name in COOPERATIVE_ATTRS}
+        cls.coop_b["member_data"], cls.coop_b["other_data"] = (
+            cls.second.member_data,
+            cls.second.other_data,
+        )
+        for name, value in cls.coop_a.items():
+            setattr(cls, name, value)
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=cls.coop_a["company"].ids)
+        )
+
+    def _use(self, coop):
+        """Walk the journey of ``coop`` from now on (the test's env works in its company)."""
+        self.env = self.env(context=dict(self.env.context, allowed_company_ids=coop["company"].ids))
+        for name, value in coop.items():
+            if isinstance(value, BaseModel):
+                value = value.with_env(self.env)
+            setattr(self, name, value)
+        # the portal shows the cooperative the person works in right now
+        self.person.company_id = self.company

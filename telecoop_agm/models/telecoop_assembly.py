@@ -873,7 +873,14 @@ class TelecoopAssembly(models.Model):
             .search(
                 [
                     ("assembly_id", "=", self.id),
-                    ("partner_id.telecoop_member_number", "=", (holder_number or "").strip()),
+                    (
+                        "partner_id.telecoop_membership_ids",
+                        "any",
+                        [
+                            ("company_id", "=", self.company_id.id),
+                            ("member_number", "=", (holder_number or "").strip()),
+                        ],
+                    ),
                 ],
                 limit=1,
             )

@@ -26,7 +26,7 @@ class TelecoopAssemblyVoter(models.Model):
     )
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True)
-    member_number = fields.Char(related="partner_id.telecoop_member_number")
+    member_number = fields.Char(compute="_compute_member_number")
     college_id = fields.Many2one(
         "telecoop.college", required=True, ondelete="restrict", check_company=True
     )
@@ -70,3 +70,20 @@ class TelecoopAssemblyVoter(models.Model):
     def action_mark_absent(self):
         self.write({"present": False})
         return True
+
+    @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
+    def _compute_member_number(self):
+        """The member number in the cooperative of this row, not of the current company."""
+        memberships = (
+            self.env["telecoop.membership"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                ]
+            )
+        )
+        numbers = {(m.partner_id.id, m.company_id.id): m.member_number for m in memberships}
+        for row in self:
+            row.member_number = numbers.get((row.partner_id.id, row.company_id.id), False)

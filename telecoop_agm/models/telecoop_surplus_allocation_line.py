@@ -21,7 +21,7 @@ class TelecoopSurplusAllocationLine(models.Model):
     company_id = fields.Many2one(related="allocation_id.company_id", store=True)
     currency_id = fields.Many2one(related="allocation_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Member", required=True, index=True)
-    member_number = fields.Char(related="partner_id.telecoop_member_number")
+    member_number = fields.Char(compute="_compute_member_number")
     interest_base = fields.Monetary(
         string="Capital held over the year", help="Capital x days held / days of the year."
     )
@@ -49,3 +49,20 @@ class TelecoopSurplusAllocationLine(models.Model):
         return allocation.profile_id.interest_withholding_ids.filtered(
             lambda tax: tax.year == year and tax._applies_to(self.partner_id)
         )
+
+    @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
+    def _compute_member_number(self):
+        """The member number in the cooperative of this row, not of the current company."""
+        memberships = (
+            self.env["telecoop.membership"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                ]
+            )
+        )
+        numbers = {(m.partner_id.id, m.company_id.id): m.member_number for m in memberships}
+        for row in self:
+            row.member_number = numbers.get((row.partner_id.id, row.company_id.id), False)

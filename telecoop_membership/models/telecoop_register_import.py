@@ -169,9 +169,12 @@ class TelecoopRegisterImport(models.Model):
             for c in ("member_number", "to_member_number")
             if r.get(c) not in (None, "")
         }
+        # the numbers of this cooperative's memberships only: another hosted
+        # cooperative may give the same number to someone else
         partners = (
             self.env["res.partner"]
             .sudo()
+            .with_company(self.company_id)
             .with_context(active_test=False)
             .search([("telecoop_member_number", "in", list(numbers))])
         )
@@ -312,16 +315,24 @@ class TelecoopRegisterImport(models.Model):
             chunk = members[start : start + CHUNK_SIZE]
             partners = partner_model.create(
                 [
-                    {
-                        "name": m["name"],
-                        "email": m["email"],
-                        "is_company": m["is_company"],
-                        "telecoop_member_number": m["number"],
-                        "telecoop_member_since": m["admission_date"],
-                        "telecoop_member_until": m["exit_date"],
-                        "telecoop_college_id": self._member_college(m, data["movements"], data).id,
-                    }
+                    {"name": m["name"], "email": m["email"], "is_company": m["is_company"]}
                     for m in chunk
+                ]
+            )
+            self.env["telecoop.membership"].sudo().with_context(
+                tracking_disable=True, mail_create_nolog=True
+            ).create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company_id.id,
+                        "member_number": m["number"],
+                        "admission_date": m["admission_date"],
+                        "exit_date": m["exit_date"],
+                        "state": "former" if m["exit_date"] else "member",
+                        "college_id": self._member_college(m, data["movements"], data).id,
+                    }
+                    for m, partner in zip(chunk, partners, strict=True)
                 ]
             )
             for member, partner in zip(chunk, partners, strict=True):
@@ -363,7 +374,12 @@ class TelecoopRegisterImport(models.Model):
 
         def college_of(number, share_class):
             if number not in colleges:
-                partner = self.env["res.partner"].sudo().browse(partners[number])
+                partner = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .with_company(self.company_id)
+                    .browse(partners[number])
+                )
                 colleges[number] = partner.telecoop_college_id
             return (colleges[number] or share_class.college_id).id
 
@@ -418,20 +434,24 @@ class TelecoopRegisterImport(models.Model):
             (self.company_id.id, list(partner_ids)),
         )
         state = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
-        partners = self.env["res.partner"].sudo().browse(sorted(partner_ids))
+        memberships = (
+            self.env["telecoop.membership"]
+            .sudo()
+            .with_context(tracking_disable=True)
+            .search(
+                [("company_id", "=", self.company_id.id), ("partner_id", "in", list(partner_ids))]
+            )
+        )
         by_vals = defaultdict(list)
-        for partner in partners:
-            shares, last = state.get(partner.id, (0, None))
+        for membership in memberships:
+            shares, last = state.get(membership.partner_id.id, (0, None))
             if shares > 0:
-                vals = (("telecoop_is_member", True), ("telecoop_member_until", False))
+                vals = (("state", "member"), ("exit_date", False))
             else:
-                vals = (
-                    ("telecoop_is_member", False),
-                    ("telecoop_member_until", partner.telecoop_member_until or last),
-                )
-            by_vals[vals].append(partner.id)
+                vals = (("state", "former"), ("exit_date", membership.exit_date or last))
+            by_vals[vals].append(membership.id)
         for vals, ids in by_vals.items():
-            partners.browse(ids).with_context(tracking_disable=True).write(dict(vals))
+            memberships.browse(ids).write(dict(vals))
 
     def _post_opening_entry(self):
         """One entry for all the capital the import brought: debit the opening

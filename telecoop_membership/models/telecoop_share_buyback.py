@@ -185,7 +185,7 @@ class TelecoopShareBuyback(models.Model):
                 profile.buyback_payable_account_id,
                 ["capital_journal_id", "capital_paid_account_id", "buyback_payable_account_id"],
             )
-            partner = buyback.partner_id
+            partner = buyback.partner_id.with_company(company)
             line_model.create(
                 {
                     "company_id": company.id,

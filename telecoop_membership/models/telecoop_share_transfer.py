@@ -111,8 +111,9 @@ class TelecoopShareTransfer(models.Model):
                         share_class=share_class.name,
                     )
                 )
-            giver = transfer.from_partner_id
-            receiver = transfer.to_partner_id
+            # the memberships of this cooperative, whatever the user's current company
+            giver = transfer.from_partner_id.with_company(company)
+            receiver = transfer.to_partner_id.with_company(company)
             college_out = giver.telecoop_college_id or share_class.college_id
             college_in = (
                 receiver.telecoop_college_id

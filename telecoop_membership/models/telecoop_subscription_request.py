@@ -352,7 +352,8 @@ class TelecoopSubscriptionRequest(models.Model):
             if request.share_line_ids:
                 continue
             issue_date = request._get_payment_date()
-            partner = request.partner_id
+            # the membership of this cooperative, whatever the user's current company
+            partner = request.partner_id.with_company(company)
             college = (
                 partner.telecoop_college_id
                 if partner.telecoop_is_member and partner.telecoop_college_id

@@ -102,12 +102,14 @@ class TelecoopCommon(TransactionCase):
                 "amount": shares * cls.share_class.nominal_value,
             }
         )
-        partner.write(
+        cls.env["telecoop.membership"].sudo().create(
             {
-                "telecoop_is_member": True,
-                "telecoop_college_id": college.id,
-                "telecoop_member_since": fields.Date.to_date(date),
-                "telecoop_member_number": f"T{partner.id:06d}",
+                "partner_id": partner.id,
+                "company_id": cls.company.id,
+                "state": "member",
+                "college_id": college.id,
+                "admission_date": fields.Date.to_date(date),
+                "member_number": f"T{partner.id:06d}",
             }
         )
         return partner

@@ -52,7 +52,10 @@ class TelecoopRegisterWizard(models.TransientModel):
         """Rows of the register at a date with names, ready to print or export."""
         self._check_register_company(company)
         rows = self.env["telecoop.share.line"]._get_register_rows(company, at_date)
-        partners = self.env["res.partner"].browse([r["partner_id"] for r in rows])
+        # the member numbers of this cooperative's memberships, not of the current company
+        partners = (
+            self.env["res.partner"].with_company(company).browse([r["partner_id"] for r in rows])
+        )
         colleges = self.env["telecoop.college"].browse([r["college_id"] for r in rows])
         by_partner = {p.id: p for p in partners}
         by_college = {c.id: c for c in colleges}

@@ -24,7 +24,13 @@ class TelecoopRegisterImport(models.Model):
 
     def _get_holders(self, numbers):
         """{member number or contact reference: partner id} for ``numbers``."""
-        partners = self.env["res.partner"].sudo().with_context(active_test=False)
+        # member numbers of this cooperative's memberships only
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(self.company_id)
+            .with_context(active_test=False)
+        )
         holders = {}
         for partner in partners.search([("ref", "in", list(numbers))]):
             holders[partner.ref] = partner.id

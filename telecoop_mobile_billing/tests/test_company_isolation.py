@@ -165,6 +165,11 @@ class TestCompanyIsolation(MobileBillingCommon):
                 },
                 {"name": "Renamed"},
             ),
+            "telecoop.membership": (
+                cls.member.telecoop_membership_ids[:1],
+                {"partner_id": cls.holder.id, "company_id": company.id},
+                {"member_number": "B-INTRUDER"},
+            ),
             "telecoop.share.line": (
                 cls.member.telecoop_share_line_ids[:1],
                 {

@@ -1,0 +1,113 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+MEMBERSHIP_STATES = [("candidate", "Candidate"), ("member", "Member"), ("former", "Former member")]
+
+
+class TelecoopMembership(models.Model):
+    """The membership of a person in one cooperative (one company).
+
+    As ``cooperative.membership`` of OCA cooperator 16.0: a person hosted with
+    two cooperatives of the same database has two memberships, two member
+    numbers, and may leave one while staying in the other. Only the code of
+    the register (admission, leaving, import) writes it.
+    """
+
+    _name = "telecoop.membership"
+    _description = "Membership of a cooperative"
+    _inherit = ["mail.thread"]
+    _order = "company_id, member_number, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Person", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Cooperative", required=True, index=True, ondelete="cascade"
+    )
+    profile_id = fields.Many2one(
+        related="company_id.telecoop_statute_profile_id", string="Statute profile"
+    )
+    member_number = fields.Char(copy=False, readonly=True, index=True, tracking=True)
+    college_id = fields.Many2one(
+        "telecoop.college", check_company=True, ondelete="restrict", tracking=True
+    )
+    admission_date = fields.Date(string="Member since", readonly=True, tracking=True)
+    exit_date = fields.Date(string="Member until", readonly=True, tracking=True)
+    state = fields.Selection(
+        MEMBERSHIP_STATES, required=True, default="candidate", readonly=True, tracking=True
+    )
+    is_member = fields.Boolean(compute="_compute_is_member", store=True, index=True)
+
+    _partner_company_unique = models.Constraint(
+        "unique(company_id, partner_id)", "A person has one membership per cooperative."
+    )
+    _member_number_unique = models.Constraint(
+        "unique(company_id, member_number)", "A member number is given once per cooperative."
+    )
+
+    @api.depends("state")
+    def _compute_is_member(self):
+        for membership in self:
+            membership.is_member = membership.state == "member"
+
+    def _check_code_writes(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Memberships are written by the register (admission, leaving, import) only."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_code_writes()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - {"message_main_attachment_id"}:
+            self._check_code_writes()
+        return super().write(vals)
+
+    @api.model
+    def _get_for(self, partner, company):
+        """The membership of ``partner`` in ``company`` (sudo), or an empty recordset."""
+        return self.sudo().search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1
+        )
+
+    @api.model
+    def _ensure(self, partner, company):
+        """The membership of ``partner`` in ``company``, created as candidate if missing."""
+        membership = self._get_for(partner, company)
+        if not membership:
+            membership = self.sudo().create({"partner_id": partner.id, "company_id": company.id})
+        return membership
+
+    def _admit(self, college, on_date):
+        """Make this membership a member (again) on ``on_date``.
+
+        A first admission gives the next member number of the cooperative's
+        statute profile; a former member who comes back keeps the number and
+        starts a new period.
+        """
+        self.ensure_one()
+        membership = self.sudo()
+        vals = {}
+        if not membership.member_number:
+            profile = membership.company_id.telecoop_statute_profile_id
+            vals["member_number"] = profile._next_member_number()
+        if membership.state != "member":
+            vals.update(state="member", admission_date=on_date, exit_date=False)
+        if not membership.college_id or membership.state != "member":
+            vals["college_id"] = college.id
+        if vals:
+            membership.write(vals)
+
+    def _leave(self, on_date):
+        self.ensure_one()
+        if self.state == "member":
+            self.sudo().write({"state": "former", "exit_date": on_date})
