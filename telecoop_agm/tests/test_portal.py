@@ -6,12 +6,14 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
+
 from ..services import ballot_chain
 from .common import AgmCommon
 
 
 @tagged("post_install", "-at_install")
-class TestAgmPortal(HttpCase, AgmCommon):
+class TestAgmPortal(PdfRouteMixin, HttpCase, AgmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -160,7 +162,10 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self._login("bob")
         page = self.url_open(f"/my/assemblies/{self.assembly.id}")
         self.assertNotIn("Result:", page.text)
-        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
+        # no minutes before the count: the page is answered, never a PDF
+        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertNotIn("Minutes of the general assembly", response.text)
         self.assembly.action_close()
         self.assembly.action_tally()
@@ -168,8 +173,9 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self.assertIn("Result:", page.text)
         self.assertIn("Adopted", page.text)
         self.assertIn("100.00 % weighted", page.text)
-        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
-        self.assertIn("Minutes of the general assembly", response.text)
+        text = self.download_pdf(f"/my/assemblies/{self.assembly.id}?report_type=pdf")
+        self.assertIn("Minutes of the general assembly", text)
+        self.assertIn("Adopted", text)
         # a portal user of another cooperative is sent away from the page and the minutes
         other = self.env["res.company"].create({"name": "Other coop"})
         new_test_user(

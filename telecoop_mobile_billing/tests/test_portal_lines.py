@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
+
 from .common import GB, MobileBillingCommon
 
 HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
@@ -240,7 +242,7 @@ class TestPortalLinesModel(PortalLinesCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
+class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -402,14 +404,22 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         self.assertEqual(invoice.amount_untaxed, 16.0)
         self.authenticate("tc_line_one", "tc_line_one")
         self.assertEqual(self._get(f"/my/invoices/{invoice.id}").status_code, 200)
-        pdf = self._get(f"/my/invoices/{invoice.id}?report_type=html")
-        self.assertEqual(pdf.status_code, 200)
+        # the PDF the member downloads: wkhtmltopdf run for real, its words read back
+        text = self.download_pdf(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.assertIn(invoice.name, text)
+        # 14.00 base fee + 2.00 for the 5-20 GB band, untaxed
+        self.assertIn("16.00", text)
         self.authenticate("tc_line_two", "tc_line_two")
         for url in (
             f"/my/invoices/{invoice.id}",
             f"/my/invoices/{invoice.id}?report_type=pdf",
             f"/my/invoices/{invoice.id}/itemised",
         ):
-            response = self._get(url)
-            self.assertIn(response.status_code, (302, 303, 403, 404))
-            self.assertNotIn(invoice.name, response.text)
+            with self.subTest(url=url):
+                response = self._get(url)
+                self.assertIn(response.status_code, (302, 303))
+                self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+                landing = self.url_open(url)
+                self.assertEqual(landing.status_code, 200)
+                self.assertNotEqual(landing.headers.get("Content-Type"), "application/pdf")
+                self.assertNotIn(invoice.name, landing.text)
