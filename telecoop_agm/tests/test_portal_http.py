@@ -111,6 +111,7 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
 
     def test_minutes_pdf_through_the_portal_route(self):
         self._voter(self.assembly, self.dan).present = True
+        self.assembly._portal_give_proxy(self.erin, self.dan.telecoop_member_number)
         self.assembly._portal_vote(
             self.alice, self.assembly.resolution_ids[0].id,
             self._choice(self.assembly.resolution_ids[0], "for").id,
@@ -128,6 +129,8 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         # the attendance sheet (names, member numbers, proxies) is for staff only
         self.assertNotIn("Attendance sheet", text)
         self.assertNotIn(self.dan.telecoop_member_number, text)
+        self.assertNotIn(self.erin.telecoop_member_number, text)
+        self.assertNotIn("Erin", text)
         # a member who joined after the record date gets no minutes
         login = self.logins[self.late]
         self.authenticate(login, f"{login}_pw")
@@ -140,6 +143,7 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         staff's minutes (the report route the web client downloads) list who attended."""
         accounts = self.assembly.resolution_ids[0]
         self._voter(self.assembly, self.dan).present = True
+        self.assembly._portal_give_proxy(self.erin, self.dan.telecoop_member_number)
         ballot = self._vote(self.assembly, self.alice, accounts, "for")
         self.assembly.action_close()
         self.assembly.action_tally()
@@ -149,7 +153,9 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         self.assertIn("Minutes of the general assembly", text)
         self.assertIn("Attendance sheet", text)
         self.assertIn(self.dan.telecoop_member_number, text)
-        self.assertIn("100.00 %", text)
+        self.assertIn(self.erin.telecoop_member_number, text)  # represented by Dan
+        self.assertIn("100.00 %", text)  # the weighted result
+        self.assertIn("Employees", text)  # the colleges
         self.assertIn("Entries in the ballot box: 1;", text)
         flat = text.replace(" ", "").replace("\n", "")
         self.assertIn(ballot.entry_hash, flat)
