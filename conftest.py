@@ -6,11 +6,27 @@ reached, each time with another message ("chromium not found", "Cannot connect
 to chrome dev tools", ...), and pytest's unittest bridge keeps only that message.
 A portal journey that was never run must not look green, so any skip of an
 HttpCase test counts as a failure, whatever its reason. Other tests may skip.
+
+Hypothesis profiles, chosen by ``HYPOTHESIS_PROFILE``: ``ci`` (the default, sized
+for two shared cores) and ``nightly`` (many more examples, for a scheduled run).
+A test's own ``@settings(max_examples=...)`` wins over the profile; the
+property tests that aim at edges leave the number of examples to the profile.
 """
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from odoo.tests import HttpCase
+
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "nightly", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.hookimpl(hookwrapper=True)
