@@ -34,7 +34,16 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     test_class = getattr(item, "cls", None)
-    if report.skipped and test_class is not None and issubclass(test_class, HttpCase):
+    # an expected failure (unittest.expectedFailure, a known gap written as a test) is
+    # reported by pytest as skipped with ``wasxfail``: not a skip; its unexpected
+    # success fails the run
+    expected_failure = hasattr(report, "wasxfail")
+    if (
+        report.skipped
+        and not expected_failure
+        and test_class is not None
+        and issubclass(test_class, HttpCase)
+    ):
         reason = call.excinfo.value if call.excinfo is not None else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"HttpCase test skipped, which counts as a failure: {reason}"
