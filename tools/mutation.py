@@ -61,6 +61,14 @@ def build_sandbox(work, names):
         if re.search(r"^\s*(from|import) odoo\b", text, re.M):
             raise SystemExit(f"{addon}/tests/{test_file} imports Odoo: not a plain unit test")
         (tests / f"test_{addon}_{test_file[5:]}").write_text(text)
+    # mutmut runs a test more than once in a process: no example database, no
+    # health check about it, and a profile small enough for hundreds of mutants
+    (tests / "conftest.py").write_text(
+        "from hypothesis import HealthCheck, settings\n\n"
+        'settings.register_profile("mutation", max_examples=50, deadline=None, database=None,\n'
+        "                          suppress_health_check=list(HealthCheck))\n"
+        'settings.load_profile("mutation")\n'
+    )
     sources = [f'"src/{PACKAGE}/{SERVICES[n][0]}/services/{n}.py"' for n in names]
     (work / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
@@ -128,6 +136,10 @@ def main(argv=None):
     for key in survivors:
         print(f"survived: {key}")
     (work / "survivors.txt").write_text("".join(f"{key}\n" for key in survivors))
+    checked = total - states.get("not checked", 0)
+    if not checked:
+        print("no mutant was checked: see mutmut's output above")
+        return 2
     share = 100 * len(survivors) / total if total else 0
     print(f"{len(survivors)} of {total} mutants survive ({share:.1f} %)")
     print(f"show one: cd {work} && python3 -m mutmut show <name>")

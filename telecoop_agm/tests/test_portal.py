@@ -195,6 +195,36 @@ class TestAgmPortal(PdfRouteMixin, HttpCase, AgmCommon):
             self.assertNotIn("AGO 2026", response.text)
             self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
 
+    def test_resolution_or_choice_of_another_assembly_posted_to_vote(self):
+        """Both assemblies open, Alice in both electorates: a resolution or a choice of
+        the other one posted to this assembly's /vote is refused in a sentence, and no
+        ballot is cast in either."""
+        other = self._open_assembly(name="AGE 2026 bis")
+        other_resolution = other.resolution_ids[0]
+        Ballot = self.env["telecoop.ballot"].sudo()
+        self._login("alice")
+        for resolution, choice in (
+            (self.accounts, self._choice(other_resolution, "for")),
+            (other_resolution, self._choice(other_resolution, "for")),
+        ):
+            with self.subTest(resolution=resolution.assembly_id.name, choice=choice.id):
+                data = {
+                    "resolution_id": resolution.id,
+                    "choice_id": choice.id,
+                    "csrf_token": http.Request.csrf_token(self),
+                }
+                url = f"/my/assemblies/{self.assembly.id}/vote"
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertIn(response.status_code, (302, 303))
+                location = response.headers["Location"]
+                self.assertIn(f"/my/assemblies/{self.assembly.id}", location)
+                self.assertIn("error=", location)
+                page = self.url_open(location)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn("Uh-oh", page.text)
+                self.assertNotIn("Your vote is recorded", page.text)
+        self.assertFalse(Ballot.search([("assembly_id", "in", (self.assembly | other).ids)]))
+
     def test_home_counter(self):
         self._login("alice")
         response = self.url_open(
