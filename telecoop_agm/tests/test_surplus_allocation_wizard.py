@@ -739,3 +739,31 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
     def _credit(self, move, account):
         lines = move.line_ids.filtered(lambda line: line.account_id == account)
         return D(str(self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))))
+
+    def test_another_cooperatives_staff_reaches_none_of_it(self):
+        """The record rules of the allocation, its lines, the TMO rates and the taxes
+        withheld, exercised: a manager of the assemblies of another company finds
+        none of these records and cannot read them by id; ours sees them."""
+        other = self.env["res.company"].create({"name": "Other Surplus Coop"})
+        stranger = self.agm_manager.copy(
+            {"login": "tc_surplus_other", "company_id": other.id, "company_ids": other.ids}
+        )
+        records = {
+            "telecoop.surplus.allocation": self.allocation,
+            "telecoop.surplus.allocation.line": self.allocation.line_ids,
+            "telecoop.tmo.rate": self.profile.tmo_rate_ids,
+            "telecoop.interest.withholding": self.profile.interest_withholding_ids,
+        }
+        for model, ours in records.items():
+            with self.subTest(model=model):
+                self.assertTrue(ours, "the fixture holds records of the model")
+                mine = self.env[model].with_user(self.agm_manager)
+                self.assertEqual(
+                    mine.search([("id", "in", ours.ids)]), ours.with_user(self.agm_manager)
+                )
+                theirs = (
+                    self.env[model].with_user(stranger).with_context(allowed_company_ids=other.ids)
+                )
+                self.assertFalse(theirs.search([("id", "in", ours.ids)]))
+                with self.assertRaises(AccessError):
+                    theirs.browse(ours.ids).read(["display_name"])
