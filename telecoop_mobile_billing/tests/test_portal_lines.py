@@ -311,6 +311,36 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.line_one.spending_cap, 0)
 
+    def test_visitor_with_a_lines_share_token_reads_but_changes_nothing(self):
+        token = self.line_one._portal_ensure_token()
+        other_token = self.line_two._portal_ensure_token()
+        url = f"/my/lines/{self.line_one.id}"
+        # the share link opens the page of that line, for a visitor too
+        page = self._get(f"{url}?access_token={token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("33600000001", page.text)
+        # another line's token opens nothing
+        response = self._get(f"{url}?access_token={other_token}")
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+        # changes need a logged-in holder: the token is no login
+        for path, data in (
+            ("alerts", {"spending_cap": "1", "alert_cap_percent": "50"}),
+            ("plan", {"plan_id": self.plan_classic.id}),
+            ("plan/cancel", {}),
+        ):
+            with self.subTest(path=path):
+                response = self.url_open(
+                    f"{url}/{path}", data={**data, "access_token": token}, allow_redirects=False
+                )
+                self.assertIn(response.status_code, (302, 303, 400))
+                if response.status_code != 400:
+                    self.assertIn("/web/login", response.headers["Location"])
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 0)
+        self.assertEqual(self.line_one.plan_id, self.plan_step)
+        self.assertEqual(len(self.line_one.plan_history_ids), 1)
+
     def test_holder_not_member_sees_own_line_only(self):
         self.authenticate("tc_line_holder", "tc_line_holder")
         lines = self._get("/my/lines")
