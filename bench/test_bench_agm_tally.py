@@ -25,6 +25,8 @@ class TestBenchAgmTally(TransactionCase):
         self.assertGreater(result["ballots"], 120)
         # a member counts once whatever the number of ballots
         self.assertEqual(result["counted"], [60, 60])
+        # the figures printed are those counted
         text = out.getvalue()
-        self.assertIn("seconds per tally", text)
-        self.assertIn("peak memory", text)
+        self.assertIn("electorate of 60 members frozen", text)
+        self.assertIn(f"{result['ballots']} ballots in the box", text)
+        self.assertEqual(text.count(", counted 60, "), 2)

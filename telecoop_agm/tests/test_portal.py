@@ -6,12 +6,14 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
+
 from ..services import ballot_chain
 from .common import AgmCommon
 
 
 @tagged("post_install", "-at_install")
-class TestAgmPortal(HttpCase, AgmCommon):
+class TestAgmPortal(PdfRouteMixin, HttpCase, AgmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -160,7 +162,10 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self._login("bob")
         page = self.url_open(f"/my/assemblies/{self.assembly.id}")
         self.assertNotIn("Result:", page.text)
-        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
+        # no minutes before the count: the page is answered, never a PDF
+        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertNotIn("Minutes of the general assembly", response.text)
         self.assembly.action_close()
         self.assembly.action_tally()
@@ -168,8 +173,9 @@ class TestAgmPortal(HttpCase, AgmCommon):
         self.assertIn("Result:", page.text)
         self.assertIn("Adopted", page.text)
         self.assertIn("100.00 % weighted", page.text)
-        response = self.url_open(f"/my/assemblies/{self.assembly.id}?report_type=html")
-        self.assertIn("Minutes of the general assembly", response.text)
+        text = self.download_pdf(f"/my/assemblies/{self.assembly.id}?report_type=pdf")
+        self.assertIn("Minutes of the general assembly", text)
+        self.assertIn("Adopted", text)
         # a portal user of another cooperative is sent away from the page and the minutes
         other = self.env["res.company"].create({"name": "Other coop"})
         new_test_user(
@@ -188,6 +194,36 @@ class TestAgmPortal(HttpCase, AgmCommon):
             response = self.url_open(url)
             self.assertNotIn("AGO 2026", response.text)
             self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+
+    def test_resolution_or_choice_of_another_assembly_posted_to_vote(self):
+        """Both assemblies open, Alice in both electorates: a resolution or a choice of
+        the other one posted to this assembly's /vote is refused in a sentence, and no
+        ballot is cast in either."""
+        other = self._open_assembly(name="AGE 2026 bis")
+        other_resolution = other.resolution_ids[0]
+        Ballot = self.env["telecoop.ballot"].sudo()
+        self._login("alice")
+        for resolution, choice in (
+            (self.accounts, self._choice(other_resolution, "for")),
+            (other_resolution, self._choice(other_resolution, "for")),
+        ):
+            with self.subTest(resolution=resolution.assembly_id.name, choice=choice.id):
+                data = {
+                    "resolution_id": resolution.id,
+                    "choice_id": choice.id,
+                    "csrf_token": http.Request.csrf_token(self),
+                }
+                url = f"/my/assemblies/{self.assembly.id}/vote"
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertIn(response.status_code, (302, 303))
+                location = response.headers["Location"]
+                self.assertIn(f"/my/assemblies/{self.assembly.id}", location)
+                self.assertIn("error=", location)
+                page = self.url_open(location)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn("Uh-oh", page.text)
+                self.assertNotIn("Your vote is recorded", page.text)
+        self.assertFalse(Ballot.search([("assembly_id", "in", (self.assembly | other).ids)]))
 
     def test_home_counter(self):
         self._login("alice")

@@ -111,6 +111,7 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
 
     def test_minutes_pdf_through_the_portal_route(self):
         self._voter(self.assembly, self.dan).present = True
+        self.assembly._portal_give_proxy(self.erin, self.dan.telecoop_member_number)
         self.assembly._portal_vote(
             self.alice, self.assembly.resolution_ids[0].id,
             self._choice(self.assembly.resolution_ids[0], "for").id,
@@ -128,12 +129,36 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         # the attendance sheet (names, member numbers, proxies) is for staff only
         self.assertNotIn("Attendance sheet", text)
         self.assertNotIn(self.dan.telecoop_member_number, text)
+        self.assertNotIn(self.erin.telecoop_member_number, text)
+        self.assertNotIn("Erin", text)
         # a member who joined after the record date gets no minutes
         login = self.logins[self.late]
         self.authenticate(login, f"{login}_pw")
         response = self.url_open(url, allow_redirects=False)
         self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertFalse(response.content.startswith(b"%PDF"))
+
+    def test_minutes_pdf_printed_by_staff_with_the_attendance_sheet(self):
+        """Alice votes for, Dan is present: one entry in the box, 100 % for, and the
+        staff's minutes (the report route the web client downloads) list who attended."""
+        accounts = self.assembly.resolution_ids[0]
+        self._voter(self.assembly, self.dan).present = True
+        self.assembly._portal_give_proxy(self.erin, self.dan.telecoop_member_number)
+        ballot = self._vote(self.assembly, self.alice, accounts, "for")
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        self.authenticate("tc_agm_user", "tc_agm_user")
+        report = self.env.ref("telecoop_agm.action_report_assembly_minutes")
+        text = self.download_pdf(f"/report/pdf/{report.report_name}/{self.assembly.id}")
+        self.assertIn("Minutes of the general assembly", text)
+        self.assertIn("Attendance sheet", text)
+        self.assertIn(self.dan.telecoop_member_number, text)
+        self.assertIn(self.erin.telecoop_member_number, text)  # represented by Dan
+        self.assertIn("100.00 %", text)  # the weighted result
+        self.assertIn("Employees", text)  # the colleges
+        self.assertIn("Entries in the ballot box: 1;", text)
+        flat = text.replace(" ", "").replace("\n", "")
+        self.assertIn(ballot.entry_hash, flat)
 
     def test_exported_box_downloaded_by_staff_only(self):
         self.assembly._portal_vote(

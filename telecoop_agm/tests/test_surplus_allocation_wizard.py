@@ -667,23 +667,23 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
         self.assertIn("Interest on my shares", page.text)
         self.assertIn(f"/my/shares/interest/{self.lines[self.alice].id}", page.text)
         self.assertNotIn(f"/my/shares/interest/{self.lines[self.bob].id}", page.text)
-        # (tests render reports as HTML unless forced: the same template either way)
-        url = f"/my/shares/interest/{self.lines[self.alice].id}?report_type=html"
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        for text in ("Alice", "50.00", "PFNL 6.40, Social levies 8.60", "35.00"):
-            self.assertIn(text, response.text)
-        self.assertNotIn("Bob", response.text)
         for report_type in ("html", "pdf"):
-            other = self.url_open(
-                f"/my/shares/interest/{self.lines[self.bob].id}?report_type={report_type}",
-                allow_redirects=False,
-            )
+            url = f"/my/shares/interest/{self.lines[self.bob].id}?report_type={report_type}"
+            other = self.url_open(url, allow_redirects=False)
             self.assertIn(other.status_code, (302, 303))
-            self.assertNotIn(b"Bob", other.content)
+            self.assertTrue(other.headers["Location"].endswith("/my"), other.headers)
+            landing = self.url_open(url)
+            self.assertEqual(landing.status_code, 200)
+            self.assertNotEqual(landing.headers.get("Content-Type"), "application/pdf")
+            self.assertNotIn("Statement of interest on shares", landing.text)
         text = self.download_pdf(f"/my/shares/interest/{self.lines[self.alice].id}")
-        for figure in ("Statement of interest on shares", "Alice", "50.00", "15.00", "35.00"):
+        # Alice 50.00 gross: PFNL 12.8 % = 6.40, social levies 17.2 % = 8.60, net 35.00
+        for figure in (
+            "Statement of interest on shares", "Alice", "50.00", "15.00", "35.00",
+            "PFNL 6.40, Social levies 8.60",
+        ):  # fmt: skip
             self.assertIn(figure, text)
+        self.assertNotIn("Bob", text)
 
     def test_net_interest_paid_by_sepa_credit_transfer(self):
         """Taxes withheld booked (457 debited, 442 credited: 15.00 + 2.17), then one
@@ -739,3 +739,31 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
     def _credit(self, move, account):
         lines = move.line_ids.filtered(lambda line: line.account_id == account)
         return D(str(self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))))
+
+    def test_another_cooperatives_staff_reaches_none_of_it(self):
+        """The record rules of the allocation, its lines, the TMO rates and the taxes
+        withheld, exercised: a manager of the assemblies of another company finds
+        none of these records and cannot read them by id; ours sees them."""
+        other = self.env["res.company"].create({"name": "Other Surplus Coop"})
+        stranger = self.agm_manager.copy(
+            {"login": "tc_surplus_other", "company_id": other.id, "company_ids": other.ids}
+        )
+        records = {
+            "telecoop.surplus.allocation": self.allocation,
+            "telecoop.surplus.allocation.line": self.allocation.line_ids,
+            "telecoop.tmo.rate": self.profile.tmo_rate_ids,
+            "telecoop.interest.withholding": self.profile.interest_withholding_ids,
+        }
+        for model, ours in records.items():
+            with self.subTest(model=model):
+                self.assertTrue(ours, "the fixture holds records of the model")
+                mine = self.env[model].with_user(self.agm_manager)
+                self.assertEqual(
+                    mine.search([("id", "in", ours.ids)]), ours.with_user(self.agm_manager)
+                )
+                theirs = (
+                    self.env[model].with_user(stranger).with_context(allowed_company_ids=other.ids)
+                )
+                self.assertFalse(theirs.search([("id", "in", ours.ids)]))
+                with self.assertRaises(AccessError):
+                    theirs.browse(ours.ids).read(["display_name"])

@@ -206,8 +206,45 @@ class TestTallyProperties(unittest.TestCase):
         else:
             self.assertEqual(effective, 0)
 
-    def test_large_random_is_stable(self):
+    def test_large_random_against_the_statutes_formula(self):
         rnd = random.Random(7)
         data = [Ballot(v, sorted(WEIGHTS)[v % 4], rnd.choice(FAA), sequence=v) for v in range(2000)]
         result = tally(data, WEIGHTS, FAA)
         self.assertEqual(result.counted, 2000)
+        self.assertEqual(
+            (result.weighted[FOR], result.weighted[AGAINST]),
+            tuple(statutes_weighted(data, WEIGHTS).values()),
+        )
+
+    @settings(deadline=None)
+    @given(ballot_lists)
+    def test_weighted_result_is_the_statutes_formula(self, data):
+        """Each college's share of "for" / "against" among its expressed votes, times
+        its weight; the weight of a college that expressed nothing goes to the others
+        in proportion; a member counts by their last ballot (worked by hand here)."""
+        result = tally(data, WEIGHTS, FAA)
+        expected = statutes_weighted(data, WEIGHTS)
+        self.assertEqual({k: v for k, v in result.weighted.items() if v}, {
+            k: v for k, v in expected.items() if v
+        })  # fmt: skip
+        self.assertEqual(result.adopted, expected[FOR] > expected[AGAINST])
+
+
+def statutes_weighted(data, weights):
+    """{FOR: %, AGAINST: %} as the statutes define them, from the ballots."""
+    last = {}
+    for ballot in sorted(data, key=lambda b: b.sequence):
+        last[ballot.voter] = ballot
+    per_college = {}
+    for ballot in last.values():
+        counts = per_college.setdefault(ballot.college, {FOR: 0, AGAINST: 0})
+        if ballot.choice != ABSTAIN:
+            counts[ballot.choice] += 1
+    expressing = {c: n for c, n in per_college.items() if n[FOR] + n[AGAINST]}
+    total_weight = sum(weights[c] for c in expressing)
+    weighted = {FOR: Fraction(0), AGAINST: Fraction(0)}
+    for college, counts in expressing.items():
+        share = Fraction(100 * weights[college], total_weight)
+        for choice in (FOR, AGAINST):
+            weighted[choice] += share * Fraction(counts[choice], counts[FOR] + counts[AGAINST])
+    return weighted

@@ -36,14 +36,19 @@ class PdfRouteMixin:
     """For HttpCase tests that download PDFs through their portal or web routes."""
 
     def force_pdf_rendering(self):
+        # _pre_render_qweb_pdf is where the shortcut is read; account's invoice download
+        # (the pro forma fallback of _get_invoice_legal_documents) calls it directly
         report_class = type(self.env["ir.actions.report"])
-        render = report_class._render_qweb_pdf
+        for name in ("_render_qweb_pdf", "_pre_render_qweb_pdf"):
+            self.patch(report_class, name, self._forcing(getattr(report_class, name)))
 
-        def _render_qweb_pdf(report, report_ref, res_ids=None, data=None):
+    @staticmethod
+    def _forcing(render):
+        def forced(report, report_ref, res_ids=None, data=None):
             report = report.with_context(force_report_rendering=True)
             return render(report, report_ref, res_ids=res_ids, data=data)
 
-        self.patch(report_class, "_render_qweb_pdf", _render_qweb_pdf)
+        return forced
 
     def assert_pdf_response(self, response):
         """The response is a PDF document; returns its text."""

@@ -17,8 +17,13 @@ class TestMembershipSecurity(TelecoopCommon):
             profile.write({"proxy_cap": 10})
 
     def test_manager_edits_statutes(self):
+        self.assertNotEqual(self.profile.proxy_cap, 3)
         self.profile.with_user(self.membership_manager).write({"proxy_cap": 3})
-        self.assertEqual(self.profile.proxy_cap, 3)
+        self.env.invalidate_all()
+        self.env.cr.execute(
+            "SELECT proxy_cap FROM telecoop_statute_profile WHERE id = %s", self.profile.ids
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 3)
 
     def test_internal_user_without_group_gets_access_error(self):
         with self.assertRaises(AccessError):
@@ -67,8 +72,10 @@ class TestShareDocumentsSecurity(TelecoopCommon):
 
     def test_user_runs_requests_but_only_manager_deletes(self):
         request = self.request.with_user(self.membership_user)
+        self.assertNotEqual(self.request.quantity, 2)
         request.write({"quantity": 2})
-        self.assertEqual(self.request.quantity, 2)
+        self.env.invalidate_all()
+        self.assertEqual(self.request.with_user(self.membership_user).quantity, 2)
         with self.assertRaises(AccessError):
             request.unlink()
         self.request.with_user(self.membership_manager).unlink()

@@ -52,8 +52,12 @@ class TestStatuteProfile(TelecoopCommon):
                 ],
             }
         )
-        self.assertEqual(profile.college_ids.vote_weight, 100)
-        self.assertEqual(other.telecoop_statute_profile_id.share_nominal_value, 25)
+        # the company finds its own profile; ours is untouched
+        self.assertEqual(other.telecoop_statute_profile_id, profile)
+        self.assertNotEqual(self.company.telecoop_statute_profile_id, profile)
+        # the bounds checked are this profile's, 0-100: 100 passed, 101 does not
+        with self.assertRaises(ValidationError):
+            profile.college_ids.vote_weight = 101
 
     def test_assembly_rule_lookup(self):
         rule = self.profile._get_assembly_rule("extraordinary", "first")

@@ -2,8 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 from odoo.addons.telecoop_mobile_billing.models.telecoop_priced_month import (
     _tax_included_sibling,
 )
@@ -172,13 +173,7 @@ class TestBillingRun(MobileBillingCommon):
             [r["destination"] for r in records if r["destination"]],
             ["44794600XXXX", "3389900XXXX"],
         )
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("telecoop_mobile_billing.action_report_itemised_bill", inv.ids)[0]
-            .decode()
-        )
-        self.assertIn("44794600XXXX", html)
-        self.assertNotIn("447946000123", html)
+        self.assertTrue(inv.telecoop_itemised_available)
 
     def test_mask_number(self):
         self.assertEqual(mask_number("33140000000"), "3314000XXXX")
@@ -268,6 +263,58 @@ class TestBillingRun(MobileBillingCommon):
             self.env["telecoop.billing.run"].with_user(self.billing_user).create(
                 {"company_id": self.company.id, "period": "2026-10-01"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestItemisedBillPdf(PdfRouteMixin, MobileBillingCommon, HttpCase):
+    """The itemised bill a holder downloads from the portal, as the PDF it is."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.line = cls._create_line("33644444441", cls.plan_step, itemised_bill=True)
+        cls.plain = cls._create_line("33655555551", cls.plan_step, partner=cls.holder2)
+        company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        for login, partner in (("tc_itemised_alice", cls.holder), ("tc_itemised_bob", cls.holder2)):
+            new_test_user(
+                cls.env, login=login, password=login, groups="base.group_portal",
+                partner_id=partner.id, **company_args,
+            )  # fmt: skip
+
+    def test_holder_downloads_the_masked_itemised_bill(self):
+        self._insert_records(
+            [
+                (self.line, "2026-10-03 08:00:00", "voice", 125, "international", "447946000123"),
+                (self.plain, "2026-10-04 08:00:00", "voice", 60, "national", "33140000000"),
+            ]
+        )
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01"}
+        )
+        run.action_start()
+        moves = run.run_line_ids.move_id
+        alice = moves.filtered(lambda m: m.partner_id == self.holder)
+        bob = moves.filtered(lambda m: m.partner_id == self.holder2)
+        self.authenticate("tc_itemised_alice", "tc_itemised_alice")
+        text = self.download_pdf(f"/my/invoices/{alice.id}/itemised")
+        self.assertIn("44794600XXXX", text)
+        self.assertIn("03/10/2026", text)
+        self.assertIn("2 min 05 s", text)
+        self.assertNotIn("447946000123", text)
+        self.assertNotIn("3314000", text)
+        # Bob asked for no itemised bill: sent back to his invoices, no PDF
+        self.authenticate("tc_itemised_bob", "tc_itemised_bob")
+        response = self.url_open(f"/my/invoices/{bob.id}/itemised", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my/invoices"), response.headers)
+        # nor may he read Alice's
+        response = self.url_open(f"/my/invoices/{alice.id}/itemised", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+        landing = self.url_open(f"/my/invoices/{alice.id}/itemised")
+        self.assertNotEqual(landing.headers.get("Content-Type"), "application/pdf")
+        self.assertNotIn("44794600XXXX", landing.text)
 
 
 @tagged("post_install", "-at_install")

@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
+
 from .common import GB, MobileBillingCommon
 
 HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
@@ -240,7 +242,7 @@ class TestPortalLinesModel(PortalLinesCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
+class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -308,6 +310,36 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.line_one.spending_cap, 0)
+
+    def test_visitor_with_a_lines_share_token_reads_but_changes_nothing(self):
+        token = self.line_one._portal_ensure_token()
+        other_token = self.line_two._portal_ensure_token()
+        url = f"/my/lines/{self.line_one.id}"
+        # the share link opens the page of that line, for a visitor too
+        page = self._get(f"{url}?access_token={token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("33600000001", page.text)
+        # another line's token opens nothing
+        response = self._get(f"{url}?access_token={other_token}")
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+        # changes need a logged-in holder: the token is no login
+        for path, data in (
+            ("alerts", {"spending_cap": "1", "alert_cap_percent": "50"}),
+            ("plan", {"plan_id": self.plan_classic.id}),
+            ("plan/cancel", {}),
+        ):
+            with self.subTest(path=path):
+                response = self.url_open(
+                    f"{url}/{path}", data={**data, "access_token": token}, allow_redirects=False
+                )
+                self.assertIn(response.status_code, (302, 303, 400))
+                if response.status_code != 400:
+                    self.assertIn("/web/login", response.headers["Location"])
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 0)
+        self.assertEqual(self.line_one.plan_id, self.plan_step)
+        self.assertEqual(len(self.line_one.plan_history_ids), 1)
 
     def test_holder_not_member_sees_own_line_only(self):
         self.authenticate("tc_line_holder", "tc_line_holder")
@@ -402,14 +434,22 @@ class TestPortalLinesRoutes(PortalLinesCommon, HttpCase):
         self.assertEqual(invoice.amount_untaxed, 16.0)
         self.authenticate("tc_line_one", "tc_line_one")
         self.assertEqual(self._get(f"/my/invoices/{invoice.id}").status_code, 200)
-        pdf = self._get(f"/my/invoices/{invoice.id}?report_type=html")
-        self.assertEqual(pdf.status_code, 200)
+        # the PDF the member downloads: wkhtmltopdf run for real, its words read back
+        text = self.download_pdf(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.assertIn(invoice.name, text)
+        # 14.00 base fee + 2.00 for the 5-20 GB band, untaxed
+        self.assertIn("16.00", text)
         self.authenticate("tc_line_two", "tc_line_two")
         for url in (
             f"/my/invoices/{invoice.id}",
             f"/my/invoices/{invoice.id}?report_type=pdf",
             f"/my/invoices/{invoice.id}/itemised",
         ):
-            response = self._get(url)
-            self.assertIn(response.status_code, (302, 303, 403, 404))
-            self.assertNotIn(invoice.name, response.text)
+            with self.subTest(url=url):
+                response = self._get(url)
+                self.assertIn(response.status_code, (302, 303))
+                self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+                landing = self.url_open(url)
+                self.assertEqual(landing.status_code, 200)
+                self.assertNotEqual(landing.headers.get("Content-Type"), "application/pdf")
+                self.assertNotIn(invoice.name, landing.text)

@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Golden cases and properties of the pure-Python pricing service."""
 
+import dataclasses
 import unittest
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 from hypothesis import given, settings
@@ -164,17 +166,6 @@ class TestPricingProperties(unittest.TestCase):
             p.price_usage(plan, {("data", "national"): high}).usage_amount,
         )
 
-    @settings(max_examples=200, deadline=None)
-    @given(plans, st.lists(st.integers(min_value=0, max_value=5 * GB), max_size=30), st.randoms())
-    def test_split_invariance_of_aggregation(self, plan, records, rnd):
-        """However the records are grouped before summing, the price is the same."""
-        once = p.price_usage(plan, {("data", "national"): sum(records)}).usage_amount
-        shuffled = list(records)
-        rnd.shuffle(shuffled)
-        cut = rnd.randint(0, len(shuffled))
-        parts = sum(shuffled[:cut]) + sum(shuffled[cut:])
-        self.assertEqual(p.price_usage(plan, {("data", "national"): parts}).usage_amount, once)
-
     @settings(max_examples=300, deadline=None)
     @given(
         st.decimals(min_value=0, max_value=10000, places=2),
@@ -189,3 +180,83 @@ class TestPricingProperties(unittest.TestCase):
         for part, day in zip(parts, days, strict=True):
             exact = amount * day / month_days
             self.assertLess(abs(part - exact), D("0.01"))
+
+
+# -- properties against the published price table, at the edges ---------------------
+#: every byte count where a price changes (band bounds, allowance, graduated steps)
+EDGES = (0, 2 * GB, 5 * GB, 9 * GB, 10 * GB, 20 * GB, 50 * GB, 80 * GB)
+#: a volume at an edge, one byte either side of it, or anywhere up to 120 GB
+edge_volumes = st.one_of(
+    st.sampled_from(EDGES).flatmap(lambda e: st.integers(max(0, e - 1), e + 1)),
+    st.integers(min_value=0, max_value=120 * GB),
+)
+#: CLASSIC with a 10 EUR cap on usage and calls to the world at 1 EUR a started minute
+CAPPED = dataclasses.replace(
+    CLASSIC, rates=(*CLASSIC.rates, p.Rate("voice", "world", D("1"), unit=60)), cap=D("10")
+)
+PAIRS = (
+    ("data", "national"), ("data", "eu"), ("data", "international"),
+    ("voice", "national"), ("sms", "national"), ("voice", "international"),
+    ("sms", "international"), ("voice", "premium"), ("voice", "world"),
+)  # fmt: skip
+usages = st.dictionaries(
+    st.sampled_from(PAIRS),
+    st.one_of(edge_volumes, st.integers(min_value=0, max_value=7200)),
+    max_size=len(PAIRS),
+)
+
+
+def started(quantity, unit):
+    return -(-quantity // unit)
+
+
+def published_data_price(plan, volume):
+    """The data charge in EUR as the plan sheets publish it, per started GB."""
+    gb = started(volume, GB)
+    if plan is DEGRESSIF:
+        return D(0 if gb <= 5 else 2 if gb <= 20 else 4 if gb <= 50 else 6)
+    if plan is GRADUATED:
+        return D("1.50") * max(0, min(gb, 10) - 2) + D(1) * max(0, gb - 10)
+    return D(2) * max(0, gb - 9)  # CLASSIC and CAPPED: 9 GB included, 2 EUR a GB
+
+
+def published_rates(plan, quantities):
+    """Calls and SMS on CLASSIC: national unlimited; 0.30 a started minute and 0.10 an SMS abroad,
+    premium 0.50 a minute to the second (half up to the cent), world 1 EUR a started
+    minute on the capped plan; data roaming outside the EU is not sold (nothing)."""
+    if plan not in (CLASSIC, CAPPED):
+        return D(0)  # the tiered plans include every call and SMS
+    get = quantities.get
+    amount = (
+        D("0.30") * started(get(("voice", "international"), 0), 60)
+        + D("0.10") * get(("sms", "international"), 0)
+        + (D("0.50") * get(("voice", "premium"), 0) / 60).quantize(D("0.01"), ROUND_HALF_UP)
+    )
+    if plan is CAPPED:
+        amount += D(1) * started(get(("voice", "world"), 0), 60)
+    return amount
+
+
+class TestPricingAgainstThePriceTable(unittest.TestCase):
+    """The expected amount is computed from the plan sheets written above, not by the
+    service: a band edge one byte off, a cap forgotten or a zone mixed up fails."""
+
+    @settings(deadline=None)
+    @given(st.sampled_from([DEGRESSIF, CLASSIC, GRADUATED]), edge_volumes, edge_volumes)
+    def test_data_at_the_band_edges_national_and_eu_together(self, plan, national, eu):
+        price = p.price_usage(plan, {("data", "national"): national, ("data", "eu"): eu})
+        self.assertEqual(price.data_amount, published_data_price(plan, national + eu))
+
+    @settings(deadline=None)
+    @given(st.sampled_from([DEGRESSIF, CLASSIC, GRADUATED, CAPPED]), usages)
+    def test_every_zone_and_usage_type_and_the_cap(self, plan, quantities):
+        data = quantities.get(("data", "national"), 0) + quantities.get(("data", "eu"), 0)
+        expected = published_data_price(plan, data) + published_rates(plan, quantities)
+        uncapped = expected
+        if plan.cap is not None:
+            expected = min(expected, plan.cap)
+        price = p.price_usage(plan, quantities)
+        self.assertEqual(price.usage_amount, expected)
+        self.assertEqual(price.capped, uncapped > expected)
+        self.assertTrue(all(amount >= 0 for amount in price.rated.values()))
+        self.assertGreaterEqual(price.data_amount, 0)

@@ -279,7 +279,9 @@ class TestUsageImport(UsageImportCommon):
         source = Source.with_user(self.billing_manager).create(
             {"name": "API", "base_url": "http://x", "api_key": "k"}
         )
-        self.assertEqual(source.api_key, "k")
+        # the key is stored and the manager reads it back (a field of the managers)
+        source.invalidate_recordset()
+        self.assertEqual(source.read(["api_key"])[0]["api_key"], "k")
         with self.assertRaises(AccessError):
             self._records().with_user(self.internal_user).read(["record_id"])
         with self.assertRaises(AccessError):
