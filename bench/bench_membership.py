@@ -58,7 +58,7 @@ def run(env, members=50000, movements=4, out=sys.stdout):
         INSERT INTO telecoop_membership (partner_id, company_id, member_number, college_id,
                                          admission_date, state, is_member)
         SELECT p.id, %(company)s, %(prefix)s || lpad(p.n::text, 7, '0'), %(college)s,
-               DATE '2021-01-01' + (p.n %% 1500), 'member', true
+               DATE '2021-01-01' + (p.n %% 1500)::int, 'member', true
           FROM unnest(%(partners)s::int[]) WITH ORDINALITY AS p(id, n)
         """,
         {
