@@ -257,6 +257,7 @@ class TelecoopShareBuyback(models.Model):
     @api.model
     def _portal_request(self, partner, share_class, quantity, reason=False):
         """A member asks for a buy-back from the portal."""
+        self._check_portal_share_class(share_class)
         return self._create_from_portal(
             {
                 "company_id": share_class.company_id.id,

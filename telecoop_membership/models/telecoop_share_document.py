@@ -301,6 +301,13 @@ class TelecoopShareDocument(models.AbstractModel):
     def _check_portal_request(self):
         """Raise when a document asked for in the portal breaks a rule."""
 
+    def _check_portal_share_class(self, share_class):
+        """A person asks in the portal only for a class their cooperative offers them:
+        one they may read (another company's class is refused in a sentence, never
+        with the raw access error)."""
+        if not share_class.exists() or not share_class.has_access("read"):
+            raise UserError(self.env._("This share class is not offered by your cooperative."))
+
     def _post_capital_entry(self, on_date, journal, debit_account, credit_account, label):
         """Post the journal entry of the document's amount, both lines on its ``partner_id``
         (the subscriber or the member: a transfer moves no capital)."""

@@ -412,6 +412,7 @@ class TelecoopSubscriptionRequest(models.Model):
     @api.model
     def _portal_subscribe(self, partner, share_class, quantity):
         """A member or a visitor with an account asks for shares from the portal."""
+        self._check_portal_share_class(share_class)
         return self._create_from_portal(
             {
                 "company_id": share_class.company_id.id,

@@ -1,6 +1,5 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import unittest
 
 from odoo import Command
 from odoo.http import Request
@@ -275,11 +274,9 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
         self.assertEqual(response.status_code, 303)
         self.assertIn("/web/login", response.headers["Location"])
 
-    @unittest.expectedFailure
     def test_another_cooperatives_class_refused_in_a_sentence(self):
-        """Known gap (issue 19): the refusal is an AccessError whose raw text ("Uh-oh...")
-        is shown to the member; this test passes as an expected failure until the
-        portal says it in a sentence, then turns into an unexpected success."""
+        """Another cooperative's class: refused in a sentence, never the raw access
+        error ("Uh-oh..."), and nothing is filed."""
         other_company = self.env["res.company"].create({"name": "Other Sentence Coop"})
         profile = self.env["telecoop.statute.profile"].create(
             {
@@ -299,5 +296,9 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
                 data={"share_class_id": other_class.id, "quantity": "1",
                       "csrf_token": Request.csrf_token(self)},
             )  # fmt: skip
+            self.assertEqual(response.status_code, 200)
             self.assertNotIn("Uh-oh", response.text)
             self.assertNotIn("top-secret", response.text)
+            self.assertIn("This share class is not offered by your cooperative.", response.text)
+        for model in ("telecoop.subscription.request", "telecoop.share.buyback"):
+            self.assertFalse(self.env[model].search([("share_class_id", "=", other_class.id)]))
