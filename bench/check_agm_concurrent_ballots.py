@@ -7,9 +7,10 @@
 
 Each thread has its own database cursor and casts, through the addon's code
 (``_portal_vote``) inside Odoo's retry loop for concurrency errors, the ballots
-of its share of the members on one resolution, every member voting twice. Then
-the chain of the box is verified: with the head row updated first in each
-append, concurrent ballots queue up instead of forking the chain. The data is
+of its share of the members on one secret resolution, every member voting twice
+(the last ballot counts). Then the vote is closed, which shuffles each voter's
+last sealed envelope into the chained box, and the chain is verified: one entry
+per voter, the chain whole. The data is
 COMMITTED (several transactions are needed): run it on a scratch database.
 """
 
@@ -132,6 +133,9 @@ def main(argv=None):
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         assembly = env["telecoop.assembly"].browse(assembly_id)
+        # a secret vote sits in the sealed urn until the close shuffles the last
+        # envelope of each voter into the chained box
+        assembly.action_close()
         result = assembly._verify_ballot_box()
         resolution = assembly.resolution_ids[0]
         counted = len({row[1] for row in resolution._get_ballot_rows()})
@@ -142,7 +146,8 @@ def main(argv=None):
     )
     for error in errors[:5]:
         print(error)
-    return 0 if result["ok"] and not errors and result["entries"] == len(partner_ids) * 2 else 1
+    ok = result["ok"] and not errors
+    return 0 if ok and result["entries"] == counted == len(partner_ids) else 1
 
 
 if __name__ == "__main__":
