@@ -53,16 +53,8 @@ class TelecoopSurplusAllocationLine(models.Model):
     @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
     def _compute_member_number(self):
         """The member number in the cooperative of this row, not of the current company."""
-        memberships = (
-            self.env["telecoop.membership"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", self.partner_id.ids),
-                    ("company_id", "in", self.company_id.ids),
-                ]
-            )
+        numbers = self.env["telecoop.membership"]._get_member_numbers(
+            self.partner_id, self.company_id
         )
-        numbers = {(m.partner_id.id, m.company_id.id): m.member_number for m in memberships}
         for row in self:
             row.member_number = numbers.get((row.partner_id.id, row.company_id.id), False)

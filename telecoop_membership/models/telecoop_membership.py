@@ -80,6 +80,15 @@ class TelecoopMembership(models.Model):
         )
 
     @api.model
+    def _get_member_numbers(self, partners, companies):
+        """``{(partner id, company id): member number}`` of these people in these
+        cooperatives, whatever the current company (one query)."""
+        memberships = self.sudo().search(
+            [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids)]
+        )
+        return {(m.partner_id.id, m.company_id.id): m.member_number for m in memberships}
+
+    @api.model
     def _ensure(self, partner, company):
         """The membership of ``partner`` in ``company``, created as candidate if missing."""
         membership = self._get_for(partner, company)
