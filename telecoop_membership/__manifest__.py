@@ -8,12 +8,13 @@
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
     "website": "https://github.com/telecoop-addons/telecoop-addons",
-    "depends": ["contacts", "account", "portal", "mail"],
+    "depends": ["contacts", "account", "portal", "auth_signup", "mail"],
     "data": [
         "security/telecoop_membership_security.xml",
         "security/ir.model.access.csv",
         "security/telecoop_membership_rules.xml",
         "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
         "views/telecoop_statute_profile_views.xml",
         "views/telecoop_share_class_views.xml",
         "views/telecoop_subscription_request_views.xml",
@@ -27,6 +28,7 @@
         "views/telecoop_membership_menus.xml",
         "views/telecoop_register_import_views.xml",
         "views/telecoop_membership_portal_templates.xml",
+        "views/telecoop_public_subscription_templates.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

@@ -17,7 +17,9 @@ class TelecoopMembership(models.Model):
 
     _name = "telecoop.membership"
     _description = "Membership of a cooperative"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # staff of the cooperative write notes on a membership they may only read
+    _mail_post_access = "read"
     _order = "company_id, member_number, id"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -41,6 +43,12 @@ class TelecoopMembership(models.Model):
         MEMBERSHIP_STATES, required=True, default="candidate", readonly=True, tracking=True
     )
     is_member = fields.Boolean(compute="_compute_is_member", store=True, index=True)
+    email = fields.Char(related="partner_id.email")
+    phone = fields.Char(related="partner_id.phone")
+    image_128 = fields.Image(related="partner_id.image_128")
+    share_count = fields.Integer(string="Shares held", compute="_compute_share_holding")
+    share_amount = fields.Monetary(string="Capital held", compute="_compute_share_holding")
+    currency_id = fields.Many2one(related="company_id.currency_id")
 
     _partner_company_unique = models.Constraint(
         "unique(company_id, partner_id)", "A person has one membership per cooperative."
@@ -53,6 +61,17 @@ class TelecoopMembership(models.Model):
     def _compute_is_member(self):
         for membership in self:
             membership.is_member = membership.state == "member"
+
+    def _compute_share_holding(self):
+        holdings = self.env["telecoop.share.line"]._get_holdings_of(
+            self.partner_id, self.company_id
+        )
+        for membership in self:
+            shares, amount = holdings.get(
+                (membership.partner_id.id, membership.company_id.id), (0, 0.0)
+            )
+            membership.share_count = shares
+            membership.share_amount = amount
 
     def _check_code_writes(self):
         if not self.env.su:

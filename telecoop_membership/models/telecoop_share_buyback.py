@@ -61,6 +61,15 @@ class TelecoopShareBuyback(models.Model):
     )
     capital_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
     payout_move_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
+    mail_received_date = fields.Datetime(
+        string="Buy-back acknowledged e-mail", readonly=True, copy=False
+    )
+    mail_paid_date = fields.Datetime(string="Buy-back paid e-mail", readonly=True, copy=False)
+
+    _lifecycle_mails = {
+        "received": ("telecoop_membership.mail_template_buyback_received", "mail_received_date"),
+        "paid": ("telecoop_membership.mail_template_buyback_paid", "mail_paid_date"),
+    }
 
     _frozen_fields = (
         "company_id",
@@ -70,7 +79,13 @@ class TelecoopShareBuyback(models.Model):
         "partner_id",
         "decision_date",
     )
-    _workflow_fields = ("state", "capital_move_id", "payout_move_id")
+    _workflow_fields = (
+        "state",
+        "capital_move_id",
+        "payout_move_id",
+        "mail_received_date",
+        "mail_paid_date",
+    )
     _giver_fields = ("partner_id",)
 
     _quantity_positive = models.Constraint(
@@ -108,6 +123,7 @@ class TelecoopShareBuyback(models.Model):
                     user_id=user.id,
                     summary=self.env._("Put the buy-back request to the board"),
                 )
+        buybacks.filtered(lambda b: b.state == "draft")._send_lifecycle_mail("received")
         return buybacks
 
     def _compute_access_url(self):  # pylint: disable=missing-return
@@ -241,6 +257,7 @@ class TelecoopShareBuyback(models.Model):
                 ["buyback_payout_journal_id", "buyback_payable_account_id"],
             )
             buyback._write_workflow({"payout_date": payout_date, "payout_move_id": move.id})
+            buyback._send_lifecycle_mail("paid")
         return True
 
     def _format_amount(self, amount):

@@ -308,6 +308,45 @@ class TelecoopShareDocument(models.AbstractModel):
         if not share_class.exists() or not share_class.has_access("read"):
             raise UserError(self.env._("This share class is not offered by your cooperative."))
 
+    # -- e-mails through the share life -------------------------------------------
+
+    # step: (mail template xml id, field holding when its e-mail was queued)
+    _lifecycle_mails = {}
+
+    def _send_lifecycle_mail(self, step):
+        """Queue the e-mail of ``step`` to the document's person, once per document.
+
+        The e-mail goes through the mail queue (``mail.mail``, sent by Odoo's
+        cron), in the person's language; the date it was queued is kept on the
+        document, so running a step again never sends it twice. Nothing is sent
+        when the statute profile turns these e-mails off or the person has no
+        e-mail address.
+        """
+        template_xmlid, sent_field = self._lifecycle_mails[step]
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        for document in self:
+            profile = document.company_id.telecoop_statute_profile_id
+            if (
+                document[sent_field]
+                or not template
+                or not profile.send_lifecycle_emails
+                or not document.partner_id.email
+            ):
+                continue
+            attachments = document._get_lifecycle_mail_attachments(step)
+            email_values = {"attachment_ids": [Command.link(a.id) for a in attachments]}
+            template.sudo().with_company(document.company_id).send_mail(
+                document.id,
+                force_send=False,
+                email_values=email_values,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            document._write_workflow({sent_field: fields.Datetime.now()})
+
+    def _get_lifecycle_mail_attachments(self, step):
+        """The files joined to the e-mail of ``step`` (``ir.attachment``)."""
+        return self.env["ir.attachment"]
+
     def _post_capital_entry(self, on_date, journal, debit_account, credit_account, label):
         """Post the journal entry of the document's amount, both lines on its ``partner_id``
         (the subscriber or the member: a transfer moves no capital)."""

@@ -143,6 +143,30 @@ class TelecoopShareLine(models.Model):
         return self.env.cr.fetchone()
 
     @api.model
+    def _get_holdings_of(self, partners, companies):
+        """Shares and capital held now, ``{(partner id, company id): (shares, amount)}``,
+        of these people in these cooperatives (one query, whatever the user may read)."""
+        if not partners or not companies:
+            return {}
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, company_id, SUM(quantity)::int, SUM(amount)
+                  FROM telecoop_share_line
+                 WHERE partner_id = ANY(%s) AND company_id = ANY(%s)
+              GROUP BY partner_id, company_id
+                """,
+                partners.ids,
+                companies.ids,
+            )
+        )
+        return {
+            (partner_id, company_id): (shares, float(amount))
+            for partner_id, company_id, shares, amount in self.env.cr.fetchall()
+        }
+
+    @api.model
     def _get_capital(self, company, at_date=None):
         """Paid-up capital of the register (sum of the movements) at a date."""
         self.flush_model()

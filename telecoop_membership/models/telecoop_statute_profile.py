@@ -167,6 +167,20 @@ class TelecoopStatuteProfile(models.Model):
         help="Gets an activity for every subscription and buy-back request to review.",
         check_company=True,
     )
+    public_subscription = fields.Boolean(
+        string="Public subscription form",
+        default=True,
+        tracking=True,
+        help="People who are not members yet may subscribe shares at /cooperative/subscribe; "
+        "the request creates their portal account and a candidate membership.",
+    )
+    send_lifecycle_emails = fields.Boolean(
+        string="E-mails through the share life",
+        default=True,
+        tracking=True,
+        help="Request received, payment instructions, shares issued (with the certificate), "
+        "buy-back acknowledged and buy-back paid, each sent once to the person.",
+    )
     member_number_prefix = fields.Char(
         help="Prefix of the member numbers, e.g. TC-. Member numbers are unique across the "
         "database: left empty, the prefix is M followed by the company id and a dash.",
@@ -398,6 +412,17 @@ class TelecoopStatuteProfile(models.Model):
     def _next_member_number(self):
         self.ensure_one()
         return self._get_member_sequence().sudo().next_by_id()
+
+    def _get_payment_bank_account(self):
+        """The bank account a subscriber pays the shares to: the one of the shares'
+        sales journal, else the cooperative's first."""
+        self.ensure_one()
+        return (
+            self.share_journal_id.bank_account_id
+            or self.company_id.partner_id.bank_ids.filtered(
+                lambda bank: bank.company_id in (self.company_id, self.env["res.company"])
+            )[:1]
+        )
 
     def _check_accounting_setup(self, fields_needed):
         """Raise a clear error naming the settings still missing on this profile."""

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from odoo.addons.auth_signup.models.res_partner import SignupError
 
 from ..services.share_rules import SUBSCRIPTION_TRANSITIONS, can_move, check_holding_limits
 
@@ -43,7 +46,7 @@ class TelecoopSubscriptionRequest(models.Model):
     )
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     source = fields.Selection(
-        [("backoffice", "Back office"), ("portal", "Portal")],
+        [("backoffice", "Back office"), ("portal", "Portal"), ("public", "Public form")],
         required=True,
         default="backoffice",
         readonly=True,
@@ -67,6 +70,25 @@ class TelecoopSubscriptionRequest(models.Model):
     )
     issue_date = fields.Date(readonly=True, copy=False, tracking=True)
     refusal_reason = fields.Text(tracking=True)
+    mail_received_date = fields.Datetime(
+        string="Request received e-mail", readonly=True, copy=False
+    )
+    mail_payment_date = fields.Datetime(
+        string="Payment instructions e-mail", readonly=True, copy=False
+    )
+    mail_issued_date = fields.Datetime(string="Shares issued e-mail", readonly=True, copy=False)
+
+    _lifecycle_mails = {
+        "received": (
+            "telecoop_membership.mail_template_subscription_received",
+            "mail_received_date",
+        ),
+        "payment": (
+            "telecoop_membership.mail_template_subscription_payment",
+            "mail_payment_date",
+        ),
+        "issued": ("telecoop_membership.mail_template_subscription_issued", "mail_issued_date"),
+    }
 
     _frozen_fields = (
         "company_id",
@@ -76,7 +98,14 @@ class TelecoopSubscriptionRequest(models.Model):
         "partner_id",
         "unit_price",
     )
-    _workflow_fields = ("state", "invoice_id", "issue_date")
+    _workflow_fields = (
+        "state",
+        "invoice_id",
+        "issue_date",
+        "mail_received_date",
+        "mail_payment_date",
+        "mail_issued_date",
+    )
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity > 0)", "A subscription request asks for at least one share."
@@ -111,7 +140,9 @@ class TelecoopSubscriptionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
-        requests.filtered(lambda r: r.state == "draft")._schedule_review_activity()
+        drafts = requests.filtered(lambda r: r.state == "draft")
+        drafts._schedule_review_activity()
+        drafts._send_lifecycle_mail("received")
         return requests
 
     def _compute_access_url(self):  # pylint: disable=missing-return
@@ -319,6 +350,8 @@ class TelecoopSubscriptionRequest(models.Model):
             request._set_state("invoiced")
             if request.invoice_id.payment_state in ("paid", "in_payment"):
                 request._on_invoice_paid()
+            else:
+                request._send_lifecycle_mail("payment")
 
     def _on_invoice_paid(self):
         """The invoice is reconciled with payments: issue the shares, exactly once."""
@@ -386,6 +419,49 @@ class TelecoopSubscriptionRequest(models.Model):
                     number=partner.telecoop_member_number,
                 )
             )
+            request._send_lifecycle_mail("issued")
+
+    def _get_lifecycle_mail_attachments(self, step):
+        """The share certificate (PDF) of the new member joins the "shares issued" e-mail."""
+        if step != "issued":
+            return super()._get_lifecycle_mail_attachments(step)
+        self.ensure_one()
+        partner = self.partner_id.with_company(self.company_id)
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            .with_company(self.company_id)
+            ._render_qweb_pdf("telecoop_membership.telecoop_certificate_report", partner.ids)
+        )
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{partner._get_report_base_filename()}.{report_type}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                }
+            )
+        )
+
+    def _get_payment_instructions(self):
+        """What the subscriber needs to pay: amount, bank account, payment reference."""
+        self.ensure_one()
+        profile = self.company_id.telecoop_statute_profile_id
+        invoice = self.invoice_id
+        bank = invoice.partner_bank_id or profile._get_payment_bank_account()
+        return {
+            "amount": invoice.amount_residual if invoice else self.amount,
+            "currency": self.currency_id,
+            "iban": bank.acc_number or "",
+            "bic": bank.bank_bic or "",
+            "holder": bank.partner_id.name or self.company_id.name,
+            "reference": (invoice.payment_reference or invoice.name) if invoice else self.name,
+            "due_date": invoice.invoice_date_due,
+        }
 
     def _create_capital_move(self, on_date):
         """Paid shares: the called capital moves from unpaid (1012) to paid-up (1013)."""
@@ -426,6 +502,116 @@ class TelecoopSubscriptionRequest(models.Model):
 
     def _check_portal_request(self):
         self._check_limits()
+
+    @api.model
+    def _public_subscribe(self, company, values):
+        """A person who is not a member yet subscribes shares from the public form.
+
+        ``values`` holds what the form sent, as text: ``name``, ``email``,
+        ``phone``, ``street``, ``zip``, ``city``, ``password``,
+        ``password_confirm``, ``quantity``, ``accept_statutes``, ``honeypot``
+        (a field a person never sees), and ``share_class`` (a record, maybe
+        empty or of another cooperative). Everything is checked here: the
+        person, their portal account (login: the e-mail), their candidate
+        membership and the request are created together, or nothing is.
+
+        :return: (the request, the new portal user)
+        """
+        env = self.env
+        profile = company.telecoop_statute_profile_id
+        if values.get("honeypot"):
+            raise UserError(env._("Your request could not be filed."))
+        if not profile or not profile.public_subscription:
+            raise UserError(
+                env._("%(company)s takes no share subscription online.", company=company.name)
+            )
+        name = (values.get("name") or "").strip()
+        if not name:
+            raise UserError(env._("Give your first and last name."))
+        email = email_normalize(values.get("email") or "")
+        if not email:
+            raise UserError(env._("Give a valid e-mail address: it will be your login."))
+        password = values.get("password") or ""
+        if len(password) < 8:
+            raise UserError(env._("Choose a password of at least 8 characters."))
+        if password != values.get("password_confirm"):
+            raise UserError(env._("The two passwords differ."))
+        if not values.get("accept_statutes"):
+            raise UserError(env._("Tick the box to say you accept the statutes."))
+        share_class = values.get("share_class") or env["telecoop.share.class"]
+        share_class = share_class.sudo().exists()
+        if not share_class or share_class.company_id != company or not share_class.active:
+            raise UserError(
+                env._("This share class is not offered by %(company)s.", company=company.name)
+            )
+        try:
+            quantity = int(str(values.get("quantity") or "").strip())
+        except ValueError:
+            raise UserError(env._("Ask for a whole number of shares, at least one.")) from None
+        known = env["res.partner"].sudo().search([("email_normalized", "=", email)])
+        if env["telecoop.membership"].sudo().search_count(
+            [("partner_id", "in", known.ids), ("company_id", "=", company.id)]
+        ):
+            raise UserError(
+                env._(
+                    "%(email)s is already a member or a candidate of %(company)s: log in and "
+                    "subscribe from My cooperative shares.",
+                    email=email,
+                    company=company.name,
+                )
+            )
+        users = env["res.users"].sudo().with_context(active_test=False)
+        if users.search_count(["|", ("login", "=ilike", email), ("email_normalized", "=", email)]):
+            raise UserError(
+                env._(
+                    "An account already uses %(email)s: log in, then subscribe from My "
+                    "cooperative shares.",
+                    email=email,
+                )
+            )
+        with env.cr.savepoint():
+            partner = (
+                env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "email": email,
+                        "phone": (values.get("phone") or "").strip() or False,
+                        "street": (values.get("street") or "").strip() or False,
+                        "zip": (values.get("zip") or "").strip() or False,
+                        "city": (values.get("city") or "").strip() or False,
+                        "country_id": company.country_id.id,
+                        "lang": env.lang if env.lang in dict(env["res.lang"].get_installed()) else False,
+                    }
+                )
+            )
+            try:
+                user = users._create_user_from_template(
+                    {
+                        "login": email,
+                        "partner_id": partner.id,
+                        "password": password,
+                        "company_id": company.id,
+                        "company_ids": [Command.set(company.ids)],
+                    }
+                )
+            except (SignupError, ValueError) as error:
+                raise UserError(
+                    env._("Your account could not be created: %(error)s", error=error)
+                ) from None
+            env["telecoop.membership"]._ensure(partner, company)
+            request = self._create_from_portal(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "share_class_id": share_class.id,
+                    "quantity": quantity,
+                    "user_id": False,
+                    "source": "public",
+                }
+            )
+        return request, user
 
     def _demo_validate_and_pay(self, payment_date):
         """Demo data: validate the request and pay its invoice in the first bank journal."""
