@@ -11,7 +11,8 @@ FORM_FIELDS = ("name", "email", "phone", "street", "zip", "city", "quantity", "s
 class TelecoopPublicSubscription(http.Controller):
     """/cooperative/subscribe: a person who is not a member yet subscribes shares.
 
-    No ``website`` dependency: a plain portal page. The route parses the form and
+    No ``website`` dependency: a plain portal page (``website=True`` is the frontend
+    flag of http_routing, which sets the language and the layout's values). The route parses the form and
     calls :meth:`telecoop.subscription.request._public_subscribe`, which checks
     everything and creates the person, their portal account, their candidate
     membership and the request.
@@ -44,7 +45,12 @@ class TelecoopPublicSubscription(http.Controller):
         }
 
     @http.route(
-        "/cooperative/subscribe", type="http", auth="public", methods=["GET"], sitemap=False
+        "/cooperative/subscribe",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
     )
     def public_subscribe_form(self, company_id=None, **kwargs):
         if not request.env.user._is_public():
@@ -55,7 +61,12 @@ class TelecoopPublicSubscription(http.Controller):
         )
 
     @http.route(
-        "/cooperative/subscribe", type="http", auth="public", methods=["POST"], sitemap=False
+        "/cooperative/subscribe",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
     )
     def public_subscribe_post(self, company_id=None, **post):
         if not request.env.user._is_public():

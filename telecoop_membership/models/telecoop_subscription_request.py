@@ -549,8 +549,10 @@ class TelecoopSubscriptionRequest(models.Model):
         except ValueError:
             raise UserError(env._("Ask for a whole number of shares, at least one.")) from None
         known = env["res.partner"].sudo().search([("email_normalized", "=", email)])
-        if env["telecoop.membership"].sudo().search_count(
-            [("partner_id", "in", known.ids), ("company_id", "=", company.id)]
+        if (
+            env["telecoop.membership"]
+            .sudo()
+            .search_count([("partner_id", "in", known.ids), ("company_id", "=", company.id)])
         ):
             raise UserError(
                 env._(
@@ -582,7 +584,9 @@ class TelecoopSubscriptionRequest(models.Model):
                         "zip": (values.get("zip") or "").strip() or False,
                         "city": (values.get("city") or "").strip() or False,
                         "country_id": company.country_id.id,
-                        "lang": env.lang if env.lang in dict(env["res.lang"].get_installed()) else False,
+                        "lang": env.lang
+                        if env.lang in dict(env["res.lang"].get_installed())
+                        else False,
                     }
                 )
             )

@@ -10,3 +10,6 @@ from . import test_portal
 from . import test_document_facts
 from . import test_register_import
 from . import test_register_import_rules
+from . import test_members_list
+from . import test_lifecycle_mails
+from . import test_public_subscription
