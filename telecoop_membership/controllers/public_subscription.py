@@ -12,10 +12,11 @@ class TelecoopPublicSubscription(http.Controller):
     """/cooperative/subscribe: a person who is not a member yet subscribes shares.
 
     No ``website`` dependency: a plain portal page (``website=True`` is the frontend
-    flag of http_routing, which sets the language and the layout's values). The route parses the form and
-    calls :meth:`telecoop.subscription.request._public_subscribe`, which checks
-    everything and creates the person, their portal account, their candidate
-    membership and the request.
+    flag of http_routing, which sets the language and the layout's values). The
+    route parses the form and calls
+    :meth:`telecoop.subscription.request._public_subscribe`, which checks everything
+    and creates the person, their portal account, their candidate membership and
+    the request.
     """
 
     def _telecoop_company(self, company_id=None):
@@ -72,11 +73,10 @@ class TelecoopPublicSubscription(http.Controller):
         if not request.env.user._is_public():
             return request.redirect("/my/shares")
         company = self._telecoop_company(company_id)
-        share_class = request.env["telecoop.share.class"]
-        try:
-            share_class = share_class.browse(int(post.get("share_class_id") or 0))
-        except (TypeError, ValueError):
-            pass
+        share_class_id = post.get("share_class_id") or ""
+        share_class = request.env["telecoop.share.class"].browse(
+            int(share_class_id) if share_class_id.isdigit() else 0
+        )
         values = {
             **{name: post.get(name) for name in FORM_FIELDS},
             "password": post.get("password"),
