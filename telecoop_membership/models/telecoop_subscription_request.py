@@ -427,6 +427,15 @@ class TelecoopSubscriptionRequest(models.Model):
             return super()._get_lifecycle_mail_attachments(step)
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("install", "broken"):
+            # no PDF engine on this server: the shares are issued all the same
+            self.sudo().message_post(
+                body=self.env._(
+                    "The share certificate could not be attached to the e-mail: "
+                    "wkhtmltopdf is not installed on the server."
+                )
+            )
+            return self.env["ir.attachment"]
         content, report_type = (
             self.env["ir.actions.report"]
             .sudo()
