@@ -17,6 +17,10 @@ STATES = [
     ("refused", "Refused"),
     ("cancelled", "Cancelled"),
 ]
+# Requests of the public form a cooperative takes in an hour (system parameter,
+# the default when it is not set): a robot that dodges the honeypot fills no more.
+PUBLIC_PER_HOUR_PARAM = "telecoop_membership.public_subscriptions_per_hour"
+PUBLIC_PER_HOUR = 30
 # States in which a request holds shares that are not issued yet.
 PENDING_STATES = ("validated", "invoiced", "paid")
 
@@ -513,6 +517,31 @@ class TelecoopSubscriptionRequest(models.Model):
         self._check_limits()
 
     @api.model
+    def _check_public_rate(self, company):
+        """Refuse the public form once the cooperative took its hourly quota of it."""
+        param = self.env["ir.config_parameter"].sudo().get_param(PUBLIC_PER_HOUR_PARAM)
+        try:
+            limit = int(param) if param else PUBLIC_PER_HOUR
+        except ValueError:
+            limit = PUBLIC_PER_HOUR
+        since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
+        recent = self.sudo().search_count(
+            [
+                ("company_id", "=", company.id),
+                ("source", "=", "public"),
+                ("create_date", ">=", since),
+            ]
+        )
+        if recent >= limit:
+            raise UserError(
+                self.env._(
+                    "%(company)s received many subscriptions in the last hour: please try "
+                    "again later.",
+                    company=company.name,
+                )
+            )
+
+    @api.model
     def _public_subscribe(self, company, values):
         """A person who is not a member yet subscribes shares from the public form.
 
@@ -557,6 +586,7 @@ class TelecoopSubscriptionRequest(models.Model):
             quantity = int(str(values.get("quantity") or "").strip())
         except ValueError:
             raise UserError(env._("Ask for a whole number of shares, at least one.")) from None
+        self._check_public_rate(company)
         known = env["res.partner"].sudo().search([("email_normalized", "=", email)])
         if (
             env["telecoop.membership"]

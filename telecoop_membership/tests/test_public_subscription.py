@@ -150,6 +150,17 @@ class TestPublicSubscription(TelecoopAccountingCommon, HttpCase):
         self.assertEqual(self.env["telecoop.subscription.request"].search_count([]), before)
         self.assertFalse(self.env["res.users"].search([("login", "=", "camille@example.org")]))
 
+    def test_hourly_quota_of_the_public_form(self):
+        self.env["ir.config_parameter"].set_param(
+            "telecoop_membership.public_subscriptions_per_hour", "1"
+        )
+        self.assertEqual(self._post().status_code, 303)
+        self.url_open("/web/session/logout", allow_redirects=False)
+        response = self._post(email="robot@example.org", name="Robot")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("many subscriptions in the last hour", response.text)
+        self.assertFalse(self._created("robot@example.org"))
+
     def test_post_without_csrf_token_is_refused(self):
         response = self.url_open("/cooperative/subscribe", data=self._form(), allow_redirects=False)
         self.assertEqual(response.status_code, 400)
