@@ -83,7 +83,7 @@ class TestPublicSubscription(TelecoopAccountingCommon, HttpCase):
         page = self.url_open(self.url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("Users share", page.text)
-        self.assertIn("50 at most", page.text)
+        self.assertIn("at most 50", page.text)
         self.assertIn("FR76 3000 6000 0112 3456 7890 189", page.text)
         self.assertIn('name="csrf_token"', page.text)
         self.assertIn("<title>Become a member of Test Coop SCIC</title>", page.text)
