@@ -104,6 +104,26 @@ class TelecoopAgmPortal(CustomerPortal):
         return request.render("telecoop_agm.portal_assembly_page", page)
 
     @http.route(
+        "/my/assemblies/<int:assembly_id>/documents/<int:attachment_id>",
+        type="http",
+        auth="public",
+    )
+    def portal_assembly_document(self, assembly_id, attachment_id, **kw):
+        """A document of the convocation, for the electorate only (404 for anyone else)."""
+        partner = request.env.user.partner_id
+        if request.env.user._is_public():
+            raise request.not_found()
+        assembly_sudo = request.env["telecoop.assembly"].sudo().browse(assembly_id).exists()
+        try:
+            if not assembly_sudo:
+                raise MissingError(request.env._("No such assembly."))
+            document_sudo = assembly_sudo._get_convocation_document(partner, attachment_id)
+        except (AccessError, MissingError, ValueError):
+            raise request.not_found() from None
+        stream = request.env["ir.binary"]._get_stream_from(document_sudo)
+        return stream.get_response(as_attachment=True)
+
+    @http.route(
         "/telecoop_agm/assemblies/<int:assembly_id>/ballot-box.json", type="http", auth="user"
     )
     def telecoop_assembly_ballot_box(self, assembly_id, **kw):
