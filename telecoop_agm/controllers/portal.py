@@ -13,6 +13,16 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 class TelecoopAgmPortal(CustomerPortal):
     """Members' side of the assemblies: thin routes over model methods."""
 
+    #: assemblies on a page of /my/assemblies
+    _assemblies_per_page = 20
+
+    def _get_assembly_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "date desc, id desc"},
+            "name": {"label": request.env._("Name"), "order": "name, id"},
+            "state": {"label": request.env._("Status"), "order": "state, date desc"},
+        }
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "assembly_count" in counters:
@@ -30,20 +40,31 @@ class TelecoopAgmPortal(CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_my_assemblies(self, page=1, **kw):
+    def portal_my_assemblies(self, page=1, sortby=None, **kw):
         Assembly = request.env["telecoop.assembly"]
         if not Assembly.has_access("read"):
             return request.redirect("/my")
         domain = [("state", "!=", "draft")]
+        sortings = self._get_assembly_searchbar_sortings()
+        sortby = sortby if sortby in sortings else "date"
+        step = self._assemblies_per_page
         pager = portal_pager(
-            url="/my/assemblies", total=Assembly.search_count(domain), page=page, step=20
+            url="/my/assemblies",
+            url_args={"sortby": sortby},
+            total=Assembly.search_count(domain),
+            page=page,
+            step=step,
         )
-        assemblies = Assembly.search(domain, limit=20, offset=pager["offset"])
+        assemblies = Assembly.search(
+            domain, order=sortings[sortby]["order"], limit=step, offset=pager["offset"]
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "assemblies": assemblies,
                 "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
                 "page_name": "assembly",
                 "default_url": "/my/assemblies",
             }
