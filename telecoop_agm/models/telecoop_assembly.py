@@ -404,7 +404,7 @@ class TelecoopAssembly(models.Model):
         """Bind freshly uploaded documents (no record yet) to their assembly."""
         for assembly in self:
             loose = assembly.document_ids.sudo().filtered(
-                lambda a: not a.res_id and a.res_model in (False, assembly._name)
+                lambda a: not a.res_id and a.res_model in (False, self._name)
             )
             if loose:
                 loose.write({"res_model": assembly._name, "res_id": assembly.id})

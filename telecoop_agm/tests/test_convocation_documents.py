@@ -207,9 +207,7 @@ class TestConvocationDocuments(PdfRouteMixin, HttpCase, AgmCommon):
             self.assembly.scrutineer_ids = [(6, 0, self.alice.ids)]
         self.assembly.action_tally()
         self._login("alice")
-        text = self.download_pdf(
-            f"/my/assemblies/{self.assembly.id}?report_type=pdf&download=true"
-        )
+        text = self.download_pdf(f"/my/assemblies/{self.assembly.id}?report_type=pdf&download=true")
         flat = " ".join(text.split())
         self.assertIn("Bureau of the meeting", flat)
         self.assertIn("President Carol", flat)

@@ -12,8 +12,9 @@ Rules:
    unit is 10^9 bytes): 1 kB = 1,000 bytes, 1 MB = 1,000,000 bytes, 1 GB =
    1,000,000,000 bytes.
 2. A quantity of data is written in the largest unit it reaches (B, kB, MB,
-   GB), and in the next one when it rounds to 1,000 of its unit: GB with two decimals at most, MB with one, kB
-   and B whole; trailing zeros are dropped; halves round up. Worked examples:
+   GB), and in the next one when it rounds to 1,000 of its unit: GB with two
+   decimals at most, MB with one, kB and B whole; trailing zeros are dropped;
+   halves round up. Worked examples:
    1,536 MB = 1,536,000,000 B -> ``1.54 GB``; 1,500 MB -> ``1.5 GB``;
    5,000,000,000 B -> ``5 GB``; 999,960 B -> ``1 MB`` (1,000.0 kB reaches the
    next unit); 512,300 B -> ``512 kB``; 999 B -> ``999 B``; 0 -> ``0 B``.

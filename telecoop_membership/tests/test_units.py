@@ -22,7 +22,7 @@ class TestUnitsService(unittest.TestCase):
             (1_500 * 10**6, "1.5 GB"),  # trailing zero dropped
             (5 * 10**9, "5 GB"),
             (4_500_000_000, "4.5 GB"),
-            (1_536 * 10**9, f"1,536 GB"),
+            (1_536 * 10**9, "1,536 GB"),
             (12_345_678, "12.3 MB"),  # one decimal in MB
             (999_960, "1 MB"),  # 999.96 kB rounds to 1,000 kB: written in MB
             (512_300, "512 kB"),

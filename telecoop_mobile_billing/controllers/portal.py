@@ -35,7 +35,10 @@ class TelecoopMobileLinePortal(CustomerPortal):
     def _get_telecoop_lines_searchbar_sortings(self):
         return {
             "msisdn": {"label": request.env._("Number"), "order": "msisdn"},
-            "activation": {"label": request.env._("Since"), "order": "activation_date desc, id desc"},
+            "activation": {
+                "label": request.env._("Since"),
+                "order": "activation_date desc, id desc",
+            },
             "plan": {"label": request.env._("Plan"), "order": "plan_id, msisdn"},
             "state": {"label": request.env._("State"), "order": "state, msisdn"},
         }

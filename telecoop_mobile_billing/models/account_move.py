@@ -6,6 +6,7 @@ from odoo import fields, models
 
 from ..services.masking import mask_number
 
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 

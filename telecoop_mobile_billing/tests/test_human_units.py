@@ -38,9 +38,7 @@ class TestBackOfficeUnits(PortalLinesCommon):
         french = by_type["data"].with_context(lang="fr_FR")
         self.assertEqual(french.quantity_display, "1,54 Go")
         records = self.env["telecoop.usage.record"].search([("line_id", "=", self.line_one.id)])
-        self.assertEqual(
-            sorted(records.mapped("quantity_display")), ["1 min 30 s", "1.54 GB"]
-        )
+        self.assertEqual(sorted(records.mapped("quantity_display")), ["1 min 30 s", "1.54 GB"])
 
     def test_alert_values_read_in_gb(self):
         alert = self.env["telecoop.mobile.line.alert"].new(
@@ -54,9 +52,7 @@ class TestBackOfficeUnits(PortalLinesCommon):
             }
         )
         self.assertEqual((alert.value_display, alert.limit_display), ("4.5 GB", "5 GB"))
-        self.assertEqual(
-            alert.message, "Line 06 00 00 00 01: 4.5 GB used, 80% of the 5 GB band."
-        )
+        self.assertEqual(alert.message, "Line 06 00 00 00 01: 4.5 GB used, 80% of the 5 GB band.")
 
     def test_billing_run_period_is_a_month(self):
         run = self.env["telecoop.billing.run"].new({"period": date(2026, 11, 1)})
@@ -86,7 +82,9 @@ class TestPortalUnits(PortalLinesCommon, HttpCase):
 
     @staticmethod
     def _rows(page):
-        return re.findall(r'<tr class="o_telecoop_line_row">.*?<a href="[^"]+">([^<]+)</a>', page.text, re.S)
+        return re.findall(
+            r'<tr class="o_telecoop_line_row">.*?<a href="[^"]+">([^<]+)</a>', page.text, re.S
+        )
 
     def test_lines_list_pager_sorting_breadcrumbs(self):
         page = self.url_open("/my/lines")
