@@ -53,6 +53,20 @@ class TestBackOfficeUnits(PortalLinesCommon):
         )
         self.assertEqual((alert.value_display, alert.limit_display), ("4.5 GB", "5 GB"))
         self.assertEqual(alert.message, "Line 06 00 00 00 01: 4.5 GB used, 80% of the 5 GB band.")
+        self.assertEqual(self.line_one.msisdn_display, "06 00 00 00 01")
+        template = self.env.ref("telecoop_mobile_billing.mail_template_line_alert")
+        stored = self.env["telecoop.mobile.line.alert"].create(
+            {
+                "line_id": self.line_one.id,
+                "period": self.first,
+                "kind": "data_band",
+                "percent": 80,
+                "value": 4.5 * GB,
+                "limit": 5 * GB,
+            }
+        )
+        subject = template._render_field("subject", stored.ids)[stored.id]
+        self.assertEqual(subject, "Usage alert on your line 06 00 00 00 01")
 
     def test_billing_run_period_is_a_month(self):
         run = self.env["telecoop.billing.run"].new({"period": date(2026, 11, 1)})
