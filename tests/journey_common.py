@@ -485,8 +485,10 @@ class MemberJourney(JourneyCooperative):
     def _member_sees_line_and_invoice(self, line, other_line, invoice):
         self._login(self.person)
         lines = self.url_open("/my/lines")
-        self.assertIn(line.msisdn, lines.text)
-        self.assertNotIn(other_line.msisdn, lines.text)
+        # the numbers as a person reads them (06 12 34 56 71)
+        phone = self.env["telecoop.format"].phone
+        self.assertIn(phone(line.msisdn), lines.text)
+        self.assertNotIn(phone(other_line.msisdn), lines.text)
         page = self.url_open(f"/my/lines/{line.id}")
         self.assertEqual(page.status_code, 200)
         # a consumer reads the tracker tax included: the total of the invoice to come
@@ -510,7 +512,7 @@ class MemberJourney(JourneyCooperative):
                 response = self.url_open(url, allow_redirects=False)
                 self.assertIn(response.status_code, (302, 303, 403, 404))
                 self.assertNotIn(self.person.partner_id.name, response.text)
-        self.assertNotIn(line.msisdn, self.url_open("/my/lines").text)
+        self.assertNotIn(phone(line.msisdn), self.url_open("/my/lines").text)
         self.assertNotIn(invoice.name, self.url_open("/my/invoices").text)
 
     # -- 3. the assembly and the surplus ---------------------------------------------

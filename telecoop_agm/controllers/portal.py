@@ -13,6 +13,16 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 class TelecoopAgmPortal(CustomerPortal):
     """Members' side of the assemblies: thin routes over model methods."""
 
+    #: assemblies on a page of /my/assemblies
+    _assemblies_per_page = 20
+
+    def _get_assembly_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "date desc, id desc"},
+            "name": {"label": request.env._("Name"), "order": "name, id"},
+            "state": {"label": request.env._("Status"), "order": "state, date desc"},
+        }
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "assembly_count" in counters:
@@ -30,20 +40,31 @@ class TelecoopAgmPortal(CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_my_assemblies(self, page=1, **kw):
+    def portal_my_assemblies(self, page=1, sortby=None, **kw):
         Assembly = request.env["telecoop.assembly"]
         if not Assembly.has_access("read"):
             return request.redirect("/my")
         domain = [("state", "!=", "draft")]
+        sortings = self._get_assembly_searchbar_sortings()
+        sortby = sortby if sortby in sortings else "date"
+        step = self._assemblies_per_page
         pager = portal_pager(
-            url="/my/assemblies", total=Assembly.search_count(domain), page=page, step=20
+            url="/my/assemblies",
+            url_args={"sortby": sortby},
+            total=Assembly.search_count(domain),
+            page=page,
+            step=step,
         )
-        assemblies = Assembly.search(domain, limit=20, offset=pager["offset"])
+        assemblies = Assembly.search(
+            domain, order=sortings[sortby]["order"], limit=step, offset=pager["offset"]
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "assemblies": assemblies,
                 "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
                 "page_name": "assembly",
                 "default_url": "/my/assemblies",
             }
@@ -102,6 +123,26 @@ class TelecoopAgmPortal(CustomerPortal):
             }
         )
         return request.render("telecoop_agm.portal_assembly_page", page)
+
+    @http.route(
+        "/my/assemblies/<int:assembly_id>/documents/<int:attachment_id>",
+        type="http",
+        auth="public",
+    )
+    def portal_assembly_document(self, assembly_id, attachment_id, **kw):
+        """A document of the convocation, for the electorate only (404 for anyone else)."""
+        partner = request.env.user.partner_id
+        if request.env.user._is_public():
+            raise request.not_found()
+        assembly_sudo = request.env["telecoop.assembly"].sudo().browse(assembly_id).exists()
+        try:
+            if not assembly_sudo:
+                raise MissingError(request.env._("No such assembly."))
+            document_sudo = assembly_sudo._get_convocation_document(partner, attachment_id)
+        except (AccessError, MissingError, ValueError):
+            raise request.not_found() from None
+        stream = request.env["ir.binary"]._get_stream_from(document_sudo)
+        return stream.get_response(as_attachment=True)
 
     @http.route(
         "/telecoop_agm/assemblies/<int:assembly_id>/ballot-box.json", type="http", auth="user"

@@ -14,3 +14,4 @@ from . import telecoop_surplus_allocation
 from . import telecoop_surplus_allocation_line
 from . import telecoop_resolution_choice_allocation
 from . import telecoop_statute_profile_vote
+from . import ir_attachment

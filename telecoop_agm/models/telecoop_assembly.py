@@ -40,6 +40,8 @@ FROZEN_FIELDS = {
     "college_ids",
     "voter_ids",
 }
+# The bureau of the meeting: set until the closing, then frozen with the minutes.
+BUREAU_FIELDS = {"president_id", "secretary_id", "scrutineer_ids"}
 MANAGER_GROUP = "telecoop_agm.telecoop_agm_group_manager"
 USER_GROUP = "telecoop_agm.telecoop_agm_group_user"
 
@@ -102,7 +104,32 @@ class TelecoopAssembly(models.Model):
     document_ids = fields.Many2many(
         "ir.attachment",
         string="Documents",
-        help="Sent with the convocation and shown to the members on the portal.",
+        help="Attachments of the assembly sent with the convocation (the accounts the members "
+        "approve, the reports): attached to every convocation e-mail and downloadable by the "
+        "electorate on the portal. Frozen at the convocation.",
+    )
+    president_id = fields.Many2one(
+        "res.partner",
+        string="President of the meeting",
+        tracking=True,
+        help="A member of the cooperative; set before the meeting, frozen once the vote is "
+        "closed. Signs the minutes.",
+    )
+    secretary_id = fields.Many2one(
+        "res.partner",
+        string="Secretary of the meeting",
+        tracking=True,
+        help="A member of the cooperative; set before the meeting, frozen once the vote is "
+        "closed. Signs the minutes.",
+    )
+    scrutineer_ids = fields.Many2many(
+        "res.partner",
+        "telecoop_assembly_scrutineer_rel",
+        "assembly_id",
+        "partner_id",
+        string="Scrutineers",
+        help="Members of the cooperative who check the attendance sheet and the count; set "
+        "before the meeting, frozen once the vote is closed.",
     )
     state = fields.Selection(
         [
@@ -309,6 +336,79 @@ class TelecoopAssembly(models.Model):
     def _check_extraordinary_majority(self):
         self.resolution_ids._check_extraordinary_majority()
 
+    @api.constrains("president_id", "secretary_id", "scrutineer_ids", "company_id")
+    def _check_bureau(self):
+        """The bureau is made of members of the cooperative, each in one role."""
+        for assembly in self:
+            people = assembly.president_id | assembly.secretary_id | assembly.scrutineer_ids
+            if not people:
+                continue
+            members = (
+                self.env["telecoop.membership"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "in", people.ids),
+                        ("company_id", "=", assembly.company_id.id),
+                        ("is_member", "=", True),
+                    ]
+                )
+                .partner_id
+            )
+            outside = people - members
+            if outside:
+                raise ValidationError(
+                    self.env._(
+                        "Assembly %(name)s: the bureau is made of members of %(company)s; "
+                        "%(names)s is not a member.",
+                        name=assembly.name,
+                        company=assembly.company_id.name,
+                        names=", ".join(outside.mapped("name")),
+                    )
+                )
+            roles = [assembly.president_id, assembly.secretary_id, *assembly.scrutineer_ids]
+            roles = [partner for partner in roles if partner]
+            if len(roles) != len(set(roles)):
+                raise ValidationError(
+                    self.env._(
+                        "Assembly %(name)s: a member holds one role in the bureau (president, "
+                        "secretary or scrutineer).",
+                        name=assembly.name,
+                    )
+                )
+
+    @api.constrains("document_ids")
+    def _check_documents(self):
+        """A document sent with the convocation is an attachment of this assembly."""
+        for assembly in self:
+            foreign = assembly.document_ids.sudo().filtered(
+                lambda a, assembly=assembly: not assembly._is_own_document(a)
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Assembly %(name)s: %(document)s is attached to another record; "
+                        "upload the documents of the convocation on the assembly itself.",
+                        name=assembly.name,
+                        document=foreign[0].name,
+                    )
+                )
+
+    def _is_own_document(self, attachment):
+        """Attached to this assembly, or uploaded loose and bound by :meth:`_attach_documents`."""
+        if not attachment.res_id:
+            return attachment.res_model in (False, self._name)
+        return (attachment.res_model, attachment.res_id) == (self._name, self.id)
+
+    def _attach_documents(self):
+        """Bind freshly uploaded documents (no record yet) to their assembly."""
+        for assembly in self:
+            loose = assembly.document_ids.sudo().filtered(
+                lambda a: not a.res_id and a.res_model in (False, self._name)
+            )
+            if loose:
+                loose.write({"res_model": assembly._name, "res_id": assembly.id})
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(assembly.state != "draft" for assembly in self):
@@ -319,7 +419,9 @@ class TelecoopAssembly(models.Model):
         for vals in vals_list:
             if set(vals) & STATE_FIELDS and not seal.is_sealed(self.env.context):
                 raise UserError(self.env._("An assembly is created in draft."))
-        return super().create(vals_list)
+        assemblies = super().create(vals_list)
+        assemblies._attach_documents()
+        return assemblies
 
     def write(self, vals):
         if not seal.is_sealed(self.env.context):
@@ -340,7 +442,20 @@ class TelecoopAssembly(models.Model):
                         fields=", ".join(sorted(self._fields[f].string for f in frozen)),
                     )
                 )
-        return super().write(vals)
+            bureau = set(vals) & BUREAU_FIELDS
+            if bureau and any(assembly.state in ("closed", "tallied") for assembly in self):
+                raise UserError(
+                    self.env._(
+                        "Assembly %(name)s is closed: its bureau (%(fields)s) signed the "
+                        "minutes and can no longer change.",
+                        name=self.filtered(lambda a: a.state in ("closed", "tallied"))[:1].name,
+                        fields=", ".join(sorted(self._fields[f].string for f in bureau)),
+                    )
+                )
+        result = super().write(vals)
+        if "document_ids" in vals:
+            self._attach_documents()
+        return result
 
     def _check_role(self, group, action, mode="write"):
         """Raise AccessError unless the user has ``group`` (the superuser always has) and
@@ -782,6 +897,19 @@ class TelecoopAssembly(models.Model):
         return f"ballot-box-assembly-{self.id}.json", text.encode()
 
     # Portal -----------------------------------------------------------------
+    def _get_convocation_document(self, partner, attachment_id):
+        """A document of the convocation for ``partner`` (sudo), or AccessError.
+
+        Only the electorate of a convened assembly downloads its documents: a
+        member of another cooperative, a contact outside the electorate or a
+        document that was not sent with the convocation get nothing.
+        """
+        self.ensure_one()
+        document = self.sudo().document_ids.filtered(lambda a: a.id == int(attachment_id))
+        if self.state == "draft" or not document or not self._get_my_voter(partner):
+            raise AccessError(self.env._("This document is not one of your convocation."))
+        return document
+
     def _get_my_voter(self, partner):
         """The electorate row of ``partner`` (sudo), or an empty recordset."""
         self.ensure_one()

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from ..services import seal
 
@@ -37,6 +38,13 @@ class TelecoopAssemblyVoter(models.Model):
     )
     shares = fields.Integer(help="Paid shares at the record date (information only).")
     present = fields.Boolean(help="Signed the attendance sheet in the room.")
+    room_eligible = fields.Boolean(
+        string="Votes in the room",
+        compute="_compute_room_eligible",
+        search="_search_room_eligible",
+        help="Present in the room, or represented by a proxy holder who is present: staff "
+        "enter a ballot in the room for this member.",
+    )
 
     _partner_unique = models.Constraint(
         "unique(assembly_id, partner_id)", "A member appears once in an electorate."
@@ -70,6 +78,37 @@ class TelecoopAssemblyVoter(models.Model):
     def action_mark_absent(self):
         self.write({"present": False})
         return True
+
+    @api.model
+    def _get_room_eligible_domain(self):
+        """Who votes in the room: present, or whose active proxy is held by someone present.
+
+        The one rule of the room: the ballot entry offers these members only and
+        refuses any other before casting (:meth:`TelecoopBallotEntry._check_voter_in_room`).
+        """
+        represented = (
+            self.env["telecoop.assembly.proxy"]
+            .sudo()
+            .search([("state", "=", "active"), ("holder_id.present", "=", True)])
+            .giver_id
+        )
+        return Domain("present", "=", True) | Domain("id", "in", represented.ids)
+
+    @api.depends("present")
+    def _compute_room_eligible(self):
+        eligible = (
+            self.search(Domain("id", "in", self.ids) & self._get_room_eligible_domain())
+            if self.ids
+            else self.browse()
+        )
+        for voter in self:
+            voter.room_eligible = voter in eligible
+
+    def _search_room_eligible(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domain = self._get_room_eligible_domain()
+        return domain if True in value else ~domain
 
     @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
     def _compute_member_number(self):

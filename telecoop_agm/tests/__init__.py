@@ -1,0 +1,2 @@
+from . import test_convocation_documents
+from . import test_portal_pages

@@ -249,8 +249,12 @@ class TestAgmPortal(PdfRouteMixin, HttpCase, AgmCommon):
         self._login("bob")
         page = self.url_open(f"/my/assemblies/{assembly.id}")
         self.assertIn("accounts-2025.txt", page.text)
-        link = re.search(rf'href="(/web/content/{document.id}\?[^"]+)"', page.text).group(1)
-        response = self.url_open(link.replace("&amp;", "&"))
+        # served by the assembly's own route, checked against the electorate (no
+        # shareable access token in the page)
+        link = f"/my/assemblies/{assembly.id}/documents/{document.id}"
+        self.assertIn(f'href="{link}"', page.text)
+        self.assertNotIn("access_token", page.text)
+        response = self.url_open(link)
         self.assertEqual(response.content, b"Annual accounts 2025")
 
     def test_proxy_holder_votes_for_the_giver(self):

@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class TelecoopBallotEntry(models.TransientModel):
@@ -18,7 +18,9 @@ class TelecoopBallotEntry(models.TransientModel):
         "telecoop.assembly.voter",
         string="Member",
         required=True,
-        domain="[('assembly_id', '=', assembly_id)]",
+        domain="[('assembly_id', '=', assembly_id), ('room_eligible', '=', True)]",
+        help="Members present in the room, and members represented by a proxy holder who is "
+        "present.",
     )
     proxy_id = fields.Many2one(
         "telecoop.assembly.proxy",
@@ -38,8 +40,28 @@ class TelecoopBallotEntry(models.TransientModel):
                 [("giver_id", "=", entry.voter_id.id), ("state", "=", "active")], limit=1
             )
 
+    @api.constrains("voter_id", "assembly_id")
+    def _check_voter_in_room(self):
+        """Refuse a member who is neither present nor represented by someone present."""
+        for entry in self:
+            if entry.voter_id.assembly_id != entry.assembly_id:
+                raise ValidationError(
+                    self.env._("%(member)s is not in the electorate of %(assembly)s.",
+                               member=entry.voter_id.partner_id.name,
+                               assembly=entry.assembly_id.name)
+                )  # fmt: skip
+            if not entry.voter_id.room_eligible:
+                raise ValidationError(
+                    self.env._(
+                        "%(member)s is not on the attendance sheet and no member present holds "
+                        "their proxy: no ballot is entered in the room for them.",
+                        member=entry.voter_id.partner_id.name,
+                    )
+                )
+
     def action_cast(self):
         self.ensure_one()
+        self._check_voter_in_room()
         if self.proxy_id:
             holder = self.proxy_id.holder_id
             if not holder.present:
@@ -61,12 +83,28 @@ class TelecoopBallotEntry(models.TransientModel):
                 self.resolution_id, self.voter_id, self.choice_id, "room", self.voter_id.partner_id
             )
         return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_assembly_id": self.assembly_id.id,
-                "default_resolution_id": self.resolution_id.id,
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Ballot entered"),
+                "message": self.env._(
+                    "%(member)s: %(choice)s on %(resolution)s is in the ballot box.",
+                    member=self.voter_id.partner_id.name,
+                    choice=self.choice_id.name,
+                    resolution=self.resolution_id.name,
+                ),
+                "type": "success",
+                # then the form opens again for the next ballot
+                "next": {
+                    "type": "ir.actions.act_window",
+                    "res_model": self._name,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "target": "new",
+                    "context": {
+                        "default_assembly_id": self.assembly_id.id,
+                        "default_resolution_id": self.resolution_id.id,
+                    },
+                },
             },
         }

@@ -14,3 +14,4 @@ from . import res_company
 from . import res_partner
 from . import account_move
 from . import account_partial_reconcile
+from . import telecoop_format

@@ -13,3 +13,4 @@ from . import test_register_import_rules
 from . import test_members_list
 from . import test_lifecycle_mails
 from . import test_public_subscription
+from . import test_units

@@ -212,6 +212,14 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
         )
         self.assertEqual(response.json()["result"]["telecoop_share_count"], 2)
 
+    def test_portal_shares_page_breadcrumbs_and_tile_icon(self):
+        self.authenticate("tc_member_one", "tc_member_one")
+        home = self.url_open("/my/home")
+        self.assertIn('src="/telecoop_membership/static/src/img/shares.svg"', home.text)
+        page = self.url_open("/my/shares")
+        self.assertIn("o_portal_submenu", page.text)
+        self.assertRegex(page.text, r'breadcrumb-item active">\s*My shares')
+
     # -- who may reach the buy-back route and the shared links ---------------------
     def test_buyback_route_by_a_visitor_a_portal_non_member_and_a_member(self):
         Buyback = self.env["telecoop.share.buyback"]

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 def _plain(summary):
@@ -17,6 +18,9 @@ def _plain(summary):
 
 class TelecoopMobileLinePortal(CustomerPortal):
     """/my/lines: a holder's lines, their consumption, cap, alerts and plan."""
+
+    #: lines on a page of /my/lines (a family or an association holds many)
+    _telecoop_lines_per_page = 20
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -28,19 +32,57 @@ class TelecoopMobileLinePortal(CustomerPortal):
     def _telecoop_line(self, line_id, access_token=None):
         return self._document_check_access("telecoop.mobile.line", line_id, access_token)
 
-    @http.route("/my/lines", type="http", auth="user", website=True)
-    def portal_my_lines(self, **kwargs):
-        lines = request.env["telecoop.mobile.line"].search([])
-        return request.render(
-            "telecoop_mobile_billing.portal_my_lines",
-            {"page_name": "telecoop_lines", "lines": lines.sudo()},
+    def _get_telecoop_lines_searchbar_sortings(self):
+        return {
+            "msisdn": {"label": request.env._("Number"), "order": "msisdn"},
+            "activation": {
+                "label": request.env._("Since"),
+                "order": "activation_date desc, id desc",
+            },
+            "plan": {"label": request.env._("Plan"), "order": "plan_id, msisdn"},
+            "state": {"label": request.env._("State"), "order": "state, msisdn"},
+        }
+
+    @http.route(["/my/lines", "/my/lines/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_lines(self, page=1, sortby=None, **kwargs):
+        Line = request.env["telecoop.mobile.line"]
+        sortings = self._get_telecoop_lines_searchbar_sortings()
+        sortby = sortby if sortby in sortings else "msisdn"
+        total = Line.search_count([])
+        pager = portal_pager(
+            url="/my/lines",
+            url_args={"sortby": sortby},
+            total=total,
+            page=page,
+            step=self._telecoop_lines_per_page,
         )
+        lines = Line.search(
+            [],
+            order=sortings[sortby]["order"],
+            limit=self._telecoop_lines_per_page,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "telecoop_lines",
+                "lines": lines.sudo(),
+                "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "default_url": "/my/lines",
+                "fmt": request.env["telecoop.format"],
+            }
+        )
+        return request.render("telecoop_mobile_billing.portal_my_lines", values)
 
     def _telecoop_line_values(self, line_sudo, error=None, message=None):
         history = line_sudo._get_portal_history()
+        fmt = request.env["telecoop.format"]
         chart = [
             {
                 "month": month["period"].strftime("%Y-%m"),
+                "label": fmt.month(month["period"], short=True),
                 "data_gb": round(month["data"] / 1e9, 3),
                 "amount": float(month["amount"]),
             }
@@ -48,6 +90,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
         ]
         return {
             "page_name": "telecoop_line",
+            "fmt": fmt,
             "line": line_sudo,
             "current": _plain(line_sudo._get_portal_consumption()),
             "history": [_plain(month) for month in reversed(history)],

@@ -6,12 +6,6 @@ from odoo import fields, models
 
 from ..services.masking import mask_number
 
-#: how a quantity of each usage type reads on an itemised bill
-_QUANTITY_FORMATS = {
-    "data": lambda q: f"{q / 10**6:.1f} MB",
-    "voice": lambda q: f"{q // 60} min {q % 60:02d} s",
-}
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -40,6 +34,7 @@ class AccountMove(models.Model):
         type_labels = dict(Usage._fields["usage_type"]._description_selection(self.env))
         zone_labels = dict(Usage._fields["zone"]._description_selection(self.env))
         tz = pytz.timezone(self.partner_id.tz or Usage._get_usage_tz(self.company_id))
+        fmt = self.env["telecoop.format"].with_context(lang=self.partner_id.lang or self.env.lang)
         sections = []
         charges = self.invoice_line_ids.telecoop_charge_id.sudo()
         for line in charges.line_id.sorted("msisdn"):
@@ -82,11 +77,11 @@ class AccountMove(models.Model):
                         "type": type_labels.get(usage_type, usage_type),
                         "zone": zone_labels.get(zone, zone),
                         "destination": mask_number(destination),
-                        "quantity": _QUANTITY_FORMATS.get(usage_type, str)(quantity),
+                        "quantity": fmt.quantity(usage_type, quantity),
                         "price": price,
                     }
                 )
-            sections.append({"msisdn": line.msisdn, "rows": rows})
+            sections.append({"msisdn": fmt.phone(line.msisdn), "rows": rows})
         return sections
 
     def _get_itemised_records(self):

@@ -35,6 +35,11 @@ class TelecoopBillingRun(models.Model):
         default=lambda self: month_bounds(fields.Date.context_today(self))[0],
         help="Any day of the month billed.",
     )
+    period_month = fields.Char(
+        string="Month",
+        compute="_compute_period_month",
+        help="The month billed, in words (November 2026).",
+    )
     invoice_date = fields.Date(help="Date of the invoices; the last day of the month if empty.")
     journal_id = fields.Many2one(
         "account.journal",
@@ -71,6 +76,13 @@ class TelecoopBillingRun(models.Model):
     holder_count = fields.Integer(compute="_compute_progress")
     invoiced_count = fields.Integer(compute="_compute_progress")
     progress = fields.Float(compute="_compute_progress", help="Share of the holders invoiced.")
+
+    @api.depends("period")
+    @api.depends_context("lang")
+    def _compute_period_month(self):
+        fmt = self.env["telecoop.format"]
+        for run in self:
+            run.period_month = fmt.month(run.period)
 
     @api.depends("period")
     def _compute_name(self):

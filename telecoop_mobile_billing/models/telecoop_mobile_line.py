@@ -39,6 +39,11 @@ class TelecoopMobileLine(models.Model):
         tracking=True,
         help="E.164 without +, e.g. 33612345678.",
     )
+    msisdn_display = fields.Char(
+        string="Number",
+        compute="_compute_msisdn_display",
+        help="The number as a person reads it: 06 12 34 56 78.",
+    )
     iccid = fields.Char(string="SIM (ICCID)", tracking=True, copy=False)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -88,6 +93,12 @@ class TelecoopMobileLine(models.Model):
         "CHECK(termination_date IS NULL OR termination_date >= activation_date)",
         "A line cannot end before it starts.",
     )
+
+    @api.depends("msisdn")
+    def _compute_msisdn_display(self):
+        phone = self.env["telecoop.format"].phone
+        for line in self:
+            line.msisdn_display = phone(line.msisdn)
 
     @api.constrains("msisdn")
     def _check_msisdn(self):

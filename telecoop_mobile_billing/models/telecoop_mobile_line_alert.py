@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..services import alerts as alert_rules
 
@@ -50,11 +50,31 @@ class TelecoopMobileLineAlert(models.Model):
     limit = fields.Float(readonly=True, help="Band bound in bytes, or the cap.")
     mail_id = fields.Many2one("mail.mail", string="E-mail", readonly=True, ondelete="set null")
     message = fields.Char(compute="_compute_message")
+    value_display = fields.Char(
+        string="Reached",
+        compute="_compute_value_display",
+        help="The value when sent as a person reads it (GB for a data band, the amount for a "
+        "cap); the raw value stays in Value for exports.",
+    )
+    limit_display = fields.Char(string="Of the limit", compute="_compute_value_display")
 
     _line_threshold_unique = models.Constraint(
         "UNIQUE(line_id, period, kind, percent, band_index)",
         "An alert is sent once per line, threshold and month.",
     )
+
+    @api.depends("kind", "value", "limit")
+    @api.depends_context("lang")
+    def _compute_value_display(self):
+        fmt = self.env["telecoop.format"]
+        for alert in self:
+            if alert.kind in (alert_rules.DATA_BAND, alert_rules.ALLOWANCE):
+                alert.value_display = fmt.data(alert.value)
+                alert.limit_display = fmt.data(alert.limit)
+            else:
+                symbol = alert.currency_id.symbol or ""
+                alert.value_display = f"{alert.value:.2f} {symbol}".strip()
+                alert.limit_display = f"{alert.limit:.2f} {symbol}".strip()
 
     def _compute_message(self):
         for alert in self:
@@ -64,22 +84,23 @@ class TelecoopMobileLineAlert(models.Model):
         """The text of the alert, in the language of the environment."""
         self.ensure_one()
         _ = self.env._
-        msisdn = self.line_id.sudo().msisdn
+        fmt = self.env["telecoop.format"]
+        msisdn = fmt.phone(self.line_id.sudo().msisdn)
         if self.kind == alert_rules.DATA_BAND:
             return _(
-                "Line %(msisdn)s: %(used)s GB used, %(percent)s%% of the %(bound)s GB band.",
+                "Line %(msisdn)s: %(used)s used, %(percent)s%% of the %(bound)s band.",
                 msisdn=msisdn,
-                used=f"{self.value / 1e9:.2f}",
+                used=fmt.data(self.value),
                 percent=self.percent,
-                bound=f"{self.limit / 1e9:g}",
+                bound=fmt.data(self.limit),
             )
         if self.kind == alert_rules.ALLOWANCE:
             return _(
-                "Line %(msisdn)s: the %(bound)s GB of data included in your plan are used up "
-                "(%(used)s GB); further data is billed as your plan says.",
+                "Line %(msisdn)s: the %(bound)s of data included in your plan are used up "
+                "(%(used)s); further data is billed as your plan says.",
                 msisdn=msisdn,
-                used=f"{self.value / 1e9:.2f}",
-                bound=f"{self.limit / 1e9:g}",
+                used=fmt.data(self.value),
+                bound=fmt.data(self.limit),
             )
         amount = f"{self.value:.2f}"
         limit = f"{self.limit:.2f}"

@@ -142,6 +142,12 @@ class TelecoopUsageRecord(models.Model):
     quantity = BigInteger(
         required=True, readonly=True, help="Bytes for data, seconds for voice, a count otherwise."
     )
+    quantity_display = fields.Char(
+        string="Used",
+        compute="_compute_quantity_display",
+        help="The quantity as a person reads it (MB, GB, minutes); the raw quantity stays in "
+        "Quantity for exports.",
+    )
     zone = fields.Selection(ZONES, required=True, readonly=True)
     destination = fields.Char(readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -168,6 +174,13 @@ class TelecoopUsageRecord(models.Model):
             "(company_id, msisdn) WHERE line_id IS NULL",
         ),
     }
+
+    @api.depends("usage_type", "quantity")
+    @api.depends_context("lang")
+    def _compute_quantity_display(self):
+        fmt = self.env["telecoop.format"]
+        for record in self:
+            record.quantity_display = fmt.quantity(record.usage_type, record.quantity)
 
     def init(self):
         cr = self.env.cr

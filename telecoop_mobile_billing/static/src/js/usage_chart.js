@@ -80,7 +80,9 @@ export function drawUsageChart(container, history) {
             fill: "#38b2ac",
             class: "o_telecoop_chart_bar",
         });
-        bar.append(svgElement("title", {}, `${month.month}: ${month.data_gb} GB, ${month.amount}`));
+        bar.append(
+            svgElement("title", {}, `${month.label || month.month}: ${month.data_gb} GB, ${month.amount}`)
+        );
         svg.append(bar);
         svg.append(
             svgElement(
@@ -91,7 +93,7 @@ export function drawUsageChart(container, history) {
                     "font-size": 10,
                     "text-anchor": "middle",
                 },
-                month.month.slice(2)
+                month.label || month.month
             )
         );
         points.push([x + step / 2, yAmount(month.amount)]);

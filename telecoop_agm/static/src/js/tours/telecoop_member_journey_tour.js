@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("telecoop_member_journey_member", {
         },
         {
             content: "the data of the month",
-            trigger: ".o_telecoop_data:contains(7.50 GB)",
+            trigger: ".o_telecoop_data:contains(7.5 GB)",
         },
         {
             content: "the price so far, tax included: base fee plus the data band",

@@ -42,7 +42,7 @@ registry.category("web_tour.tours").add("telecoop_line_alert_tour", {
     steps: () => [
         {
             content: "The new usage is counted",
-            trigger: ".o_telecoop_data:contains(4.50 GB)",
+            trigger: ".o_telecoop_data:contains(4.5 GB)",
         },
         {
             content: "The price so far includes the call",

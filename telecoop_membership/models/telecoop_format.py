@@ -1,0 +1,63 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
+
+from ..services import units
+
+
+class TelecoopFormat(models.AbstractModel):
+    """Numbers, units and times as the reader reads them, in the reader's language.
+
+    The only door to :mod:`..services.units` for pages, reports, e-mails and
+    display fields: ``env["telecoop.format"].data(bytes)``. The language is the
+    environment's (the member's on the portal, the recipient's in an e-mail
+    rendered in their language).
+    """
+
+    _name = "telecoop.format"
+    _description = "Human formats of TeleCoop"
+
+    @api.model
+    def _lang(self):
+        return self.env.lang or "en_US"
+
+    @api.model
+    def data(self, quantity):
+        """Bytes as ``1.54 GB`` / ``1,54 Go``."""
+        return units.format_data(quantity, self._lang())
+
+    @api.model
+    def duration(self, seconds):
+        """Seconds as ``1 min 30 s``."""
+        return units.format_duration(seconds, self._lang())
+
+    @api.model
+    def phone(self, number):
+        """An E.164 number as ``06 12 34 56 78``."""
+        return units.format_phone(number)
+
+    @api.model
+    def quantity(self, usage_type, quantity):
+        """A usage quantity by its type: bytes for data, seconds for voice, else a count."""
+        if usage_type == "data":
+            return self.data(quantity)
+        if usage_type == "voice":
+            return self.duration(quantity)
+        return units.format_count(quantity, self._lang())
+
+    @api.model
+    def datetime(self, value, tz=None, dt_format="medium"):
+        """A UTC datetime in ``tz`` (default: the reader's), in the reader's language."""
+        if not value:
+            return ""
+        tz = tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return format_datetime(self.env, fields.Datetime.to_datetime(value), tz=tz,
+                               dt_format=dt_format)  # fmt: skip
+
+    @api.model
+    def month(self, value, short=False):
+        """The month of a date, as ``November 2026`` / ``novembre 2026`` (short: ``Nov 2026``)."""
+        if not value:
+            return ""
+        return units.format_month(fields.Date.to_date(value), self._lang(), short=short)
