@@ -230,9 +230,8 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertFalse(self.carla.telecoop_member_until)
 
     def _membership(self, partner, company=None):
-        return self.env["telecoop.membership"].sudo().search(
-            [("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)]
-        )
+        company = company or self.company
+        return self.env["telecoop.membership"]._get_for(partner, company)
 
     def test_validated_request_makes_a_candidate_then_a_member_then_a_former(self):
         """As OCA cooperator 16.0's ``cooperative.membership``: the record exists from
