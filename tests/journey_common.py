@@ -165,7 +165,12 @@ class JourneyCooperative:
             lambda rep: rep.repartition_type == "tax"
         ).account_id = vat_account
         for xmlid in ("product_mobile_plan", "product_mobile_usage", "product_mobile_third_party"):
-            cls.env.ref(f"telecoop_mobile_billing.{xmlid}").taxes_id = [Command.set(cls.vat.ids)]
+            # the products are shared: this company's VAT replaces the default tax its
+            # chart of accounts gave them, the other companies keep theirs
+            product = cls.env.ref(f"telecoop_mobile_billing.{xmlid}")
+            product.taxes_id = (
+                product.taxes_id.filtered(lambda tax: tax.company_id != cls.company) | cls.vat
+            )
         cls.tiered_plan = cls.env["telecoop.mobile.plan"].create(
             {
                 "company_id": cls.company.id,
@@ -434,7 +439,7 @@ class MemberJourney(JourneyCooperative):
         ]
         content = self._cdr_file(rows)
         usage_import = self._import_file(content, "cdr-month.csv")
-        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(usage_import.state, "done", usage_import.failure_reason)
         self.assertEqual(
             (usage_import.count_read, usage_import.count_new, usage_import.count_rejected),
             (6, 5, 1),
@@ -742,7 +747,7 @@ COOPERATIVE_ATTRS = (
     "company_name", "login", "statutes", "colleges", "plan", "member_data", "other_data",
     "expected", "company", "currency", "account", "sale_journal", "misc_journal",
     "bank_journal", "profile", "college_users", "share_class", "staff", "person", "other",
-    "third",
+    "third", "vat", "tiered_plan", "source",
 )  # fmt: skip
 
 
@@ -750,9 +755,10 @@ class TwoCooperatives:
     """TeleCoop and a partner cooperative as two companies of the same database, at once.
 
     The first cooperative is set up by ``JourneyCooperative``, the second by the same
-    code with the partner cooperative's statutes; ``_use(coop)`` makes a test walk the
-    journey of one of them. Camille, the person of the first, also joins the second:
-    one person, member of two cooperatives, with a number in each.
+    code with the partner cooperative's statutes, plan, VAT and host operator;
+    ``_use(coop)`` makes a test walk the journey of one of them. Camille, the person
+    of the first, also joins the second: one person, member of two cooperatives, with
+    a number in each.
     """
 
     second = None  # the statutes class of the second cooperative
@@ -770,8 +776,10 @@ class TwoCooperatives:
         )
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
         cls.currency = cls.company.currency_id
+        cls.company.tax_calculation_rounding_method = "round_per_line"
         cls._setup_accounts()
         cls._setup_statutes()
+        cls._setup_billing()
         cls._setup_users()
         # the same person in both cooperatives: Camille's portal account works in both
         camille = cls.coop_a["person"]

@@ -18,7 +18,7 @@ the statutes, the plan and the expected figures differ.
 import importlib.util
 import os
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 _spec = importlib.util.spec_from_file_location(
@@ -81,77 +81,181 @@ class TestTwoCooperativesOneDatabase(
     journey_common.TwoCooperatives, TeleCoopStatutes, MemberJourney, HttpCase
 ):
     """TeleCoop and the partner cooperative hosted as two companies of one database,
-    walked at once; Camille is a member of both, and each staff sees its own only."""
+    walked at once, step by step in turn; Camille is a member of both, and each
+    staff sees its own only."""
 
     second = PartnerStatutes
 
-    def _memberships_as(self, staff, company):
-        model = self.env["telecoop.membership"].with_user(staff)
-        return model.with_context(allowed_company_ids=company.ids).search([])
+    def _staff_search(self, model, domain=()):
+        """What the staff of the cooperative in use finds of ``model``."""
+        return (
+            self.env[model]
+            .with_user(self.staff)
+            .with_context(allowed_company_ids=self.company.ids)
+            .search(list(domain))
+        )
 
-    def test_one_person_member_of_both_each_staff_sees_its_own(self):
+    def _both(self, step, *args):
+        """Run ``step`` in TeleCoop, then in the partner cooperative: {coop key: result}.
+
+        ``args`` are {coop key: value} given to each its own."""
+        results = {}
+        for key, coop in (("a", self.coop_a), ("b", self.coop_b)):
+            self._use(coop)
+            results[key] = step(*(arg[key] for arg in args))
+        return results
+
+    def test_both_journeys_at_once_each_staff_sees_its_own(self):
         a, b = self.coop_a, self.coop_b
         camille = a["person"].partner_id
-        # Camille subscribes in TeleCoop's portal, then in the partner cooperative's
-        self._use(a)
-        self._validate_and_pay(self._subscribe_in_the_portal())
-        self._admit_the_other_member()
-        self._use(b)
-        self._validate_and_pay(self._subscribe_in_the_portal())
-        self._admit_the_other_member()
+        # 1. Camille subscribes in TeleCoop's portal, then in the partner cooperative's
+        requests = self._both(self._subscribe_in_the_portal)
+        members = self._both(self._validate_and_pay, requests)
+        self._both(self._admit_the_other_member)
+        self.assertEqual(members["a"], members["b"], "one person")
         number_a = camille.with_company(a["company"]).telecoop_member_number
         number_b = camille.with_company(b["company"]).telecoop_member_number
         self.assertTrue(number_a.startswith("TCJ-"))
         self.assertTrue(number_b.startswith("CP-"))
         self.assertEqual(len(camille.telecoop_membership_ids), 2)
-        # each staff only ever sees its own members, numbers and register
-        for coop, other in ((a, b), (b, a)):
-            with self.subTest(company=coop["company_name"]):
-                self._use(coop)
-                memberships = self._memberships_as(self.staff, self.company)
-                self.assertEqual(memberships.company_id, self.company)
-                self.assertEqual(
-                    memberships.partner_id, (self.person | self.other | self.third).partner_id
-                )
-                self.assertFalse(
-                    self._as_staff(self.env["res.partner"]).search(
-                        [
-                            (
-                                "telecoop_member_number",
-                                "like",
-                                other["statutes"]["member_number_prefix"],
-                            )
-                        ]
-                    )
-                )
-                register = self._as_staff(self.env["telecoop.register.wizard"])._get_register(
-                    self.company, self.today
-                )
-                self.assertEqual(
-                    {row["member_number"] for row in register},
-                    set(memberships.mapped("member_number")),
-                )
-                # the portal shows the membership of the cooperative Camille works in
-                self._login(self.person)
-                page = self.url_open("/my/shares").text
-                own = camille.with_company(self.company).telecoop_member_number
-                self.assertIn(own, page)
-                self.assertNotIn(
-                    camille.with_company(other["company"]).telecoop_member_number, page
-                )
-                # the electorate is the cooperative's own, with its numbers
-                assembly = self._convene()
-                voter = assembly.voter_ids.filtered(lambda v: v.partner_id == camille)
-                self.assertEqual(voter.member_number, own)
-                self.assertEqual(
-                    self._as_staff(self.env["telecoop.assembly.voter"]).search([]).company_id,
-                    self.company,
-                )
+        # 2. a line each, the month's usage, the billing run and the invoice; the host
+        # operators send files with the same record ids: each is its cooperative's
+        lines = self._both(self._activate_lines, members)
+        self._both(lambda pair: self._import_the_month(*pair), lines)
+        bills = self._both(self._bill_the_month, {k: pair[0] for k, pair in lines.items()})
+        invoices = {k: bill[1] for k, bill in bills.items()}
+        self._both(
+            lambda pair, invoice: self._member_sees_line_and_invoice(*pair, invoice),
+            lines,
+            invoices,
+        )
+        # the published prices of each plan, on each member's invoice
+        self.assertEqual((invoices["a"].amount_untaxed, invoices["a"].amount_total), (16.0, 19.2))
+        self.assertEqual((invoices["b"].amount_untaxed, invoices["b"].amount_total), (12.0, 14.4))
+        self.assertEqual(invoices["a"].company_id, a["company"])
+        self.assertEqual(invoices["b"].company_id, b["company"])
+        # 3. an assembly each: Camille votes in both, each tally counts its own
+        assemblies = self._both(self._convene)
+        votes = self._both(self._vote_online, assemblies)
+        self._both(lambda assembly, vote: self._tally(assembly, *vote), assemblies, votes)
+        self._both(lambda vote: self._allocate_the_surplus(vote[1]), votes)
+        # 4. each staff only ever sees its own
+        for key, other_key in (("a", "b"), ("b", "a")):
+            with self.subTest(company=key):
+                self._use(a if key == "a" else b)
+                self._assert_staff_sees_its_own(key, lines, invoices, assemblies, other_key)
+                self._assert_portal_shows_its_own(
+                    lines[key], invoices[key], assemblies[key],
+                    lines[other_key], invoices[other_key], assemblies[other_key],
+                )  # fmt: skip
+        self._leave_one_keep_the_other(number_a, number_b, assemblies["b"])
+
+    def _assert_staff_sees_its_own(self, key, lines, invoices, assemblies, other_key):
+        company = self.company
+        people = (self.person | self.other | self.third).partner_id
+        expected = self.expected
+        found = {
+            model: self._staff_search(model)
+            for model in (
+                "telecoop.membership",
+                "telecoop.mobile.line",
+                "telecoop.priced.month",
+                "telecoop.usage.record",
+                "telecoop.usage.import",
+                "telecoop.billing.run",
+                "telecoop.assembly",
+                "telecoop.assembly.voter",
+                "telecoop.ballot",
+                "telecoop.resolution.result",
+            )
+        }
+        for model, records in found.items():
+            with self.subTest(model=model):
+                self.assertTrue(records, f"the staff finds its own {model}")
+                self.assertEqual(records.company_id, company, f"{model}: its own only")
+        self.assertEqual(found["telecoop.membership"].partner_id, people)
+        self.assertEqual(
+            set(found["telecoop.mobile.line"].mapped("msisdn")),
+            {expected["msisdn"], expected["other_msisdn"]},
+        )
+        self.assertEqual(
+            found["telecoop.priced.month"].line_id, found["telecoop.mobile.line"], "a month each"
+        )
+        # J-1 .. J-5 of its own host operator's file (J-6 rejected), not the other's
+        self.assertEqual(
+            sorted(found["telecoop.usage.record"].mapped("record_id")),
+            ["J-1", "J-2", "J-3", "J-4", "J-5"],
+        )
+        self.assertEqual(found["telecoop.assembly"], assemblies[key])
+        self.assertEqual(len(found["telecoop.ballot"]), 6, "three members, two resolutions")
+        self.assertEqual(found["telecoop.assembly.voter"].partner_id, people)
+        self.assertEqual(
+            found["telecoop.resolution.result"].resolution_id, assemblies[key].resolution_ids
+        )
+        moves = self._staff_search("account.move", [("move_type", "=", "out_invoice")])
+        self.assertEqual(moves.company_id, company)
+        self.assertIn(invoices[key], moves)
+        self.assertNotIn(invoices[other_key], moves)
+        # the other cooperative's records, opened by their id, are refused
+        for record in (
+            lines[other_key][0],
+            invoices[other_key],
+            assemblies[other_key],
+            assemblies[other_key].resolution_ids[:1],
+        ):
+            with self.subTest(record=record):
+                with self.assertRaises(AccessError):
+                    record.with_user(self.staff).with_context(
+                        allowed_company_ids=company.ids
+                    ).check_access("read")
+
+    def _assert_portal_shows_its_own(
+        self, pair, invoice, assembly, other_pair, other_invoice, other_assembly
+    ):
+        """Camille's portal: the member number and shares of the cooperative she
+        works in; her lines, invoices and assemblies of both cooperatives (as Odoo's
+        portal lists the invoices of all the user's companies), each page with the
+        figures of its own cooperative."""
+        self._login(self.person)
+        camille = self.person.partner_id
+        shares = self.url_open("/my/shares").text
+        self.assertIn(camille.with_company(self.company).telecoop_member_number, shares)
+        other_company = other_invoice.company_id
+        self.assertNotIn(camille.with_company(other_company).telecoop_member_number, shares)
+        page = self.url_open("/my/lines").text
+        for line, plan in ((pair[0], self.tiered_plan), (other_pair[0], other_pair[0].plan_id)):
+            self.assertIn(line.msisdn, page)
+            self.assertIn(plan.name, page)
+        # her line's tracker and invoice: this cooperative's plan price and VAT
+        page = self.url_open(f"/my/lines/{pair[0].id}").text
+        self.assertIn(self._money(self.expected["member_total"]), page)
+        self.assertIn(self._money(self.tiered_plan.base_fee * 1.2), page)
+        page = self.url_open("/my/invoices").text
+        self.assertIn(invoice.name, page)
+        self.assertIn(other_invoice.name, page)
+        detail = self.url_open(f"/my/invoices/{invoice.id}?report_type=html").text
+        self.assertIn(self.company.name, detail)
+        self.assertIn(self._money(self.expected["member_total"]), detail)
+        self.assertIn(self.expected["band_label"], detail)
+        self.assertNotIn(other_pair[0].msisdn, detail)
+        page = self.url_open("/my/assemblies").text
+        self.assertIn(assembly.name, page)
+        self.assertIn(other_assembly.name, page)
+        # the other members of this cooperative see none of Camille's
+        self._login(self.other)
+        for url in (f"/my/lines/{pair[0].id}", f"/my/invoices/{invoice.id}"):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (302, 303, 403, 404))
+        self.assertNotIn(pair[0].msisdn, self.url_open("/my/lines").text)
+        self.assertNotIn(other_pair[0].msisdn, self.url_open("/my/lines").text)
+
+    def _leave_one_keep_the_other(self, number_a, number_b, assembly_b):
+        a, b = self.coop_a, self.coop_b
+        camille = a["person"].partner_id
         # a proxy given by the number Camille has in the other cooperative finds no one
         self._use(b)
-        assembly = self.env["telecoop.assembly"].search([("company_id", "=", b["company"].id)])
         with self.assertRaisesRegex(UserError, "No member of the electorate"):
-            assembly._portal_give_proxy(b["other"].partner_id, number_a)
+            assembly_b._portal_give_proxy(b["third"].partner_id, number_a)
         # leaving the partner cooperative (its share bought back) keeps TeleCoop's
         buyback = self._as_staff(self.env["telecoop.share.buyback"]).create(
             {
@@ -167,6 +271,9 @@ class TestTwoCooperativesOneDatabase(
         self.assertFalse(camille_b.telecoop_is_member)
         self.assertEqual(camille_b.telecoop_member_until, self.today)
         self.assertEqual(camille_b.telecoop_member_number, number_b, "a former member's number")
+        self.assertEqual(
+            self.env["telecoop.membership"]._get_for(camille, b["company"]).state, "former"
+        )
         camille_a = camille.with_company(a["company"])
         self.assertTrue(camille_a.telecoop_is_member)
         self.assertEqual(camille_a.telecoop_member_number, number_a)

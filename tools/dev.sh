@@ -218,6 +218,15 @@ cmd_test() {
         || { tail -20 "$race_log"; die "The proxy cap did not hold under concurrent HTTP requests (log: $race_log)"; }
     grep "proxies posted at once" "$race_log" >&2
     dropdb --if-exists "${TEST_DB}_race"
+    say "A register import committing per chunk, killed twice, resumed (on a copy of $TEST_DB)"
+    dropdb --if-exists "${TEST_DB}_resume"
+    createdb -T "$TEST_DB" "${TEST_DB}_resume"
+    local resume_log="$LOCAL/import-resume.log"
+    $PY "$ROOT/bench/check_register_import_resume.py" -c "$CONF" -d "${TEST_DB}_resume" \
+        > "$resume_log" 2>&1 \
+        || { grep -v " INFO \| WARNING " "$resume_log" | tail -30; die "The resumed register import differs from a one-shot run (log: $resume_log)"; }
+    grep "killed twice, resumed" "$resume_log" >&2
+    dropdb --if-exists "${TEST_DB}_resume"
     say "Install without demo data, then uninstall each addon"
     $PY "$ROOT/tools/check_install.py" --config "$CONF" --db "${TEST_DB}_install"
 }

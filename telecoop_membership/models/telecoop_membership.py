@@ -115,6 +115,34 @@ class TelecoopMembership(models.Model):
             membership = self.sudo().create({"partner_id": partner.id, "company_id": company.id})
         return membership
 
+    @api.model
+    def _apply(self, partner, company):
+        """A validated subscription request makes ``partner`` a candidate of ``company``
+        (before the shares are paid and issued), as the membership record OCA
+        cooperator 16.0 creates when a request is validated. A member stays a
+        member; a former member who applies again is a candidate again (the
+        number and the dates of the earlier period are kept)."""
+        membership = self._ensure(partner, company)
+        if membership.state == "former":
+            membership.sudo().write({"state": "candidate"})
+        return membership
+
+    def _withdraw(self, pending_domain):
+        """A candidate whose last pending request is refused or cancelled is no longer
+        one: removed when never admitted, former again otherwise.
+
+        :param pending_domain: the pending requests of the person in the company
+        """
+        self.ensure_one()
+        if self.state != "candidate" or self.env["telecoop.subscription.request"].sudo().search(
+            pending_domain, limit=1
+        ):
+            return
+        if self.admission_date:
+            self.sudo().write({"state": "former"})
+        else:
+            self.sudo().unlink()
+
     def _admit(self, college, on_date):
         """Make this membership a member (again) on ``on_date``.
 

@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import logging
 import re
 import zipfile
 from collections import defaultdict
@@ -9,6 +10,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import register_import as reader
+
+_logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 5000
 
@@ -292,11 +295,22 @@ class TelecoopRegisterImport(models.Model):
         self._commit_chunk()
         return []
 
+    def _chunk_size(self, default=CHUNK_SIZE):
+        """Rows written (and, in the committing mode, committed) at once; the
+        context key ``telecoop_import_chunk_size`` sets it (the resume check)."""
+        return self.env.context.get("telecoop_import_chunk_size") or default
+
     def _commit_chunk(self):
         """Commit the work so far when asked to (large files): a run stopped later
         resumes from here. Never in a test or from the form."""
         if self.env.context.get("telecoop_import_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+            _logger.info(
+                "Register import %s: committed, %s members, %s movements so far",
+                self.id,
+                self.member_count,
+                self.movement_count,
+            )
 
     def _import_files(self, data):
         """Write what the files bring; extended by the billing addon for lines."""
@@ -311,8 +325,9 @@ class TelecoopRegisterImport(models.Model):
             .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
         )
         created = 0
-        for start in range(0, len(members), CHUNK_SIZE):
-            chunk = members[start : start + CHUNK_SIZE]
+        size = self._chunk_size()
+        for start in range(0, len(members), size):
+            chunk = members[start : start + size]
             partners = partner_model.create(
                 [
                     {"name": m["name"], "email": m["email"], "is_company": m["is_company"]}
@@ -415,8 +430,9 @@ class TelecoopRegisterImport(models.Model):
                         ref,
                     )
                 )
-        for start in range(0, len(rows), CHUNK_SIZE):
-            chunk = rows[start : start + CHUNK_SIZE]
+        size = self._chunk_size()
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             line_model._insert_imported(self, chunk)
             self.movement_count += len(chunk)
             self._commit_chunk()

@@ -94,4 +94,7 @@ class TelecoopShareLine(models.Model):
                 import_record.id,
             )
         )
-        return import_record.company_id.currency_id.round(float(self.env.cr.fetchone()[0]))
+        # fetched before the company is read: after a commit (the chunked mode) that
+        # read queries the same cursor and the sum would be lost
+        amount = float(self.env.cr.fetchone()[0])
+        return import_record.company_id.currency_id.round(amount)

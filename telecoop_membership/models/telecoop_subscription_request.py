@@ -262,6 +262,8 @@ class TelecoopSubscriptionRequest(models.Model):
         for request in self:
             request._check_limits()
             request._set_state("validated")
+            # the person is a candidate of this cooperative until the shares are issued
+            self.env["telecoop.membership"]._apply(request.partner_id, request.company_id)
             request.message_post(body=self.env._("Request validated."))
             request._close_activities()
             request._create_invoice()
@@ -270,7 +272,23 @@ class TelecoopSubscriptionRequest(models.Model):
     def action_refuse(self):
         self._set_state("refused")
         self._close_activities()
+        self._withdraw_candidates()
         return True
+
+    def _withdraw_candidates(self):
+        """The person of a refused or cancelled request is no longer a candidate,
+        unless another request of theirs is pending in the same cooperative."""
+        memberships = self.env["telecoop.membership"]
+        for request in self:
+            membership = memberships._get_for(request.partner_id, request.company_id)
+            if membership:
+                membership._withdraw(
+                    [
+                        ("partner_id", "=", request.partner_id.id),
+                        ("company_id", "=", request.company_id.id),
+                        ("state", "in", PENDING_STATES),
+                    ]
+                )
 
     def action_cancel(self):
         self._check_can_move("cancelled")
@@ -289,6 +307,7 @@ class TelecoopSubscriptionRequest(models.Model):
                 request.invoice_id.button_cancel()
             request._set_state("cancelled")
         self._close_activities()
+        self._withdraw_candidates()
         return True
 
     def action_reset_to_draft(self):

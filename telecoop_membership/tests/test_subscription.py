@@ -228,3 +228,60 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertEqual(self.carla.telecoop_member_number, number)
         self.assertEqual(self.carla.telecoop_member_since, date(2026, 4, 1))
         self.assertFalse(self.carla.telecoop_member_until)
+
+    def _membership(self, partner, company=None):
+        company = company or self.company
+        return self.env["telecoop.membership"]._get_for(partner, company)
+
+    def test_validated_request_makes_a_candidate_then_a_member_then_a_former(self):
+        """As OCA cooperator 16.0's ``cooperative.membership``: the record exists from
+        the validation of the request (candidate), the member is effective when the
+        shares are issued, and a former member when the last share is gone."""
+        other_company = self.env["res.company"].create({"name": "Another hosted coop"})
+        request = self._request(self.carla, quantity=2)
+        self.assertFalse(self._membership(self.carla), "a draft request makes no candidate")
+        request.action_validate()
+        membership = self._membership(self.carla)
+        self.assertEqual(
+            (membership.state, membership.member_number, membership.is_member),
+            ("candidate", False, False),
+        )
+        self.assertFalse(self.carla.telecoop_is_member)
+        self.assertFalse(self._membership(self.carla, other_company), "this cooperative only")
+        self._pay(request.invoice_id, "2026-03-10")
+        self.assertEqual(membership.state, "member")
+        self.assertEqual(membership.admission_date, date(2026, 3, 10))
+        self.assertTrue(membership.member_number)
+        # David's share keeps the capital at the floor once Carla's are bought back
+        self._subscribe_paid(self.david, quantity=1)
+        self.profile.write({"capital_floor": 100, "buyback_delay_months": 0})
+        self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.carla.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 2,
+                "decision_date": "2026-06-30",
+            }
+        ).action_approve()
+        self.assertEqual((membership.state, membership.exit_date), ("former", date(2026, 6, 30)))
+        # a former member who applies again is a candidate again, with the same number
+        number = membership.member_number
+        self._request(self.carla).action_validate()
+        self.assertEqual((membership.state, membership.member_number), ("candidate", number))
+        self.assertFalse(self.carla.telecoop_is_member)
+
+    def test_refused_or_cancelled_candidate_is_no_longer_one(self):
+        first = self._request(self.carla)
+        second = self._request(self.carla)
+        (first | second).action_validate()
+        first.action_cancel()
+        self.assertEqual(self._membership(self.carla).state, "candidate", "one is still pending")
+        second.action_cancel()
+        self.assertFalse(self._membership(self.carla), "never admitted: no membership left")
+        # a member's cancelled request leaves the member a member
+        self._subscribe_paid(self.david)
+        more = self._request(self.david)
+        more.action_validate()
+        more.action_cancel()
+        self.assertEqual(self._membership(self.david).state, "member")

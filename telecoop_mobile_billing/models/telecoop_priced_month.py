@@ -390,6 +390,7 @@ class _RatingContext:
         self.zone_labels = dict(Usage._fields["zone"]._description_selection(env))
         self.included_taxes = {}
         self.tax_domain = env["account.tax"]._check_company_domain(company)
+        self.product_taxes = {}
 
     def _pricing(self, plan):
         if plan.id not in self.plan_pricing:
@@ -610,6 +611,18 @@ class _RatingContext:
     # ------------------------------------------------------------------
     # taxes: Odoo's engine, never by hand
     # ------------------------------------------------------------------
+    def _product_taxes(self, product):
+        """The sales taxes of ``product`` in the company rated. The products are
+        shared by the companies of the database and the cache of a many2many holds
+        what its first reader of the transaction could see: it is read again here,
+        so that the rating of a second company does not get the first one's taxes."""
+        if product.id not in self.product_taxes:
+            product.product_tmpl_id.invalidate_recordset(["taxes_id"])
+            product.invalidate_recordset(["taxes_id"])
+            taxes = product.taxes_id.filtered_domain(self.tax_domain)
+            self.product_taxes[product.id] = taxes
+        return self.product_taxes[product.id]
+
     def _included(self, taxes):
         """The tax-included form of ``taxes`` (a sibling created once per tax)."""
         Tax = self.env["account.tax"]
@@ -640,7 +653,7 @@ class _RatingContext:
             fiscal_position = self._holder(partner)
             values["fiscal_position_id"] = fiscal_position.id or None
             product = values.pop("product")
-            product_taxes = product.taxes_id.filtered_domain(self.tax_domain)
+            product_taxes = self._product_taxes(product)
             amount = float(values.pop("amount"))
             if values.pop("price_include"):
                 included = self._included(product_taxes)

@@ -72,8 +72,9 @@ class TelecoopRegisterImport(models.Model):
         )
         holders = self._get_holders({line["holder"] for line in lines})
         todo = [line for line in lines if line["msisdn"] not in existing]
-        for start in range(0, len(todo), CHUNK_SIZE):
-            chunk = todo[start : start + CHUNK_SIZE]
+        size = self._chunk_size(CHUNK_SIZE)
+        for start in range(0, len(todo), size):
+            chunk = todo[start : start + size]
             line_model.create(
                 [
                     {

@@ -1,6 +1,10 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import io
+from datetime import date, datetime
+
+import openpyxl
 
 from odoo import fields
 from odoo.tests import tagged
@@ -23,7 +27,7 @@ def example(addon, name):
 
 @tagged("post_install", "-at_install")
 class TestRegisterImportLines(MobileBillingCommon):
-    def _import(self, lines=None):
+    def _import(self, lines=None, filename="lines.csv"):
         lines = example("telecoop_mobile_billing", "lines.csv") if lines is None else lines
         return self.env["telecoop.register.import"].create(
             {
@@ -31,9 +35,19 @@ class TestRegisterImportLines(MobileBillingCommon):
                 "members_file": base64.b64encode(example("telecoop_membership", "members.csv")),
                 "members_filename": "members.csv",
                 "lines_file": base64.b64encode(lines),
-                "lines_filename": "lines.csv",
+                "lines_filename": filename,
             }
         )
+
+    @staticmethod
+    def _xlsx(rows):
+        """An XLSX workbook of ``rows``, cells typed as a spreadsheet keeps them."""
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
 
     def _lines(self):
         return self.env["telecoop.mobile.line"].search([("company_id", "=", self.company.id)])
@@ -77,3 +91,48 @@ class TestRegisterImportLines(MobileBillingCommon):
         )
         self.assertFalse(self._lines())
         self.assertFalse(self.env["res.partner"].search([("telecoop_member_number", "=", "C0001")]))
+
+    def test_lines_from_xlsx_with_typed_cells(self):
+        """A spreadsheet keeps numbers as numbers and dates as dates: the same lines."""
+        content = self._xlsx(
+            [
+                ("msisdn", "iccid", "holder", "plan", "activation_date"),
+                (33612000001, "8933150000000000001", "C0001", "Adjustable", date(2021, 4, 1)),
+                ("+33 6 12 00 00 02", None, "C0002", "Classic 9 GB", datetime(2022, 9, 15)),
+            ]
+        )
+        record = self._import(content, "lines.xlsx")
+        self.assertEqual(record.action_import(), [])
+        lines = self._lines()
+        self.assertEqual(
+            sorted((line.msisdn, line.iccid or "", line.activation_date) for line in lines),
+            [
+                ("33612000001", "8933150000000000001", date(2021, 4, 1)),
+                ("33612000002", "", date(2022, 9, 15)),
+            ],
+        )
+        self.assertEqual(lines.partner_id.mapped("telecoop_member_number"), ["C0001", "C0002"])
+
+    def test_xlsx_dry_run_names_the_cell(self):
+        content = self._xlsx(
+            [
+                ("msisdn", "iccid", "holder", "plan", "activation_date"),
+                (33612000001, None, "C0001", "Adjustable", date(2021, 4, 1)),
+                (33612000005, None, "C0001", "No such plan", date(2021, 4, 1)),
+            ]
+        )
+        record = self._import(content, "lines.xlsx")
+        record.action_check()
+        self.assertEqual(
+            [(p.file, p.line, p.column) for p in record.problem_ids], [("lines.xlsx", 3, "plan")]
+        )
+
+    def test_a_bad_line_imports_nothing_at_all(self):
+        """All or nothing: one bad line and the real run writes no member, no line."""
+        record = self._import(BAD_LINES.encode())
+        problems = record.action_import()
+        self.assertTrue(problems)
+        self.assertEqual(record.state, "failed")
+        self.assertFalse(self._lines())
+        self.assertFalse(self.env["res.partner"].search([("telecoop_member_number", "=", "C0001")]))
+        self.assertEqual((record.member_count, record.line_count), (0, 0))
