@@ -104,11 +104,14 @@ class RuleMatrixMixin:
 
     ADDON = None
     RULES = {}
+    # the whole table of the addon, when its rows are shared between test classes
+    ADDON_RULES = None
     maxDiff = None
 
     def test_every_rule_has_a_row(self):
         in_registry = set(addon_rules(self.env, self.ADDON))
-        in_table = {rule for rules, *_cells in self.RULES.values() for rule in rules}
+        table = self.ADDON_RULES or self.RULES
+        in_table = {rule for rules, *_cells in table.values() for rule in rules}
         self.assertEqual(
             sorted(in_registry - in_table), [], "record rules of the addon without a row"
         )
@@ -160,11 +163,12 @@ class RouteMatrixMixin:
     ``cls.ADDON`` and ``cls.logins`` (role: login, password = login)."""
 
     ROUTES = {}
+    ADDON_ROUTES = None
     maxDiff = None
 
     def test_every_route_has_a_row(self):
         self.assertEqual(
-            sorted(addon_routes(self.env, self.ADDON) - set(self.ROUTES)),
+            sorted(addon_routes(self.env, self.ADDON) - set(self.ADDON_ROUTES or self.ROUTES)),
             [],
             "portal routes of the addon without a row",
         )
