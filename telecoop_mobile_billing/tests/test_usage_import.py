@@ -9,7 +9,6 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models import telecoop_usage_import
 from .common import GB, MobileBillingCommon
 from .test_cdr_parse import BILLION_LAUGHS
 
@@ -31,6 +30,12 @@ class UsageImportCommon(MobileBillingCommon):
         cls.xml_source = cls.env["telecoop.usage.source"].create(
             {"name": "Other host operator", "company_id": cls.company.id}
         )
+
+    def _set_sizes(self, **sizes):
+        """Batch sizes as staff set them (system parameters), for this test only."""
+        params = self.env["ir.config_parameter"].sudo()
+        for name, value in sizes.items():
+            params.set_param(f"telecoop_mobile_billing.usage_import_{name}", str(value))
 
     def _import(self, content, source=None, name="usage.csv", now=None):
         """Upload ``content`` through the wizard; the job runs at once."""
@@ -211,11 +216,9 @@ class TestUsageImport(UsageImportCommon):
         ]
         rows.insert(4, "KBAD,33611111111,2026-10-01T08:00:00+02:00,data,x,national,,")
         content = csv_file(*rows)
-        with (
-            patch.object(telecoop_usage_import, "BATCH_SIZE", 3),
-            patch.object(telecoop_usage_import, "JOB_BATCHES", 1),
-            trap_jobs() as trap,
-        ):
+        # batches of three records, one batch per job (the system parameters staff set)
+        self._set_sizes(batch_size=3, job_batches=1)
+        with trap_jobs() as trap:
             attachment = self.env["ir.attachment"].create({"name": "big.csv", "raw": content})
             usage_import = self.env["telecoop.usage.import"].create(
                 {"source_id": self.source.id, "attachment_id": attachment.id}
@@ -383,8 +386,8 @@ class TestUsageImportHostileFiles(UsageImportCommon):
         )
 
     def _batched_import(self, content, batch_size=2):
-        with patch.object(telecoop_usage_import, "BATCH_SIZE", batch_size):
-            return self._import(content)
+        self._set_sizes(batch_size=batch_size)
+        return self._import(content)
 
     def test_broken_quote_fails_with_file_and_line_keeping_the_good_batches(self):
         rows = [
