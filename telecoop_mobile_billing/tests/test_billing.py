@@ -1,12 +1,9 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.queue_job.controllers.main import RunJobController
-from odoo.addons.queue_job.job import Job
-from odoo.addons.queue_job.jobrunner.runner import Database
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 from odoo.addons.telecoop_mobile_billing.models.telecoop_priced_month import (
@@ -14,6 +11,7 @@ from odoo.addons.telecoop_mobile_billing.models.telecoop_priced_month import (
 )
 from odoo.addons.telecoop_mobile_billing.services.masking import mask_number
 
+from . import jobs
 from .common import GB, MobileBillingCommon
 
 
@@ -136,21 +134,7 @@ class TestBillingRun(MobileBillingCommon):
         return run
 
     def _run_jobs(self, run):
-        """What the job runner and its workers do: take each job ready to run (pending),
-        perform it, mark it done and release the jobs that depended on it, until none is
-        ready. Returns the methods run, in order."""
-        done = []
-        while True:
-            ready = self._jobs(run).filtered(lambda j: j.state == "pending").sorted("id")
-            if not ready:
-                return done
-            job = Job.load(self.env, ready[0].uuid)
-            job.set_enqueued()
-            job.set_started()
-            job.store()
-            RunJobController._try_perform_job(self.env, job)
-            RunJobController._enqueue_dependent_jobs(self.env, job)
-            done.append(job.method_name)
+        return jobs.run_ready(self.env, lambda: self._jobs(run))
 
     def _jobs(self, run):
         return (
@@ -183,31 +167,19 @@ class TestBillingRun(MobileBillingCommon):
         retry), and the run ends with each holder invoiced once."""
         self._records()
         run = self._start_queued(chunk_size=1)
-        jobs = self._jobs(run)
-        chunks = jobs.filtered(lambda j: j.method_name == "_process_chunk").sorted("id")
+        queued = self._jobs(run)
+        chunks = queued.filtered(lambda j: j.method_name == "_process_chunk").sorted("id")
         self.assertEqual(len(chunks), 3)
         self.assertEqual(
-            jobs.filtered(lambda j: j.method_name == "_finish_run").state, "wait_dependencies"
+            queued.filtered(lambda j: j.method_name == "_finish_run").state, "wait_dependencies"
         )
         # the first chunk runs to its end
-        first = Job.load(self.env, chunks[0].uuid)
-        first.set_enqueued()
-        first.set_started()
-        first.store()
-        RunJobController._try_perform_job(self.env, first)
-        RunJobController._enqueue_dependent_jobs(self.env, first)
+        jobs.run(self.env, chunks[0])
         self.assertEqual(len(self._invoices()), 1)
-        # the second is taken by a worker that dies: started, never done, no lock held
-        dying = Job.load(self.env, chunks[1].uuid)
-        dying.set_enqueued()
-        dying.set_started()
-        dying.store()
+        # the second is taken by a worker that dies: started, never done, no lock held;
         # the runner requeues jobs found started for more than ten seconds without a lock
-        chunks[1].sudo().date_enqueued = fields.Datetime.subtract(fields.Datetime.now(), minutes=1)
-        self.env.flush_all()
-        self.env.cr.execute(Database._query_requeue_dead_jobs(None))
-        self.assertEqual([uuid for (uuid,) in self.env.cr.fetchall()], [chunks[1].uuid])
-        self.env.invalidate_all()
+        jobs.take(self.env, chunks[1])
+        self.assertEqual(jobs.requeue_dead(self.env, chunks[1]), [chunks[1].uuid])
         self.assertEqual((chunks[1].state, chunks[1].retry), ("pending", 1))
         self.assertEqual(run.state, "running")
         # the workers go on: the requeued chunk, the third, then the end

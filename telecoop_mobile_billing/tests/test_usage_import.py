@@ -14,6 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from . import jobs
 from .common import GB, MobileBillingCommon
 from .test_cdr_parse import BILLION_LAUGHS
 
@@ -251,6 +252,47 @@ class TestUsageImport(UsageImportCommon):
         self.assertEqual(usage_import.count_new, 10)
         rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
         self.assertEqual(rated.quantity, sum(1000 + i for i in range(10)))
+
+    def test_import_job_whose_worker_died_is_requeued_by_the_runner(self):
+        """Stored jobs run as the runner runs them: the first job writes a batch and
+        queues the next; the worker of that one dies (its transaction rolled back), the
+        runner's dead-job requeue puts it back, the workers go on: every record once."""
+        rows = [
+            f"W{i},33611111111,2026-10-{1 + i:02d}T08:00:00+02:00,data,{1000 + i},national,,"
+            for i in range(8)
+        ]
+        self._set_sizes(batch_size=3, job_batches=1)
+        attachment = self.env["ir.attachment"].create({"name": "w.csv", "raw": csv_file(*rows)})
+        usage_import = (
+            self.env["telecoop.usage.import"]
+            .with_context(queue_job__no_delay=False)
+            .create({"source_id": self.source.id, "attachment_id": attachment.id})
+        )
+        usage_import.action_start()
+
+        def queued():
+            return (
+                self.env["queue.job"]
+                .search([("model_name", "=", "telecoop.usage.import")])
+                .filtered(lambda j: j.records == usage_import)
+            )
+
+        first = queued()
+        self.assertEqual(len(first), 1)
+        jobs.run(self.env, first)
+        self.assertEqual((usage_import.state, usage_import.position), ("running", 3))
+        second = queued() - first
+        self.assertEqual(second.state, "pending")
+        jobs.take(self.env, second)
+        self.assertEqual(jobs.requeue_dead(self.env, second), [second.uuid])
+        self.assertEqual((second.state, second.retry), ("pending", 1))
+        # 8 records in batches of 3, a batch per job: the requeued job and one more
+        self.assertEqual(jobs.run_ready(self.env, queued), ["_job_import", "_job_import"])
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(sorted(self._records().mapped("record_id")), [f"W{i}" for i in range(8)])
+        self.assertEqual(usage_import.count_new, 8)
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.quantity, sum(1000 + i for i in range(8)))
 
     def test_retention_purge_keeps_recent_records_and_rated_usage(self):
         self._import(
