@@ -28,6 +28,11 @@ class TestBenchMembership(TransactionCase):
             self.env.company.currency_id.compare_amounts(result["capital"], result["shares"] * 100),
             0,
         )
+        # every step is timed, and what is printed is what was measured
+        self.assertEqual(len(result["timings"]), 7)  # three registers, capital, CSV, XLSX, checks
+        self.assertTrue(all(seconds > 0 for seconds in result["timings"].values()))
         text = out.getvalue()
-        self.assertIn("register at 2026-12-31", text)
-        self.assertIn("peak memory", text)
+        self.assertIn(f"30 members, 90 movements; register of {result['members']} members", text)
+        self.assertIn(f"capital {result['capital']:.2f}", text)
+        for name, seconds in result["timings"].items():
+            self.assertIn(f"{name}: {seconds:.3f} s", text)

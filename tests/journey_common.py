@@ -12,11 +12,14 @@ specific to TeleCoop.
 import base64
 import re
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from odoo import Command, fields, http
 from odoo.models import BaseModel
 from odoo.tests import new_test_user
+
+from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
 GB = 10**9
 CSV_HEADER = "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount"
@@ -314,7 +317,7 @@ class JourneyCooperative:
         return self.currency.round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")))
 
 
-class MemberJourney(JourneyCooperative):
+class MemberJourney(PdfRouteMixin, JourneyCooperative):
     """The journey, step by step; subclasses give the cooperative and its figures."""
 
     #: figures a person checks, per cooperative
@@ -504,9 +507,11 @@ class MemberJourney(JourneyCooperative):
         detail = self.url_open(f"/my/invoices/{invoice.id}")
         self.assertEqual(detail.status_code, 200)
         self.assertIn(self._money(self.expected["member_total"]), detail.text)
-        printed = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
-        self.assertIn(self.expected["band_label"], printed.text)
-        # the other member sees neither
+        # the invoice as the member downloads it: a PDF, with the band reached
+        printed = self.download_pdf(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.assertIn(self.expected["band_label"], " ".join(printed.split()))
+        self.assertIn(invoice.name, printed)
+        # the other member sees neither: sent to /my, where nothing of the first is shown
         self._login(self.other)
         for url in (
             f"/my/lines/{line.id}",
@@ -515,8 +520,11 @@ class MemberJourney(JourneyCooperative):
         ):
             with self.subTest(url=url):
                 response = self.url_open(url, allow_redirects=False)
-                self.assertIn(response.status_code, (302, 303, 403, 404))
-                self.assertNotIn(self.person.partner_id.name, response.text)
+                self.assertEqual(response.status_code, 303)
+                self.assertEqual(urlsplit(response.headers["Location"]).path, "/my")
+                followed = self.url_open(url)
+                self.assertEqual(urlsplit(followed.url).path, "/my")
+                self.assertNotIn(self.person.partner_id.name, followed.text)
         self.assertNotIn(phone(line.msisdn), self.url_open("/my/lines").text)
         self.assertNotIn(invoice.name, self.url_open("/my/invoices").text)
 
@@ -607,12 +615,10 @@ class MemberJourney(JourneyCooperative):
         )
         self.assertEqual(allocation.result_state, "adopted")
         self.assertEqual(allocation.winner_choice_id.code, "reserves")
-        minutes = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("telecoop_agm.action_report_assembly_minutes", assembly.ids)[0]
-            .decode()
-        )
-        self.assertIn("Allocation of the result", minutes)
+        # the minutes as a member downloads them from the assembly's page
+        self._login(self.person)
+        minutes = self.download_pdf(f"/my/assemblies/{assembly.id}?report_type=pdf&download=1")
+        self.assertIn("Allocation of the result", " ".join(minutes.split()))
 
     def _allocate_the_surplus(self, allocation_resolution):
         # the year is closed in accounting before its result is allocated

@@ -12,13 +12,16 @@ class TelecoopInterestPortal(TelecoopMembershipPortal):
         values = super()._telecoop_shares_values(**kwargs)
         # the record rule keeps the member's own lines of posted allocations;
         # read them as superuser, the allocation itself is not a portal document
+        # (staff of the cooperative without the assemblies' groups have no interest lines:
+        # their page of shares must not answer with the raw access error)
+        Line = request.env["telecoop.surplus.allocation.line"]
         values["interest_lines"] = (
-            request.env["telecoop.surplus.allocation.line"]
-            .search(
+            Line.search(
                 [("partner_id", "=", self._telecoop_partner().id), ("amount", ">", 0)],
                 order="id desc",
-            )
-            .sudo()
+            ).sudo()
+            if Line.has_access("read")
+            else Line.sudo()
         )
         return values
 

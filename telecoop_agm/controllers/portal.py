@@ -150,6 +150,12 @@ class TelecoopAgmPortal(CustomerPortal):
     def telecoop_assembly_ballot_box(self, assembly_id, **kw):
         """The exported ballot box, for staff: the model checks the role (403 otherwise)."""
         assembly = request.env["telecoop.assembly"].browse(assembly_id)
+        try:
+            # an assembly the user cannot read (another cooperative's, or one they are not
+            # called to) is not found: never the raw text of the record rule
+            assembly.check_access("read")
+        except (AccessError, MissingError):
+            raise request.not_found() from None
         filename, content = assembly._get_ballot_box_file()
         return request.make_response(
             content,

@@ -3,6 +3,8 @@
 """Golden cases and properties of the surplus allocation rules (pure Python)."""
 
 import unittest
+from dataclasses import replace
+from decimal import ROUND_DOWN, ROUND_UP
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, given, settings
@@ -215,6 +217,14 @@ class TestSurplusAllocationGolden(unittest.TestCase):
         self.assertEqual(parts, {"a": D("33.34"), "b": D("33.33"), "c": D("33.33")})
 
 
+def up(value):
+    return D(value).quantize(D("0.01"), rounding=ROUND_UP)
+
+
+def down(value):
+    return D(value).quantize(D("0.01"), rounding=ROUND_DOWN)
+
+
 amounts = st.decimals(min_value=D("-100000"), max_value=D("1000000"), places=2)
 
 
@@ -244,27 +254,71 @@ class TestSurplusAllocationProperties(unittest.TestCase):
         proposal = default_proposal(situation, rules)
         self.assertEqual(proposal.total, result)
         self.assertTrue(check_proposal(situation, proposal, rules).ok)
-        mins = minimums(situation, rules)
-        self.assertGreaterEqual(mins.free, 0)
-        if result > 0:
-            # losses first, and the interest never paid out of subsidies (art. 19 nonies)
-            self.assertEqual(mins.losses_absorbed, min(losses, result))
-            rest = mins.base - mins.legal_reserve - mins.statutory_reserve
-            self.assertLessEqual(mins.interest_cap, max(rest - subsidies, 0))
-            self.assertLessEqual(mins.interest_cap, mins.free)
-            # the cap itself is a valid proposal
-            paid = Proposal(
-                losses_absorbed=mins.losses_absorbed,
-                legal_reserve=mins.legal_reserve,
-                statutory_reserve=mins.statutory_reserve + mins.subsidies_reserve,
-                interest_on_shares=mins.interest_cap,
-                interest_rate=mins.interest_rate_cap,
-                carried_forward=mins.free - mins.interest_cap,
+        if result <= 0:
+            # a loss (or nothing) is carried forward, nothing is put in reserve
+            self.assertEqual(proposal.carried_forward, result)
+            self.assertEqual(proposal.legal_reserve + proposal.statutory_reserve, 0)
+            return
+        # The floors of the law, worked here from its text (not from minimums()):
+        # earlier losses first (Code de commerce L232-11); the legal reserve takes 15 % of
+        # what is left until it reaches the highest capital (loi 47-1775 art. 16); an SCIC
+        # puts at least 50 % of what is left after it in its statutory reserves (art. 19
+        # nonies), 15 + 50 x 85 % = 57.5 % in all; floors rounded up to the cent.
+        absorbed = min(losses, result)
+        base = result - absorbed
+        legal_floor = min(up(base * 15 / 100), max(capital - legal, 0))
+        statutory_floor = up((base - legal_floor) * 50 / 100)
+        rest = base - legal_floor - statutory_floor
+        if flag:  # the subsidies' part of the rest goes to the reserves too
+            statutory_floor += up(min(subsidies, rest))
+        self.assertEqual(proposal.losses_absorbed, absorbed)
+        self.assertGreaterEqual(proposal.legal_reserve, legal_floor)
+        self.assertLessEqual(proposal.legal_reserve, max(capital - legal, 0))
+        self.assertGreaterEqual(proposal.statutory_reserve, statutory_floor)
+        if legal == 0 and losses == 0 and capital >= result:
+            # the floor of a year with room in the legal reserve: at least 57.5 % kept
+            kept = proposal.legal_reserve + proposal.statutory_reserve
+            self.assertGreaterEqual(kept * 1000, result * 575)
+        # one cent under a floor, the difference carried forward, is refused
+        cent = D("0.01")
+        if legal_floor > 0:
+            short = replace(
+                proposal,
+                legal_reserve=legal_floor - cent,
+                carried_forward=proposal.carried_forward
+                + proposal.legal_reserve
+                - legal_floor
+                + cent,
             )
-            self.assertTrue(check_proposal(situation, paid, rules).ok)
-        if result > 0 and legal == 0 and subsidies == 0 and losses == 0 and capital >= result:
-            # the floor of a first year: at least 57.5 % kept
-            self.assertGreaterEqual(mins.reserves * 1000, result * 575)
+            self.assertEqual(short.total, result)
+            self.assertFalse(check_proposal(situation, short, rules).ok)
+        if statutory_floor > 0:
+            short = replace(
+                proposal,
+                statutory_reserve=statutory_floor - cent,
+                carried_forward=proposal.carried_forward
+                + proposal.statutory_reserve
+                - statutory_floor
+                + cent,
+            )
+            self.assertEqual(short.total, result)
+            self.assertFalse(check_proposal(situation, short, rules).ok)
+        # interest on shares: at most TMO + 2 points (3 + 2 = 5 %) of the capital held, and
+        # never out of the subsidies (art. 19 nonies): what is left after the floors less them
+        free = base - legal_floor - statutory_floor
+        cap = max(min(down(capital * 5 / 100), down(rest - subsidies), free), D(0))
+        paid = Proposal(
+            losses_absorbed=absorbed,
+            legal_reserve=legal_floor,
+            statutory_reserve=statutory_floor,
+            interest_on_shares=cap,
+            interest_rate=D(5),
+            carried_forward=free - cap,
+        )
+        self.assertEqual(check_proposal(situation, paid, rules).errors, [])
+        if free - cap >= cent:
+            over = replace(paid, interest_on_shares=cap + cent, carried_forward=free - cap - cent)
+            self.assertFalse(check_proposal(situation, over, rules).ok)
 
     @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
     @given(

@@ -39,6 +39,14 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertFalse(self.carla.telecoop_share_line_ids)
         self.assertFalse(self.carla.telecoop_is_member)
 
+    def test_done_request_cannot_be_deleted(self):
+        """A paid request (done through its invoice's payment) stays, even for a manager."""
+        request = self._subscribe_paid(self.carla)
+        self.assertEqual(request.state, "done")
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            request.with_user(self.membership_manager).unlink()
+        self.assertTrue(request.exists())
+
     def test_paid_invoice_issues_shares_and_admits_the_member(self):
         request = self._subscribe_paid(self.carla, quantity=2, on_date="2026-03-10")
         self.assertIn(request.invoice_id.payment_state, ("paid", "in_payment"))

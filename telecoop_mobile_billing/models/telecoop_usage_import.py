@@ -30,9 +30,11 @@ from .telecoop_usage_record import ensure_partitions
 
 _logger = logging.getLogger(__name__)
 
-#: good records written to PostgreSQL per COPY + INSERT ... SELECT
+#: good records written to PostgreSQL per COPY + INSERT ... SELECT (default of the
+#: system parameter ``telecoop_mobile_billing.usage_import_batch_size``)
 BATCH_SIZE = 50_000
-#: batches done by one background job before it queues the next one
+#: batches done by one background job before it queues the next one (default of
+#: ``telecoop_mobile_billing.usage_import_job_batches``)
 JOB_BATCHES = 4
 #: rejected records kept in the log of one import (the count stays exact)
 ERROR_LOG_LIMIT = 10_000
@@ -259,7 +261,9 @@ class TelecoopUsageImport(models.Model):
         try:
             with self.env.cr.savepoint():
                 try:
-                    finished = self._import_batches(max_batches=max_batches or JOB_BATCHES)
+                    finished = self._import_batches(
+                        max_batches=max_batches or self._get_size_param("job_batches", JOB_BATCHES)
+                    )
                 except (CdrError, CdrHttpError, OSError, UserError) as error:
                     # every batch written so far is complete (records, counts,
                     # position or cursor): keep them, rate them, let staff resume
@@ -277,6 +281,18 @@ class TelecoopUsageImport(models.Model):
             return
         if not finished:
             self._enqueue()
+
+    def _get_size_param(self, name, default):
+        """A positive size of the import from its system parameter, else ``default``."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"telecoop_mobile_billing.usage_import_{name}")
+        )
+        try:
+            return max(int(value), 1) if value else default
+        except ValueError:
+            return default
 
     def _describe_failure(self, error):
         """The reason of a failed import, with the file it read."""
@@ -337,6 +353,7 @@ class TelecoopUsageImport(models.Model):
         bookkeeping of a batch runs in this thread once its SQL is done.
         """
         self.ensure_one()
+        batch_size = self._get_size_param("batch_size", BATCH_SIZE)
         try:
             size = os.fstat(stream.fileno()).st_size
         except (AttributeError, OSError, io.UnsupportedOperation):
@@ -362,7 +379,7 @@ class TelecoopUsageImport(models.Model):
                             parse(position, raw, good, errors, not_after)
                     else:
                         parse(position, raw, good, errors, not_after)
-                    if len(good) >= BATCH_SIZE:
+                    if len(good) >= batch_size:
                         progress = min(100.0 * stream.tell() / size if size else 0.0, 99.9)
                         buffer = self._copy_buffer(good)
                         if pending:
@@ -394,6 +411,7 @@ class TelecoopUsageImport(models.Model):
             raise UserError(self.env._("Source %(name)s has no base URL.", name=source.name))
         good, errors, read = [], [], 0
         batches = 0
+        batch_size = self._get_size_param("batch_size", BATCH_SIZE)
         pages = iter_pages(
             source.base_url,
             source.api_key or "",
@@ -417,7 +435,7 @@ class TelecoopUsageImport(models.Model):
             # the page that ended the feed is asked again next time: records
             # delivered later behind it are then not lost (known ones are skipped)
             reached = next_cursor or cursor
-            if len(good) >= BATCH_SIZE or not next_cursor:
+            if len(good) >= batch_size or not next_cursor:
                 self._write_batch(good, errors, read)
                 if reached != source.last_cursor:
                     source.last_cursor = reached

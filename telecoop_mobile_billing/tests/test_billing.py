@@ -4,12 +4,14 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 from odoo.addons.telecoop_mobile_billing.models.telecoop_priced_month import (
     _tax_included_sibling,
 )
 from odoo.addons.telecoop_mobile_billing.services.masking import mask_number
 
+from . import jobs
 from .common import GB, MobileBillingCommon
 
 
@@ -119,49 +121,79 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(second.state, "done")
         self.assertEqual(self._invoices(), invoices)
 
-    def test_run_is_queued_in_chunks_then_an_end_job(self):
-        self._records()
+    def _start_queued(self, chunk_size):
+        """Start a run as staff do, its jobs queued (not run in the request)."""
         run = (
             self.env["telecoop.billing.run"]
             .with_context(queue_job__no_delay=False)
-            .create({"company_id": self.company.id, "period": "2026-10-01", "chunk_size": 2})
+            .create(
+                {"company_id": self.company.id, "period": "2026-10-01", "chunk_size": chunk_size}
+            )
         )
         run.action_start()
-        self.assertEqual(run.state, "running")
-        self.assertEqual((run.holder_count, run.invoiced_count, run.progress), (3, 0, 0))
-        jobs = (
+        return run
+
+    def _run_jobs(self, run):
+        return jobs.run_ready(self.env, lambda: self._jobs(run))
+
+    def _jobs(self, run):
+        return (
             self.env["queue.job"]
             .search([("model_name", "=", "telecoop.billing.run")])
             .filtered(lambda j: j.records == run)
         )
-        chunks = jobs.filtered(lambda j: j.method_name == "_process_chunk")
-        finish = jobs.filtered(lambda j: j.method_name == "_finish_run")
-        self.assertEqual(len(chunks), 2)
-        self.assertEqual(len(finish), 1)
-        self.assertEqual(finish.state, "wait_dependencies")
-        self.assertFalse(self._invoices())
 
-    def test_killed_run_resumed_invoices_each_holder_once(self):
+    def test_the_job_graph_invoices_every_holder_then_ends_the_run(self):
+        """queue_job's own test helper performs the graph: the chunks, then the end."""
         self._records()
-        run = self.env["telecoop.billing.run"].create(
-            {"company_id": self.company.id, "period": "2026-10-01", "chunk_size": 1}
-        )
-        # the run is killed after the first chunk: the other chunks never ran
-        run.state = "running"
-        self.env["telecoop.rated.usage"]._rate_period(self.company, run.period)
-        run._prepare_run_lines()
-        run._process_chunk(run.run_line_ids[:1].ids)
-        self.assertEqual(len(self._invoices()), 1)
-        self.assertEqual(run.state, "running")
-        # a chunk delivered twice invoices nobody twice
-        run._process_chunk(run.run_line_ids[:1].ids)
-        self.assertEqual(len(self._invoices()), 1)
-        # staff resume the run
-        run.action_start()
+        with trap_jobs() as trap:
+            run = self._start_queued(chunk_size=2)
+            # three holders in chunks of two: two chunks, and the end waiting for them
+            trap.assert_jobs_count(2, only=run._process_chunk)
+            trap.assert_jobs_count(1, only=run._finish_run)
+            self.assertEqual(run.state, "running")
+            self.assertFalse(self._invoices())
+            trap.perform_enqueued_jobs()
         invoices = self._invoices()
         self.assertEqual(len(invoices), 3)
         self.assertEqual(len(invoices.partner_id), 3)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
         self.assertEqual(run.state, "done")
+        self.assertEqual((run.holder_count, run.invoiced_count, run.progress), (3, 3, 100))
+
+    def test_chunk_whose_worker_died_is_requeued_by_the_runner_and_bills_once(self):
+        """A worker is killed in the middle of the second chunk: the runner finds the job
+        started but unlocked, puts it back (its own dead-job requeue, which counts a
+        retry), and the run ends with each holder invoiced once."""
+        self._records()
+        run = self._start_queued(chunk_size=1)
+        queued = self._jobs(run)
+        chunks = queued.filtered(lambda j: j.method_name == "_process_chunk").sorted("id")
+        self.assertEqual(len(chunks), 3)
+        self.assertEqual(
+            queued.filtered(lambda j: j.method_name == "_finish_run").state, "wait_dependencies"
+        )
+        # the first chunk runs to its end
+        jobs.run(self.env, chunks[0])
+        self.assertEqual(len(self._invoices()), 1)
+        # the second is taken by a worker that dies: started, never done, no lock held;
+        # the runner requeues jobs found started for more than ten seconds without a lock
+        jobs.take(self.env, chunks[1])
+        self.assertEqual(jobs.requeue_dead(self.env, chunks[1]), [chunks[1].uuid])
+        self.assertEqual((chunks[1].state, chunks[1].retry), ("pending", 1))
+        self.assertEqual(run.state, "running")
+        # the workers go on: the requeued chunk, the third, then the end
+        done = self._run_jobs(run)
+        self.assertEqual(done, ["_process_chunk", "_process_chunk", "_finish_run"])
+        invoices = self._invoices()
+        self.assertEqual(len(invoices), 3)
+        self.assertEqual(len(invoices.partner_id), 3)
+        self.assertEqual(set(self._jobs(run).mapped("state")), {"done"})
+        self.assertEqual(run.state, "done")
+        # a resumed run (staff click Start again) bills nobody twice
+        run.action_start()
+        self._run_jobs(run)
+        self.assertEqual(self._invoices(), invoices)
 
     def test_itemised_bill_masks_called_numbers(self):
         self.line_a1.itemised_bill = True

@@ -1,5 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import random
 from decimal import Decimal as D
 
@@ -59,11 +60,26 @@ class TestRating(MobileBillingCommon):
 
     def test_records_of_another_month_or_unmatched_are_not_rated(self):
         self._insert_records([(self.line_step, "2026-09-30 08:00:00", "data", GB, "national")])
-        self.env.cr.execute(
-            "UPDATE telecoop_usage_record SET line_id = NULL WHERE msisdn = %s",
-            [self.line_step.msisdn],
-        )
         self._insert_records([(self.line_step, "2026-11-01 08:00:00", "data", GB, "national")])
+        # a number of no line of ours, imported as the host operator sends it: kept unmatched
+        csv = (
+            "record_id,msisdn,started_at,usage_type,quantity,zone,destination,third_party_amount\n"
+            "U1,33699999999,2026-10-02T08:00:00+02:00,data,1000000000,national,,\n"
+        )
+        wizard = (
+            self.env["telecoop.usage.upload.wizard"]
+            .with_context(queue_job__no_delay=True)
+            .create(
+                {
+                    "source_id": self.source.id,
+                    "file": base64.b64encode(csv.encode()),
+                    "file_name": "unmatched.csv",
+                }
+            )
+        )
+        wizard.action_import()
+        unmatched = self.env["telecoop.usage.record"].search([("record_id", "=", "U1")])
+        self.assertEqual((str(unmatched.period), unmatched.line_id.id), ("2026-10-01", False))
         self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-10-01")
         self.assertEqual(self._rated(), {})
 

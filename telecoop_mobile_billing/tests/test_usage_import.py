@@ -1,7 +1,12 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import UTC, date, datetime
+import itertools
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -9,7 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models import telecoop_usage_import
+from . import jobs
 from .common import GB, MobileBillingCommon
 from .test_cdr_parse import BILLION_LAUGHS
 
@@ -31,6 +36,12 @@ class UsageImportCommon(MobileBillingCommon):
         cls.xml_source = cls.env["telecoop.usage.source"].create(
             {"name": "Other host operator", "company_id": cls.company.id}
         )
+
+    def _set_sizes(self, **sizes):
+        """Batch sizes as staff set them (system parameters), for this test only."""
+        params = self.env["ir.config_parameter"].sudo()
+        for name, value in sizes.items():
+            params.set_param(f"telecoop_mobile_billing.usage_import_{name}", str(value))
 
     def _import(self, content, source=None, name="usage.csv", now=None):
         """Upload ``content`` through the wizard; the job runs at once."""
@@ -211,11 +222,9 @@ class TestUsageImport(UsageImportCommon):
         ]
         rows.insert(4, "KBAD,33611111111,2026-10-01T08:00:00+02:00,data,x,national,,")
         content = csv_file(*rows)
-        with (
-            patch.object(telecoop_usage_import, "BATCH_SIZE", 3),
-            patch.object(telecoop_usage_import, "JOB_BATCHES", 1),
-            trap_jobs() as trap,
-        ):
+        # batches of three records, one batch per job (the system parameters staff set)
+        self._set_sizes(batch_size=3, job_batches=1)
+        with trap_jobs() as trap:
             attachment = self.env["ir.attachment"].create({"name": "big.csv", "raw": content})
             usage_import = self.env["telecoop.usage.import"].create(
                 {"source_id": self.source.id, "attachment_id": attachment.id}
@@ -243,6 +252,47 @@ class TestUsageImport(UsageImportCommon):
         self.assertEqual(usage_import.count_new, 10)
         rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
         self.assertEqual(rated.quantity, sum(1000 + i for i in range(10)))
+
+    def test_import_job_whose_worker_died_is_requeued_by_the_runner(self):
+        """Stored jobs run as the runner runs them: the first job writes a batch and
+        queues the next; the worker of that one dies (its transaction rolled back), the
+        runner's dead-job requeue puts it back, the workers go on: every record once."""
+        rows = [
+            f"W{i},33611111111,2026-10-{1 + i:02d}T08:00:00+02:00,data,{1000 + i},national,,"
+            for i in range(8)
+        ]
+        self._set_sizes(batch_size=3, job_batches=1)
+        attachment = self.env["ir.attachment"].create({"name": "w.csv", "raw": csv_file(*rows)})
+        usage_import = (
+            self.env["telecoop.usage.import"]
+            .with_context(queue_job__no_delay=False)
+            .create({"source_id": self.source.id, "attachment_id": attachment.id})
+        )
+        usage_import.action_start()
+
+        def queued():
+            return (
+                self.env["queue.job"]
+                .search([("model_name", "=", "telecoop.usage.import")])
+                .filtered(lambda j: j.records == usage_import)
+            )
+
+        first = queued()
+        self.assertEqual(len(first), 1)
+        jobs.run(self.env, first)
+        self.assertEqual((usage_import.state, usage_import.position), ("running", 3))
+        second = queued() - first
+        self.assertEqual(second.state, "pending")
+        jobs.take(self.env, second)
+        self.assertEqual(jobs.requeue_dead(self.env, second), [second.uuid])
+        self.assertEqual((second.state, second.retry), ("pending", 1))
+        # 8 records in batches of 3, a batch per job: the requeued job and one more
+        self.assertEqual(jobs.run_ready(self.env, queued), ["_job_import", "_job_import"])
+        self.assertEqual(usage_import.state, "done")
+        self.assertEqual(sorted(self._records().mapped("record_id")), [f"W{i}" for i in range(8)])
+        self.assertEqual(usage_import.count_new, 8)
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(rated.quantity, sum(1000 + i for i in range(8)))
 
     def test_retention_purge_keeps_recent_records_and_rated_usage(self):
         self._import(
@@ -383,8 +433,8 @@ class TestUsageImportHostileFiles(UsageImportCommon):
         )
 
     def _batched_import(self, content, batch_size=2):
-        with patch.object(telecoop_usage_import, "BATCH_SIZE", batch_size):
-            return self._import(content)
+        self._set_sizes(batch_size=batch_size)
+        return self._import(content)
 
     def test_broken_quote_fails_with_file_and_line_keeping_the_good_batches(self):
         rows = [
@@ -649,3 +699,93 @@ class TestUsageRetention(UsageImportCommon):
         self.assertEqual((data_a.quantity, data_a.amount), (11 * GB, 4.0))
         premium = Rated.search(domain + [("zone", "=", "premium")])
         self.assertEqual((premium.record_count, premium.third_party_amount), (2, 2.70))
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _paris(year, month, day, hour=0, minute=0):
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS).astimezone(UTC)
+
+
+def _last_sunday(year, month):
+    day = max(d for d in range(25, 32) if date(year, month, d).weekday() == 6)
+    return date(year, month, day)
+
+
+# the edges of 2026 where a month or an offset changes, as instants (UTC): each first of
+# the month at midnight in Paris (+01:00 in winter, +02:00 in summer), and the two DST
+# nights (last Sunday of March: 02:00 becomes 03:00; of October: 03:00 becomes 02:00,
+# i.e. 01:00 UTC both times)
+MONTH_STARTS = [_paris(2026, month, 1) for month in range(2, 12)]
+DST_NIGHTS = [
+    datetime.combine(_last_sunday(2026, month), time(1, 0), tzinfo=UTC) for month in (3, 10)
+]
+
+
+@st.composite
+def edge_records(draw):
+    """A record started within 90 minutes of a month's start or of a DST change, written
+    with the offset of Paris at that instant, or in UTC, or at +02:00 in winter (a host
+    operator may write any offset), of any usage type and zone."""
+    edge = draw(st.sampled_from(MONTH_STARTS + DST_NIGHTS))
+    instant = edge + timedelta(seconds=draw(st.integers(min_value=-5400, max_value=5400)))
+    offset = draw(st.sampled_from(["paris", "utc", "+02:00"]))
+    if offset == "paris":
+        written = instant.astimezone(PARIS)
+    elif offset == "utc":
+        written = instant
+    else:
+        written = instant.astimezone(timezone(timedelta(hours=2)))
+    usage_type = draw(st.sampled_from(["data", "voice", "sms", "mms"]))
+    zone = draw(st.sampled_from(["national", "eu", "international", "world"]))
+    quantity = draw(st.integers(min_value=0, max_value=3 * GB if usage_type == "data" else 3600))
+    return instant, written.isoformat(), usage_type, zone, quantity
+
+
+@tagged("post_install", "-at_install")
+class TestUsageMonthsAtTheEdges(UsageImportCommon):
+    """The importer's month is the calendar month in Paris, whatever the offset written:
+    23:30 on the 31st (+02:00) is that month's, 00:30 on the 1st the next one's, and
+    the DST nights move nothing. Expected months from ``zoneinfo``, not the importer."""
+
+    _ids = itertools.count(1)
+
+    def test_a_month_end_at_plus_two_belongs_to_its_month(self):
+        """Worked example: 31 August 2026 at 23:30 in Paris is 21:30 UTC, still August;
+        1 September at 00:30 is 22:30 UTC on 31 August, and it is September's."""
+        usage_import = self._import(
+            csv_file(
+                "ME1,33611111111,2026-08-31T23:30:00+02:00,data,1000,national,,",
+                "ME2,33611111111,2026-09-01T00:30:00+02:00,data,1000,national,,",
+                "ME3,33611111111,2026-08-31T22:30:00Z,sms,1,national,,",
+            )
+        )
+        self.assertEqual(usage_import.state, "done")
+        periods = {r.record_id: str(r.period) for r in self._records()}
+        self.assertEqual(periods, {"ME1": "2026-08-01", "ME2": "2026-09-01", "ME3": "2026-09-01"})
+
+    # one import per example (about 0.4 s): a fifth of the profile's examples (ci: 30,
+    # nightly: 1,000), each of up to twelve records
+    @settings(
+        max_examples=max(settings.default.max_examples // 5, 10),
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(records=st.lists(edge_records(), min_size=1, max_size=12))
+    def test_each_record_is_in_the_paris_month_it_started(self, records):
+        rows, expected = [], {}
+        for instant, written, usage_type, zone, quantity in records:
+            record_id = f"EDGE{next(self._ids)}"
+            rows.append(f"{record_id},33611111111,{written},{usage_type},{quantity},{zone},,")
+            local = instant.astimezone(PARIS)
+            expected[record_id] = (date(local.year, local.month, 1), usage_type, zone, quantity)
+        usage_import = self._import(csv_file(*rows), now=datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+        self.assertEqual(
+            (usage_import.state, usage_import.count_new),
+            ("done", len(rows)),
+            usage_import.failure_reason,
+        )
+        stored = self.env["telecoop.usage.record"].search([("record_id", "in", list(expected))])
+        self.assertEqual(
+            {r.record_id: (r.period, r.usage_type, r.zone, r.quantity) for r in stored}, expected
+        )
