@@ -98,6 +98,10 @@ ROUTES = {
     ),
     "/my/shares/requests/<int:request_id>": (LOGIN, 200, "->/my", "->/my", 200, "->/my"),
     "/my/shares/buybacks/<int:buyback_id>": (LOGIN, 200, "->/my", "->/my", 200, "->/my"),
+    # the public form is for visitors: a person with an account is sent to their shares
+    "/cooperative/subscribe": (
+        200, "->/my/shares", "->/my/shares", "->/my/shares", "->/my/shares", "->/my/shares",
+    ),
 }  # fmt: skip
 
 
@@ -168,6 +172,9 @@ class TestMembershipSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, 
             ),
             "/my/shares/buybacks/<int:buyback_id>": (
                 "GET", f"/my/shares/buybacks/{buyback.id}", None,
+            ),
+            "/cooperative/subscribe": (
+                "GET", f"/cooperative/subscribe?company_id={self.company.id}", None,
             ),
         }  # fmt: skip
         return {rule: (*urls[rule], cells) for rule, cells in self.ROUTES.items()}
