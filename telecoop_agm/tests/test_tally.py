@@ -352,3 +352,15 @@ class TestTallyEdges(unittest.TestCase):
                 with self.assertRaises(TallyError) as caught:
                     tally(*args, **kwargs)
                 self.assertEqual(str(caught.exception), message)
+
+    def test_share_within_a_college(self):
+        # users: 3 for, 1 against, 1 abstention: 75 % for among the 4 expressed
+        result = tally(
+            ballots([("users", FOR, 3), ("users", AGAINST, 1), ("users", ABSTAIN, 1)]),
+            WEIGHTS,
+            FAA,
+        )
+        self.assertEqual(result.college("users").share(FOR), 75)
+        self.assertEqual(result.college("users").share(AGAINST), 25)
+        # nobody of the employees voted: 0 %, not a division by zero
+        self.assertEqual(result.college("employees").share(FOR), 0)

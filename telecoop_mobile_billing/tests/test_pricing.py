@@ -374,3 +374,10 @@ class TestPricingEdgesByHand(unittest.TestCase):
     def test_split_with_one_weight_of_one(self):
         # a weight of 1 and one of 0: everything to the first
         self.assertEqual(p.split_amount(D("9.99"), [1, 0]), [D("9.99"), D("0.00")])
+
+    def test_started_units_shown(self):
+        # 5 GB and one byte show as 6 GB started; exactly 5 GB as 5; nothing as 0
+        self.assertEqual(p.ceil_units(5 * GB + 1, GB), 6)
+        self.assertEqual(p.ceil_units(5 * GB, GB), 5)
+        self.assertEqual(p.ceil_units(0, GB), 0)
+        self.assertEqual(p.ceil_units(61, 60), 2)
