@@ -364,3 +364,6 @@ class TestTallyEdges(unittest.TestCase):
         self.assertEqual(result.college("users").share(AGAINST), 25)
         # nobody of the employees voted: 0 %, not a division by zero
         self.assertEqual(result.college("employees").share(FOR), 0)
+        # founders all for: nobody against is 0 % against
+        result = tally(ballots([("founders", FOR, 2)]), WEIGHTS, FAA)
+        self.assertEqual(result.college("founders").share(AGAINST), 0)
