@@ -18,6 +18,7 @@ from odoo.addons.telecoop_agm.services.surplus_allocation import (
     default_proposal,
     minimums,
     split_pro_rata,
+    withhold,
 )
 
 
@@ -335,3 +336,339 @@ class TestSurplusAllocationProperties(unittest.TestCase):
         self.assertEqual(sum(parts.values()), total)
         for key, weight in pairs:
             self.assertLess(abs(parts[key] - total * weight / whole), D("0.01"))
+
+
+def _errors(situation, proposal, rules=None):
+    """(code, English sentence, figures) of each broken rule, in order."""
+    return [
+        (error.code, str(error), error.params)
+        for error in check_proposal(situation, proposal, rules or AllocationRules()).errors
+    ]
+
+
+class TestSurplusAllocationRefusals(unittest.TestCase):
+    """Each rule broken alone by a cent, with the sentence and the figures that
+    the assembly user reads (Odoo translates it from its code and figures).
+
+    The situation, by hand: result 10,000, subsidies 1,000, TMO 3 %, capital held
+    40,000. Legal 15 % = 1,500; statutory 50 % of 8,500 = 4,250, plus the 1,000 of
+    subsidies = 5,250; rest 4,250 - 1,000 = 3,250; rate cap 3 + 2 = 5 %, interest
+    at most 5 % of 40,000 = 2,000. The valid proposal: 1,500 + 5,250 + 2,000 of
+    interest + 1,250 carried forward = 10,000."""
+
+    situation = Situation(
+        result=D("10000"),
+        highest_capital=D("50000"),
+        subsidies=D("1000"),
+        average_tmo=D("3"),
+        interest_base=D("40000"),
+    )
+    valid = Proposal(
+        legal_reserve=D("1500"),
+        statutory_reserve=D("5250"),
+        interest_on_shares=D("2000"),
+        interest_rate=D("5"),
+        carried_forward=D("1250"),
+    )
+
+    def test_the_proposal_at_every_limit_passes(self):
+        self.assertEqual(_errors(self.situation, self.valid), [])
+
+    def test_total_short_of_the_result(self):
+        proposal = replace(self.valid, carried_forward=D("250"))
+        self.assertEqual(
+            _errors(self.situation, proposal),
+            [
+                (
+                    "total",
+                    "The proposal allocates 9000 but the result is 10000.00.",
+                    {"total": D("9000"), "result": D("10000.00")},
+                )
+            ],
+        )
+
+    def test_legal_reserve_a_cent_short(self):
+        proposal = replace(self.valid, legal_reserve=D("1499.99"), carried_forward=D("1250.01"))
+        self.assertEqual(
+            _errors(self.situation, proposal),
+            [
+                (
+                    "legal_reserve",
+                    "The legal reserve gets 1499.99, the law requires at least 1500.00 "
+                    "(loi n° 47-1775 art. 16).",
+                    {"amount": D("1499.99"), "minimum": D("1500.00")},
+                )
+            ],
+        )
+
+    def test_statutory_reserves_a_cent_short_subsidies_included(self):
+        proposal = replace(self.valid, statutory_reserve=D("5249.99"), carried_forward=D("1250.01"))
+        self.assertEqual(
+            _errors(self.situation, proposal),
+            [
+                (
+                    "statutory_reserve",
+                    "The statutory reserves get 5249.99, the statutes require at least "
+                    "5250.00 (subsidies 1000.00 included; loi n° 47-1775 art. 19 nonies).",
+                    {
+                        "amount": D("5249.99"),
+                        "minimum": D("5250.00"),
+                        "subsidies": D("1000.00"),
+                    },
+                )
+            ],
+        )
+
+    def test_rate_above_the_tmo_plus_margin(self):
+        proposal = replace(self.valid, interest_rate=D("5.01"))
+        self.assertEqual(
+            _errors(self.situation, proposal),
+            [
+                (
+                    "interest_rate",
+                    "Interest on shares at 5.01 % exceeds the cap of 5 % "
+                    "(average TMO + margin, loi n° 47-1775 art. 14).",
+                    {"rate": D("5.01"), "cap": D("5")},
+                )
+            ],
+        )
+
+    def test_interest_a_cent_above_the_capital_held(self):
+        proposal = replace(
+            self.valid, interest_on_shares=D("2000.01"), carried_forward=D("1249.99")
+        )
+        self.assertEqual(
+            _errors(self.situation, proposal),
+            [
+                (
+                    "interest_amount",
+                    "Interest on shares of 2000.01 exceeds the cap of 2000.00 for the "
+                    "capital held over the year.",
+                    {"amount": D("2000.01"), "cap": D("2000.00")},
+                )
+            ],
+        )
+
+    def test_interest_a_cent_into_the_subsidies(self):
+        """Subsidies 3,000 kept out of the reserves by the profile: statutory 4,250,
+        interest at most 4,250 - 3,000 = 1,250 (below the 2,000 of the capital)."""
+        situation = replace(self.situation, subsidies=D("3000"))
+        proposal = Proposal(
+            legal_reserve=D("1500"),
+            statutory_reserve=D("4250"),
+            interest_on_shares=D("1250.01"),
+            interest_rate=D("5"),
+            carried_forward=D("2999.99"),
+        )
+        rules = AllocationRules(subsidies_to_reserves=False)
+        self.assertEqual(
+            _errors(situation, proposal, rules),
+            [
+                (
+                    "interest_subsidies",
+                    "Interest on shares of 1250.01 exceeds 1250.00, what is left after the "
+                    "reserves once the public subsidies (3000.00) are excluded from its base "
+                    "(loi n° 47-1775 art. 19 nonies).",
+                    {"amount": D("1250.01"), "cap": D("1250.00"), "subsidies": D("3000.00")},
+                )
+            ],
+        )
+        self.assertEqual(
+            _errors(
+                situation,
+                replace(proposal, interest_on_shares=D("1250"), carried_forward=D("3000")),
+                rules,
+            ),
+            [],
+        )
+
+    def test_losses_absorbed_beyond_what_was_carried(self):
+        """Losses of 4,000 carried forward: base 6,000, legal 900, statutory 2,550;
+        absorbing 5,000 is refused as surely as absorbing nothing."""
+        situation = Situation(
+            result=D("10000"), highest_capital=D("50000"), retained_losses=D("4000")
+        )
+        proposal = Proposal(
+            losses_absorbed=D("5000"),
+            legal_reserve=D("900"),
+            statutory_reserve=D("2550"),
+            carried_forward=D("1550"),
+        )
+        self.assertEqual(
+            _errors(situation, proposal),
+            [
+                (
+                    "losses",
+                    "The losses carried forward from earlier years are absorbed first: "
+                    "4000.00, not 5000 (Code de commerce L232-11).",
+                    {"amount": D("5000"), "minimum": D("4000.00")},
+                )
+            ],
+        )
+
+    def test_negative_amounts_are_named(self):
+        """Statutes with no reserve rate: every floor is 0, only the signs are wrong."""
+        rules = AllocationRules(legal_rate=D(0), statutory_rate=D(0))
+        situation = Situation(result=D("1000"), highest_capital=D("50000"), average_tmo=D(3))
+        proposal = Proposal(
+            legal_reserve=D("-1"),
+            statutory_reserve=D("-2"),
+            interest_on_shares=D("-3"),
+            other_reserves=D("-4"),
+            carried_forward=D("1010"),
+        )
+        # the reserves under their floor of 0 are also refused as such
+        errors = _errors(situation, proposal, rules)
+        self.assertEqual(
+            [code for code, _text, _p in errors[:2]], ["legal_reserve", "statutory_reserve"]
+        )
+        self.assertEqual(
+            errors[2:],
+            [
+                ("negative", f"{label} cannot be negative.", {"label": label, "field": name})
+                for label, name in (
+                    ("Legal reserve", "legal_reserve"),
+                    ("Statutory reserve", "statutory_reserve"),
+                    ("Interest on shares", "interest_on_shares"),
+                    ("Other reserves", "other_reserves"),
+                )
+            ],
+        )
+
+    def test_a_loss_allocated_to_reserves(self):
+        situation = Situation(result=D("-3200.50"), highest_capital=D("50000"))
+        proposal = Proposal(other_reserves=D("-200.50"), carried_forward=D("-3000"))
+        self.assertEqual(
+            _errors(situation, proposal),
+            [
+                (
+                    "loss",
+                    "A loss of 3200.50 is carried forward, nothing is allocated.",
+                    {"loss": D("3200.50")},
+                )
+            ],
+        )
+
+    def test_a_nil_result_allocates_nothing_either(self):
+        # rule 1: a nil result is carried forward like a loss, not shared out
+        situation = Situation(result=D("0"), highest_capital=D("50000"))
+        proposal = Proposal(other_reserves=D("100"), carried_forward=D("-100"))
+        self.assertEqual([code for code, _text, _p in _errors(situation, proposal)], ["loss"])
+
+
+class TestSurplusAllocationRounding(unittest.TestCase):
+    """ "Minimums are rounded up to the cent and caps down": worked examples."""
+
+    def test_loss_year_minimums(self):
+        mins = minimums(Situation(result=D("-500"), highest_capital=D("50000"), average_tmo=D(3)))
+        self.assertEqual(
+            (mins.losses_absorbed, mins.base, mins.interest_cap, mins.interest_rate_cap),
+            (D("0.00"), D("0.00"), D("0.00"), D("5")),
+        )
+
+    def test_statutory_reserve_rounds_up(self):
+        """Legal reserve full, statutes at 60 %: 60 % of 10.02 = 6.012 -> 6.02, 4.00 free."""
+        mins = minimums(
+            Situation(result=D("10.02"), highest_capital=D("1000"), legal_reserve=D("1000")),
+            AllocationRules(statutory_rate=D(60)),
+        )
+        self.assertEqual((mins.statutory_reserve, mins.free), (D("6.02"), D("4.00")))
+
+    def test_a_fraction_of_a_cent_of_subsidies(self):
+        """Subsidies of 1,000.001 (a grant shared pro rata): 1,000.01 to the reserves
+        (up), and the interest stops at 4,250 - 1,000.001 = 3,249.999 -> 3,249.99 (down)."""
+        mins = minimums(
+            Situation(result=D("10000"), highest_capital=D("50000"), subsidies=D("1000.001"))
+        )
+        self.assertEqual(mins.subsidies_reserve, D("1000.01"))
+        self.assertEqual(mins.interest_cap_by_subsidies, D("3249.99"))
+        self.assertEqual(mins.free, D("3249.99"))
+
+    def test_interest_cap_on_capital_held_part_of_the_year_rounds_down(self):
+        """10,000 of shares held 100 days of 365 at 3 % + 2: 10,000 x 100 / 365 x 5 %
+        = 136.986... -> 136.98."""
+        mins = minimums(
+            Situation(
+                result=D("10000"),
+                highest_capital=D("50000"),
+                average_tmo=D(3),
+                interest_base=D(10000) * 100 / D(365),
+            )
+        )
+        self.assertEqual(mins.interest_cap_by_rate, D("136.98"))
+        self.assertEqual(mins.interest_cap, D("136.98"))
+
+    def test_plain_numbers_are_read_as_written(self):
+        # a TMO typed as 3.1 is 3.1 exactly: cap 5.1 %, not 5.0999…
+        mins = minimums(Situation(result=10000, highest_capital=50000, average_tmo=3.1))
+        self.assertEqual((mins.legal_reserve, mins.interest_rate_cap), (D("1500.00"), D("5.1")))
+
+    def test_default_proposal_follows_the_statutes_rates(self):
+        """Statutes at 60 %, subsidies (1,000) kept out of the reserves: legal 1,500,
+        statutory 60 % of 8,500 = 5,100, the 3,400 left carried forward."""
+        situation = Situation(result=D("10000"), highest_capital=D("50000"), subsidies=D("1000"))
+        rules = AllocationRules(statutory_rate=D(60), subsidies_to_reserves=False)
+        proposal = default_proposal(situation, rules)
+        self.assertEqual(
+            (proposal.legal_reserve, proposal.statutory_reserve, proposal.carried_forward),
+            (D("1500.00"), D("5100.00"), D("3400.00")),
+        )
+
+    def test_split_by_weights_below_one(self):
+        # shares held as fractions of the whole: a quarter and three quarters of 100
+        parts = split_pro_rata(D("100"), [("a", D("0.25")), ("b", D("0.75"))])
+        self.assertEqual(parts, {"a": D("25.00"), "b": D("75.00")})
+
+    def test_split_leftover_cent_goes_to_the_largest_remainder(self):
+        # 10 cents by 5 and 2: 7.14 and 2.86 cents; the last cent goes to the .86
+        parts = split_pro_rata(D("0.10"), [("a", 5), ("b", 2)])
+        self.assertEqual(parts, {"a": D("0.07"), "b": D("0.03")})
+
+
+class TestSurplusAllocationSmallAndKept(unittest.TestCase):
+    def test_a_result_under_one_euro_feeds_the_reserves(self):
+        """Result 0.80: legal 15 % = 0.12, statutory 50 % of 0.68 = 0.34, 0.34 free;
+        carrying it all forward breaks both floors."""
+        situation = Situation(result=D("0.80"), highest_capital=D("50000"))
+        mins = minimums(situation)
+        self.assertEqual(
+            (mins.legal_reserve, mins.statutory_reserve, mins.free),
+            (D("0.12"), D("0.34"), D("0.34")),
+        )
+        proposal = default_proposal(situation)
+        self.assertEqual(
+            (proposal.legal_reserve, proposal.statutory_reserve, proposal.carried_forward),
+            (D("0.12"), D("0.34"), D("0.34")),
+        )
+        codes = [code for code, _t, _p in _errors(situation, Proposal(carried_forward=D("0.80")))]
+        self.assertEqual(codes, ["legal_reserve", "statutory_reserve"])
+
+    def test_subsidies_kept_out_of_the_reserves_still_bound_the_interest(self):
+        """Profile without "subsidies to reserves": the rest after the reserves
+        (4,250) stays free, but the interest stops at 4,250 - subsidies: 1,250 for
+        3,000 of subsidies, 0 (never negative, never a euro) for 9,000."""
+        rules = AllocationRules(subsidies_to_reserves=False)
+        situation = Situation(
+            result=D("10000"),
+            highest_capital=D("50000"),
+            subsidies=D("3000"),
+            average_tmo=D(3),
+            interest_base=D("40000"),
+        )
+        mins = minimums(situation, rules)
+        self.assertEqual((mins.free, mins.interest_cap), (D("4250.00"), D("1250.00")))
+        mins = minimums(replace(situation, subsidies=D("9000")), rules)
+        self.assertEqual(mins.interest_cap_by_subsidies, D("0.00"))
+        self.assertEqual((mins.free, mins.interest_cap), (D("4250.00"), D("0.00")))
+
+    def test_withholding_on_interest(self):
+        """French flat tax on 123.45 of interest: 12.8 % = 15.8016 -> 15.80 of income
+        tax, 17.2 % = 21.2334 -> 21.23 of social contributions, 86.42 paid. The rates
+        come from Odoo as floats."""
+        self.assertEqual(
+            withhold(D("123.45"), [12.8, 17.2]), ([D("15.80"), D("21.23")], D("86.42"))
+        )
+        # 10 % of 0.25 = 0.025: half a cent rounds up
+        self.assertEqual(withhold(D("0.25"), [D(10)]), ([D("0.03")], D("0.22")))
+        # an exempt member (no rate): everything is paid
+        self.assertEqual(withhold(D("50"), []), ([], D("50.00")))

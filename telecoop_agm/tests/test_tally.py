@@ -4,6 +4,7 @@
 
 import random
 import unittest
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -248,3 +249,121 @@ def statutes_weighted(data, weights):
         for choice in (FOR, AGAINST):
             weighted[choice] += share * Fraction(counts[choice], counts[FOR] + counts[AGAINST])
     return weighted
+
+
+class TestTallyEdges(unittest.TestCase):
+    """Worked examples at the edges of the rules, with what the minutes show."""
+
+    def test_result_carries_the_statutes_and_the_winner(self):
+        # users 2 for, 1 against: 66.67 % for, adopted at two thirds
+        spec = [("users", FOR, 2), ("users", AGAINST, 1)]
+        result = tally(ballots(spec), WEIGHTS, FAA, majority="two_thirds")
+        self.assertEqual((result.majority, result.choices), ("two_thirds", FAA))
+        self.assertEqual((result.adopted, result.winner), (True, FOR))
+        self.assertEqual(result.college("users").weight, 40)
+        self.assertEqual(result.college("users").effective_weight, 100)
+        # the same votes at three quarters: rejected, "against" carries the day
+        result = tally(ballots(spec), WEIGHTS, FAA, majority="three_quarters")
+        self.assertEqual((result.adopted, result.winner), (False, AGAINST))
+
+    def test_percent_shown_rounds_half_up(self):
+        self.assertEqual(to_percent(Fraction(200, 3)), Decimal("66.67"))
+        self.assertEqual(to_percent(Fraction(1, 8)), Decimal("0.13"))  # 0.125
+        self.assertEqual(to_percent(Fraction(1234567, 10000)), Decimal("123.46"))
+        self.assertEqual(to_percent(Fraction(1, 3), places=1), Decimal("0.3"))
+
+    def test_a_college_weighted_zero_or_under_one_percent(self):
+        # observers hold no weight: they are counted, they decide nothing
+        result = tally(
+            ballots([("users", FOR, 1), ("observers", AGAINST, 5)]),
+            {"users": 100, "observers": 0},
+            FAA,
+        )
+        self.assertEqual((result.counted, result.expressed), (6, 6))
+        self.assertEqual((result.weighted[FOR], result.adopted), (100, True))
+        # half a percent for the partners: 99.5 % for, 0.5 % against
+        result = tally(
+            ballots([("users", FOR, 1), ("partners", AGAINST, 1)]),
+            {"users": "99.5", "partners": "0.5"},
+            FAA,
+        )
+        self.assertEqual(result.weighted[AGAINST], Fraction(1, 2))
+
+    def test_for_against_without_abstention(self):
+        result = tally(ballots([("users", AGAINST, 1)]), WEIGHTS, (FOR, AGAINST))
+        self.assertEqual((result.adopted, result.winner), (False, AGAINST))
+
+    def test_options_with_a_single_candidate(self):
+        result = tally(
+            ballots([("users", "alice", 3), ("users", ABSTAIN, 2)]),
+            WEIGHTS,
+            ("alice", ABSTAIN),
+            for_against=False,
+        )
+        self.assertEqual((result.adopted, result.winner), (True, "alice"))
+
+    def test_options_winner_at_exactly_two_thirds(self):
+        # 2 of 3 users for "a": 66.666… % = 2/3 exactly, enough at two thirds
+        result = tally(
+            ballots([("users", "a", 2), ("users", "b", 1)]),
+            WEIGHTS,
+            ("a", "b"),
+            majority="two_thirds",
+            for_against=False,
+        )
+        self.assertEqual((result.adopted, result.winner), (True, "a"))
+
+    def test_errors_say_what_is_wrong(self):
+        cases = [
+            (([], WEIGHTS, FAA), {"majority": "unanimity"}, "unknown majority 'unanimity'"),
+            (
+                ([], {"users": 60, "employees": 30}, FAA),
+                {},
+                "the college weights must sum to 100 %",
+            ),
+            (
+                ([], {"users": 120, "employees": -20}, FAA),
+                {},
+                "a college weight cannot be negative",
+            ),
+            (
+                ([], WEIGHTS, ("yes", "no")),
+                {},
+                "a for / against resolution needs the choices 'for' and 'against'",
+            ),
+            (
+                ([Ballot(1, "unknown", FOR)], WEIGHTS, FAA),
+                {},
+                "ballot of 1 in unknown college 'unknown'",
+            ),
+            (
+                ([Ballot(1, "users", "maybe")], WEIGHTS, FAA),
+                {},
+                "ballot of 1 for unknown choice 'maybe'",
+            ),
+            (
+                ([Ballot("alice", "users", FOR, 1), Ballot("alice", "users", AGAINST, 1)],),
+                {"weights": WEIGHTS, "choices": FAA},
+                "voter 'alice' has two different ballots with sequence 1",
+            ),
+        ]
+        for args, kwargs, message in cases:
+            with self.subTest(message=message):
+                with self.assertRaises(TallyError) as caught:
+                    tally(*args, **kwargs)
+                self.assertEqual(str(caught.exception), message)
+
+    def test_share_within_a_college(self):
+        # users: 3 for, 1 against, 1 abstention: 75 % for among the 4 expressed
+        result = tally(
+            ballots([("users", FOR, 3), ("users", AGAINST, 1), ("users", ABSTAIN, 1)]),
+            WEIGHTS,
+            FAA,
+        )
+        self.assertEqual(result.college("users").share(FOR), 75)
+        self.assertEqual(result.college("users").share(AGAINST), 25)
+        # nobody of the employees voted: 0 %, not a division by zero
+        self.assertEqual(result.college("employees").share(FOR), 0)
+        # founders all for: nobody against is 0 % against
+        result = tally(ballots([("founders", FOR, 2)]), WEIGHTS, FAA)
+        self.assertEqual(result.college("founders").share(AGAINST), 0)

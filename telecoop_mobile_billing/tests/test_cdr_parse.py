@@ -9,7 +9,14 @@ from decimal import Decimal
 
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_format import detect_format
-from ..services.cdr_parse import CLOCK_SKEW, CdrError, parse_mapping, parse_record, parse_values
+from ..services.cdr_parse import (
+    CLOCK_SKEW,
+    CdrError,
+    parse_mapping,
+    parse_record,
+    parse_values,
+    rename,
+)
 from ..services.cdr_xml import iter_xml
 from ..services.masking import mask_number
 
@@ -341,3 +348,78 @@ class TestXmlMemory(unittest.TestCase):
         self.assertEqual(last, f"X{count - 1}")
         # the whole tree of 100,000 records would take well over 100 MB
         self.assertLess(growth, 25 * 2**20)
+
+
+class TestCdrParseLimits(unittest.TestCase):
+    """The limits of the format (shared/formats/usage-records.md), reached and
+    passed by one, and the exact words of each refusal."""
+
+    def _refused(self, change):
+        with self.assertRaises(CdrError) as caught:
+            parse_record(dict(GOOD, **change))
+        return str(caught.exception)
+
+    def test_limits_reached_are_accepted(self):
+        cases = [
+            ({"record_id": "x" * 128}, 0, "x" * 128),
+            ({"msisdn": "336123"}, 1, "336123"),  # 6 digits: the shortest allowed
+            ({"msisdn": "336123456789012"}, 1, "336123456789012"),  # 15 digits, E.164's longest
+            ({"quantity": str(2**63 - 1)}, 4, 2**63 - 1),
+            ({"destination": "3" * 64}, 6, "3" * 64),
+            ({"third_party_amount": "0.00"}, 7, Decimal("0.00")),  # a free third-party call
+            ({"third_party_amount": "0.5"}, 7, Decimal("0.5")),
+        ]
+        for change, index, expected in cases:
+            with self.subTest(change=change):
+                self.assertEqual(parse_record(dict(GOOD, **change))[index], expected)
+
+    def test_a_record_starting_at_the_very_limit_is_accepted(self):
+        # now 09:30 UTC + 15 minutes of skew = 09:45 UTC = 11:45 in Paris
+        not_after = datetime(2026, 10, 2, 9, 30, tzinfo=UTC) + CLOCK_SKEW
+        started = "2026-10-02T11:45:00+02:00"
+        self.assertEqual(
+            parse_record(dict(GOOD, started_at=started), not_after=not_after)[2], started
+        )
+
+    def test_refusals_in_words(self):
+        not_e164 = "msisdn: not an E.164 number without + (6 to 15 digits)"
+        cases = [
+            ({"msisdn": "33612"}, not_e164),  # 5 digits
+            ({"msisdn": "3361234567890123"}, not_e164),  # 16 digits
+            ({"msisdn": "0612345678"}, not_e164),  # a national number, leading 0
+            ({"msisdn": " "}, "msisdn: missing"),
+            ({"usage_type": None}, "usage_type: missing"),
+            ({"usage_type": " "}, "usage_type: missing"),
+            ({"quantity": None}, "quantity: missing"),
+            ({"quantity": ""}, "quantity: missing"),
+            ({"record_id": " "}, "record_id: missing"),
+            ({"third_party_amount": "1e3"}, "third_party_amount: not a decimal with a dot"),
+        ]
+        for change, message in cases:
+            with self.subTest(change=change):
+                self.assertEqual(self._refused(change), message)
+
+
+class TestImportProfileLines(unittest.TestCase):
+    def test_comments_and_renaming(self):
+        text = "cdr_id = record_id # the host's id # second comment\nnumber = msisdn\n"
+        mapping = parse_mapping(text)
+        self.assertEqual(mapping, {"cdr_id": "record_id", "number": "msisdn"})
+        # the names not in the profile are kept as the host wrote them
+        self.assertEqual(
+            rename({"cdr_id": "A-1", "number": "336", "zone": "eu"}, mapping),
+            {"record_id": "A-1", "msisdn": "336", "zone": "eu"},
+        )
+        self.assertEqual(rename({"zone": "eu"}, {}), {"zone": "eu"})
+
+    def test_each_bad_line_is_named(self):
+        cases = [
+            ("= msisdn", "line 1: not of the form 'host name = field'"),
+            ("a = record_id\nnumber =", "line 2: not of the form 'host name = field'"),
+            ("x = y = msisdn", "line 1: unknown field 'y = msisdn'"),
+        ]
+        for text, message in cases:
+            with self.subTest(text=text):
+                with self.assertRaises(CdrError) as caught:
+                    parse_mapping(text)
+                self.assertEqual(str(caught.exception), message)

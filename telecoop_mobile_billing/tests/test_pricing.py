@@ -260,3 +260,124 @@ class TestPricingAgainstThePriceTable(unittest.TestCase):
         self.assertEqual(price.capped, uncapped > expected)
         self.assertTrue(all(amount >= 0 for amount in price.rated.values()))
         self.assertGreaterEqual(price.data_amount, 0)
+
+
+class TestPricingEdgesByHand(unittest.TestCase):
+    """Worked examples for the cap, the last band, the detail of a bill and the
+    refusals: every figure computed by hand in the comment."""
+
+    def test_cap_takes_the_largest_charge_first(self):
+        # CLASSIC with a cap of 1.10: 10 international SMS = 1.00, 2 international
+        # minutes = 0.60, 4 premium minutes = 2.00: 3.60, 2.50 too much. Premium
+        # goes to 0 (2.00), then the SMS lose the 0.50 left: 0.50; the calls stay.
+        plan = dataclasses.replace(CLASSIC, cap=D("1.10"))
+        price = p.price_usage(
+            plan,
+            {
+                ("data", "national"): 9 * GB,
+                ("sms", "international"): 10,
+                ("voice", "international"): 120,
+                ("voice", "premium"): 240,
+            },
+        )
+        self.assertTrue(price.capped)
+        self.assertEqual(
+            price.rated,
+            {
+                ("sms", "international"): D("0.50"),
+                ("voice", "international"): D("0.60"),
+                ("voice", "premium"): D("0.00"),
+            },
+        )
+        self.assertEqual(price.usage_amount, D("1.10"))
+
+    def test_cap_a_few_cents_over(self):
+        # 5 premium minutes = 2.50 against a cap of 2: 0.50 over, 2.00 billed
+        plan = dataclasses.replace(CLASSIC, cap=D("2"))
+        price = p.price_usage(plan, {("voice", "premium"): 300})
+        self.assertEqual((price.capped, price.usage_amount), (True, D("2.00")))
+
+    def test_cap_reaches_the_data_charge_when_the_rates_are_not_enough(self):
+        # DEGRESSIF at 30 GB: band "up to 50 GB", 4.00 on top of the base fee; 2
+        # international minutes at 0.30 = 0.60; cap 3: 1.60 too much, the calls go
+        # to 0 and the data charge loses the 1.00 left: 3.00
+        plan = dataclasses.replace(
+            DEGRESSIF, cap=D("3"), rates=(p.Rate("voice", "international", D("0.30"), unit=60),)
+        )
+        price = p.price_usage(
+            plan, {("data", "national"): 30 * GB, ("voice", "international"): 120}
+        )
+        self.assertEqual(price.rated, {("voice", "international"): D("0.00")})
+        self.assertEqual((price.data_amount, price.usage_amount), (D("3.00"), D("3.00")))
+        # a cap of 0: nothing of the usage is billed, nothing goes negative
+        price = p.price_usage(
+            dataclasses.replace(plan, cap=D("0")), {("data", "national"): 30 * GB}
+        )
+        self.assertEqual(price.data_amount, D("0.00"))
+
+    def test_last_graduated_band_takes_the_rest_even_with_a_bound(self):
+        # bands 0-2 GB free, 2-10 GB at 1.50: 12 GB = 10 GB at 1.50 = 15.00, the
+        # last band going on beyond its 10 GB
+        plan = p.PlanPricing(
+            tier_type=p.GRADUATED, tiers=(p.Tier(D(2), D("0")), p.Tier(D(10), D("1.50")))
+        )
+        price = p.price_usage(plan, {("data", "national"): 12 * GB})
+        self.assertEqual((price.data_amount, price.band_index), (D("15.00"), 1))
+
+    def test_bill_detail_units_and_band(self):
+        # 5 GB + 1 byte is 6 started GB, in the band "up to 20 GB" (band 2 of 4)
+        price = p.price_usage(DEGRESSIF, {("data", "national"): 5 * GB + 1})
+        self.assertEqual((price.data_units, price.band_index, price.band_upper), (D(6), 1, D(20)))
+        # the graduated plan says which band the volume reached: 4 GB, "up to 10 GB"
+        price = p.price_usage(GRADUATED, {("data", "national"): 4 * GB})
+        self.assertEqual((price.band_index, price.band_upper), (1, D(10)))
+        # a plan without tiers: no band, no data charge
+        price = p.price_usage(p.PlanPricing(), {("data", "national"): 3 * GB})
+        self.assertEqual((price.band_index, price.data_amount), (None, D("0.00")))
+
+    def test_data_outside_the_eu_is_rated_per_started_gb(self):
+        # 1.5 GB at home in the tiers (14 EUR band), 0.5 GB in Switzerland at 10 EUR
+        # a started GB: 10.00 on its own line
+        plan = dataclasses.replace(DEGRESSIF, rates=(p.Rate("data", "world", D("10"), unit=GB),))
+        price = p.price_usage(plan, {("data", "national"): 3 * GB // 2, ("data", "world"): GB // 2})
+        self.assertEqual(price.data_quantity, 3 * GB // 2)
+        self.assertEqual(price.rated, {("data", "world"): D("10.00")})
+
+    def test_prices_typed_as_plain_numbers(self):
+        # 3 SMS at 0.1 (a float) = 0.30; 11 GB with 9 included at 2 (an int) = 4.00
+        plan = p.PlanPricing(
+            tier_type=p.INCLUDED,
+            included_units=9,
+            overage_price=2,
+            rates=(p.Rate("sms", "international", 0.1),),
+        )
+        price = p.price_usage(plan, {("data", "national"): 11 * GB, ("sms", "international"): 3})
+        self.assertEqual((price.data_amount, price.rated_amount), (D("4.00"), D("0.30")))
+
+    def test_refusals_say_why(self):
+        cases = [
+            (lambda: p.billed_units(-1, GB, p.STARTED), "quantity must not be negative"),
+            (lambda: p.billed_units(1, GB, "ceil"), "unknown rounding rule 'ceil'"),
+            (
+                lambda: p.data_price(GB, p.PlanPricing(tier_type="flat")),
+                "unknown tier type 'flat'",
+            ),
+            (lambda: p.split_amount(D("10"), [0, 0]), "weights must sum to a positive number"),
+            (lambda: p.prorata_days(D("10"), [20, 11], 30), "more days than in the month"),
+        ]
+        for call, message in cases:
+            with self.subTest(message=message):
+                with self.assertRaises(ValueError) as caught:
+                    call()
+                self.assertEqual(str(caught.exception), message)
+
+    def test_split_with_one_weight_of_one(self):
+        # a weight of 1 and one of 0: everything to the first
+        self.assertEqual(p.split_amount(D("9.99"), [1, 0]), [D("9.99"), D("0.00")])
+
+    def test_started_units_shown(self):
+        # 5 GB and one byte show as 6 GB started; exactly 5 GB as 5; nothing as 0
+        self.assertEqual(p.ceil_units(5 * GB + 1, GB), 6)
+        self.assertEqual(p.ceil_units(5 * GB, GB), 5)
+        self.assertEqual(p.ceil_units(0, GB), 0)
+        self.assertEqual(p.ceil_units(61, 60), 2)
