@@ -10,3 +10,4 @@ from . import test_portal
 from . import test_document_facts
 from . import test_register_import
 from . import test_register_import_rules
+from . import test_demo_story
