@@ -13,8 +13,10 @@ from datetime import date, datetime
 
 from odoo.tests import TransactionCase, freeze_time, tagged
 
+from odoo.addons.telecoop_membership.services.demo_story import TZ
+
 from ..services.cdr_parse import CLOCK_SKEW, parse_record
-from ..services.demo_story import LAST_MONTH, THIS_MONTH, TZ
+from ..services.demo_story import LAST_MONTH, THIS_MONTH
 
 MOMENTS = (
     ("2027-01-01 00:10:00", date(2027, 1, 1)),
