@@ -30,7 +30,7 @@ from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 
-#: (file name, login, path, seconds to wait for the page's scripts)
+#: (file name, login, path, seconds to wait once the page has rendered)
 PAGES = (
     ("member-home", "portal", "/my", 2),
     ("member-shares", "portal", "/my/shares", 2),
@@ -125,12 +125,35 @@ class Chromium:
                 return
         raise TimeoutError(event)
 
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def wait_until(self, expression, timeout=120):
+        """Poll a JavaScript condition (the first page compiles the assets: slow)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.evaluate(expression):
+                return True
+            time.sleep(0.5)
+        return False
+
     def shoot(self, url, cookies, wait):
         self.call("Network.clearBrowserCookies")
         for name, value in cookies.items():
             self.call("Network.setCookie", name=name, value=value, url=url)
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        backend = "/odoo/" in url
+        self.wait_until(
+            "!!document.querySelector('.o_action_manager .o_view_controller')"
+            if backend
+            else "!!document.querySelector('#wrap, main')"
+        )
+        # then until nothing is loading any more (the portal's counters, a view's data)
+        self.wait_until(
+            "!document.querySelector('.spinner-border, .fa-spin, .o_loading_indicator')", 30
+        )
         time.sleep(wait)
         return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
 
