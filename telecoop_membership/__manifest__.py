@@ -8,7 +8,15 @@
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
     "website": "https://github.com/telecoop-addons/telecoop-addons",
-    "depends": ["contacts", "account", "portal", "auth_signup", "mail"],
+    "depends": [
+        "contacts",
+        "account",
+        "portal",
+        "auth_signup",
+        "mail",
+        # French cooperative law (loi 47-1775, SCIC): the French chart of accounts
+        "l10n_fr_account",
+    ],
     "data": [
         "security/telecoop_membership_security.xml",
         "security/ir.model.access.csv",
@@ -39,6 +47,7 @@
         ],
     },
     "demo": [
+        "demo/telecoop_demo_company.xml",
         "demo/telecoop_statute_profile_demo.xml",
         "demo/telecoop_membership_demo.xml",
     ],

@@ -1,5 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -575,6 +577,14 @@ class TelecoopAssembly(models.Model):
         )
 
     # Voting -----------------------------------------------------------------
+    def _demo_convene_and_open(self):
+        """Demo data: convene now, with the online vote opening one second later."""
+        for assembly in self:
+            assembly.vote_start = fields.Datetime.now() + timedelta(seconds=1)
+            assembly.action_convene()
+            assembly.action_open()
+        return True
+
     def action_open(self):
         self.ensure_one()
         self._check_role(MANAGER_GROUP, self.env._("the opening of the vote"))

@@ -192,3 +192,14 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         self.assertIn("You hold the proxies of", page.text)
         self.assertNotIn("Current vote", page.text)
         self.assertNotIn("btn-primary o_telecoop_choice_against", page.text)
+
+    def test_my_shares_page_in_french(self):
+        """The interest section finds its place on /my/shares in French too (its anchor
+        is an id, not the English text of a title)."""
+        self.env["res.lang"]._activate_and_install_lang("fr_FR")  # with the translations
+        self.bob.lang = "fr_FR"
+        login = self.logins[self.bob]
+        self.authenticate(login, f"{login}_pw")
+        response = self.url_open("/my/shares")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('id="telecoop_my_requests"', response.text)

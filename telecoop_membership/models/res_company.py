@@ -1,6 +1,14 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import base64
+from datetime import datetime
+
+from odoo import api, fields, models
+from odoo.tools.misc import file_open
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+from ..services import demo_story
 
 
 class ResCompany(models.Model):
@@ -16,3 +24,50 @@ class ResCompany(models.Model):
     def _compute_telecoop_statute_profile_id(self):
         for company in self:
             company.telecoop_statute_profile_id = company.telecoop_statute_profile_ids[:1]
+
+    # Demo -------------------------------------------------------------------
+    @api.model
+    def _telecoop_demo_dates(self):
+        """The dates of the demo's story (``services/demo_story.py``), as Odoo strings."""
+        return {
+            name: fields.Datetime.to_string(value)
+            if isinstance(value, datetime)
+            else fields.Date.to_string(value)
+            for name, value in demo_story.story_dates(fields.Datetime.now()).items()
+        }
+
+    @api.model
+    def _telecoop_demo_setup_french_company(self):
+        """Demo data: the main company becomes TeleCoop, a French SCIC.
+
+        Its books start in the French chart of accounts (``l10n_fr_account``, in
+        euros): the entries of Odoo's generic demo chart, loaded on the main
+        company by ``account``'s demo, are removed first, as Odoo does when it
+        replaces a chart on a company. The document layout, A4 paper and the
+        logo are set (no layout dialog at the first print); French is loaded and
+        the demo users speak it, in the Paris time zone.
+        """
+        company = self.env.ref("base.main_company")
+        if company.chart_template != "fr":
+            moves = self.env["account.move"].with_context(active_test=False)
+            moves.search([("company_id", "=", company.id)]).with_context(
+                **{MODULE_UNINSTALL_FLAG: True}
+            ).unlink()
+            self.env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        with file_open("telecoop_membership/static/img/telecoop_demo_logo.svg", "rb") as logo:
+            company.logo = base64.b64encode(logo.read())
+        company.write(
+            {
+                "paperformat_id": self.env.ref("base.paperformat_euro").id,
+                "external_report_layout_id": self.env.ref("web.external_layout_standard").id,
+            }
+        )
+        self.env["res.lang"]._activate_and_install_lang("fr_FR")
+        self.env["ir.module.module"].search([])._update_translations(["fr_FR"])
+        users = (
+            self.env.ref("base.user_admin")
+            | self.env.ref("base.user_demo")
+            | self.env.ref("base.demo_user0")
+        )
+        users.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+        return True

@@ -456,7 +456,8 @@ class TelecoopStatuteProfile(models.Model):
     def action_set_french_accounting(self):
         """Fill the empty accounting settings with the French chart's capital accounts.
 
-        Finds each account by its code in the company, creates the missing ones,
+        Finds each account by its code in the company (or the code on six digits
+        of Odoo's French chart: 101300 for 1013), creates the missing ones,
         and takes the company's first sales, miscellaneous and bank journals.
         Settings already chosen are kept.
         """
@@ -467,8 +468,11 @@ class TelecoopStatuteProfile(models.Model):
         for code, name, account_type, reconcile, field in self.FRENCH_CAPITAL_ACCOUNTS:
             if self[field]:
                 continue
+            # Odoo's French chart writes its codes on six digits (1013 is 101300)
             account = accounts.search(
-                [("code", "=", code), ("company_ids", "in", company.ids)], limit=1
+                [("code", "in", [code, code.ljust(6, "0")]), ("company_ids", "in", company.ids)],
+                order="code",
+                limit=1,
             )
             if not account:
                 account = accounts.create(

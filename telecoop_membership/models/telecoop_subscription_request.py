@@ -324,7 +324,9 @@ class TelecoopSubscriptionRequest(models.Model):
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
             "journal_id": profile.share_journal_id.id,
-            "invoice_date": fields.Date.context_today(self),
+            # the demo story dates its invoices on the day they were paid (its past)
+            "invoice_date": self.env.context.get("telecoop_demo_invoice_date")
+            or fields.Date.context_today(self),
             "invoice_origin": self.name,
             "ref": self.name,
             "invoice_line_ids": [
@@ -676,9 +678,10 @@ class TelecoopSubscriptionRequest(models.Model):
         return request, user
 
     def _demo_validate_and_pay(self, payment_date):
-        """Demo data: validate the request and pay its invoice in the first bank journal."""
+        """Demo data: validate the request, invoiced and paid in the first bank journal
+        on ``payment_date`` (the story's past)."""
         for request in self:
-            request.action_validate()
+            request.with_context(telecoop_demo_invoice_date=payment_date).action_validate()
             journal = self.env["account.journal"].search(
                 [("company_id", "=", request.company_id.id), ("type", "=", "bank")], limit=1
             )

@@ -14,3 +14,4 @@ from . import test_members_list
 from . import test_lifecycle_mails
 from . import test_public_subscription
 from . import test_units
+from . import test_demo_story

@@ -134,3 +134,29 @@ class TestFrenchAccountingDefaults(TelecoopAccountingCommon):
             .search_count([("code", "=", "4561"), ("company_ids", "in", other.ids)]),
             1,
         )
+
+    def test_french_chart_of_odoo_gives_its_six_digit_accounts(self):
+        """On Odoo's French chart (l10n_fr_account) 1012, 1013 and 4567 are 101200,
+        101300 and 456700: they are taken, no four-digit twin is created."""
+        other = self.env["res.company"].create(
+            {"name": "Chart FR Coop", "country_id": self.env.ref("base.fr").id}
+        )
+        self.env.user.company_ids |= other
+        self.env["account.chart.template"].try_loading("fr", company=other, install_demo=False)
+        profile = self.env["telecoop.statute.profile"].create(
+            {"name": "FR chart statutes", "company_id": other.id}
+        )
+        profile.action_set_french_accounting()
+        profile = profile.with_company(other)
+        self.assertEqual(profile.capital_called_unpaid_account_id.code, "101200")
+        self.assertEqual(profile.capital_paid_account_id.code, "101300")
+        self.assertEqual(profile.buyback_payable_account_id.code, "456700")
+        # 4561 (members' contributions) is not in Odoo's French chart: it is opened
+        self.assertEqual(profile.member_contribution_account_id.code, "4561")
+        self.assertFalse(
+            self.env["account.account"]
+            .with_company(other)
+            .search_count(
+                [("code", "in", ["1012", "1013", "4567"]), ("company_ids", "in", other.ids)]
+            )
+        )

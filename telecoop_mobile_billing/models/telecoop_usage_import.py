@@ -14,6 +14,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import identity_exact
 
+from ..services import demo_story
 from ..services.cdr_csv import iter_csv
 from ..services.cdr_format import HEAD_SIZE, detect_format
 from ..services.cdr_http import CdrHttpError, iter_pages
@@ -713,3 +714,9 @@ class TelecoopUsageImport(models.Model):
         attachments.unlink()
         purged.write({"raw_purged_date": fields.Datetime.now()})
         return purged
+
+    # Demo -------------------------------------------------------------------
+    @api.model
+    def _demo_story_cdr(self, month):
+        """Demo data: the bytes of the story's CDR file of ``month`` ("last" or "this")."""
+        return demo_story.cdr_csv(fields.Datetime.now(), month).encode()

@@ -13,3 +13,4 @@ from . import test_register_import_lines
 from . import test_priced_month
 from . import test_invoice_sending
 from . import test_human_units
+from . import test_demo_story
