@@ -176,8 +176,10 @@ def main(argv=None):
     expected = None
     if "--anchor" in argv:
         index = argv.index("--anchor")
-        expected = argv[index + 1] if index + 1 < len(argv) else ""
+        expected = argv[index + 1] if index + 1 < len(argv) else None
         del argv[index : index + 2]
+        if not expected:
+            argv = []  # a fingerprint asked for and not given: never an unchecked OK
     if len(argv) != 1:
         sys.stdout.write("usage: python3 ballot_chain.py BOX.json [--anchor FINGERPRINT]\n")
         return 2

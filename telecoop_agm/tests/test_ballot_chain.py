@@ -361,6 +361,9 @@ class TestCommandLine(unittest.TestCase):
         name = self._file(_export_of((7, 1))[0].encode())
         self.assertEqual(self._main([]), (2, usage))
         self.assertEqual(self._main([name, name]), (2, usage))
+        # "--anchor" with no fingerprint after it checks nothing: a usage error, never OK
+        self.assertEqual(self._main([name, "--anchor"]), (2, usage))
+        self.assertEqual(self._main(["--anchor", "", name]), (2, usage))
         self.assertEqual(
             self._main([self._file(b'{"format": "\xe9"}')]),
             (1, "KO: the file is not UTF-8 text\n"),
