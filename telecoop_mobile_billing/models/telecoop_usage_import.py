@@ -303,6 +303,10 @@ class TelecoopUsageImport(models.Model):
                 finished = self._import_stream(stream, max_batches=max_batches)
         if finished:
             self._finish()
+        elif not self.env.context.get("telecoop_usage_no_rerate"):
+            # the records this job wrote are counted in the rated usage in the
+            # same transaction (never twice, never missing); pricing waits for the end
+            self._add_rated_usage()
         return finished
 
     def _open_file(self):
@@ -601,24 +605,25 @@ class TelecoopUsageImport(models.Model):
     def _rerate_todo(self):
         """Rate what this import brought since it was last rated.
 
-        By increments when the rating offers them (``telecoop.rated.usage.
-        _rate_increment``): only the lines that this import's new records touch
-        (those past ``rated_until_id``, so that a failed and resumed import is
-        rated once) are rated again, not the whole month of every line.
-        Otherwise the months and lines touched are rated again from all their
-        records.
+        By increments (``telecoop.rated.usage._rate_increment``): the new
+        records of this import (those past ``rated_until_id``, so that a failed
+        and resumed import is rated once) are added to the rated usage, grouped
+        by line, month, type and zone; then only the lines they touched are
+        priced again, from the rated usage, not from the whole month's records.
+        The work is proportional to what the file brought.
         """
         self.ensure_one()
         todo = self.rerate_todo or {}
         if todo and not self.env.context.get("telecoop_usage_no_rerate"):
-            rated = self.env["telecoop.rated.usage"] if "telecoop.rated.usage" in self.env else None
-            if rated is not None and hasattr(rated, "_rate_increment"):
-                self._rate_increment(rated)
-            else:
-                self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
+            self._add_rated_usage()
+            self.env["telecoop.rated.usage"]._reprice(self.company_id, todo)
         self.rerate_todo = False
 
-    def _rate_increment(self, rated):
+    def _add_rated_usage(self):
+        """Add the records of this import not counted yet to the rated usage."""
+        self.ensure_one()
+        if not self.period_first:
+            return
         self.env["telecoop.usage.record"].flush_model()
         cr = self.env.cr
         cr.execute(
@@ -633,7 +638,7 @@ class TelecoopUsageImport(models.Model):
         last_id = cr.fetchone()[0]
         if not last_id or last_id <= self.rated_until_id:
             return
-        rated._rate_increment(
+        self.env["telecoop.rated.usage"]._add_usage(
             self.company_id,
             SQL(
                 """

@@ -624,24 +624,65 @@ class TestUsageRetention(UsageImportCommon):
             "third_party_amount",
             "last_usage_at",
         ]
-        for rows in days:
-            self._import(csv_file(*rows))
-        by_increments = sorted(
-            (
-                tuple(r[name] for name in fields_read)
-                for r in Rated.search(domain).read(fields_read)
-            ),
-            key=str,
-        )
+        # line B changes holder in the month: its records go to each holder by day
+        self.line_b.change_holder(self.holder, "2026-10-12")
+        self._import(csv_file(*days[0]))
+        # the second file by jobs of one record: each job counts what it wrote
+        with (
+            patch.object(telecoop_usage_import, "BATCH_SIZE", 1),
+            patch.object(telecoop_usage_import, "JOB_BATCHES", 1),
+            trap_jobs() as trap,
+        ):
+            attachment = self.env["ir.attachment"].create(
+                {"name": "day2.csv", "raw": csv_file(*days[1])}
+            )
+            by_jobs = self.env["telecoop.usage.import"].create(
+                {"source_id": self.source.id, "attachment_id": attachment.id}
+            )
+            by_jobs.action_start()
+            trap.perform_enqueued_jobs()
+            self.assertEqual(by_jobs.state, "running")
+            # the first job's record is in the rated usage already, priced at the end
+            self.assertEqual(by_jobs.rated_until_id, max(self._records(import_id=by_jobs.id).ids))
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+        self.assertEqual(by_jobs.state, "done")
+        self._import(csv_file(*days[2]))
+
+        def snapshot():
+            rated = sorted(
+                (
+                    tuple(r[name] for name in fields_read)
+                    for r in Rated.search(domain).read(fields_read)
+                ),
+                key=str,
+            )
+            months = sorted(
+                (m.line_id.id, m.partner_id.id, m.amount_untaxed, m.amount_total,
+                 m.data_quantity, m.band_index, m.last_usage_at)
+                for m in self.env["telecoop.priced.month"].search(domain)
+            )  # fmt: skip
+            charges = sorted(
+                (
+                    (c.line_id.id, c.partner_id.id, c.kind, c.usage_type or "", c.zone or "",
+                     c.service or "", c.quantity, c.amount_untaxed, c.amount_total)
+                    for c in self.env["telecoop.priced.charge"].search(domain)
+                ),
+                key=str,
+            )  # fmt: skip
+            return rated, months, charges
+
+        by_increments = snapshot()
         Rated._rate_period(self.company, date(2026, 10, 1))
-        again = sorted(
-            (
-                tuple(r[name] for name in fields_read)
-                for r in Rated.search(domain).read(fields_read)
-            ),
-            key=str,
+        again = snapshot()
+        self.assertEqual(by_increments[0], again[0])
+        self.assertEqual(by_increments[1], again[1])
+        self.assertEqual(by_increments[2], again[2])
+        # line B changed holder on the 12th: each holder pays their own days
+        months_b = self.env["telecoop.priced.charge"].search(
+            domain + [("line_id", "=", self.line_b.id), ("kind", "=", "plan")]
         )
-        self.assertEqual(by_increments, again)
+        self.assertEqual(months_b.partner_id, self.holder | self.holder2)
         # line A on the 20 EUR plan with 9 GB included: 11 GB, 2 GB beyond at 2 EUR
         data_a = Rated.search(
             domain + [("line_id", "=", self.line_a.id), ("usage_type", "=", "data")]
