@@ -48,9 +48,11 @@ class TelecoopUsageImport(models.Model):
     (``services/cdr_parse.py``); good ones go to PostgreSQL by batches: COPY
     into a temporary staging table, then one ``INSERT ... SELECT`` that finds
     the line active at the start of each record and skips the identities
-    already known (``ON CONFLICT DO NOTHING``). The position reached is stored
-    with each batch, in the same transaction, so that an import killed half-way
-    starts again where it stopped, and never counts or bills a record twice.
+    already known to the host operator, in any month (``ON CONFLICT DO
+    NOTHING`` on the table of identities, see ``telecoop.usage.record``).
+    The position reached is stored with each batch, in the same transaction,
+    so that an import killed half-way starts again where it stopped, and
+    never counts or bills a record twice.
     """
 
     _name = "telecoop.usage.import"
@@ -520,26 +522,38 @@ class TelecoopUsageImport(models.Model):
             params,
         )
         ensure_partitions(raw, [row[0] for row in raw.fetchall()])
+        # the identities new to the host operator first (whatever their month),
+        # then the records of those only: a record re-sent with its start in
+        # another month is a duplicate; the first of a batch's copies wins
         raw.execute(
             """
-            WITH inserted AS (
+            WITH batch AS MATERIALIZED (
+                SELECT DISTINCT ON (s.record_id) s.*,
+                       date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date AS period
+                  FROM telecoop_usage_staging s
+                 ORDER BY s.record_id, s.ctid
+            ), fresh AS (
+                INSERT INTO telecoop_usage_record_identity (source_id, record_id, period)
+                SELECT %(source)s, b.record_id, b.period FROM batch b
+                    ON CONFLICT (source_id, record_id) DO NOTHING
+                RETURNING record_id
+            ), inserted AS (
                 INSERT INTO telecoop_usage_record (
                     company_id, source_id, import_id, record_id, line_id, msisdn,
                     started_at, period, usage_type, quantity, zone, destination,
                     third_party_amount
                 )
                 SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
-                       s.started_at AT TIME ZONE 'UTC',
-                       date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
+                       s.started_at AT TIME ZONE 'UTC', s.period,
                        s.usage_type, s.quantity, s.zone, s.destination, s.third_party_amount
-                  FROM telecoop_usage_staging s
+                  FROM batch s
+                  JOIN fresh f ON f.record_id = s.record_id
              LEFT JOIN telecoop_mobile_line l
                     ON l.msisdn = s.msisdn
                    AND l.company_id = %(company)s
                    AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
                    AND (l.termination_date IS NULL
                         OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
-                ON CONFLICT (source_id, record_id, period) DO NOTHING
                 RETURNING line_id, period
             )
             SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period

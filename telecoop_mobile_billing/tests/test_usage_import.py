@@ -1,5 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+import os
 from datetime import UTC, date, datetime
 from unittest.mock import patch
 
@@ -473,6 +475,57 @@ class TestUsageSourcesAndMonths(UsageImportCommon):
         self.assertEqual((rated.record_count, rated.quantity), (2, 1500))
         # from now on the XML file of the operator is a duplicate of what is known
         again = self._import(csv_file(row))
+        self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
+
+    def test_migration_removes_the_copies_of_a_record_in_another_month(self):
+        """19.0.1.2.0: a record counted in two months before is counted once."""
+        self._import(csv_file("X1,33611111111,2026-10-31T23:50:00+01:00,data,1000,national,,"))
+        Record = self.env["telecoop.usage.record"]
+        Record.flush_model()
+        # the copy the old unique index (source, record, month) let in
+        self.env.cr.execute(
+            """
+            INSERT INTO telecoop_usage_record (company_id, source_id, record_id, line_id, msisdn,
+                   started_at, period, usage_type, quantity, zone)
+            SELECT company_id, source_id, record_id, line_id, msisdn,
+                   started_at + interval '20 minutes', '2026-11-01', usage_type, quantity, zone
+              FROM telecoop_usage_record WHERE record_id = 'X1'
+            """
+        )
+        Record._rerate(self.company, {"2026-11-01": self.line_a.ids})
+        Rated = self.env["telecoop.rated.usage"]
+        domain = [("line_id", "=", self.line_a.id)]
+        self.assertEqual(sorted(Rated.search(domain).mapped("record_count")), [1, 1])
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), "migrations/19.0.1.2.0/post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        Record.invalidate_model()
+        Rated.invalidate_model()
+        x1 = self._records(record_id="X1")
+        self.assertEqual((len(x1), x1.period), (1, date(2026, 10, 1)))
+        rated = Rated.search(domain)
+        self.assertEqual((rated.period, rated.record_count), (date(2026, 10, 1), 1))
+
+    def test_merged_sources_keep_one_copy_of_a_record_sent_in_two_months(self):
+        self._import(csv_file("N1,33611111111,2026-10-31T23:50:00+01:00,data,1000,national,,"))
+        self._import(
+            csv_file("N1,33611111111,2026-11-01T00:05:00+01:00,data,1000,national,,"),
+            source=self.xml_source,
+        )
+        self.assertEqual(len(self._records(record_id="N1")), 2)  # two sources before the merge
+        self.assertEqual((self.source | self.xml_source)._merge_into(self.source), 1)
+        n1 = self._records(record_id="N1")
+        self.assertEqual((len(n1), n1.period, n1.source_id), (1, date(2026, 10, 1), self.source))
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual((rated.period, rated.record_count), (date(2026, 10, 1), 1))
+        # from now on the November copy is a duplicate of what the operator sent
+        again = self._import(
+            csv_file("N1,33611111111,2026-11-01T00:05:00+01:00,data,1000,national,,")
+        )
         self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
 
     def test_each_month_goes_to_its_partition_created_on_demand(self):
