@@ -265,18 +265,24 @@ class TelecoopRatedUsage(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE telecoop_rated_usage r
-                       SET amount = COALESCE(c.amount, 0)
-                      FROM telecoop_rated_usage r2
-                 LEFT JOIN (SELECT line_id, usage_type, zone, SUM(amount_untaxed) AS amount
-                              FROM telecoop_priced_charge
-                             WHERE month_id = ANY(%(months)s) AND kind = 'usage'
-                             GROUP BY 1, 2, 3) c
-                        ON c.line_id = r2.line_id AND c.usage_type = r2.usage_type
-                       AND c.zone = r2.zone
-                     WHERE r.id = r2.id AND r2.company_id = %(company)s
-                       AND r2.period = %(period)s AND r2.line_id = ANY(%(lines)s)
-                       AND r.amount IS DISTINCT FROM COALESCE(c.amount, 0)
+                    WITH charged AS (
+                        SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed) AS amount
+                          FROM telecoop_priced_charge c
+                          JOIN unnest(%(months)s::int[]) AS m (id) ON m.id = c.month_id
+                         WHERE c.kind = 'usage'
+                         GROUP BY 1, 2, 3
+                    ), priced AS (
+                        SELECT r.id, COALESCE(c.amount, 0) AS amount
+                          FROM telecoop_rated_usage r
+                          JOIN unnest(%(lines)s::int[]) AS l (id) ON l.id = r.line_id
+                     LEFT JOIN charged c
+                            ON c.line_id = r.line_id AND c.usage_type = r.usage_type
+                           AND c.zone = r.zone
+                         WHERE r.company_id = %(company)s AND r.period = %(period)s
+                    )
+                    UPDATE telecoop_rated_usage r SET amount = p.amount
+                      FROM priced p
+                     WHERE r.id = p.id AND r.amount IS DISTINCT FROM p.amount
                     """,
                     months=months.ids,
                     company=company.id,
