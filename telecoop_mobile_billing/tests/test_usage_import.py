@@ -622,6 +622,12 @@ class TestUsageRetention(UsageImportCommon):
         self.env.cr.execute("SELECT to_regclass(%s)", [october_partition])
         self.assertIsNone(self.env.cr.fetchone()[0])
         self.assertEqual(self._records().mapped("record_id"), ["N1"])
+        # the record identities of the month are forgotten with it
+        self.env.cr.execute(
+            "SELECT record_id FROM telecoop_usage_record_identity WHERE source_id IN %s",
+            [(self.source.id, other_source.id)],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [("N1",)])
         # no raw record left in a file or a log: the uploads and errors are gone
         self.assertTrue(october.raw_purged_date)
         self.assertFalse(october.error_ids)
