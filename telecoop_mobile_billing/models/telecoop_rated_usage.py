@@ -5,10 +5,13 @@ from collections import defaultdict
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from .telecoop_mobile_line import month_bounds
 from .telecoop_usage_record import USAGE_TYPES, ZONES, BigInteger
+
+#: lines priced again at once by rating by increments
+REPRICE_CHUNK = 5000
 
 
 class TelecoopRatedUsage(models.Model):
@@ -258,40 +261,50 @@ class TelecoopRatedUsage(models.Model):
         for period, line_ids in sorted(todo.items(), key=lambda item: str(item[0])):
             first = month_bounds(fields.Date.to_date(period))[0]
             line_ids = sorted(line_ids)
-            months = self.env["telecoop.priced.month"]._rate_months(
-                company, first, line_ids, totals=self._get_month_totals
-            )
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH charged AS (
-                        SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed) AS amount
-                          FROM telecoop_priced_charge c
-                          JOIN unnest(%(months)s::int[]) AS m (id) ON m.id = c.month_id
-                         WHERE c.kind = 'usage'
-                         GROUP BY 1, 2, 3
-                    ), priced AS (
-                        SELECT r.id, COALESCE(c.amount, 0) AS amount
-                          FROM telecoop_rated_usage r
-                          JOIN unnest(%(lines)s::int[]) AS l (id) ON l.id = r.line_id
-                     LEFT JOIN charged c
-                            ON c.line_id = r.line_id AND c.usage_type = r.usage_type
-                           AND c.zone = r.zone
-                         WHERE r.company_id = %(company)s AND r.period = %(period)s
-                    )
-                    UPDATE telecoop_rated_usage r SET amount = p.amount
-                      FROM priced p
-                     WHERE r.id = p.id AND r.amount IS DISTINCT FROM p.amount
-                    """,
-                    months=months.ids,
-                    company=company.id,
-                    period=first,
-                    lines=months.line_id.ids,
-                )
-            )
-            self.invalidate_model()
+            # by chunks of lines (each line's month is priced on its own): the
+            # memory of a file touching every line stays that of one chunk
+            for chunk in split_every(REPRICE_CHUNK, line_ids, list):
+                self._reprice_lines(company, first, chunk)
+                self.env.flush_all()
+                self.env.invalidate_all()
             self._after_rating(company, first, line_ids)
+
+    @api.model
+    def _reprice_lines(self, company, first, line_ids):
+        """Price again the month ``first`` of ``line_ids``; the amounts of their rows."""
+        months = self.env["telecoop.priced.month"]._rate_months(
+            company, first, line_ids, totals=self._get_month_totals
+        )
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH charged AS (
+                    SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed) AS amount
+                      FROM telecoop_priced_charge c
+                      JOIN unnest(%(months)s::int[]) AS m (id) ON m.id = c.month_id
+                     WHERE c.kind = 'usage'
+                     GROUP BY 1, 2, 3
+                ), priced AS (
+                    SELECT r.id, COALESCE(c.amount, 0) AS amount
+                      FROM telecoop_rated_usage r
+                      JOIN unnest(%(lines)s::int[]) AS l (id) ON l.id = r.line_id
+                 LEFT JOIN charged c
+                        ON c.line_id = r.line_id AND c.usage_type = r.usage_type
+                       AND c.zone = r.zone
+                     WHERE r.company_id = %(company)s AND r.period = %(period)s
+                )
+                UPDATE telecoop_rated_usage r SET amount = p.amount
+                  FROM priced p
+                 WHERE r.id = p.id AND r.amount IS DISTINCT FROM p.amount
+                """,
+                months=months.ids,
+                company=company.id,
+                period=first,
+                lines=months.line_id.ids,
+            )
+        )
+        self.invalidate_model()
 
     @api.model
     def _after_rating(self, company, period_date, line_ids=None):
