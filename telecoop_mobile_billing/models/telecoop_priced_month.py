@@ -220,10 +220,15 @@ class TelecoopPricedMonth(models.Model):
     # rating: the only caller of the pricing service
     # ------------------------------------------------------------------
     @api.model
-    def _rate_months(self, company, period_date, line_ids=None):
+    def _rate_months(self, company, period_date, line_ids=None, totals=None):
         """(Re)price the month of ``period_date`` of the lines (all active lines
         of ``company`` when ``line_ids`` is None). A month with a charge on an
-        invoice is a fact and is left alone. Returns the priced months."""
+        invoice is a fact and is left alone. Returns the priced months.
+
+        ``totals``: the reader of the month's usage totals, with the signature
+        and rows of ``telecoop.usage.record._get_month_totals`` (the default);
+        rating by increments passes the rated usage's, which holds the same sums.
+        """
         first, last, month_days = month_bounds(period_date)
         Line = self.env["telecoop.mobile.line"]
         domain = [
@@ -271,7 +276,7 @@ class TelecoopPricedMonth(models.Model):
             __,
             third_party,
             last_at,
-        ) in self.env["telecoop.usage.record"]._get_month_totals(
+        ) in (totals or self.env["telecoop.usage.record"]._get_month_totals)(
             company, first, None if line_ids is None else lines.ids, split
         ):
             if line_id not in segments:
@@ -648,8 +653,10 @@ class _RatingContext:
         company = self.company
         currency = company.currency_id
         base_lines = []
+        # the holders of the batch read together (a fiscal position reads each one)
+        holders = self.env["res.partner"].browse({values["partner_id"] for values in charges})
         for values in charges:
-            partner = self.env["res.partner"].browse(values["partner_id"])
+            partner = holders.browse(values["partner_id"]).with_prefetch(holders._prefetch_ids)
             fiscal_position = self._holder(partner)
             values["fiscal_position_id"] = fiscal_position.id or None
             product = values.pop("product")

@@ -5,10 +5,14 @@ from collections import defaultdict
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from .telecoop_mobile_line import month_bounds
 from .telecoop_usage_record import USAGE_TYPES, ZONES, BigInteger
+
+#: lines priced again at once by rating by increments (system parameter
+#: ``telecoop_mobile_billing.rating_reprice_chunk``)
+REPRICE_CHUNK = 5000
 
 
 class TelecoopRatedUsage(models.Model):
@@ -172,16 +176,20 @@ class TelecoopRatedUsage(models.Model):
 
     @api.model
     def _rate_increment(self, company, usage_query):
-        """Rate again the lines and months that new raw usage touched.
+        """Rate new raw usage by increments: count it, then price again what it touched.
 
-        ``usage_query`` (an ``SQL``) gives rows ``(line_id, period, ...)`` of
-        records not rated yet (the importer passes what one file brought). Only
-        the lines it touches are rated again, through :meth:`_rate_period`, the
-        one path from usage to the priced month (so an invoiced month stays as
-        invoiced, a holder change splits the month, and the result is the one of
-        rating once with all records). Returns the lines rated, as
-        ``{period: set of line ids}``.
+        ``usage_query`` (an ``SQL``) gives rows ``(line_id, period, usage_type,
+        zone, quantity, count, third_party_amount, last_started_at)`` of records
+        not rated yet, grouped by line, month, type and zone (the importer passes
+        what one file brought). See :meth:`_add_usage` and :meth:`_reprice`.
+        Returns the lines priced again, as ``{period: set of line ids}``.
         """
+        touched = self._add_usage(company, usage_query)
+        self._reprice(company, touched)
+        return touched
+
+    @api.model
+    def _lock_increments(self, company):
         # ratings of one company by increments one after the other: two imports
         # ending together both count
         self.env.cr.execute(
@@ -190,10 +198,190 @@ class TelecoopRatedUsage(models.Model):
                 company.id,
             )
         )
-        self.env.cr.execute(SQL("SELECT DISTINCT u.line_id, u.period FROM (%s) AS u", usage_query))
+
+    @api.model
+    def _add_usage(self, company, usage_query):
+        """Add the totals of ``usage_query`` (see :meth:`_rate_increment`) to the
+        rated usage, set-based: one ``INSERT ... SELECT ... ON CONFLICT DO
+        UPDATE`` adding to the stored quantities, counts and third-party sums.
+
+        The work is that of the rows given, not of the month so far. Rows of a
+        month on an invoice stay as invoiced (as :meth:`_rate_period` leaves
+        them). The caller adds records in the transaction that wrote them, once
+        each (the importer keeps the last record id counted), so that the rated
+        usage stays the sum of the committed records, which :meth:`_rate_period`
+        rebuilds from the raw records alike. Returns ``{period: set of line
+        ids}`` touched.
+        """
+        self._lock_increments(company)
+        self.flush_model()
+        self.env["telecoop.priced.month"].flush_model(["invoiced"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH added AS (
+                    INSERT INTO telecoop_rated_usage AS r
+                           (company_id, line_id, period, usage_type, zone, quantity,
+                            record_count, third_party_amount, amount, last_usage_at,
+                            create_uid, write_uid, create_date, write_date)
+                    SELECT %(company)s, u.line_id, u.period, u.usage_type, u.zone, u.quantity,
+                           u.count, u.third_party_amount, 0, u.last_started_at,
+                           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                      FROM (%(query)s) AS u (line_id, period, usage_type, zone, quantity,
+                                            count, third_party_amount, last_started_at)
+                     WHERE u.line_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM telecoop_priced_month m
+                                        WHERE m.line_id = u.line_id AND m.period = u.period
+                                          AND m.invoiced)
+                     ORDER BY u.line_id, u.period, u.usage_type, u.zone
+                    ON CONFLICT (line_id, period, usage_type, zone) DO UPDATE SET
+                           quantity = r.quantity + EXCLUDED.quantity,
+                           record_count = r.record_count + EXCLUDED.record_count,
+                           third_party_amount = CASE
+                               WHEN r.third_party_amount IS NULL THEN EXCLUDED.third_party_amount
+                               WHEN EXCLUDED.third_party_amount IS NULL THEN r.third_party_amount
+                               ELSE r.third_party_amount + EXCLUDED.third_party_amount END,
+                           last_usage_at = GREATEST(r.last_usage_at, EXCLUDED.last_usage_at),
+                           write_uid = EXCLUDED.write_uid,
+                           write_date = EXCLUDED.write_date
+                    RETURNING line_id, period
+                )
+                SELECT DISTINCT line_id, period FROM added
+                """,
+                company=company.id,
+                uid=self.env.uid,
+                query=usage_query,
+            )
+        )
         touched = defaultdict(set)
         for line_id, period in self.env.cr.fetchall():
             touched[period].add(line_id)
-        for period, line_ids in sorted(touched.items()):
-            self._rate_period(company, period, line_ids=sorted(line_ids))
+        self.invalidate_model()
         return touched
+
+    @api.model
+    def _get_reprice_chunk(self):
+        """How many lines rating by increments prices again at once."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("telecoop_mobile_billing.rating_reprice_chunk")
+        )
+        try:
+            return max(int(value), 1) if value else REPRICE_CHUNK
+        except ValueError:
+            return REPRICE_CHUNK
+
+    @api.model
+    def _reprice(self, company, todo):
+        """Price again the months of the lines of ``todo`` ({period: line ids})
+        from their rated usage, after :meth:`_add_usage`.
+
+        The priced month (``telecoop.priced.month._rate_months``, the one
+        caller of the pricing service) reads the totals of the rated usage
+        (:meth:`_get_month_totals`) instead of summing the month's raw records
+        again: the work is that of the lines touched, not of the month so far,
+        and the result that of rating once with all records. Then the amount of
+        each rated row is that of its priced charges, and the alerts follow.
+        """
+        self._lock_increments(company)
+        for period, line_ids in sorted(todo.items(), key=lambda item: str(item[0])):
+            first = month_bounds(fields.Date.to_date(period))[0]
+            line_ids = sorted(line_ids)
+            # by chunks of lines (each line's month is priced on its own): the
+            # memory of a file touching every line stays that of one chunk
+            for chunk in split_every(self._get_reprice_chunk(), line_ids, list):
+                self._reprice_lines(company, first, chunk)
+                self.env.flush_all()
+                self.env.invalidate_all()
+            self._after_rating(company, first, line_ids)
+
+    @api.model
+    def _reprice_lines(self, company, first, line_ids):
+        """Price again the month ``first`` of ``line_ids``; the amounts of their rows."""
+        months = self.env["telecoop.priced.month"]._rate_months(
+            company, first, line_ids, totals=self._get_month_totals
+        )
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH charged AS (
+                    SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed) AS amount
+                      FROM telecoop_priced_charge c
+                      JOIN unnest(%(months)s::int[]) AS m (id) ON m.id = c.month_id
+                     WHERE c.kind = 'usage'
+                     GROUP BY 1, 2, 3
+                ), priced AS (
+                    SELECT r.id, COALESCE(c.amount, 0) AS amount
+                      FROM telecoop_rated_usage r
+                      JOIN unnest(%(lines)s::int[]) AS l (id) ON l.id = r.line_id
+                 LEFT JOIN charged c
+                        ON c.line_id = r.line_id AND c.usage_type = r.usage_type
+                       AND c.zone = r.zone
+                     WHERE r.company_id = %(company)s AND r.period = %(period)s
+                )
+                UPDATE telecoop_rated_usage r SET amount = p.amount
+                  FROM priced p
+                 WHERE r.id = p.id AND r.amount IS DISTINCT FROM p.amount
+                """,
+                months=months.ids,
+                company=company.id,
+                period=first,
+                lines=months.line_id.ids,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _after_rating(self, company, period_date, line_ids=None):
+        """Hook after a rating (the medians and alerts add theirs)."""
+
+    @api.model
+    def _get_month_totals(self, company, period, line_ids=None, split_line_ids=()):
+        """The month's usage totals, as ``telecoop.usage.record._get_month_totals``
+        gives them, read from the rated usage where it holds them.
+
+        A row of the rated usage is the sum of the raw records of its line,
+        month, type and zone: it serves the lines priced by their month's totals.
+        The lines whose holder changed in the month (their records go to each
+        holder by day) and those with third-party services (priced per service)
+        are read from their raw records.
+        """
+        self.flush_model()
+        cr = self.env.cr
+        line_filter = (
+            SQL("AND line_id = ANY(%s)", list(line_ids)) if line_ids is not None else SQL()
+        )
+        cr.execute(
+            SQL(
+                "SELECT DISTINCT line_id FROM telecoop_rated_usage WHERE company_id = %s "
+                "AND period = %s AND third_party_amount IS NOT NULL %s",
+                company.id,
+                period,
+                line_filter,
+            )
+        )
+        raw_lines = set(split_line_ids) | {row[0] for row in cr.fetchall()}
+        if line_ids is not None:
+            raw_lines &= set(line_ids)
+        cr.execute(
+            SQL(
+                """
+                SELECT line_id, NULL::date, usage_type, zone, NULL::varchar, quantity,
+                       record_count, NULL::numeric, last_usage_at
+                  FROM telecoop_rated_usage
+                 WHERE company_id = %s AND period = %s AND NOT (line_id = ANY(%s)) %s
+                """,
+                company.id,
+                period,
+                sorted(raw_lines),
+                line_filter,
+            )
+        )
+        rows = cr.fetchall()
+        if raw_lines:
+            rows += self.env["telecoop.usage.record"]._get_month_totals(
+                company, period, sorted(raw_lines), split_line_ids
+            )
+        return rows

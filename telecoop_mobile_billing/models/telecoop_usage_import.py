@@ -51,9 +51,11 @@ class TelecoopUsageImport(models.Model):
     (``services/cdr_parse.py``); good ones go to PostgreSQL by batches: COPY
     into a temporary staging table, then one ``INSERT ... SELECT`` that finds
     the line active at the start of each record and skips the identities
-    already known (``ON CONFLICT DO NOTHING``). The position reached is stored
-    with each batch, in the same transaction, so that an import killed half-way
-    starts again where it stopped, and never counts or bills a record twice.
+    already known to the host operator, in any month (``ON CONFLICT DO
+    NOTHING`` on the table of identities, see ``telecoop.usage.record``).
+    The position reached is stored with each batch, in the same transaction,
+    so that an import killed half-way starts again where it stopped, and
+    never counts or bills a record twice.
     """
 
     _name = "telecoop.usage.import"
@@ -320,6 +322,10 @@ class TelecoopUsageImport(models.Model):
                 finished = self._import_stream(stream, max_batches=max_batches)
         if finished:
             self._finish()
+        elif not self.env.context.get("telecoop_usage_no_rerate"):
+            # the records this job wrote are counted in the rated usage in the
+            # same transaction (never twice, never missing); pricing waits for the end
+            self._add_rated_usage()
         return finished
 
     def _open_file(self):
@@ -535,26 +541,38 @@ class TelecoopUsageImport(models.Model):
             params,
         )
         ensure_partitions(raw, [row[0] for row in raw.fetchall()])
+        # the identities new to the host operator first (whatever their month),
+        # then the records of those only: a record re-sent with its start in
+        # another month is a duplicate; the first of a batch's copies wins
         raw.execute(
             """
-            WITH inserted AS (
+            WITH batch AS MATERIALIZED (
+                SELECT DISTINCT ON (s.record_id) s.*,
+                       date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date AS period
+                  FROM telecoop_usage_staging s
+                 ORDER BY s.record_id, s.ctid
+            ), fresh AS (
+                INSERT INTO telecoop_usage_record_identity (source_id, record_id, period)
+                SELECT %(source)s, b.record_id, b.period FROM batch b
+                    ON CONFLICT (source_id, record_id) DO NOTHING
+                RETURNING record_id
+            ), inserted AS (
                 INSERT INTO telecoop_usage_record (
                     company_id, source_id, import_id, record_id, line_id, msisdn,
                     started_at, period, usage_type, quantity, zone, destination,
                     third_party_amount
                 )
                 SELECT %(company)s, %(source)s, %(import)s, s.record_id, l.id, s.msisdn,
-                       s.started_at AT TIME ZONE 'UTC',
-                       date_trunc('month', s.started_at AT TIME ZONE %(tz)s)::date,
+                       s.started_at AT TIME ZONE 'UTC', s.period,
                        s.usage_type, s.quantity, s.zone, s.destination, s.third_party_amount
-                  FROM telecoop_usage_staging s
+                  FROM batch s
+                  JOIN fresh f ON f.record_id = s.record_id
              LEFT JOIN telecoop_mobile_line l
                     ON l.msisdn = s.msisdn
                    AND l.company_id = %(company)s
                    AND l.activation_date <= (s.started_at AT TIME ZONE %(tz)s)::date
                    AND (l.termination_date IS NULL
                         OR l.termination_date >= (s.started_at AT TIME ZONE %(tz)s)::date)
-                ON CONFLICT (source_id, record_id, period) DO NOTHING
                 RETURNING line_id, period
             )
             SELECT line_id, period, count(*) FROM inserted GROUP BY line_id, period
@@ -620,24 +638,25 @@ class TelecoopUsageImport(models.Model):
     def _rerate_todo(self):
         """Rate what this import brought since it was last rated.
 
-        By increments when the rating offers them (``telecoop.rated.usage.
-        _rate_increment``): only the lines that this import's new records touch
-        (those past ``rated_until_id``, so that a failed and resumed import is
-        rated once) are rated again, not the whole month of every line.
-        Otherwise the months and lines touched are rated again from all their
-        records.
+        By increments (``telecoop.rated.usage._rate_increment``): the new
+        records of this import (those past ``rated_until_id``, so that a failed
+        and resumed import is rated once) are added to the rated usage, grouped
+        by line, month, type and zone; then only the lines they touched are
+        priced again, from the rated usage, not from the whole month's records.
+        The work is proportional to what the file brought.
         """
         self.ensure_one()
         todo = self.rerate_todo or {}
         if todo and not self.env.context.get("telecoop_usage_no_rerate"):
-            rated = self.env["telecoop.rated.usage"] if "telecoop.rated.usage" in self.env else None
-            if rated is not None and hasattr(rated, "_rate_increment"):
-                self._rate_increment(rated)
-            else:
-                self.env["telecoop.usage.record"]._rerate(self.company_id, todo)
+            self._add_rated_usage()
+            self.env["telecoop.rated.usage"]._reprice(self.company_id, todo)
         self.rerate_todo = False
 
-    def _rate_increment(self, rated):
+    def _add_rated_usage(self):
+        """Add the records of this import not counted yet to the rated usage."""
+        self.ensure_one()
+        if not self.period_first:
+            return
         self.env["telecoop.usage.record"].flush_model()
         cr = self.env.cr
         cr.execute(
@@ -652,7 +671,7 @@ class TelecoopUsageImport(models.Model):
         last_id = cr.fetchone()[0]
         if not last_id or last_id <= self.rated_until_id:
             return
-        rated._rate_increment(
+        self.env["telecoop.rated.usage"]._add_usage(
             self.company_id,
             SQL(
                 """

@@ -44,6 +44,8 @@ class Many2oneWithoutForeignKey(fields.Many2one):
 
 
 PARTITION_PREFIX = "telecoop_usage_record_"
+#: one row per record identity a host operator delivered, whatever its month
+IDENTITY_TABLE = "telecoop_usage_record_identity"
 _PARTITION_LOCK = "telecoop_usage_record_partitions"
 
 
@@ -99,8 +101,15 @@ class TelecoopUsageRecord(models.Model):
     the plain table of a database created before into partitions); the model
     reads it through ``_table_query``, and the importer creates each month's
     partition when its first records come (:func:`ensure_partitions`). The
-    primary key and the record identity include the partition key, as
-    PostgreSQL asks: a record is known once per host operator and month.
+    primary key includes the partition key, as PostgreSQL asks, so a unique
+    index of the partitioned table could only make a record known once per
+    host operator *and month*: a record re-sent with its start in another
+    month would count in both. The record identity is therefore kept in a
+    plain table, ``telecoop_usage_record_identity`` (source, record identity,
+    month), unique per host operator across months, its formats and its HTTP
+    pull: the importer inserts each batch's identities there first
+    (``ON CONFLICT DO NOTHING``) and writes only the records whose identity
+    was new. The purge forgets the identities with their month.
     """
 
     _name = "telecoop.usage.record"
@@ -160,10 +169,6 @@ class TelecoopUsageRecord(models.Model):
 
     #: indexes of the partitioned table (each partition gets its own)
     _INDEXES = {
-        "telecoop_usage_record_month_identity_uniq": (
-            "UNIQUE INDEX",
-            "(source_id, record_id, period)",
-        ),
         "telecoop_usage_record_month_line_idx": ("INDEX", "(line_id, period)"),
         "telecoop_usage_record_month_import_idx": (
             "INDEX",
@@ -197,6 +202,7 @@ class TelecoopUsageRecord(models.Model):
         else:
             self._init_partitioned_table()
         self._init_indexes()
+        self._init_identity_table()
         today = fields.Date.context_today(self)
         ensure_partitions(cr, [today, today + relativedelta(months=1)])
 
@@ -249,6 +255,102 @@ class TelecoopUsageRecord(models.Model):
                     SQL(definition),
                 )
             )
+
+    def _init_identity_table(self):
+        """The table of record identities (see the class docstring).
+
+        Created with the identities of the records already there (the oldest
+        record of an identity gives its month); the unique index per month it
+        replaces is dropped. The records delivered twice in two months before
+        are removed by the migration to 19.0.1.2.0.
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT to_regclass(%s)", IDENTITY_TABLE))
+        if cr.fetchone()[0]:
+            return
+        cr.execute(
+            SQL(
+                """
+                CREATE TABLE %(table)s (
+                    source_id integer NOT NULL,
+                    record_id varchar NOT NULL,
+                    period date NOT NULL,
+                    PRIMARY KEY (source_id, record_id)
+                );
+                COMMENT ON TABLE %(table)s IS 'Usage record identities, one per host operator';
+                INSERT INTO %(table)s (source_id, record_id, period)
+                SELECT DISTINCT ON (source_id, record_id) source_id, record_id, period
+                  FROM telecoop_usage_record
+                 ORDER BY source_id, record_id, id;
+                DROP INDEX IF EXISTS telecoop_usage_record_month_identity_uniq
+                """,
+                table=SQL.identifier(IDENTITY_TABLE),
+            )
+        )
+
+    @api.model
+    def _forget_identities(self, source_ids):
+        """Forget the record identities of the sources ``source_ids`` (deleted)."""
+        if source_ids:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE source_id = ANY(%s)",
+                    SQL.identifier(IDENTITY_TABLE),
+                    list(source_ids),
+                )
+            )
+
+    @api.model
+    def _merge_sources(self, sources, target):
+        """Records and identities of ``sources`` go to ``target`` (one host operator).
+
+        A record identity known to several of them is one record: the copy of
+        ``target`` stays (else the oldest), whatever its month; the others are
+        deleted. Returns ``(period, line_id)`` of the deleted copies.
+        """
+        cr = self.env.cr
+        self.flush_model()
+        identity = SQL.identifier(IDENTITY_TABLE)
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM telecoop_usage_record r
+                 USING (SELECT id, period, line_id,
+                               row_number() OVER (PARTITION BY record_id
+                                                  ORDER BY source_id <> %(target)s, id) AS rank
+                          FROM telecoop_usage_record
+                         WHERE source_id IN %(all)s) d
+                 WHERE r.id = d.id AND r.period = d.period AND d.rank > 1
+                RETURNING d.period, d.line_id
+                """,
+                target=target.id,
+                all=tuple((sources | target).ids),
+            )
+        )
+        doubled = cr.fetchall()
+        cr.execute(
+            SQL(
+                """
+                UPDATE telecoop_usage_record SET source_id = %(target)s
+                 WHERE source_id IN %(sources)s;
+                INSERT INTO %(identity)s (source_id, record_id, period)
+                SELECT DISTINCT ON (record_id) %(target)s, record_id, period
+                  FROM %(identity)s WHERE source_id IN %(sources)s
+                 ORDER BY record_id, period
+                    ON CONFLICT (source_id, record_id) DO NOTHING;
+                DELETE FROM %(identity)s WHERE source_id IN %(sources)s;
+                UPDATE %(identity)s i SET period = r.period
+                  FROM telecoop_usage_record r
+                 WHERE i.source_id = %(target)s AND r.source_id = %(target)s
+                   AND r.record_id = i.record_id AND i.period <> r.period
+                """,
+                target=target.id,
+                sources=tuple(sources.ids),
+                identity=identity,
+            )
+        )
+        self.invalidate_model()
+        return doubled
 
     def _init_from_plain_table(self):
         """A database created before partitioning: move the rows into months."""
@@ -429,6 +531,17 @@ class TelecoopUsageRecord(models.Model):
                 cr.execute(SQL("DROP TABLE %s", table))
             else:
                 cr.execute(SQL("DELETE FROM %s WHERE company_id IN %s", table, tuple(expired)))
+            if expired:
+                # the identities of the month go with its records
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s i USING telecoop_usage_source s WHERE i.period = %s "
+                        "AND s.id = i.source_id AND s.company_id IN %s",
+                        SQL.identifier(IDENTITY_TABLE),
+                        period,
+                        tuple(expired),
+                    )
+                )
             forgotten = sum(counts.get(company_id, 0) for company_id in expired)
             total += forgotten
             _logger.info(

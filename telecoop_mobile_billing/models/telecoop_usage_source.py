@@ -98,6 +98,7 @@ class TelecoopUsageSource(models.Model):
         self.env.cr.execute(
             SQL("DELETE FROM telecoop_usage_record WHERE source_id IN %s", tuple(self.ids))
         )
+        self.env["telecoop.usage.record"]._forget_identities(self.ids)
         self.env["telecoop.usage.record"].invalidate_model()
         return super().unlink()
 
@@ -158,34 +159,9 @@ class TelecoopUsageSource(models.Model):
             for name in ("base_url", "api_key", "last_cursor", "column_mapping"):
                 if source[name] and not target.sudo()[name] and name not in vals:
                     vals[name] = source[name]
-        cr = self.env.cr
-        self.env["telecoop.usage.record"].flush_model()
-        # the copies of records already known to the target (or to an older merged source)
-        cr.execute(
-            SQL(
-                """
-                DELETE FROM telecoop_usage_record r
-                 USING (SELECT id, period, line_id,
-                               row_number() OVER (PARTITION BY record_id, period
-                                                  ORDER BY source_id <> %(target)s, id) AS rank
-                          FROM telecoop_usage_record
-                         WHERE source_id IN %(all)s) d
-                 WHERE r.id = d.id AND r.period = d.period AND d.rank > 1
-                RETURNING d.period, d.line_id
-                """,
-                target=target.id,
-                all=tuple((self | target).ids),
-            )
-        )
-        doubled = cr.fetchall()
-        cr.execute(
-            SQL(
-                "UPDATE telecoop_usage_record SET source_id = %s WHERE source_id IN %s",
-                target.id,
-                tuple(sources.ids),
-            )
-        )
-        self.env["telecoop.usage.record"].invalidate_model()
+        # the copies of records already known to the target (or to an older
+        # merged source), in any month, go; the rest move to the target
+        doubled = self.env["telecoop.usage.record"]._merge_sources(sources, target)
         sources.import_ids.write({"source_id": target.id})
         if vals:
             target.sudo().write(vals)

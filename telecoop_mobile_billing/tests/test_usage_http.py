@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -195,3 +196,34 @@ class TestUsageHttpPull(UsageImportCommon):
         self.assertEqual(
             (sum(rated.mapped("record_count")), sum(rated.mapped("quantity"))), (6, 6000)
         )
+
+    def test_a_record_re_sent_with_its_start_in_the_next_month_is_billed_once(self):
+        # H1 as the daily CSV file writes it: the last minutes of October...
+        csv_import = self._import(
+            csv_file("H1,33611111111,2026-10-31T23:50:00+01:00,data,1000,national,,"),
+            source=self.http_source,
+            name="cdr-20261031.csv",
+        )
+        # ... re-sent in the monthly XML file with its start corrected into November...
+        xml_import = self._import(
+            b'<usage xmlns="urn:telecoop:usage:1"><record record_id="H1" msisdn="33611111111"'
+            b' started_at="2026-11-01T00:05:00+01:00" usage_type="data" quantity="1000"'
+            b' zone="national"/></usage>',
+            source=self.http_source,
+            name="cdr-202611.xml",
+        )
+        # ... and by the API, in November too
+        self.operator.pages[None][0][0] = _record("H1", started_at="2026-11-01T00:05:00+01:00")
+        http_import = self._pull()
+        self.assertEqual(self._counts(csv_import), (1, 1, 0, 0, 0))
+        self.assertEqual(self._counts(xml_import), (1, 0, 1, 0, 0))
+        self.assertEqual(self._counts(http_import), (7, 5, 1, 1, 0))
+        h1 = self._records(record_id="H1")
+        self.assertEqual((len(h1), h1.period, h1.import_id), (1, date(2026, 10, 1), csv_import))
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual(set(rated.mapped("period")), {date(2026, 10, 1)})
+        self.assertEqual((rated.record_count, rated.quantity), (6, 6000))
+        november = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", self.line_a.id), ("period", "=", "2026-11-01")]
+        )
+        self.assertFalse(november.charge_ids.filtered(lambda c: c.kind == "usage"))

@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 import itertools
+import os
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
@@ -525,6 +527,57 @@ class TestUsageSourcesAndMonths(UsageImportCommon):
         again = self._import(csv_file(row))
         self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
 
+    def test_migration_removes_the_copies_of_a_record_in_another_month(self):
+        """19.0.1.2.0: a record counted in two months before is counted once."""
+        self._import(csv_file("X1,33611111111,2026-10-31T23:50:00+01:00,data,1000,national,,"))
+        Record = self.env["telecoop.usage.record"]
+        Record.flush_model()
+        # the copy the old unique index (source, record, month) let in
+        self.env.cr.execute(
+            """
+            INSERT INTO telecoop_usage_record (company_id, source_id, record_id, line_id, msisdn,
+                   started_at, period, usage_type, quantity, zone)
+            SELECT company_id, source_id, record_id, line_id, msisdn,
+                   started_at + interval '20 minutes', '2026-11-01', usage_type, quantity, zone
+              FROM telecoop_usage_record WHERE record_id = 'X1'
+            """
+        )
+        Record._rerate(self.company, {"2026-11-01": self.line_a.ids})
+        Rated = self.env["telecoop.rated.usage"]
+        domain = [("line_id", "=", self.line_a.id)]
+        self.assertEqual(sorted(Rated.search(domain).mapped("record_count")), [1, 1])
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), "migrations/19.0.1.2.0/post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        Record.invalidate_model()
+        Rated.invalidate_model()
+        x1 = self._records(record_id="X1")
+        self.assertEqual((len(x1), x1.period), (1, date(2026, 10, 1)))
+        rated = Rated.search(domain)
+        self.assertEqual((rated.period, rated.record_count), (date(2026, 10, 1), 1))
+
+    def test_merged_sources_keep_one_copy_of_a_record_sent_in_two_months(self):
+        self._import(csv_file("N1,33611111111,2026-10-31T23:50:00+01:00,data,1000,national,,"))
+        self._import(
+            csv_file("N1,33611111111,2026-11-01T00:05:00+01:00,data,1000,national,,"),
+            source=self.xml_source,
+        )
+        self.assertEqual(len(self._records(record_id="N1")), 2)  # two sources before the merge
+        self.assertEqual((self.source | self.xml_source)._merge_into(self.source), 1)
+        n1 = self._records(record_id="N1")
+        self.assertEqual((len(n1), n1.period, n1.source_id), (1, date(2026, 10, 1), self.source))
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line_a.id)])
+        self.assertEqual((rated.period, rated.record_count), (date(2026, 10, 1), 1))
+        # from now on the November copy is a duplicate of what the operator sent
+        again = self._import(
+            csv_file("N1,33611111111,2026-11-01T00:05:00+01:00,data,1000,national,,")
+        )
+        self.assertEqual(self._counts(again), (1, 0, 1, 0, 0))
+
     def test_each_month_goes_to_its_partition_created_on_demand(self):
         Record = self.env["telecoop.usage.record"]
         self.assertNotIn(date(2019, 3, 1), Record._get_partitions())
@@ -619,6 +672,12 @@ class TestUsageRetention(UsageImportCommon):
         self.env.cr.execute("SELECT to_regclass(%s)", [october_partition])
         self.assertIsNone(self.env.cr.fetchone()[0])
         self.assertEqual(self._records().mapped("record_id"), ["N1"])
+        # the record identities of the month are forgotten with it
+        self.env.cr.execute(
+            "SELECT record_id FROM telecoop_usage_record_identity WHERE source_id IN %s",
+            [(self.source.id, other_source.id)],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [("N1",)])
         # no raw record left in a file or a log: the uploads and errors are gone
         self.assertTrue(october.raw_purged_date)
         self.assertFalse(october.error_ids)
@@ -674,24 +733,66 @@ class TestUsageRetention(UsageImportCommon):
             "third_party_amount",
             "last_usage_at",
         ]
-        for rows in days:
-            self._import(csv_file(*rows))
-        by_increments = sorted(
-            (
-                tuple(r[name] for name in fields_read)
-                for r in Rated.search(domain).read(fields_read)
-            ),
-            key=str,
+        # line B changes holder in the month: its records go to each holder by day
+        self.line_b.change_holder(self.holder, "2026-10-12")
+        self._import(csv_file(*days[0]))
+        # the second file by jobs of one record: each job counts what it wrote
+        self._set_sizes(batch_size=1, job_batches=1)
+        with trap_jobs() as trap:
+            attachment = self.env["ir.attachment"].create(
+                {"name": "day2.csv", "raw": csv_file(*days[1])}
+            )
+            by_jobs = self.env["telecoop.usage.import"].create(
+                {"source_id": self.source.id, "attachment_id": attachment.id}
+            )
+            by_jobs.action_start()
+            trap.perform_enqueued_jobs()
+            self.assertEqual(by_jobs.state, "running")
+            # the first job's record is in the rated usage already, priced at the end
+            self.assertEqual(by_jobs.rated_until_id, max(self._records(import_id=by_jobs.id).ids))
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+        self.assertEqual(by_jobs.state, "done")
+        # the third file priced again line by line (chunks of one line)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "telecoop_mobile_billing.rating_reprice_chunk", "1"
         )
+        self._import(csv_file(*days[2]))
+
+        def snapshot():
+            rated = sorted(
+                (
+                    tuple(r[name] for name in fields_read)
+                    for r in Rated.search(domain).read(fields_read)
+                ),
+                key=str,
+            )
+            months = sorted(
+                (m.line_id.id, m.partner_id.id, m.amount_untaxed, m.amount_total,
+                 m.data_quantity, m.band_index, m.last_usage_at)
+                for m in self.env["telecoop.priced.month"].search(domain)
+            )  # fmt: skip
+            charges = sorted(
+                (
+                    (c.line_id.id, c.partner_id.id, c.kind, c.usage_type or "", c.zone or "",
+                     c.service or "", c.quantity, c.amount_untaxed, c.amount_total)
+                    for c in self.env["telecoop.priced.charge"].search(domain)
+                ),
+                key=str,
+            )  # fmt: skip
+            return rated, months, charges
+
+        by_increments = snapshot()
         Rated._rate_period(self.company, date(2026, 10, 1))
-        again = sorted(
-            (
-                tuple(r[name] for name in fields_read)
-                for r in Rated.search(domain).read(fields_read)
-            ),
-            key=str,
+        again = snapshot()
+        self.assertEqual(by_increments[0], again[0])
+        self.assertEqual(by_increments[1], again[1])
+        self.assertEqual(by_increments[2], again[2])
+        # line B changed holder on the 12th: each holder pays their own days
+        months_b = self.env["telecoop.priced.charge"].search(
+            domain + [("line_id", "=", self.line_b.id), ("kind", "=", "plan")]
         )
-        self.assertEqual(by_increments, again)
+        self.assertEqual(months_b.partner_id, self.holder | self.holder2)
         # line A on the 20 EUR plan with 9 GB included: 11 GB, 2 GB beyond at 2 EUR
         data_a = Rated.search(
             domain + [("line_id", "=", self.line_a.id), ("usage_type", "=", "data")]
