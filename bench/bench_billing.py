@@ -258,6 +258,7 @@ def run(
         "rating_s": rating,
         "billing_s": billing,
         "state": billing_run.state,
+        "run": billing_run,
     }
 
 
