@@ -518,6 +518,25 @@ class TestConsumptionNotices(MobileBillingCommon):
         self.assertFalse(line.roaming_barred_period)
         self.assertEqual(sorted(self._jobs(line).mapped("args")), [[False], [True]])
 
+    def test_a_barring_at_the_roaming_cap_lasts_its_month(self):
+        last_month = (self.this_month - timedelta(days=1)).replace(day=1)
+        old = self._create_line("33660000004", self.plan_classic)
+        now = self._create_line("33660000005", self.plan_classic)
+        old._bar_roaming_data(last_month)
+        now._bar_roaming_data(self.this_month)
+        # the daily scheduled action: a new month allows roaming data again
+        self.env["telecoop.mobile.line"]._cron_lift_roaming_barring()
+        self.assertFalse(old.roaming_barred_period)
+        self.assertEqual(sorted(self._jobs(old).mapped("args")), [[False], [True]])
+        self.assertEqual(now.roaming_barred_period, self.this_month)
+        self.assertEqual(self._jobs(now).mapped("args"), [[False]])
+        # a member going on lifts a barring whatever month it was set in
+        late = self._create_line("33660000006", self.plan_classic)
+        late._bar_roaming_data(last_month)
+        late._set_roaming_continue(True)
+        self.assertFalse(late.roaming_barred_period)
+        self.assertEqual(sorted(self._jobs(late).mapped("args")), [[False], [True]])
+
     def test_a_member_who_chose_to_go_on_is_warned_not_barred(self):
         line = self._create_line("33660000003", self.plan_classic)
         line._set_roaming_continue(True)
