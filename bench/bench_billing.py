@@ -201,6 +201,7 @@ def run(
     server_workers=0,
     port=8176,
     plain=2000,
+    timeout=1800,
 ):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
@@ -227,7 +228,9 @@ def run(
         {"company_id": company.id, "period": period}  # the default chunk size
     )
     if server_workers:
-        billing = run_with_server(env, billing_run, server_workers, config_path, port, out)
+        billing = run_with_server(
+            env, billing_run, server_workers, config_path, port, out, timeout=timeout
+        )
         workers = server_workers
     elif workers > 1:
         run_parallel(env, billing_run, workers, config_path)
@@ -245,6 +248,12 @@ def run(
         f"target for 30,000 lines: 4 min)",
         file=out,
     )
+    if billing_run.state != "done":
+        print(
+            f"stopped before the end: {invoices} of {holders} holders invoiced, run "
+            f"{billing_run.state}",
+            file=out,
+        )
     if server_workers and plain:
         plain_batch(env, billing_run.run_line_ids.move_id, plain, out)
     print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
@@ -258,6 +267,7 @@ def run(
         "rating_s": rating,
         "billing_s": billing,
         "state": billing_run.state,
+        "run": billing_run,
     }
 
 
@@ -276,6 +286,9 @@ def main(argv=None):
     )
     parser.add_argument("--port", type=int, default=8176, help="http port of that server")
     parser.add_argument("--plain", type=int, default=2000, help="invoices of Odoo's plain batch")
+    parser.add_argument(
+        "--timeout", type=int, default=1800, help="seconds the server run is waited for"
+    )
     args = parser.parse_args(argv)
     keep = args.commit or args.workers > 1 or args.server_workers > 0
     with bench_env(args, keep=keep) as env:
@@ -288,6 +301,7 @@ def main(argv=None):
             server_workers=args.server_workers,
             port=args.port,
             plain=args.plain,
+            timeout=args.timeout,
         )
 
 

@@ -20,13 +20,33 @@ class TestBenchBilling(TransactionCase):
     def test_bench_at_a_tiny_size(self):
         out = io.StringIO()
         result = bench_billing.run(self.env, lines=12, records=300, out=out)
+        run = result["run"]
         # 12 lines on 12 * 2 // 3 = 8 holders (bench_common.create_usage_month): one
-        # posted invoice each
+        # posted invoice each, every one to be sent
+        moves = run.run_line_ids.move_id
         self.assertEqual(result["holders"], 8)
-        self.assertEqual(result["invoices"], 8)
-        self.assertEqual(result["state"], "done")
-        self.assertGreater(result["rated_rows"], 0)
+        self.assertEqual(len(moves), 8)
+        self.assertEqual(len(moves.partner_id), 8)
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+        self.assertTrue(all(moves.mapped("sending_data")))
+        self.assertEqual(run.state, "done")
+        # every charge of the month is billed once, on its holder's invoice, to the cent
+        charges = self.env["telecoop.priced.charge"].search(
+            [("company_id", "=", run.company_id.id), ("period", "=", run.period)]
+        )
+        self.assertEqual(len(charges.line_id), 12)
+        billed = moves.invoice_line_ids.filtered("telecoop_charge_id")
+        self.assertEqual(billed.telecoop_charge_id, charges)
+        self.assertEqual(len(billed), len(charges))
+        for line in billed:
+            self.assertEqual(line.move_id.partner_id, line.telecoop_charge_id.partner_id)
+            self.assertAlmostEqual(line.price_subtotal, line.telecoop_charge_id.amount_untaxed)
+            self.assertAlmostEqual(line.price_total, line.telecoop_charge_id.amount_total)
+        self.assertAlmostEqual(
+            sum(moves.mapped("amount_total")), sum(charges.mapped("amount_total"))
+        )
+        self.assertGreater(sum(moves.mapped("amount_total")), 0)
         # the figures printed are those measured
         text = out.getvalue()
         self.assertIn(f"rating: 300 records -> {result['rated_rows']} rated rows", text)
-        self.assertIn("billing run: 12 lines, 8 invoices in", text)
+        self.assertIn(f"billing run: 12 lines, {len(moves)} invoices in", text)

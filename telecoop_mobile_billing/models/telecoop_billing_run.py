@@ -214,23 +214,31 @@ class TelecoopBillingRun(models.Model):
         if run_lines:
             journal = self._get_journal()
             prefetched = run_lines._prefetch_billing_data()
-            vals_list = [rl._prepare_invoice_values(journal, self, prefetched) for rl in run_lines]
+            # the official PDF and the e-mail, by Odoo's sending in the background
+            # (its cron picks the posted invoices with sending data): given at
+            # creation, not written on every invoice afterwards
+            sending = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+            }
+            vals_list = []
+            for run_line in run_lines:
+                values = run_line._prepare_invoice_values(journal, self, prefetched)
+                values["sending_data"] = sending
+                vals_list.append(values)
             # bulk invoicing: no creation message nor tracking on each new invoice
             moves = (
                 self.env["account.move"]
                 .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
                 .create(vals_list)
             )
-            moves.action_post()
-            for run_line, move in zip(run_lines, moves, strict=True):
-                run_line.move_id = move
+            run_lines._link_invoices(moves)
             # the months of these charges are facts now
-            moves.invoice_line_ids.telecoop_charge_id.month_id._mark_invoiced()
-            # the official PDF and the e-mail, by Odoo's sending in the background
-            moves.sending_data = {
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-            }
+            prefetched["months"]._mark_invoiced()
+            # posting numbers the invoices last: the number of the journal is locked
+            # from the first invoice numbered until the chunk commits, so a chunk
+            # running beside this one waits the shortest time
+            moves._post(soft=False)
             self.env.ref("account.ir_cron_account_move_send")._trigger()
             # chunks run one after the other in one transaction when not queued:
             # keep the memory of a run flat

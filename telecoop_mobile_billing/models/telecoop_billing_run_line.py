@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import Command, fields, models
+from odoo.tools import SQL
 
 from .telecoop_mobile_line import month_bounds
 from .telecoop_priced_month import KIND_ORDER
@@ -46,10 +47,37 @@ class TelecoopBillingRunLine(models.Model):
         )
         charges.mapped("tax_ids")
         charges.product_id.mapped("name")
-        by_partner = defaultdict(lambda: self.env["telecoop.priced.charge"])
+        by_partner = defaultdict(list)
         for charge in charges:
-            by_partner[charge.partner_id.id] |= charge
-        return {"charges": by_partner}
+            by_partner[charge.partner_id.id].append(charge.id)
+        Charge = self.env["telecoop.priced.charge"]
+        return {
+            "charges": {
+                partner_id: Charge.browse(ids).with_prefetch(charges._prefetch_ids)
+                for partner_id, ids in by_partner.items()
+            },
+            "months": charges.month_id,
+        }
+
+    def _link_invoices(self, moves):
+        """Each run line gets its invoice (``moves`` in the order of ``self``), in one
+        statement."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE telecoop_billing_run_line rl
+                   SET move_id = m.move_id, write_date = now() AT TIME ZONE 'UTC',
+                       write_uid = %(uid)s
+                  FROM unnest(%(lines)s, %(moves)s) AS m(line_id, move_id)
+                 WHERE rl.id = m.line_id
+                """,
+                uid=self.env.uid,
+                lines=self.ids,
+                moves=moves.ids,
+            )
+        )
+        self.invalidate_recordset(["move_id", "write_date", "write_uid"])
+        self.run_id.invalidate_recordset(["run_line_ids"])
 
     def _prepare_invoice_values(self, journal, run, prefetched=None):
         """The invoice of the holder: four sections, a line per charge of its months."""
@@ -57,7 +85,7 @@ class TelecoopBillingRunLine(models.Model):
         _ = self.env._
         first, last, __ = month_bounds(self.period)
         prefetched = prefetched or self._prefetch_billing_data()
-        charges = prefetched["charges"][self.partner_id.id]
+        charges = prefetched["charges"].get(self.partner_id.id, self.env["telecoop.priced.charge"])
         fiscal_position = charges[:1].fiscal_position_id
         titles = {
             "plan": _("Plan and options"),

@@ -116,7 +116,7 @@ class TelecoopMobileLine(models.Model):
         # the unique index on active numbers sees pending terminations first
         self.flush_model(["state", "msisdn"])
         lines = super().create(vals_list)
-        self.env["telecoop.mobile.line.plan"].create(
+        self.env["telecoop.mobile.line.plan"].with_context(telecoop_plan_history=True).create(
             [
                 {"line_id": line.id, "plan_id": line.plan_id.id, "date_from": line.activation_date}
                 for line in lines
@@ -159,11 +159,20 @@ class TelecoopMobileLine(models.Model):
                             new=vals["state"],
                         )
                     )
+        rerate = {}
         if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
+            # a direct edit of the holder is a change of holder from today: refused in
+            # a month invoiced already, and the month is priced again for both holders
             today = fields.Date.context_today(self)
             for line in self.filtered(lambda ln: ln.partner_id.id != vals["partner_id"]):
-                line._set_holder_history(vals["partner_id"], max(today, line.activation_date))
-        return super().write(vals)
+                date = max(today, line.activation_date)
+                line._check_month_open(date)
+                line._set_holder_history(vals["partner_id"], date)
+                rerate[line] = date
+        result = super().write(vals)
+        for line, date in rerate.items():
+            line._rerate_from(date)
+        return result
 
     # lifecycle ----------------------------------------------------------
 
@@ -187,8 +196,10 @@ class TelecoopMobileLine(models.Model):
                 raise UserError(self.env._("Line %(msisdn)s is terminated.", msisdn=line.msisdn))
             line._check_month_open(date)
             later = line.plan_history_ids.filtered(lambda h, d=date: h.date_from >= d)
-            later.unlink()
-            history.create({"line_id": line.id, "plan_id": plan.id, "date_from": date})
+            later.with_context(telecoop_plan_history=True).unlink()
+            history.with_context(telecoop_plan_history=True).create(
+                {"line_id": line.id, "plan_id": plan.id, "date_from": date}
+            )
             line.message_post(
                 body=self.env._(
                     "Plan changed to %(plan)s from %(date)s.", plan=plan.name, date=date
@@ -212,7 +223,7 @@ class TelecoopMobileLine(models.Model):
                 )
             )
             dates = future.mapped("date_from")
-            future.unlink()
+            future.with_context(telecoop_plan_history=True).unlink()
             line._rerate_from(min(dates))
         self._apply_plan_history()
         return True

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..services import alerts as alert_rules
@@ -266,15 +266,28 @@ class TelecoopMobileLine(models.Model):
         the date; going on lifts a barring of this month through the connector."""
         for line in self.filtered(lambda ln: ln.roaming_continue != go_on):
             line.write({"roaming_continue": go_on, "roaming_continue_date": fields.Datetime.now()})
-            this_month = month_bounds(fields.Date.context_today(line))[0]
-            if go_on and line.roaming_barred_period == this_month:
-                line.roaming_barred_period = False
-                line.with_delay(
-                    description=self.env._(
-                        "Host operator: allow roaming data again on %(msisdn)s",
-                        msisdn=line.msisdn,
-                    )
-                )._host_operator_set_roaming_data(True)
+            if go_on and line.roaming_barred_period:
+                line._lift_roaming_barring()
+
+    def _lift_roaming_barring(self):
+        """Roaming data allowed again on the network (the connector's hook, queued)."""
+        for line in self.filtered("roaming_barred_period"):
+            line.roaming_barred_period = False
+            line.with_delay(
+                description=self.env._(
+                    "Host operator: allow roaming data again on %(msisdn)s",
+                    msisdn=line.msisdn,
+                )
+            )._host_operator_set_roaming_data(True)
+
+    @api.model
+    def _cron_lift_roaming_barring(self):
+        """Scheduled action (daily): a barring at the data roaming cap lasts its month;
+        from the next month roaming data is allowed again."""
+        this_month = month_bounds(fields.Date.context_today(self))[0]
+        self.search(
+            [("roaming_barred_period", "!=", False), ("roaming_barred_period", "<", this_month)]
+        )._lift_roaming_barring()
 
     def _bar_roaming_data(self, period):
         """At 100 % of the data roaming cap: bar roaming data on the network, through

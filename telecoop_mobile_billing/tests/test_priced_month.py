@@ -339,6 +339,78 @@ class TestPricedMonthFacts(MobileBillingCommon):
                 {"line_id": line.id, "date": "2026-10-10", "name": "SIM", "amount": 10}
             )
 
+    def _stored_month(self, line, period):
+        """The priced month as stored (read, not priced again)."""
+        return self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", period)]
+        )
+
+    def test_plan_history_edited_by_hand_prices_the_month_again(self):
+        line = self._create_line("33640000003", self.plan_step)
+        self._priced(line, PERIOD)
+        History = self.env["telecoop.mobile.line.plan"]
+        # October, 31 days: 10 days at 14 EUR, 21 days at 20 EUR
+        entry = History.create(
+            {"line_id": line.id, "plan_id": self.plan_classic.id, "date_from": "2026-10-11"}
+        )
+        plan_charges = self._stored_month(line, PERIOD).charge_ids.filtered(
+            lambda c: c.kind == "plan"
+        )
+        self.assertEqual(
+            [(c.plan_id, round(c.amount_untaxed, 2)) for c in plan_charges.sorted("sequence")],
+            [(self.plan_step, 4.52), (self.plan_classic, 13.55)],
+        )
+        # moved to the 21st by hand: 20 days at 14 EUR, 11 days at 20 EUR
+        entry.date_from = "2026-10-21"
+        plan_charges = self._stored_month(line, PERIOD).charge_ids.filtered(
+            lambda c: c.kind == "plan"
+        )
+        self.assertEqual(
+            [round(c.amount_untaxed, 2) for c in plan_charges.sorted("sequence")], [9.03, 7.10]
+        )
+        # removed by hand: the whole month at 14 EUR again
+        entry.unlink()
+        plan_charges = self._stored_month(line, PERIOD).charge_ids.filtered(
+            lambda c: c.kind == "plan"
+        )
+        self.assertEqual([round(c.amount_untaxed, 2) for c in plan_charges], [14.0])
+
+    def test_plan_history_edited_by_hand_in_an_invoiced_month_is_refused(self):
+        line = self._create_line("33640000004", self.plan_step)
+        History = self.env["telecoop.mobile.line.plan"]
+        entry = History.create(
+            {"line_id": line.id, "plan_id": self.plan_classic.id, "date_from": "2026-10-15"}
+        )
+        self._run()
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            History.create(
+                {"line_id": line.id, "plan_id": self.plan_graduated.id, "date_from": "2026-10-20"}
+            )
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            entry.date_from = "2026-11-05"  # October would change
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            entry.unlink()
+        self.env.invalidate_all()  # the history as stored: nothing of it changed
+        self.assertEqual(
+            line.plan_history_ids.mapped("date_from"), [date(2026, 1, 1), date(2026, 10, 15)]
+        )
+        self.assertEqual(line._get_plan_at(date(2026, 10, 20)), self.plan_classic)
+
+    def test_direct_edit_of_the_holder_is_a_change_of_holder(self):
+        this_month = date.today().replace(day=1)
+        line = self._create_line("33640000005", self.plan_step)
+        self._priced(line, this_month)
+        self.assertEqual(self._stored_month(line, this_month).charge_ids.partner_id, self.holder)
+        # edited on the form: from today, the month priced again with the new holder
+        line.partner_id = self.holder2
+        self.assertIn(self.holder2, self._stored_month(line, this_month).charge_ids.partner_id)
+        self.assertEqual(line.holder_history_ids.sorted("date_from")[-1:].partner_id, self.holder2)
+        # once this month is invoiced, the holder cannot change silently
+        self._run(this_month)
+        with self.assertRaisesRegex(UserError, "invoiced"):
+            line.partner_id = self.holder
+        self.assertEqual(line.partner_id, self.holder2)
+
     def test_one_off_and_third_party_services_have_their_own_sections(self):
         line = self._create_line("33650000001", self.plan_step)
         self.env["telecoop.mobile.line.one.off"].create(
@@ -445,6 +517,25 @@ class TestConsumptionNotices(MobileBillingCommon):
         self.assertTrue(line.roaming_continue_date)
         self.assertFalse(line.roaming_barred_period)
         self.assertEqual(sorted(self._jobs(line).mapped("args")), [[False], [True]])
+
+    def test_a_barring_at_the_roaming_cap_lasts_its_month(self):
+        last_month = (self.this_month - timedelta(days=1)).replace(day=1)
+        old = self._create_line("33660000004", self.plan_classic)
+        now = self._create_line("33660000005", self.plan_classic)
+        old._bar_roaming_data(last_month)
+        now._bar_roaming_data(self.this_month)
+        # the daily scheduled action: a new month allows roaming data again
+        self.env["telecoop.mobile.line"]._cron_lift_roaming_barring()
+        self.assertFalse(old.roaming_barred_period)
+        self.assertEqual(sorted(self._jobs(old).mapped("args")), [[False], [True]])
+        self.assertEqual(now.roaming_barred_period, self.this_month)
+        self.assertEqual(self._jobs(now).mapped("args"), [[False]])
+        # a member going on lifts a barring whatever month it was set in
+        late = self._create_line("33660000006", self.plan_classic)
+        late._bar_roaming_data(last_month)
+        late._set_roaming_continue(True)
+        self.assertFalse(late.roaming_barred_period)
+        self.assertEqual(sorted(self._jobs(late).mapped("args")), [[False], [True]])
 
     def test_a_member_who_chose_to_go_on_is_warned_not_barred(self):
         line = self._create_line("33660000003", self.plan_classic)
