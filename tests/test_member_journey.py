@@ -224,7 +224,7 @@ class TestTwoCooperativesOneDatabase(
         self.assertNotIn(camille.with_company(other_company).telecoop_member_number, shares)
         page = self.url_open("/my/lines").text
         for line, plan in ((pair[0], self.tiered_plan), (other_pair[0], other_pair[0].plan_id)):
-            self.assertIn(line.msisdn, page)
+            self.assertIn(self.env["telecoop.format"].phone(line.msisdn), page)
             self.assertIn(plan.name, page)
         # her line's tracker and invoice: this cooperative's plan price and VAT
         page = self.url_open(f"/my/lines/{pair[0].id}").text

@@ -173,6 +173,10 @@ ASSEMBLY_ROUTES = {
     "/my/assemblies/<int:assembly_id>/vote": (LOGIN, 200, 200, "->/my", PAGE, "->/my"),
     "/my/assemblies/<int:assembly_id>/receipt": (LOGIN, PAGE, PAGE, "->/my", PAGE, "->/my"),
     "/my/assemblies/<int:assembly_id>/proxy": (LOGIN, PAGE, PAGE, "->/my", PAGE, "->/my"),
+    # a document of the convocation: the electorate only, not found for anyone else
+    "/my/assemblies/<int:assembly_id>/documents/<int:attachment_id>": (
+        404, 200, 200, 404, 404, 404,
+    ),
 }  # fmt: skip
 ALLOCATION_ROUTES = {
     "/my/shares/interest/<int:line_id>": (LOGIN, 200, "->/my", "->/my", 200, "->/my"),
@@ -197,7 +201,10 @@ class TestAssemblySecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Ag
             cls, "sm_a", cls.alice, cls.bob, USER_GROUPS, MANAGER_GROUPS, cls.other_company
         )
         cls.logins = {role: user.login for role, user in cls.users.items()}
-        cls.assembly = cls._open_assembly(name="Open")
+        cls.document = env["ir.attachment"].create(
+            {"name": "comptes-annuels.pdf", "raw": b"%PDF-1.4 annual accounts"}
+        )
+        cls.assembly = cls._open_assembly(name="Open", document_ids=cls.document.ids)
         accounts, cls.surplus = cls.assembly.resolution_ids.sorted("sequence")
         ballot = cls._vote(cls, cls.assembly, cls.alice, accounts, "for")
         proxy = cls.assembly._portal_give_proxy(cls.carol, cls.erin.telecoop_member_number)
@@ -250,6 +257,9 @@ class TestAssemblySecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Ag
             ),
             "/my/assemblies/<int:assembly_id>/proxy": (
                 "POST", f"{page}/proxy", {"holder_number": self.dan.telecoop_member_number},
+            ),
+            "/my/assemblies/<int:assembly_id>/documents/<int:attachment_id>": (
+                "GET", f"{page}/documents/{self.document.id}", None,
             ),
         }  # fmt: skip
         return {rule: (*urls[rule], cells) for rule, cells in self.ROUTES.items()}
