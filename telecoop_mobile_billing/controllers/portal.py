@@ -78,7 +78,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
 
     def _telecoop_line_values(self, line_sudo, error=None, message=None):
         history = line_sudo._get_portal_history()
-        fmt = request.env["telecoop.format"]
+        fmt = line_sudo.env["telecoop.format"]
         chart = [
             {
                 "month": month["period"].strftime("%Y-%m"),

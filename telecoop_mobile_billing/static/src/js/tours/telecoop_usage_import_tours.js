@@ -30,8 +30,9 @@ registry.category("web_tour.tours").add("telecoop_usage_import_progress_tour", {
         },
         {
             content: "The import is done and the Resume button gone",
+            // the state's value, not its label: the demo's admin reads Odoo in French
             trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Done)",
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=done]",
         },
         {
             content: "No Resume button on a done import",
