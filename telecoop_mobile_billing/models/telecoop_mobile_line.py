@@ -132,6 +132,7 @@ class TelecoopMobileLine(models.Model):
                 for line in lines
             ]
         )
+        lines._rate_this_month()
         return lines
 
     @api.depends("plan_history_ids.date_from", "plan_history_ids.plan_id")
@@ -254,6 +255,36 @@ class TelecoopMobileLine(models.Model):
         lines = changed.line_id.filtered(lambda ln: ln.state != "terminated")
         lines._apply_plan_history()
 
+    def _rate_this_month(self):
+        """Rating prices this month of the lines active in it (set-based, one rating
+        per company): a line has its priced month from its creation on, and the
+        portal only reads it."""
+        first, last, __ = month_bounds(fields.Date.context_today(self))
+        Rated = self.env["telecoop.rated.usage"].sudo()
+        for company in self.company_id:
+            lines = self.filtered(
+                lambda ln, c=company: (
+                    ln.company_id == c
+                    and ln.activation_date <= last
+                    and (not ln.termination_date or ln.termination_date >= first)
+                )
+            )
+            if lines:
+                Rated._rate_period(company, first, line_ids=lines.ids)
+
+    @api.model
+    def _cron_rate_this_month(self):
+        """Scheduled action (daily): rating prices this month of the active lines
+        without a priced month (a new month, an activation date reached), in one
+        rating per company."""
+        PricedMonth = self.env["telecoop.priced.month"].sudo()
+        Rated = self.env["telecoop.rated.usage"].sudo()
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].sudo().search([]):
+            line_ids = PricedMonth._get_unpriced_line_ids(company, today)
+            if line_ids:
+                Rated._rate_period(company, today, line_ids=line_ids)
+
     def _check_month_open(self, date):
         PricedMonth = self.env["telecoop.priced.month"].sudo()
         for line in self:
@@ -345,6 +376,13 @@ class TelecoopMobileLine(models.Model):
                 if seg_start <= seg_end:
                     segments.append((index, partner, plan, seg_start, seg_end))
         return segments
+
+    @staticmethod
+    def _get_segment_of_day(segments, day):
+        """The segment of ``segments`` (from :meth:`_get_month_segments`) that holds
+        the local ``day``: whose holder a day of usage is; a day outside them goes
+        to the last segment."""
+        return next((s for s in segments if s[3] <= day <= s[4]), segments[-1])
 
     def _get_plan_periods(self, period_date):
         """[(plan, days)] of the month of ``period_date``, clipped to the active dates."""

@@ -92,38 +92,30 @@ class TelecoopMobileLine(models.Model):
     # consumption of a month: read from the priced months
     # ------------------------------------------------------------------
     def _get_priced_months(self, first, last=None):
-        """{period: priced month} of the line, pricing the months not priced yet."""
+        """{period: priced month} of the line, as rating stored them: a page view
+        only reads (rating prices a line's month when it is created, when its plan
+        or holder changes, at each import and by the daily cron); a month not
+        priced yet is missing from the result."""
         self.ensure_one()
-        last = last or first
-        PricedMonth = self.env["telecoop.priced.month"].sudo()
-        months = PricedMonth.search(
-            [("line_id", "=", self.id), ("period", ">=", first), ("period", "<=", last)]
-        )
-        by_period = {m.period: m for m in months}
-        month = first
-        while month <= last:
-            if month not in by_period and self._get_month_segments(month):
-                self.env["telecoop.rated.usage"].sudo()._rate_period(
-                    self.company_id, month, line_ids=self.ids
-                )
-                by_period[month] = PricedMonth.search(
-                    [("line_id", "=", self.id), ("period", "=", month)]
-                )
-            month += relativedelta(months=1)
-        return by_period
+        domain = [
+            ("line_id", "=", self.id),
+            ("period", ">=", first),
+            ("period", "<=", last or first),
+        ]
+        months = self.env["telecoop.priced.month"].sudo().search(domain)
+        return {m.period: m for m in months}
 
     def _read_quantities(self, first, last=None):
-        """{period: {usage_type: quantity}} of the line's rated usage."""
+        """{period: {usage_type: quantity}} of the line's rated usage; in a month
+        where the line changed holder, only the days of its holder now (the
+        holder's own usage, as rating splits it by day)."""
         self.ensure_one()
+        last = last or first
         groups = (
             self.env["telecoop.rated.usage"]
             .sudo()
             ._read_group(
-                [
-                    ("line_id", "=", self.id),
-                    ("period", ">=", first),
-                    ("period", "<=", last or first),
-                ],
+                [("line_id", "=", self.id), ("period", ">=", first), ("period", "<=", last)],
                 ["period:day", "usage_type"],
                 ["quantity:sum"],
             )
@@ -131,12 +123,35 @@ class TelecoopMobileLine(models.Model):
         result = {}
         for period, usage_type, quantity in groups:
             result.setdefault(fields.Date.to_date(period), {})[usage_type] = quantity
+        for period in list(result):
+            segments = self._get_month_segments(period)
+            if len({s[0] for s in segments}) > 1:
+                result[period] = self._read_holder_quantities(period, segments)
         return result
+
+    def _read_holder_quantities(self, period, segments):
+        """{usage_type: quantity} of the days of the month ``period`` the line was
+        held by its holder now, read by day as rating reads a split month."""
+        quantities = {}
+        rows = (
+            self.env["telecoop.rated.usage"]
+            .sudo()
+            ._get_month_totals(self.company_id, period, self.ids, self.ids)
+        )
+        for __, day, usage_type, __, __, quantity, *__ in rows:
+            if day is None or self._get_segment_of_day(segments, day)[1] != self.partner_id:
+                continue
+            quantities[usage_type] = quantities.get(usage_type, 0) + int(quantity or 0)
+        return quantities
 
     def _summarise_month(self, first, month, quantities):
         """The tracker of a month of the holder from its priced month: every figure in
         the holder's convention (tax included for a consumer), adding up."""
-        charges = month._get_holder_charges(self.partner_id) if month else month
+        charges = (
+            month._get_holder_charges(self.partner_id)
+            if month
+            else self.env["telecoop.priced.charge"]
+        )
         tax_included = month.tax_included_display if month else True
 
         def total(kind=None):
@@ -149,6 +164,7 @@ class TelecoopMobileLine(models.Model):
 
         return {
             "period": first,
+            "rated": bool(month),
             "tax_included": tax_included,
             "data": quantities.get("data", 0),
             "voice": quantities.get("voice", 0),

@@ -283,10 +283,7 @@ class TelecoopPricedMonth(models.Model):
                 continue
             holder = 0
             if day is not None:
-                holder = next(
-                    (s[0] for s in segments[line_id] if s[3] <= day <= s[4]),
-                    segments[line_id][-1][0],
-                )
+                holder = Line._get_segment_of_day(segments[line_id], day)[0]
             bucket = usage[line_id][holder]
             key = (usage_type, zone)
             bucket["q"][key] = bucket["q"].get(key, 0) + int(quantity or 0)

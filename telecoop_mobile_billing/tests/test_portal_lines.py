@@ -116,6 +116,41 @@ class TestPortalLinesModel(PortalLinesCommon):
             tracker["amount"],
         )
 
+    def test_a_new_line_has_its_base_fee_priced_at_creation(self):
+        # rating prices this month when the line is created: the portal has nothing to price
+        line = self._create_line("33600000009", self.plan_step, partner=self.line_one.partner_id)
+        month = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", self.first)]
+        )
+        self.assertEqual(len(month), 1)
+        plan = month.charge_ids.filtered(lambda c: c.kind == "plan")
+        # 14 EUR a month excluding VAT, 20 % VAT: 16.80 for a consumer
+        self.assertEqual(plan.mapped("amount_untaxed"), [14.0])
+        self.assertEqual(plan.mapped("amount_total"), [16.8])
+        tracker = line._get_portal_consumption(self.first)
+        self.assertTrue(tracker["rated"])
+        self.assertEqual(tracker["amount"], Decimal("16.80"))
+
+    def test_the_cron_prices_the_lines_without_a_priced_month(self):
+        PricedMonth = self.env["telecoop.priced.month"]
+        # a month rating has not priced yet (a new month before the daily cron)
+        self.env.cr.execute(
+            "DELETE FROM telecoop_priced_month WHERE line_id = ANY(%s) AND period = %s",
+            [(self.line_one + self.line_two).ids, self.first],
+        )
+        PricedMonth.invalidate_model()
+        self.assertIn(
+            self.line_one.id, PricedMonth._get_unpriced_line_ids(self.company, self.first)
+        )
+        self.line_one._get_portal_consumption(self.first)  # reading prices nothing
+        self.assertFalse(PricedMonth.search([("line_id", "=", self.line_one.id)]))
+        self.env["telecoop.mobile.line"]._cron_rate_this_month()
+        self.assertFalse(PricedMonth._get_unpriced_line_ids(self.company, self.first))
+        month = PricedMonth.search(
+            [("line_id", "=", self.line_one.id), ("period", "=", self.first)]
+        )
+        self.assertEqual(month.amount_untaxed, 14.0)
+
     def test_history_per_month_and_freshness(self):
         previous = self.first - relativedelta(months=1)
         self._insert_records(
@@ -279,6 +314,29 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertIn("/my/invoices", page.text)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["telecoop_line_count"]})
         self.assertEqual(counters["telecoop_line_count"], 1)
+
+    def test_a_page_view_prices_nothing(self):
+        # a month rating has not priced yet (a new month before the daily cron): the
+        # page shows the plan's base fee, not rated yet, and writes no price
+        self.env.cr.execute(
+            "DELETE FROM telecoop_priced_month WHERE line_id = %s", [self.line_one.id]
+        )
+        self.env["telecoop.priced.month"].invalidate_model()
+        self.env.cr.execute("SELECT count(*) FROM telecoop_priced_month")
+        months = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SELECT count(*) FROM telecoop_priced_charge")
+        charges = self.env.cr.fetchone()[0]
+        self.authenticate("tc_line_one", "tc_line_one")
+        page = self._get(f"/my/lines/{self.line_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_telecoop_not_rated", page.text)
+        self.assertIn("not rated yet", page.text)
+        self.assertIn("14.00", page.text)
+        self.assertNotIn("Price so far", page.text)
+        self.env.cr.execute("SELECT count(*) FROM telecoop_priced_month")
+        self.assertEqual(self.env.cr.fetchone()[0], months)
+        self.env.cr.execute("SELECT count(*) FROM telecoop_priced_charge")
+        self.assertEqual(self.env.cr.fetchone()[0], charges)
 
     def test_second_member_is_turned_away_on_every_route(self):
         self.authenticate("tc_line_two", "tc_line_two")

@@ -255,6 +255,28 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertEqual(str(consumer_line._get_portal_consumption(PERIOD)["amount"]), "14.00")
         self.assertEqual(str(company_line._get_portal_consumption(PERIOD)["amount"]), "11.67")
 
+    def test_tracker_and_sobriety_of_a_line_that_changed_holder_count_own_days(self):
+        """Alice holds the line until 15 October, Bob from the 16th: Bob's tracker,
+        history and sobriety count Bob's usage only."""
+        line = self._create_line("33630000002", self.plan_step)
+        line.change_holder(self.holder2, "2026-10-16")
+        self._insert_records(
+            [
+                (line, "2026-10-05 08:00:00", "data", 3 * GB, "national"),
+                (line, "2026-10-05 09:00:00", "voice", 125, "international", "447946000123"),
+                (line, "2026-10-05 10:00:00", "sms", 4, "national", "33611111111"),
+                # 23:30 UTC on the 15th is 01:30 on the 16th in Paris: Bob's
+                (line, "2026-10-15 23:30:00", "voice", 60, "international", "447946000456"),
+                (line, "2026-10-20 12:00:00", "data", 2 * GB, "national"),
+            ]
+        )
+        self._priced(line, PERIOD)
+        tracker = line._get_portal_consumption(PERIOD)
+        self.assertEqual((tracker["data"], tracker["voice"], tracker["sms"]), (2 * GB, 60, 0))
+        history = {m["period"]: m for m in line._get_portal_history(PERIOD)}
+        self.assertEqual((history[PERIOD]["data"], history[PERIOD]["voice"]), (2 * GB, 60))
+        self.assertEqual(line._get_sobriety(PERIOD)["mine"], 2 * GB)
+
     def test_itemised_bill_of_a_line_that_changed_holder_mid_month(self):
         """Alice holds the line until 15 October, Bob from the 16th: each one's invoice
         and itemised bill hold their own days only, in local time."""
