@@ -139,22 +139,33 @@ class TestSecretVote(AgmCommon):
         cls.assembly.action_convene()
         cls.assembly.action_open()
         cls.public, cls.secret = cls.assembly.resolution_ids.sorted("sequence")
-        cls.users = {"agm_user": cls.agm_user}
+        # every role of the addon and of its dependencies that could open the boxes,
+        # with whether it may read them: staff of the assemblies read the boxes (and
+        # must still not link a member to a secret choice), any other staff is
+        # refused. Each user is created here: a missing group fails the set-up.
+        # (telecoop_agm does not depend on the billing addon; its groups imply the
+        # membership user, tried here.)
         company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
-        groups = {
-            "membership_user": "telecoop_membership.telecoop_membership_group_user",
-            "membership_manager": "telecoop_membership.telecoop_membership_group_manager",
-            "agm_manager": "telecoop_agm.telecoop_agm_group_manager",
-            "billing_user": "telecoop_mobile_billing.telecoop_mobile_billing_group_user",
-            "billing_manager": "telecoop_mobile_billing.telecoop_mobile_billing_group_manager",
+        cls.users = {
+            "agm_user": (cls.agm_user, True),
+            "agm_manager": (cls.agm_manager, True),
+            "membership_user": (cls.membership_user, False),
+            "membership_manager": (cls.membership_manager, False),
         }
-        for name, group in groups.items():
-            if cls.env.ref(group, raise_if_not_found=False):
-                cls.users[name] = new_test_user(
-                    cls.env, login=f"tc_secret_{name}", groups=f"base.group_user,{group}",
+        for name, group in (
+            ("internal", "base.group_user"),
+            ("accountant", "account.group_account_manager"),
+        ):
+            cls.env.ref(group)  # raises if the group is missing
+            cls.users[name] = (
+                new_test_user(
+                    cls.env,
+                    login=f"tc_secret_{name}",
+                    groups=f"base.group_user,{group}",
                     **company_args,
-                )  # fmt: skip
-        cls.users.update(membership_user=cls.membership_user)
+                ),
+                False,
+            )
 
     def _cast_all(self):
         """Alice for, Bob against then for, Dan against in the room, Erin by proxy."""
@@ -205,21 +216,24 @@ class TestSecretVote(AgmCommon):
         Participation = self.env["telecoop.ballot.participation"]
         choice_ids = set(self.secret.choice_ids.ids)
         checked = 0
-        for name, user in self.users.items():
+        for name, (user, allowed) in self.users.items():
             rows = {}
             for model in (
                 "telecoop.ballot",
                 "telecoop.ballot.secret",
                 "telecoop.ballot.participation",
             ):
-                try:
-                    rows[model] = (
-                        self.env[model]
-                        .with_user(user)
-                        .search_read([("resolution_id", "=", self.secret.id)])
-                    )
-                except AccessError:
+                records = self.env[model].with_user(user)
+                domain = [("resolution_id", "=", self.secret.id)]
+                if not allowed:
+                    with self.assertRaises(AccessError, msg=f"{name}: {model}"):
+                        records.search_read(domain)
                     rows[model] = []
+                    continue
+                rows[model] = records.search_read(domain)
+                # the boxes are not empty for the staff who read them: what follows checks rows
+                if model != "telecoop.ballot":
+                    self.assertTrue(rows[model], f"{name}: {model}")
             # a secret vote writes nothing in the public box
             self.assertFalse(rows["telecoop.ballot"], name)
             entries = rows["telecoop.ballot.secret"]

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import identity_exact
@@ -273,6 +274,11 @@ class TelecoopUsageImport(models.Model):
                     failure = self._describe_failure(error)
                     self._rerate_todo()
         except Exception as error:  # an import never stays "running"
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                # another transaction won (e.g. an import of the same month rated
+                # first, after this job's snapshot): queue_job postpones the job
+                # and runs it again (controllers/main.py, _runjob)
+                raise
             # anything else (a bug, a database error): this job's batches are
             # rolled back to the savepoint; the import fails where it stood
             _logger.exception("Usage import %s failed", self.name)
