@@ -119,6 +119,8 @@ LINE = "->/my/lines/N"
 # url rule: answer per role: anonymous, owner, member2, non_member, user, other_staff
 ROUTES = {
     "/my/lines": (LOGIN, 200, 200, 200, 200, 200),
+    # a further page of the list (empty here): a login is needed, as for the first
+    "/my/lines/page/<int:page>": (LOGIN, 200, 200, 200, 200, 200),
     # public route: the visitor without the line's share token is sent to /my (then login)
     "/my/lines/<int:line_id>": ("->/my", 200, "->/my", "->/my", 200, "->/my"),
     "/my/lines/<int:line_id>/alerts": (LOGIN, LINE, "->/my", "->/my", LINE, "->/my"),
@@ -245,6 +247,7 @@ class TestBillingSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Mob
         alerts = {"spending_cap": "30", "alert_cap_percent": "80", "alert_band_percent": "80"}
         urls = {
             "/my/lines": ("GET", "/my/lines", None),
+            "/my/lines/page/<int:page>": ("GET", "/my/lines/page/2", None),
             "/my/lines/<int:line_id>": ("GET", line, None),
             "/my/lines/<int:line_id>/alerts": ("POST", f"{line}/alerts", alerts),
             "/my/lines/<int:line_id>/plan": (
