@@ -473,10 +473,11 @@ class MemberJourney(PdfRouteMixin, JourneyCooperative):
         self.assertEqual(invoice.state, "posted")
         products = invoice.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
         amounts = {ml.name: ml.price_subtotal for ml in products}
+        phone = self.env["telecoop.format"].phone
         self.assertEqual(
             amounts,
             {
-                f"{self.tiered_plan.name} - {line.msisdn}": self.tiered_plan.base_fee,
+                f"{self.tiered_plan.name} - {phone(line.msisdn)}": self.tiered_plan.base_fee,
                 self.expected["band_label"]: self.expected["band_price"],
             },
         )
@@ -688,7 +689,7 @@ class TeleCoopStatutes:
         "msisdn": "33612345671",
         "other_msisdn": "33612345672",
         # 7.5 GB falls in the band "up to 20 GB": 14 + 2
-        "band_label": "Data, National - 33612345671: 7.50 GB",
+        "band_label": "Data, National - 06 12 34 56 71: 7.5 GB",
         "band_price": 2.0,
         "member_untaxed": 16.0,
         "member_total": 19.2,
@@ -735,7 +736,7 @@ class PartnerStatutes:
         "msisdn": "33698765431",
         "other_msisdn": "33698765432",
         # 4.5 GB falls in the band "up to 10 GB": 9 + 3
-        "band_label": "Data, National - 33698765431: 4.50 GB",
+        "band_label": "Data, National - 06 98 76 54 31: 4.5 GB",
         "band_price": 3.0,
         "member_untaxed": 12.0,
         "member_total": 14.4,

@@ -25,6 +25,13 @@ class ResCompany(models.Model):
         for company in self:
             company.telecoop_statute_profile_id = company.telecoop_statute_profile_ids[:1]
 
+    def _telecoop_get_invoice_user(self):
+        """The salesperson of the invoices the cooperative issues by itself (shares,
+        billing runs): its membership officer when one is configured, else none,
+        never the user who happened to run the job (OdooBot for a cron)."""
+        self.ensure_one()
+        return self.telecoop_statute_profile_id.membership_officer_id
+
     # Demo -------------------------------------------------------------------
     @api.model
     def _telecoop_demo_dates(self):

@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import format_date, format_datetime, format_time
 
 from ..services import units
 
@@ -54,6 +54,25 @@ class TelecoopFormat(models.AbstractModel):
         tz = tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
         return format_datetime(self.env, fields.Datetime.to_datetime(value), tz=tz,
                                dt_format=dt_format)  # fmt: skip
+
+    @api.model
+    def date(self, value):
+        """A date in the reader's language format: ``31/10/2026`` in French,
+        ``10/31/2026`` in English."""
+        if not value:
+            return ""
+        return format_date(self.env, fields.Date.to_date(value), lang_code=self._lang())
+
+    @api.model
+    def time(self, value, tz=None, time_format="medium"):
+        """The time of a UTC datetime in ``tz`` (default: the reader's), in the
+        reader's language format: ``09:00:00`` in French, ``09:00:00`` or ``9:00:00 AM``
+        as the English format of the database says."""
+        if not value:
+            return ""
+        tz = tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return format_time(self.env, fields.Datetime.to_datetime(value), tz=tz,
+                           time_format=time_format, lang_code=self._lang())  # fmt: skip
 
     @api.model
     def month(self, value, short=False):

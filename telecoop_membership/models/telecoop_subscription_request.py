@@ -324,6 +324,7 @@ class TelecoopSubscriptionRequest(models.Model):
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
             "journal_id": profile.share_journal_id.id,
+            "invoice_user_id": self.company_id._telecoop_get_invoice_user().id,
             # the demo story dates its invoices on the day they were paid (its past)
             "invoice_date": self.env.context.get("telecoop_demo_invoice_date")
             or fields.Date.context_today(self),

@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_accounting import TelecoopAccountingCommon
@@ -38,6 +38,21 @@ class TestSubscription(TelecoopAccountingCommon):
         # Not paid: no share, not a member.
         self.assertFalse(self.carla.telecoop_share_line_ids)
         self.assertFalse(self.carla.telecoop_is_member)
+
+    def test_share_invoice_salesperson_is_nobody_or_the_membership_officer(self):
+        # validated by OdooBot (the superuser of the tests, as a cron or the public form)
+        self.assertEqual(self.env.user, self.env.ref("base.user_root"))
+        request = self._request(self.carla, quantity=1)
+        request.action_validate()
+        self.assertFalse(request.invoice_id.invoice_user_id, "no Salesperson: OdooBot")
+        officer = new_test_user(
+            self.env, login="tc_officer_shares", groups="base.group_user",
+            company_id=self.company.id, company_ids=self.company.ids,
+        )  # fmt: skip
+        self.profile.membership_officer_id = officer
+        request = self._request(self.david, quantity=1)
+        request.action_validate()
+        self.assertEqual(request.invoice_id.invoice_user_id, officer)
 
     def test_done_request_cannot_be_deleted(self):
         """A paid request (done through its invoice's payment) stays, even for a manager."""

@@ -33,7 +33,8 @@ class AccountMove(models.Model):
         Usage = self.env["telecoop.usage.record"].sudo()
         type_labels = dict(Usage._fields["usage_type"]._description_selection(self.env))
         zone_labels = dict(Usage._fields["zone"]._description_selection(self.env))
-        tz = pytz.timezone(self.partner_id.tz or Usage._get_usage_tz(self.company_id))
+        tz_name = self.partner_id.tz or Usage._get_usage_tz(self.company_id)
+        tz = pytz.timezone(tz_name)
         fmt = self.env["telecoop.format"].with_context(lang=self.partner_id.lang or self.env.lang)
         sections = []
         charges = self.invoice_line_ids.telecoop_charge_id.sudo()
@@ -72,8 +73,9 @@ class AccountMove(models.Model):
                     price += third_party
                 rows.append(
                     {
-                        "date": local.strftime("%d/%m/%Y"),
-                        "time": local.strftime("%H:%M:%S"),
+                        # the holder's language writes the date, in the holder's time zone
+                        "date": fmt.date(local.date()),
+                        "time": fmt.time(started_at, tz=tz_name),
                         "type": type_labels.get(usage_type, usage_type),
                         "zone": zone_labels.get(zone, zone),
                         "destination": mask_number(destination),

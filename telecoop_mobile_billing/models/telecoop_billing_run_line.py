@@ -112,6 +112,7 @@ class TelecoopBillingRunLine(models.Model):
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
             "journal_id": journal.id,
+            "invoice_user_id": self.company_id._telecoop_get_invoice_user().id,
             "fiscal_position_id": fiscal_position.id,
             "invoice_date": run.invoice_date or last,
             "telecoop_billing_period": first,

@@ -387,12 +387,25 @@ class _RatingContext:
             for key in ("plan", "usage", "third_party", "one_off")
         }
         self.third_party_name = env["telecoop.third.party"]._get_names(company)
-        Usage = env["telecoop.usage.record"]
-        self.type_labels = dict(Usage._fields["usage_type"]._description_selection(env))
-        self.zone_labels = dict(Usage._fields["zone"]._description_selection(env))
+        self.languages = {}
         self.included_taxes = {}
         self.tax_domain = env["account.tax"]._check_company_domain(company)
         self.product_taxes = {}
+
+    def _language(self, partner):
+        """What the labels of ``partner``'s charges are written with, in the holder's
+        language: the translation, the labels of the types and zones, the formats."""
+        lang = partner.lang or self.env.lang or "en_US"
+        if lang not in self.languages:
+            env = self.env(context=dict(self.env.context, lang=lang))
+            Usage = env["telecoop.usage.record"]
+            self.languages[lang] = (
+                env._,
+                dict(Usage._fields["usage_type"]._description_selection(env)),
+                dict(Usage._fields["zone"]._description_selection(env)),
+                env["telecoop.format"],
+            )
+        return self.languages[lang]
 
     def _pricing(self, plan):
         if plan.id not in self.plan_pricing:
@@ -460,6 +473,9 @@ class _RatingContext:
 
         for holder_index, holder_segments in sorted(by_holder.items()):
             partner = holder_segments[0][1]
+            # the labels in the holder's language, the number as the holder reads it
+            _, type_labels, zone_labels, fmt = self._language(partner)
+            msisdn = fmt.phone(line.msisdn)
             start = holder_segments[0][3]
             end = holder_segments[-1][4]
             holder_days = (end - start).days + 1
@@ -471,7 +487,7 @@ class _RatingContext:
                 days = (seg_end - seg_start).days + 1
                 plan_pricing = self._pricing(plan)
                 base = pricing.prorata_days(plan_pricing.base_fee, [days], month_days)[0]
-                label = _("%(plan)s - %(msisdn)s", plan=plan.name, msisdn=line.msisdn)
+                label = _("%(plan)s - %(msisdn)s", plan=plan.name, msisdn=msisdn)
                 if days != month_days:
                     label = _(
                         "%(label)s (%(days)s of %(month_days)s days)",
@@ -543,19 +559,20 @@ class _RatingContext:
                     unit = _("min")
                 else:
                     units = Decimal(quantity)
-                    unit = self.type_labels[usage_type]
+                    unit = type_labels[usage_type]
                 if rate is not None and not rate.included and usage_type != "data":
                     units = pricing.billed_units(quantity, rate.unit, rate.rounding)
                 values = charge(
                     partner,
                     "usage",
                     _(
-                        "%(type)s, %(zone)s - %(msisdn)s: %(quantity)s %(unit)s",
-                        type=self.type_labels[usage_type],
-                        zone=self.zone_labels[zone],
-                        msisdn=line.msisdn,
-                        quantity=f"{units:.2f}" if usage_type == "data" else _format_units(units),
-                        unit=unit,
+                        "%(type)s, %(zone)s - %(msisdn)s: %(quantity)s",
+                        type=type_labels[usage_type],
+                        zone=zone_labels[zone],
+                        msisdn=msisdn,
+                        quantity=fmt.data(quantity)
+                        if usage_type == "data"
+                        else f"{_format_units(units)} {unit}",
                     ),
                     amount,
                     last_plan.usage_product_id or self.ref["usage"],
@@ -579,7 +596,7 @@ class _RatingContext:
                         _(
                             "%(name)s - %(msisdn)s (%(date)s)",
                             name=one_off.name,
-                            msisdn=line.msisdn,
+                            msisdn=msisdn,
                             date=one_off.date,
                         ),
                         pricing.round_cent(Decimal(str(one_off.amount))),
@@ -598,7 +615,7 @@ class _RatingContext:
                     _(
                         "%(third_party)s - %(msisdn)s (%(amount)s tax included)",
                         third_party=name,
-                        msisdn=line.msisdn,
+                        msisdn=msisdn,
                         amount=f"{amount:.2f}",
                     ),
                     pricing.round_cent(amount),

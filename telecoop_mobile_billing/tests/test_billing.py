@@ -92,13 +92,13 @@ class TestBillingRun(MobileBillingCommon):
         products = inv.invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
         by_name = {ml.name: ml.price_subtotal for ml in products}
         # line a1: full month on the step plan; 6 GB is in the "up to 20 GB" band (+2)
-        self.assertEqual(by_name["Adjustable - 33644444441"], 14.0)
+        self.assertEqual(by_name["Adjustable - 06 44 44 44 41"], 14.0)
         # line a2: 10 days classic (20 EUR) then 21 days step (14 EUR) of 31
-        self.assertEqual(by_name["Classic 9 GB - 33644444442 (10 of 31 days)"], 6.45)
-        self.assertEqual(by_name["Adjustable - 33644444442 (21 of 31 days)"], 9.48)
-        usage = {n: v for n, v in by_name.items() if "33644444441:" in n}
+        self.assertEqual(by_name["Classic 9 GB - 06 44 44 44 42 (10 of 31 days)"], 6.45)
+        self.assertEqual(by_name["Adjustable - 06 44 44 44 42 (21 of 31 days)"], 9.48)
+        usage = {n: v for n, v in by_name.items() if "06 44 44 44 41:" in n}
         self.assertEqual(sorted(usage.values()), [0.9, 2.0])  # 3 started minutes, band 2
-        self.assertEqual(by_name["Audiotel Services - 33644444441 (2.40 tax included)"], 2.0)
+        self.assertEqual(by_name["Audiotel Services - 06 44 44 44 41 (2.40 tax included)"], 2.0)
         # VAT 20 % from the products; the third-party amount is invoiced tax included
         third_party = products.filtered(lambda ml: ml.name.startswith("Audiotel"))
         self.assertEqual(third_party.price_total, 2.40)
@@ -258,9 +258,9 @@ class TestBillingRun(MobileBillingCommon):
             if not command[2].get("display_type")
         ]
         # 14 tax included is 11.67 untaxed, on every line (rounded per line)
-        self.assertIn(("Adjustable - 33677777771", -11.67), prepared)
-        self.assertIn(("Adjustable - 33644444441", -11.67), prepared)
-        self.assertIn(("Audiotel Services - 33644444441 (2.40 tax included)", -2.0), prepared)
+        self.assertIn(("Adjustable - 06 77 77 77 71", -11.67), prepared)
+        self.assertIn(("Adjustable - 06 44 44 44 41", -11.67), prepared)
+        self.assertIn(("Audiotel Services - 06 44 44 44 41 (2.40 tax included)", -2.0), prepared)
         moves = self.env["account.move"].create(vals_list)
         kept = [
             (ml.name, ml.amount_currency)
@@ -270,7 +270,7 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(kept, prepared)
         inv_a = moves.filtered(lambda m: m.partner_id == self.holder)
         plan_line = inv_a.invoice_line_ids.filtered(
-            lambda ml: ml.name == "Adjustable - 33644444441"
+            lambda ml: ml.name == "Adjustable - 06 44 44 44 41"
         )
         self.assertEqual((plan_line.price_subtotal, plan_line.price_total), (11.67, 14.0))
         # outside the EU: no VAT; a tax-included price loses its VAT (8.00 -> 6.67),
@@ -297,9 +297,8 @@ class TestBillingRun(MobileBillingCommon):
             )
 
 
-@tagged("post_install", "-at_install")
-class TestItemisedBillPdf(PdfRouteMixin, MobileBillingCommon, HttpCase):
-    """The itemised bill a holder downloads from the portal, as the PDF it is."""
+class HolderInvoiceCommon(PdfRouteMixin, MobileBillingCommon, HttpCase):
+    """Alice, a French holder with an itemised line, and Bob, each with a portal login."""
 
     @classmethod
     def setUpClass(cls):
@@ -307,12 +306,20 @@ class TestItemisedBillPdf(PdfRouteMixin, MobileBillingCommon, HttpCase):
         cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
         cls.line = cls._create_line("33644444441", cls.plan_step, itemised_bill=True)
         cls.plain = cls._create_line("33655555551", cls.plan_step, partner=cls.holder2)
+        # Alice reads French, in Paris
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.holder.write({"lang": "fr_FR", "tz": "Europe/Paris"})
         company_args = {"company_id": cls.company.id, "company_ids": cls.company.ids}
         for login, partner in (("tc_itemised_alice", cls.holder), ("tc_itemised_bob", cls.holder2)):
             new_test_user(
                 cls.env, login=login, password=login, groups="base.group_portal",
                 partner_id=partner.id, **company_args,
             )  # fmt: skip
+
+
+@tagged("post_install", "-at_install")
+class TestItemisedBillPdf(HolderInvoiceCommon):
+    """The itemised bill a holder downloads from the portal, as the PDF it is."""
 
     def test_holder_downloads_the_masked_itemised_bill(self):
         self._insert_records(
@@ -329,9 +336,12 @@ class TestItemisedBillPdf(PdfRouteMixin, MobileBillingCommon, HttpCase):
         alice = moves.filtered(lambda m: m.partner_id == self.holder)
         bob = moves.filtered(lambda m: m.partner_id == self.holder2)
         self.authenticate("tc_itemised_alice", "tc_itemised_alice")
-        text = self.download_pdf(f"/my/invoices/{alice.id}/itemised")
+        # a French reader's pages are under /fr (the portal redirects there)
+        text = self.download_pdf(f"/fr/my/invoices/{alice.id}/itemised")
         self.assertIn("44794600XXXX", text)
+        # 08:00 UTC on 3 October is 10:00 in Paris, written as French writes it
         self.assertIn("03/10/2026", text)
+        self.assertIn("10:00:00", text)
         self.assertIn("2 min 05 s", text)
         self.assertNotIn("447946000123", text)
         self.assertNotIn("3314000", text)
@@ -436,3 +446,52 @@ class TestBillingSepa(MobileBillingCommon):
         # a second run adds nothing to the debit order
         self._run()
         self.assertEqual(len(order.payment_line_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingRunInvoiceForTheHolder(HolderInvoiceCommon):
+    """What the holder reads of a billing run's invoice: no "Salesperson: OdooBot",
+    the labels in the holder's language with the number and the data as read."""
+
+    def _run(self):
+        self._insert_records(
+            [
+                (self.line, "2026-10-02 08:00:00", "data", 6_540_000_000, "national"),
+                (self.line, "2026-10-03 08:00:00", "voice", 125, "international", "447946000123"),
+            ]
+        )
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01"}
+        )
+        run.action_start()
+        return run.run_line_ids.move_id.filtered(lambda m: m.partner_id == self.holder)
+
+    def test_billing_run_invoice_has_no_odoobot_salesperson(self):
+        # the run is started by OdooBot here (the superuser of the tests), as by a cron
+        self.assertEqual(self.env.user, self.env.ref("base.user_root"))
+        invoice = self._run()
+        self.assertFalse(invoice.invoice_user_id)
+        self.authenticate("tc_itemised_alice", "tc_itemised_alice")
+        page = self.url_open(f"/my/invoices/{invoice.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(invoice.name, page.text)
+        self.assertNotIn("OdooBot", page.text)
+
+    def test_billing_run_invoice_salesperson_is_the_membership_officer(self):
+        officer = new_test_user(
+            self.env, login="tc_officer_billing", groups="base.group_user",
+            company_id=self.company.id, company_ids=self.company.ids,
+        )  # fmt: skip
+        self.company.telecoop_statute_profile_id.membership_officer_id = officer
+        self.assertEqual(self._run().invoice_user_id, officer)
+
+    def test_invoice_labels_in_the_holders_language(self):
+        labels = (
+            self._run()
+            .invoice_line_ids.filtered(lambda ml: ml.display_type == "product")
+            .mapped("name")
+        )
+        # 6.54 GB in the band "up to 20 GB"; 125 s abroad: 3 started minutes
+        self.assertIn("Adjustable - 06 44 44 44 41", labels)
+        self.assertIn("Données, National - 06 44 44 44 41 : 6,54 Go", labels)
+        self.assertNotIn("33644444441", " ".join(labels))

@@ -142,3 +142,53 @@ class TestPortalUnits(PortalLinesCommon, HttpCase):
         self.assertNotIn(f"{utc:%H:%M}:00", freshness)
         # the chart's labels are months a person reads, not "26-06"
         self.assertIn(f"{self.first:%b} {self.first:%Y}", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalUnitsFrench(PortalLinesCommon, HttpCase):
+    """The line page of a member who reads French, in Paris."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.user_one.password = cls.user_one.login
+        cls.user_one.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+        cls.line_one.alert_band_percent = 80
+
+    def test_line_page_in_french(self):
+        paris = pytz.timezone("Europe/Paris")
+        local = paris.localize(datetime.combine(self.first, datetime.min.time()).replace(hour=9))
+        utc = local.astimezone(pytz.utc).replace(tzinfo=None)
+        self._insert_records(
+            [
+                (self.line_one, self._at(1, 7), "data", 1_536 * 10**6, "national"),
+                (self.line_one, f"{utc:%Y-%m-%d %H:%M:%S}", "voice", 90, "national"),
+            ]
+        )
+        self._rate()
+        alert = self.env["telecoop.mobile.line.alert"].create(
+            {
+                "line_id": self.line_one.id,
+                "period": self.first,
+                "kind": "data_band",
+                "percent": 80,
+                "value": 4.5 * GB,
+                "limit": 5 * GB,
+            }
+        )
+        self.authenticate(self.user_one.login, self.user_one.login)
+        page = self.url_open(f"/my/lines/{self.line_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('<div class="fs-4 o_telecoop_data">1,54 Go</div>', page.text)
+        self.assertIn("1 min 30 s", page.text)
+        self.assertIn("06 00 00 00 01", page.text)
+        self.assertNotIn(">33600000001<", page.text)
+        # the last usage: 09:00 in Paris, on a date written as French writes it
+        freshness = re.search(r'o_telecoop_freshness">(.*?)</p>', page.text, re.S).group(1)
+        self.assertIn(f"{self.first:%d/%m/%Y}", freshness)
+        self.assertIn("09:00", freshness)
+        # the alert: its date and time in Paris, dd/mm/yyyy hh:mm
+        created = pytz.utc.localize(alert.create_date).astimezone(paris)
+        shown = re.search(r'o_telecoop_alert">\s*<small class="text-muted">([^<]*)<', page.text)
+        self.assertEqual(shown.group(1).strip(), f"{created:%d/%m/%Y %H:%M}")

@@ -74,5 +74,6 @@ class TestInvoicePdfAndSending(PdfRouteMixin, MobileBillingCommon, HttpCase):
         self.assertIn("Itemised bill", itemised)
         self.assertIn("44794600XXXX", itemised)
         self.assertNotIn("447946000123", itemised)
-        self.assertIn("03/10/2026", itemised)
-        self.assertIn("10:00:00", itemised)  # 08:00 UTC, in Paris
+        # 08:00 UTC, in Paris, as the holder's language (English) writes it
+        self.assertIn("10/03/2026", itemised)
+        self.assertIn("10:00:00 AM", itemised)

@@ -303,14 +303,17 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertEqual(
             plan_lines,
             {
-                "Alice Holder": "Adjustable - 33630000001 (15 of 31 days)",
-                "Bob Holder": "Adjustable - 33630000001 (16 of 31 days)",
+                "Alice Holder": "Adjustable - 06 30 00 00 01 (15 of 31 days)",
+                "Bob Holder": "Adjustable - 06 30 00 00 01 (16 of 31 days)",
             },
         )
         alice_rows = alice._get_itemised_records()
         bob_rows = bob._get_itemised_records()
         self.assertEqual([r["destination"] for r in alice_rows], ["44794600XXXX"])
-        self.assertEqual([(r["date"], r["time"]) for r in alice_rows], [("05/10/2026", "10:00:00")])
+        # in the holders' language (English here: month first, AM/PM), in Paris time
+        self.assertEqual(
+            [(r["date"], r["time"]) for r in alice_rows], [("10/05/2026", "10:00:00 AM")]
+        )
         self.assertEqual(alice_rows[0]["type"], "Voice")
         self.assertEqual(alice_rows[0]["quantity"], "2 min 05 s")
         # 3 started minutes at 0.30, VAT 20 % included for a consumer
@@ -318,8 +321,8 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertEqual(
             [(r["date"], r["time"], r["destination"], r["quantity"]) for r in bob_rows],
             [
-                ("16/10/2026", "01:30:00", "44794600XXXX", "1 min 00 s"),
-                ("20/10/2026", "14:00:00", "", "2.5 MB"),
+                ("10/16/2026", "01:30:00 AM", "44794600XXXX", "1 min 00 s"),
+                ("10/20/2026", "02:00:00 PM", "", "2.5 MB"),
             ],
         )
         # the PDF of these rows, downloaded by its holder: test_billing.TestItemisedBillPdf
@@ -452,12 +455,12 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertEqual(
             layout,
             [
-                ["Plan and options", "Adjustable - 33650000001"],
+                ["Plan and options", "Adjustable - 06 50 00 00 01"],
                 ["Usage beyond the plan"],
-                ["One-off services", "New SIM card - 33650000001 (2026-10-10)"],
+                ["One-off services", "New SIM card - 06 50 00 00 01 (2026-10-10)"],
                 [
                     "Third-party services",
-                    "Audiotel Services - 33650000001 (2.40 tax included)",
+                    "Audiotel Services - 06 50 00 00 01 (2.40 tax included)",
                 ],
             ],
         )

@@ -119,6 +119,7 @@ LINE = "->/my/lines/N"
 # url rule: answer per role: anonymous, owner, member2, non_member, user, other_staff
 ROUTES = {
     "/my/lines": (LOGIN, 200, 200, 200, 200, 200),
+    # a further page of the list (empty here): a login is needed, as for the first
     "/my/lines/page/<int:page>": (LOGIN, 200, 200, 200, 200, 200),
     # public route: the visitor without the line's share token is sent to /my (then login)
     "/my/lines/<int:line_id>": ("->/my", 200, "->/my", "->/my", 200, "->/my"),
