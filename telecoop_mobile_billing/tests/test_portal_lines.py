@@ -107,6 +107,15 @@ class TestPortalLinesModel(PortalLinesCommon):
         self.assertFalse(
             currency.compare_amounts(float(tracker["amount_untaxed"]), invoice.amount_untaxed)
         )
+        # worked by hand from the plan (prices excluding VAT, 20 % VAT, tax included shown):
+        # base fee 14.00 -> 16.80; 6.5 GB (EU roaming counts in the band) in the 5-20 GB
+        # band: 2.00 -> 2.40; 125 s international at 0.30 a started minute: 3 x 0.30 =
+        # 0.90 -> 1.08; 3 international SMS at 0.10: 0.30 -> 0.36; the premium call's
+        # third party 1.80 tax included. Usage 2.40 + 1.08 + 0.36 = 3.84; total 22.44.
+        self.assertEqual(tracker["base_amount"], Decimal("16.80"))
+        self.assertEqual(tracker["usage_amount"], Decimal("3.84"))
+        self.assertEqual(tracker["amount"], Decimal("22.44"))
+        self.assertFalse(currency.compare_amounts(invoice.amount_total, 22.44))
         # the parts shown add up to the total shown
         self.assertEqual(
             tracker["base_amount"]
