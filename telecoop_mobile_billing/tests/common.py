@@ -1,7 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from odoo import Command
 from odoo.tests import new_test_user
@@ -153,7 +154,14 @@ class MobileBillingCommon(TelecoopCommon):
                     line.id,
                     line.msisdn,
                     started_at,
-                    started_at[:8] + "01",
+                    # the month of the instant where the operator is (the source's time
+                    # zone), as the importer files it: not the month of the UTC string
+                    datetime.fromisoformat(started_at)
+                    .replace(tzinfo=UTC)
+                    .astimezone(ZoneInfo(self.source.tz or "Europe/Paris"))
+                    .date()
+                    .replace(day=1)
+                    .isoformat(),
                     usage_type,
                     quantity,
                     zone,

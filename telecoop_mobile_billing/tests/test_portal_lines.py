@@ -359,7 +359,10 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         ):
             self.assertIn(response.status_code, (302, 303))
             self.assertTrue(response.headers["Location"].endswith("/my"))
-            self.assertNotIn("06 00 00 00 01", response.text)
+            # the page the person lands on (the redirect followed) shows nothing of it
+            landing = self.url_open(response.headers["Location"])
+            self.assertEqual(landing.status_code, 200)
+            self.assertNotIn("06 00 00 00 01", landing.text)
         self.line_one.invalidate_recordset()
         self.assertEqual(self.line_one.spending_cap, 0)
         self.assertEqual(self.line_one.plan_id, self.plan_step)

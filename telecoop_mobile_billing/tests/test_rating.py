@@ -1,8 +1,10 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import random
 from decimal import Decimal as D
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from odoo.tests import tagged
 
@@ -27,16 +29,35 @@ class TestRating(MobileBillingCommon):
             for r in rows
         }
 
-    def _month_records(self, rnd):
-        records = []
-        for line in (self.line_step, self.line_classic, self.line_grad):
-            for _i in range(rnd.randint(5, 25)):
-                day = rnd.randint(1, 31)
-                kind = rnd.choice(["data", "data", "voice", "sms"])
-                zone = rnd.choice(["national", "national", "eu", "international"])
-                qty = rnd.randint(0, 3 * GB) if kind == "data" else rnd.randint(1, 600)
-                records.append((line, f"2026-10-{day:02d} 12:00:00", kind, qty, zone))
-        return records
+    # instants (UTC, as stored) that favour the edges of October 2026 in Paris: its first
+    # and last local minutes (+02:00 then +01:00), the night the clocks go back (25
+    # October, 01:00 UTC) and a plain noon; the last one is November in Paris
+    INSTANTS = (
+        "2026-09-30 22:00:00",  # 1 October 00:00 Paris: October
+        "2026-10-15 12:00:00",
+        "2026-10-25 00:30:00",  # 02:30 summer time, before the clocks go back
+        "2026-10-25 01:30:00",  # 02:30 winter time, after
+        "2026-10-31 22:59:59",  # 31 October 23:59:59 Paris: October
+        "2026-10-31 23:00:00",  # 1 November 00:00 Paris: not October
+    )
+    # quantities at the plans' band and allowance edges, +-1 byte (5, 9, 20, 50, 80 GB)
+    EDGE_BYTES = tuple(
+        n * GB + delta for n in (0, 5, 9, 20, 50, 80) for delta in (-1, 0, 1) if n or delta >= 0
+    )
+
+    @staticmethod
+    def _records_strategy(lines):
+        record = st.tuples(
+            st.sampled_from(lines),
+            st.one_of(
+                st.sampled_from(TestRating.INSTANTS),
+                st.integers(1, 31).map(lambda day: f"2026-10-{day:02d} 09:15:00"),
+            ),
+            st.sampled_from(["data", "voice", "sms"]),
+            st.sampled_from(["national", "eu", "international"]),
+            st.one_of(st.sampled_from(TestRating.EDGE_BYTES), st.integers(1, 3 * GB)),
+        ).map(lambda r: (r[0], r[1], r[2], r[4] if r[2] == "data" else r[4] % 600 + 1, r[3]))
+        return st.lists(record, min_size=2, max_size=30)
 
     def test_rating_prices_each_line_with_its_plan(self):
         self._insert_records(
@@ -85,26 +106,32 @@ class TestRating(MobileBillingCommon):
 
     def test_any_split_and_order_of_files_gives_the_same_amounts(self):
         """Property: rating after each late file == rating once with all records."""
-        for seed in range(4):
-            with self.subTest(seed=seed), self.cr.savepoint(flush=False) as sp:
-                rnd = random.Random(seed)
-                records = self._month_records(rnd)
+        lines = [self.line_step, self.line_classic, self.line_grad]
+
+        @settings(max_examples=max(settings.default.max_examples // 5, 10))
+        @given(records=self._records_strategy(lines), data=st.data())
+        def check(records, data):
+            with self.cr.savepoint(flush=False) as sp:
                 self._insert_records(records)
                 self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-10-01")
                 once = self._rated()
                 sp.rollback()
-                shuffled = list(records)
-                rnd.shuffle(shuffled)
-                cuts = sorted(rnd.sample(range(1, len(shuffled)), 3))
-                files = [
-                    shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(shuffled)], strict=True)
-                ]
+            shuffled = data.draw(st.permutations(records))
+            cuts = sorted(
+                data.draw(st.sets(st.integers(1, len(shuffled) - 1), min_size=1, max_size=3))
+            )
+            files = [shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(shuffled)], strict=True)]
+            with self.cr.savepoint(flush=False) as sp:
                 for records_of_file in files:
                     self._insert_records(records_of_file)
                     self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-10-01")
                 self.assertEqual(self._rated(), once)
-                self.assertTrue(once)
                 sp.rollback()
+            # the records of October in Paris, and only those, are rated in October
+            october = sum(1 for r in records if r[1] != "2026-10-31 23:00:00")
+            self.assertEqual(sum(count for __, count, __ in once.values()), october)
+
+        check()
 
     def test_rerating_some_lines_keeps_the_others(self):
         self._insert_records(
