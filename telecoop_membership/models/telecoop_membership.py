@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+# The share certificate: a report of the person, printed in one cooperative.
+CERTIFICATE_REPORT = "telecoop_membership.telecoop_certificate_report"
 MEMBERSHIP_STATES = [("candidate", "Candidate"), ("member", "Member"), ("former", "Former member")]
 
 
@@ -167,3 +169,27 @@ class TelecoopMembership(models.Model):
         self.ensure_one()
         if self.state == "member":
             self.sudo().write({"state": "former", "exit_date": on_date})
+
+    # -- the share certificate --------------------------------------------------------
+
+    def _get_certificate_partner(self):
+        """The person of this membership as the certificate reads her: in the
+        cooperative of the membership (its number, college, shares), whatever the
+        current company of the user."""
+        self.ensure_one()
+        return self.partner_id.sudo().with_company(self.company_id)
+
+    def _render_certificate(self, report_type="pdf"):
+        """The share certificate of this membership (``pdf`` or ``html``), rendered with
+        the company of the membership: its name, number, shares and legal mentions.
+
+        :return: (content, report type)
+        """
+        self.ensure_one()
+        reports = self.env["ir.actions.report"].sudo().with_company(self.company_id)
+        render = reports._render_qweb_html if report_type == "html" else reports._render_qweb_pdf
+        return render(
+            CERTIFICATE_REPORT,
+            self.partner_id.ids,
+            data={"report_type": "html" if report_type == "html" else "pdf"},
+        )

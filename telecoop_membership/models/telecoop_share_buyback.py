@@ -146,6 +146,7 @@ class TelecoopShareBuyback(models.Model):
 
     def _check_holding(self):
         self.ensure_one()
+        self._check_holds_some(self.partner_id, self.company_id)
         held = (
             self.env["telecoop.share.line"]
             .sudo()
@@ -160,6 +161,18 @@ class TelecoopShareBuyback(models.Model):
                     held=held,
                     share_class=self.share_class_id.name,
                     quantity=self.quantity,
+                )
+            )
+
+    @api.model
+    def _check_holds_some(self, partner, company):
+        """A buy-back is asked in a cooperative where the member holds shares."""
+        if self.env["telecoop.share.line"].sudo()._get_holdings(company, partner)[1] <= 0:
+            raise UserError(
+                self.env._(
+                    "%(partner)s holds no share of %(company)s: there is nothing to buy back.",
+                    partner=partner.display_name,
+                    company=company.sudo().name,
                 )
             )
 
@@ -272,9 +285,11 @@ class TelecoopShareBuyback(models.Model):
         return self._post_capital_entry(on_date, journal, debit_account, credit_account, label)
 
     @api.model
-    def _portal_request(self, partner, share_class, quantity, reason=False):
-        """A member asks for a buy-back from the portal."""
-        self._check_portal_share_class(share_class)
+    def _portal_request(self, partner, share_class, quantity, reason=False, company=None):
+        """A member asks for a buy-back from the portal, in ``company`` (the cooperative
+        whose form was sent) when given: a class of another cooperative is refused."""
+        self._check_portal_share_class(share_class, company)
+        self._check_holds_some(partner, share_class.sudo().company_id)
         return self._create_from_portal(
             {
                 "company_id": share_class.company_id.id,

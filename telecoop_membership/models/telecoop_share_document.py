@@ -301,12 +301,36 @@ class TelecoopShareDocument(models.AbstractModel):
     def _check_portal_request(self):
         """Raise when a document asked for in the portal breaks a rule."""
 
-    def _check_portal_share_class(self, share_class):
+    def _check_portal_share_class(self, share_class, company=None):
         """A person asks in the portal only for a class their cooperative offers them:
-        one they may read (another company's class is refused in a sentence, never
-        with the raw access error)."""
+        one they may read (the classes of the cooperatives of their account; another
+        company's class is refused in a sentence, never with the raw access error),
+        and, when the form names its cooperative (``company``), a class of that
+        cooperative only.
+
+        The one owner of "in which cooperatives may this person ask": the portal
+        page offers the classes this rule lets through (:meth:`_get_portal_classes`).
+        """
+        # read as the person asking, whatever environment the record came with
+        share_class = share_class.with_env(self.env)
         if not share_class.exists() or not share_class.has_access("read"):
             raise UserError(self.env._("This share class is not offered by your cooperative."))
+        if company is not None and share_class.company_id != company:
+            raise UserError(
+                self.env._(
+                    "Share class %(share_class)s is not offered by %(company)s.",
+                    share_class=share_class.name,
+                    company=company.sudo().name or self.env._("this cooperative"),
+                )
+            )
+
+    @api.model
+    def _get_portal_classes(self, companies=None):
+        """The share classes the current user may ask for in the portal (those
+        :meth:`_check_portal_share_class` lets through), active ones only, of
+        ``companies`` when given."""
+        domain = [("company_id", "in", companies.ids)] if companies is not None else []
+        return self.env["telecoop.share.class"].search(domain)
 
     # -- e-mails through the share life -------------------------------------------
 

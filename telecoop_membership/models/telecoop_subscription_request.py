@@ -463,10 +463,9 @@ class TelecoopSubscriptionRequest(models.Model):
             )
             return self.env["ir.attachment"]
         content, report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            .with_company(self.company_id)
-            ._render_qweb_pdf("telecoop_membership.telecoop_certificate_report", partner.ids)
+            self.env["telecoop.membership"]
+            ._get_for(self.partner_id, self.company_id)
+            ._render_certificate()
         )
         return (
             self.env["ir.attachment"]
@@ -521,9 +520,11 @@ class TelecoopSubscriptionRequest(models.Model):
     # -- portal -------------------------------------------------------------------
 
     @api.model
-    def _portal_subscribe(self, partner, share_class, quantity):
-        """A member or a visitor with an account asks for shares from the portal."""
-        self._check_portal_share_class(share_class)
+    def _portal_subscribe(self, partner, share_class, quantity, company=None):
+        """A member or a visitor with an account asks for shares from the portal, in
+        ``company`` (the cooperative whose form was sent) when given: a class of
+        another cooperative is refused."""
+        self._check_portal_share_class(share_class, company)
         return self._create_from_portal(
             {
                 "company_id": share_class.company_id.id,

@@ -61,12 +61,16 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
         """The link of /my/shares, as the member clicks it: a PDF with their name on it."""
         self.authenticate("tc_member_one", "tc_member_one")
         page = self.url_open("/my/shares")
-        self.assertIn('href="/my/shares/certificate', page.text)
-        text = self.download_pdf("/my/shares/certificate")
-        self.assertIn("Share certificate", text)
-        self.assertIn("Member One", text)
-        self.assertIn(self.member_one.partner_id.telecoop_member_number, text)
-        self.assertNotIn("Member Two", text)
+        membership = self.member_one.partner_id.telecoop_membership_ids
+        self.assertIn(f'href="/my/shares/{membership.id}/certificate', page.text)
+        # the link of the cooperative's section, and the older link of the only one
+        for url in (f"/my/shares/{membership.id}/certificate", "/my/shares/certificate"):
+            with self.subTest(url=url):
+                text = self.download_pdf(url)
+                self.assertIn("Share certificate", text)
+                self.assertIn("Member One", text)
+                self.assertIn(self.member_one.partner_id.telecoop_member_number, text)
+                self.assertNotIn("Member Two", text)
         response = self.url_open("/my/shares/certificate?download=1")
         self.assertIn("attachment;", response.headers["Content-Disposition"])
         number = self.member_one.partner_id.telecoop_member_number.replace("-", "_")

@@ -86,6 +86,8 @@ LOGIN = "->/web/login"
 ROUTES = {
     "/my/shares": (LOGIN, 200, 200, 200, 200, 200),
     "/my/shares/certificate": (LOGIN, 200, 200, "->/my/shares", "->/my/shares", "->/my/shares"),
+    # the certificate of one membership (the owner's): nobody else finds it, not even staff
+    "/my/shares/<int:membership_id>/certificate": (LOGIN, 200, 404, 404, 404, 404),
     # a share class of the cooperative: a request for the member; another cooperative's
     # staff cannot read the class (a sentence on the page)
     "/my/shares/subscribe": (
@@ -165,6 +167,9 @@ class TestMembershipSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, 
         urls = {
             "/my/shares": ("GET", "/my/shares", None),
             "/my/shares/certificate": ("GET", "/my/shares/certificate", None),
+            "/my/shares/<int:membership_id>/certificate": (
+                "GET", f"/my/shares/{self.records['telecoop.membership'].id}/certificate", None,
+            ),
             "/my/shares/subscribe": ("POST", "/my/shares/subscribe", one),
             "/my/shares/buyback": ("POST", "/my/shares/buyback", {**one, "reason": "moving"}),
             "/my/shares/requests/<int:request_id>": (
