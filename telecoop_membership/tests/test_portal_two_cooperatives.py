@@ -129,7 +129,9 @@ class TestPortalTwoCooperatives(PdfRouteMixin, TelecoopAccountingCommon, HttpCas
 
     def _as(self, user, model):
         """``model`` as ``user`` works in the portal: in every cooperative of the account."""
-        return self.env[model].with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        return (
+            self.env[model].with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        )
 
     def _post(self, url, **data):
         return self.url_open(url, data={**data, "csrf_token": Request.csrf_token(self)})
@@ -149,9 +151,7 @@ class TestPortalTwoCooperatives(PdfRouteMixin, TelecoopAccountingCommon, HttpCas
         self.assertRegex(page.text, r'breadcrumb-item active">\s*My shares')
         sections = self._sections(page.text)
         # her account's cooperative first, then the others
-        self.assertEqual(
-            list(sections), [self.company.id, self.company_b.id, self.company_c.id]
-        )
+        self.assertEqual(list(sections), [self.company.id, self.company_b.id, self.company_c.id])
         self.assertNotIn(self.company_d.id, sections)
         a, b, c = (sections[k.id] for k in (self.company, self.company_b, self.company_c))
         self.assertIn("Test Coop SCIC", a)
@@ -354,7 +354,5 @@ class TestPortalTwoCooperatives(PdfRouteMixin, TelecoopAccountingCommon, HttpCas
         self.assertIn('o_telecoop_share_count">4<', b)
         self.assertIn("o_telecoop_buyback_form", b)
         self.assertNotIn("Former member", b)
-        text = " ".join(
-            self.download_pdf(f"/my/shares/{self.membership_b.id}/certificate").split()
-        )
+        text = " ".join(self.download_pdf(f"/my/shares/{self.membership_b.id}/certificate").split())
         self.assertIn("holds 4 share(s)", text)
