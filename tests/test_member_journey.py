@@ -212,16 +212,35 @@ class TestTwoCooperativesOneDatabase(
     def _assert_portal_shows_its_own(
         self, pair, invoice, assembly, other_pair, other_invoice, other_assembly
     ):
-        """Camille's portal: the member number and shares of the cooperative she
-        works in; her lines, invoices and assemblies of both cooperatives (as Odoo's
-        portal lists the invoices of all the user's companies), each page with the
-        figures of its own cooperative."""
+        """Camille's portal, whichever cooperative her account works in: her shares,
+        numbers and certificates, lines, invoices and assemblies of both cooperatives
+        (as Odoo's portal lists the invoices of all the user's companies), each page
+        and each section with the figures of its own cooperative."""
         self._login(self.person)
         camille = self.person.partner_id
-        shares = self.url_open("/my/shares").text
-        self.assertIn(camille.with_company(self.company).telecoop_member_number, shares)
         other_company = other_invoice.company_id
-        self.assertNotIn(camille.with_company(other_company).telecoop_member_number, shares)
+        other = self.coop_b if other_company == self.coop_b["company"] else self.coop_a
+        shares = self.url_open("/my/shares").text
+        sections = {
+            int(part.split('data-company-id="', 1)[1].split('"', 1)[0]): part
+            for part in shares.split('<div class="o_telecoop_cooperative ')[1:]
+        }
+        self.assertEqual(list(sections), [self.company.id, other_company.id], "hers first")
+        for company in (self.company, other_company):
+            number = camille.with_company(company).telecoop_member_number
+            self.assertIn(f'o_telecoop_member_number">{number}<', sections[company.id])
+            membership = self.env["telecoop.membership"]._get_for(camille, company)
+            text = self.download_pdf(f"/my/shares/{membership.id}/certificate")
+            self.assertIn(company.name, text)
+            self.assertIn(number, text)
+        # the other cooperative's line, read while her account works in this one
+        page = self.url_open(f"/my/lines/{other_pair[0].id}").text
+        self.assertIn(self._money(other["expected"]["member_total"]), page)
+        detail = self.url_open(f"/my/invoices/{other_invoice.id}?report_type=html").text
+        self.assertIn(other_company.name, detail)
+        self.assertIn(self._money(other["expected"]["member_total"]), detail)
+        self.assertIn(other["expected"]["band_label"], detail)
+        self.assertEqual(self.url_open(f"/my/assemblies/{other_assembly.id}").status_code, 200)
         page = self.url_open("/my/lines").text
         phone = self.env["telecoop.format"].phone  # the numbers as a person reads them
         for line, plan in ((pair[0], self.tiered_plan), (other_pair[0], other_pair[0].plan_id)):

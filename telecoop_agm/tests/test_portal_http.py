@@ -195,11 +195,11 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
 
     def test_my_shares_page_in_french(self):
         """The interest section finds its place on /my/shares in French too (its anchor
-        is an id, not the English text of a title)."""
+        is a class of each cooperative's section, not the English text of a title)."""
         self.env["res.lang"]._activate_and_install_lang("fr_FR")  # with the translations
         self.bob.lang = "fr_FR"
         login = self.logins[self.bob]
         self.authenticate(login, f"{login}_pw")
         response = self.url_open("/my/shares")
         self.assertEqual(response.status_code, 200)
-        self.assertIn('id="telecoop_my_requests"', response.text)
+        self.assertIn('class="mt-3 o_telecoop_my_requests"', response.text)
