@@ -35,7 +35,8 @@ class TelecoopInterestPortal(TelecoopMembershipPortal):
             line.read(["partner_id"])
         except (AccessError, MissingError):
             return request.redirect("/my")
-        reports = request.env["ir.actions.report"].sudo()
+        # rendered in the cooperative of the allocation, whatever the user's current company
+        reports = request.env["ir.actions.report"].sudo().with_company(line.sudo().company_id)
         report = "telecoop_agm.action_report_interest_statement"
         if report_type == "html":
             html, _type = reports._render_qweb_html(report, line.ids)
