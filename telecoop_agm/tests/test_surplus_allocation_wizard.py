@@ -686,6 +686,47 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
             self.assertIn(figure, text)
         self.assertNotIn("Bob", text)
 
+    def test_interest_listed_in_the_section_of_its_cooperative(self):
+        """Alice also a member of a second hosted cooperative: her interest of this one
+        is in this cooperative's section of /my/shares only."""
+        company_b = self.env["res.company"].create({"name": "Second Interest Coop"})
+        self.env.user.company_ids |= company_b
+        profile_b = self.env["telecoop.statute.profile"].create(
+            {
+                "name": "Second statutes", "company_id": company_b.id, "legal_form": "coop",
+                "college_weight_min": 0, "college_weight_max": 100,
+                "college_ids": [Command.create({"name": "All", "code": "all", "vote_weight": 100})],
+            }
+        )  # fmt: skip
+        class_b = self.env["telecoop.share.class"].create(
+            {"name": "Second share", "company_id": company_b.id, "nominal_value": 10,
+             "college_id": profile_b.college_ids.id}
+        )  # fmt: skip
+        self.env["telecoop.share.line"].create(
+            {"company_id": company_b.id, "partner_id": self.alice.id,
+             "share_class_id": class_b.id, "college_id": profile_b.college_ids.id,
+             "date": "2025-02-01", "movement_type": "issue", "quantity": 3, "amount": 30}
+        )  # fmt: skip
+        self.env["telecoop.membership"].sudo().create(
+            {"partner_id": self.alice.id, "company_id": company_b.id, "state": "member",
+             "college_id": profile_b.college_ids.id, "member_number": "S-0001"}
+        )  # fmt: skip
+        user = self.env["res.users"].search([("login", "=", "tc_alice_portal")])
+        user.company_ids |= company_b
+        self.authenticate("tc_alice_portal", "tc_alice_portal")
+        page = self.url_open("/my/shares").text
+        sections = {
+            int(part.split('data-company-id="', 1)[1].split('"', 1)[0]): part
+            for part in page.split('<div class="o_telecoop_cooperative ')[1:]
+        }
+        self.assertEqual(set(sections), {self.company.id, company_b.id})
+        link = f"/my/shares/interest/{self.lines[self.alice].id}"
+        self.assertIn(link, sections[self.company.id])
+        self.assertIn("Interest on my shares", sections[self.company.id])
+        self.assertNotIn(link, sections[company_b.id])
+        self.assertNotIn("Interest on my shares", sections[company_b.id])
+        self.assertIn("S-0001", sections[company_b.id])
+
     def test_net_interest_paid_by_sepa_credit_transfer(self):
         """Taxes withheld booked (457 debited, 442 credited: 15.00 + 2.17), then one
         credit transfer line per member for the net, and the SEPA file generated."""
