@@ -325,7 +325,7 @@ class TelecoopPricedMonth(models.Model):
         priced = self._write_months(months, charges)
         # what each holder of the month used, from the same totals
         self.env["telecoop.priced.quantity"]._write_quantities(
-            company, first, zip(priced.ids, lines.ids, strict=True), segments, usage
+            company, zip(priced.ids, lines.ids, strict=True), segments, usage
         )
         return priced
 

@@ -29,22 +29,24 @@ UNIT_SELECTION = [("byte", "Bytes"), ("second", "Seconds"), ("message", "Message
 class TelecoopPricedQuantity(models.Model):
     _name = "telecoop.priced.quantity"
     _description = "Usage of a holder in a priced month"
-    _order = "period desc, line_id, partner_id, usage_type, zone"
+    _order = "month_id, partner_id, usage_type, zone"
     _check_company_auto = True
+    # written by rating only, in bulk with its priced month (a row of the month's
+    # truth, as its charges): no author nor dates of its own, fewer keys to check
+    _log_access = False
 
     month_id = fields.Many2one(
         "telecoop.priced.month",
         required=True,
         ondelete="cascade",
-        index=True,
         readonly=True,
         check_company=True,
+        # no index of its own: the unique index below starts with it
+        index=False,
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    line_id = fields.Many2one(
-        "telecoop.mobile.line", required=True, readonly=True, check_company=True
-    )
-    period = fields.Date(required=True, readonly=True, help="First day of the month.")
+    line_id = fields.Many2one(related="month_id.line_id")
+    period = fields.Date(related="month_id.period")
     partner_id = fields.Many2one(
         "res.partner",
         string="Holder",
@@ -62,7 +64,6 @@ class TelecoopPricedQuantity(models.Model):
         "UNIQUE(month_id, partner_id, usage_type, zone)",
         "A holder's usage of a type and zone is stored once per priced month.",
     )
-    _line_period_partner_idx = models.Index("(line_id, period, partner_id)")
 
     @api.depends("usage_type", "quantity")
     @api.depends_context("lang")
@@ -75,7 +76,7 @@ class TelecoopPricedQuantity(models.Model):
     # writing: by rating, with the charges
     # ------------------------------------------------------------------
     @api.model
-    def _write_quantities(self, company, period, month_lines, segments, usage):
+    def _write_quantities(self, company, month_lines, segments, usage):
         """Store the quantities of each holder of the months just priced, set-based.
 
         ``month_lines``: (priced month id, line id) pairs; ``segments``: {line id:
@@ -103,36 +104,30 @@ class TelecoopPricedQuantity(models.Model):
                 (month_id, line_id, partner_id, usage_type, zone, quantity)
                 for (partner_id, usage_type, zone), quantity in sorted(summed.items())
             )
-        return self._insert_rows(company, period, rows)
+        return self._insert_rows(company, rows)
 
     @api.model
-    def _insert_rows(self, company, period, rows):
+    def _insert_rows(self, company, rows):
         """One ``INSERT ... SELECT FROM unnest`` of ``rows`` (month id, line id,
-        partner id, usage type, zone, quantity) of the month ``period``."""
+        partner id, usage type, zone, quantity) of ``company``."""
         if not rows:
             return 0
-        months, lines, partners, types, zones, quantities = (
+        months, __, partners, types, zones, quantities = (
             list(col) for col in zip(*rows, strict=True)
         )
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO telecoop_priced_quantity
-                       (month_id, company_id, line_id, period, partner_id, usage_type, zone,
-                        quantity, unit, create_uid, write_uid, create_date, write_date)
-                SELECT u.month_id, %(company)s, u.line_id, %(period)s, u.partner_id,
-                       u.usage_type, u.zone, u.quantity, u.unit, %(uid)s, %(uid)s,
-                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                  FROM unnest(%(months)s::int[], %(lines)s::int[], %(partners)s::int[],
-                              %(types)s::varchar[], %(zones)s::varchar[], %(quantities)s::int8[],
-                              %(units)s::varchar[])
-                       AS u (month_id, line_id, partner_id, usage_type, zone, quantity, unit)
+                       (month_id, company_id, partner_id, usage_type, zone, quantity, unit)
+                SELECT u.month_id, %(company)s, u.partner_id, u.usage_type, u.zone, u.quantity,
+                       u.unit
+                  FROM unnest(%(months)s::int[], %(partners)s::int[], %(types)s::varchar[],
+                              %(zones)s::varchar[], %(quantities)s::int8[], %(units)s::varchar[])
+                       AS u (month_id, partner_id, usage_type, zone, quantity, unit)
                 """,
                 company=company.id,
-                period=period,
-                uid=self.env.uid,
                 months=months,
-                lines=lines,
                 partners=partners,
                 types=types,
                 zones=zones,
@@ -150,19 +145,19 @@ class TelecoopPricedQuantity(models.Model):
     def _get_holder_quantities(self, line, partner, first, last=None):
         """{period: {usage_type: quantity}} of ``partner``'s days on ``line`` in the
         months from ``first`` to ``last``, as the priced months hold them."""
-        groups = self._read_group(
-            [
-                ("line_id", "=", line.id),
-                ("partner_id", "=", partner.id),
-                ("period", ">=", first),
-                ("period", "<=", last or first),
-            ],
-            ["period:day", "usage_type"],
-            ["quantity:sum"],
+        months = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", ">=", first), ("period", "<=", last or first)]
         )
         result = {}
-        for period, usage_type, quantity in groups:
-            result.setdefault(fields.Date.to_date(period), {})[usage_type] = int(quantity or 0)
+        if not months:
+            return result
+        groups = self._read_group(
+            [("month_id", "in", months.ids), ("partner_id", "=", partner.id)],
+            ["month_id", "usage_type"],
+            ["quantity:sum"],
+        )
+        for month, usage_type, quantity in groups:
+            result.setdefault(month.period, {})[usage_type] = int(quantity or 0)
         return result
 
     # ------------------------------------------------------------------
@@ -236,6 +231,6 @@ class TelecoopPricedQuantity(models.Model):
                         lost,
                     )
             month_lines = [(m.id, m.line_id.id) for m in months if m.line_id.id in usage]
-            self._write_quantities(company, first, month_lines, segments, usage)
+            self._write_quantities(company, month_lines, segments, usage)
             filled += len(month_lines)
         return filled

@@ -376,8 +376,6 @@ class TestCompanyIsolation(MobileBillingCommon):
                 {
                     "month_id": priced_month.id,
                     "company_id": company.id,
-                    "line_id": cls.line.id,
-                    "period": "2026-03-01",
                     "partner_id": cls.holder.id,
                     "usage_type": "data",
                     "zone": "national",
