@@ -22,4 +22,5 @@ from . import telecoop_mobile_line_holder
 from . import telecoop_mobile_line_one_off
 from . import telecoop_third_party
 from . import telecoop_priced_month
+from . import telecoop_priced_quantity
 from . import telecoop_usage_record_rating

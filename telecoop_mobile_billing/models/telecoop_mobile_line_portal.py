@@ -105,50 +105,24 @@ class TelecoopMobileLine(models.Model):
         months = self.env["telecoop.priced.month"].sudo().search(domain)
         return {m.period: m for m in months}
 
-    def _read_quantities(self, first, last=None):
-        """{period: {usage_type: quantity}} of the line's rated usage; in a month
-        where the line changed holder, only the days of its holder now (the
-        holder's own usage, as rating splits it by day)."""
+    def _read_quantities(self, first, last=None, partner=None):
+        """{period: {usage_type: quantity}} of the days of the months from ``first``
+        to ``last`` the line was held by ``partner`` (its holder now by default),
+        as the priced months store them: in a month where the line changed holder,
+        only that holder's usage, also after the raw records are purged."""
         self.ensure_one()
-        last = last or first
-        groups = (
-            self.env["telecoop.rated.usage"]
+        return (
+            self.env["telecoop.priced.quantity"]
             .sudo()
-            ._read_group(
-                [("line_id", "=", self.id), ("period", ">=", first), ("period", "<=", last)],
-                ["period:day", "usage_type"],
-                ["quantity:sum"],
-            )
+            ._get_holder_quantities(self, partner or self.partner_id, first, last)
         )
-        result = {}
-        for period, usage_type, quantity in groups:
-            result.setdefault(fields.Date.to_date(period), {})[usage_type] = quantity
-        for period in list(result):
-            segments = self._get_month_segments(period)
-            if len({s[0] for s in segments}) > 1:
-                result[period] = self._read_holder_quantities(period, segments)
-        return result
 
-    def _read_holder_quantities(self, period, segments):
-        """{usage_type: quantity} of the days of the month ``period`` the line was
-        held by its holder now, read by day as rating reads a split month."""
-        quantities = {}
-        rows = (
-            self.env["telecoop.rated.usage"]
-            .sudo()
-            ._get_month_totals(self.company_id, period, self.ids, self.ids)
-        )
-        for __, day, usage_type, __, __, quantity, *__ in rows:
-            if day is None or self._get_segment_of_day(segments, day)[1] != self.partner_id:
-                continue
-            quantities[usage_type] = quantities.get(usage_type, 0) + int(quantity or 0)
-        return quantities
-
-    def _summarise_month(self, first, month, quantities):
-        """The tracker of a month of the holder from its priced month: every figure in
-        the holder's convention (tax included for a consumer), adding up."""
+    def _summarise_month(self, first, month, quantities, partner=None):
+        """The tracker of a month of the holder (``partner``, the holder now by
+        default) from its priced month: every figure in the holder's convention (tax
+        included for a consumer), adding up."""
         charges = (
-            month._get_holder_charges(self.partner_id)
+            month._get_holder_charges(partner or self.partner_id)
             if month
             else self.env["telecoop.priced.charge"]
         )
@@ -186,32 +160,39 @@ class TelecoopMobileLine(models.Model):
             "last_usage_at": (month.last_usage_at if month else False) or False,
         }
 
-    def _get_portal_consumption(self, period_date=None):
-        """The current month of the line so far: usage, band, price, freshness."""
+    def _get_portal_consumption(self, period_date=None, partner=None):
+        """The current month of the line so far: usage, band, price, freshness (of
+        ``partner``'s days, the holder now by default)."""
         self.ensure_one()
         first, __, __ = month_bounds(period_date or fields.Date.context_today(self))
         month = self._get_priced_months(first).get(first)
-        return self._summarise_month(first, month, self._read_quantities(first).get(first, {}))
+        quantities = self._read_quantities(first, partner=partner).get(first, {})
+        return self._summarise_month(first, month, quantities, partner=partner)
 
-    def _get_portal_history(self, period_date=None, months=HISTORY_MONTHS):
-        """Month by month (oldest first): usage and amount, as the invoice has them."""
+    def _get_portal_history(self, period_date=None, months=HISTORY_MONTHS, partner=None):
+        """Month by month (oldest first): usage and amount, as the invoice has them (of
+        ``partner``'s days, the holder now by default)."""
         self.ensure_one()
+        partner = partner or self.partner_id
         last, __, __ = month_bounds(period_date or fields.Date.context_today(self))
         first = max(last - relativedelta(months=months - 1), self.activation_date.replace(day=1))
         priced = self._get_priced_months(first, last)
-        quantities = self._read_quantities(first, last)
+        quantities = self._read_quantities(first, last, partner=partner)
         history = []
         month = first
         while month <= last:
-            if month in priced and priced[month]._get_holder_charges(self.partner_id):
+            if month in priced and priced[month]._get_holder_charges(partner):
                 history.append(
-                    self._summarise_month(month, priced[month], quantities.get(month, {}))
+                    self._summarise_month(
+                        month, priced[month], quantities.get(month, {}), partner=partner
+                    )
                 )
             month += relativedelta(months=1)
         return history
 
-    def _get_sobriety(self, period_date=None):
-        """My data this month against the median of the lines on the same plan.
+    def _get_sobriety(self, period_date=None, partner=None):
+        """My data this month (``partner``'s days, the holder now by default) against
+        the median of the lines on the same plan.
 
         The median is computed in SQL over the rated usage after each rating
         (``telecoop.plan.usage.median``); no other line's figure leaves the
@@ -225,7 +206,7 @@ class TelecoopMobileLine(models.Model):
             .sudo()
             ._get_median(self.company_id, self.plan_id, first)
         )
-        mine = int(self._read_quantities(first).get(first, {}).get("data", 0) or 0)
+        mine = int(self._read_quantities(first, partner=partner).get(first, {}).get("data", 0) or 0)
         if count < SOBRIETY_MIN_LINES:
             return {"mine": mine, "median": None, "count": count, "ratio": None, "level": None}
         median = int(median or 0)

@@ -7,7 +7,9 @@ pricing service) writes one ``telecoop.priced.month`` per line and month with
 its charges; the billing run turns each charge into an invoice line
 (:meth:`TelecoopPricedCharge._prepare_invoice_line`) and links them; the
 tracker, the history, the alerts, the sobriety figures and the itemised bill
-read the charges. Nothing prices a month anywhere else.
+read the charges; the tracker, the history and the sobriety figures read what
+each holder of the month used from its quantities (``telecoop.priced.quantity``,
+written with the charges). Nothing prices a month anywhere else.
 """
 
 from collections import defaultdict
@@ -98,6 +100,9 @@ class TelecoopPricedMonth(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     charge_ids = fields.One2many("telecoop.priced.charge", "month_id", string="Charges")
+    quantity_ids = fields.One2many(
+        "telecoop.priced.quantity", "month_id", string="Usage per holder"
+    )
     tax_included_display = fields.Boolean(
         readonly=True, help="The holder is a consumer: amounts are shown tax included."
     )
@@ -317,7 +322,12 @@ class TelecoopPricedMonth(models.Model):
                  if c.get("roaming") and c["partner_id"] == holder),
                 0.0,
             )  # fmt: skip
-        return self._write_months(months, charges)
+        priced = self._write_months(months, charges)
+        # what each holder of the month used, from the same totals
+        self.env["telecoop.priced.quantity"]._write_quantities(
+            company, zip(priced.ids, lines.ids, strict=True), segments, usage
+        )
+        return priced
 
     def _write_months(self, months, charges):
         """Insert the months and their charges in SQL (tens of thousands a run)."""

@@ -127,6 +127,19 @@ class TestCompanyIsolation(MobileBillingCommon):
         one_off = env["telecoop.mobile.line.one.off"].create(
             {"line_id": cls.line.id, "date": "2026-03-10", "name": "New SIM", "amount": 10}
         )
+        # and a record of March (rated with it): what the holder used in the priced month
+        march = fields.Date.to_date("2026-03-01")
+        ensure_partitions(env.cr, [march])
+        env.cr.execute(
+            """
+            INSERT INTO telecoop_usage_record
+                   (company_id, source_id, record_id, line_id, msisdn, started_at, period,
+                    usage_type, quantity, zone)
+            VALUES (%s, %s, 'ISO-2', %s, %s, '2026-03-03 10:00', %s, 'data', 1000, 'national')
+            """,
+            (company.id, cls.source.id, cls.line.id, cls.line.msisdn, march),
+        )
+        env["telecoop.usage.record"]._rerate(company, {march: {cls.line.id}})
         priced_month = env["telecoop.priced.month"].search(
             [("line_id", "=", cls.line.id), ("period", "=", "2026-03-01")]
         )
@@ -357,6 +370,18 @@ class TestCompanyIsolation(MobileBillingCommon):
                     "product_id": cls.product_plan.id,
                 },
                 {"price_unit": 0},
+            ),
+            "telecoop.priced.quantity": (
+                priced_month.quantity_ids[:1],
+                {
+                    "month_id": priced_month.id,
+                    "company_id": company.id,
+                    "partner_id": cls.holder.id,
+                    "usage_type": "data",
+                    "zone": "national",
+                    "unit": "byte",
+                },
+                {"quantity": 0},
             ),
         }
 

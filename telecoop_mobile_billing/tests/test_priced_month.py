@@ -2,15 +2,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The priced month is the one truth: invoice lines are its charges, cent for cent."""
 
+import importlib.util
 import os
+from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import GB, MobileBillingCommon
 
@@ -154,6 +157,7 @@ class TestPricedMonthProperty(MobileBillingCommon):
             )
         priced = self._priced(line, PERIOD)
         self.assertEqual(len(priced), 1)
+        self._check_holder_quantities(line, priced, month, records, holder, new_holder)
         run = self.env["telecoop.billing.run"].create(
             {"company_id": self.company.id, "period": PERIOD, "chunk_size": 10}
         )
@@ -207,6 +211,39 @@ class TestPricedMonthProperty(MobileBillingCommon):
         self.assertEqual(
             tracker["tax_included"], not line.partner_id.commercial_partner_id.is_company
         )
+
+    def _check_holder_quantities(self, line, priced, month, records, old_holder, new_holder):
+        """The stored quantities of each holder are their own days' records (each
+        record at 10:00 UTC is on its local day), and add up to the rated usage of
+        the line, type by type and zone by zone."""
+        expected = defaultdict(int)
+        for __, started_at, usage_type, quantity, zone, *__ in records:
+            day = date.fromisoformat(started_at[:10]).day
+            changed = month["holder_change_day"] and day >= month["holder_change_day"]
+            partner = new_holder if changed else old_holder
+            expected[(partner.id, usage_type, zone)] += quantity
+        stored = defaultdict(int)
+        for row in priced.quantity_ids:
+            stored[(row.partner_id.id, row.usage_type, row.zone)] += row.quantity
+            self.assertEqual(row.unit, {"data": "byte", "voice": "second"}[row.usage_type])
+        self.assertEqual(
+            {k: v for k, v in stored.items() if v}, {k: v for k, v in expected.items() if v}
+        )
+        added = defaultdict(int)
+        for (__, usage_type, zone), quantity in stored.items():
+            added[(usage_type, zone)] += quantity
+        rated = self.env["telecoop.rated.usage"].search(
+            [("line_id", "=", line.id), ("period", "=", PERIOD)]
+        )
+        self.assertEqual(
+            {k: v for k, v in added.items() if v},
+            {(r.usage_type, r.zone): r.quantity for r in rated if r.quantity},
+        )
+        # each holder's tracker reads its own days
+        for partner in {old_holder, new_holder or old_holder}:
+            data = sum(v for (p, t, __), v in expected.items() if p == partner.id and t == "data")
+            tracker = line._get_portal_consumption(PERIOD, partner=partner)
+            self.assertEqual(tracker["data"], data)
 
     @settings(
         max_examples=int(os.environ.get("TELECOOP_HYPOTHESIS_EXAMPLES", 20)),
@@ -276,6 +313,147 @@ class TestPricedMonthFacts(MobileBillingCommon):
         history = {m["period"]: m for m in line._get_portal_history(PERIOD)}
         self.assertEqual((history[PERIOD]["data"], history[PERIOD]["voice"]), (2 * GB, 60))
         self.assertEqual(line._get_sobriety(PERIOD)["mine"], 2 * GB)
+
+    def _split_month_line(self, msisdn):
+        """Alice holds the line until 15 October, Bob from the 16th; usage on both sides."""
+        line = self._create_line(msisdn, self.plan_step)
+        line.change_holder(self.holder2, "2026-10-16")
+        self._insert_records(
+            [
+                (line, "2026-10-05 08:00:00", "data", 3 * GB, "national"),
+                (line, "2026-10-05 09:00:00", "voice", 125, "international", "447946000123"),
+                (line, "2026-10-06 10:00:00", "sms", 2, "international", "447946000124"),
+                # 23:30 UTC on the 15th is 01:30 on the 16th in Paris: Bob's
+                (line, "2026-10-15 23:30:00", "voice", 60, "international", "447946000456"),
+                (line, "2026-10-20 12:00:00", "data", 2 * GB, "national"),
+                (line, "2026-10-21 12:00:00", "sms", 4, "national", "33611111111"),
+            ]
+        )
+        return line
+
+    def _holder_figures(self, line, partner):
+        return {
+            "tracker": line._get_portal_consumption(PERIOD, partner=partner),
+            "history": line._get_portal_history(PERIOD, partner=partner),
+            "sobriety": line._get_sobriety(PERIOD, partner=partner),
+        }
+
+    def test_each_holder_of_a_split_month_keeps_its_figures_after_the_purge(self):
+        """Each holder's tracker, history and sobriety count their own days, as their
+        invoice charged them; the raw records purged, the figures stay the same."""
+        line = self._split_month_line("33630000003")
+        alice, bob = self.holder, self.holder2
+        invoices = self._run().run_line_ids.move_id
+        expected = {
+            # 3 GB in the free band; 125 s = 3 started minutes at 0.30, 2 SMS at 0.10;
+            # 15 of 31 days of 14.00: 6.77; VAT 20 % per line: 8.12 + 1.08 + 0.24
+            alice: ((3 * GB, 125, 2), Decimal("9.44"), {"voice": 3, "sms": 2}),
+            # 16 of 31 days: 7.23; 1 minute at 0.30; national SMS included: 8.68 + 0.36
+            bob: ((2 * GB, 60, 4), Decimal("9.04"), {"voice": 1}),
+        }
+        before = {}
+        for partner, (used, amount, billed) in expected.items():
+            invoice = invoices.filtered(lambda m, p=partner: m.partner_id == p)
+            tracker = line._get_portal_consumption(PERIOD, partner=partner)
+            self.assertEqual((tracker["data"], tracker["voice"], tracker["sms"]), used)
+            self.assertEqual(tracker["amount"], amount)
+            self.assertEqual(float(amount), invoice.amount_total)
+            usage_lines = invoice.invoice_line_ids.filtered(
+                lambda ml: ml.telecoop_charge_id.kind == "usage"
+            )
+            self.assertEqual(
+                {ml.telecoop_charge_id.usage_type: ml.telecoop_charge_id.quantity
+                 for ml in usage_lines},
+                billed,
+            )  # fmt: skip
+            self.assertEqual(
+                round(sum(usage_lines.mapped("price_total")), 2), float(tracker["usage_amount"])
+            )
+            before[partner] = self._holder_figures(line, partner)
+        self.assertEqual(before[bob]["sobriety"]["mine"], 2 * GB)
+        self.assertEqual(before[alice]["sobriety"]["mine"], 3 * GB)
+        self.assertEqual([m["data"] for m in before[alice]["history"]], [3 * GB])
+        # the holder now is Bob: his figures by default
+        self.assertEqual(line._get_portal_consumption(PERIOD)["voice"], 60)
+        # the retention purge of the raw usage, past the invoices' retention
+        self.company.telecoop_usage_retention_months = 1
+        Record = self.env["telecoop.usage.record"]
+        self.assertTrue(Record.search_count([("line_id", "=", line.id)]))
+        self.assertTrue(Record._purge_expired(today=date(2028, 1, 1)))
+        self.env.invalidate_all()
+        self.assertFalse(Record.search_count([("line_id", "=", line.id)]))
+        for partner in (alice, bob):
+            self.assertEqual(self._holder_figures(line, partner), before[partner])
+
+    def test_a_holder_reads_only_their_own_quantities(self):
+        line = self._split_month_line("33630000004")
+        self._priced(line, PERIOD)
+        company_args = {"company_id": self.company.id, "company_ids": self.company.ids}
+        alice = new_test_user(
+            self.env,
+            login="tc_alice_quantities",
+            groups="base.group_portal",
+            partner_id=self.holder.id,
+            **company_args,
+        )
+        Quantity = self.env["telecoop.priced.quantity"]
+        rows = Quantity.search([("line_id", "=", line.id)])
+        self.assertEqual(rows.partner_id, self.holder | self.holder2)
+        mine = Quantity.with_user(alice).search([("line_id", "=", line.id)])
+        self.assertEqual(mine, rows.filtered(lambda r: r.partner_id == self.holder))
+        bobs = rows.filtered(lambda r: r.partner_id == self.holder2)
+        with self.assertRaises(AccessError):
+            bobs.with_user(alice).read(["quantity"])
+
+    def test_migration_stores_the_quantities_of_the_months_priced_before(self):
+        """19.0.1.3.0: priced months without quantities get them, nothing priced again;
+        a split month whose raw records are purged cannot be split: left without."""
+        split = self._split_month_line("33630000005")
+        single = self._create_line("33630000006", self.plan_classic)
+        self._insert_records([(single, "2026-10-07 10:00:00", "data", 10 * GB, "national")])
+        self._run()
+        months = self.env["telecoop.priced.month"].search(
+            [("line_id", "in", (split | single).ids), ("period", "=", PERIOD)]
+        )
+        charges = months.charge_ids.read(["amount_total"])
+
+        def stored():
+            return sorted(
+                (r.line_id.id, r.partner_id.id, r.usage_type, r.zone, r.quantity, r.unit)
+                for r in months.quantity_ids
+            )
+
+        before = stored()
+        self.assertEqual(len({row[1] for row in before if row[0] == split.id}), 2)
+
+        def migrate():
+            self.env.cr.execute(
+                "DELETE FROM telecoop_priced_quantity WHERE month_id = ANY(%s)", [months.ids]
+            )
+            self.env.invalidate_all()
+            path = os.path.join(
+                os.path.dirname(os.path.dirname(__file__)),
+                "migrations/19.0.1.3.0/post-migrate.py",
+            )
+            spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_1_3_0", path)
+            migration = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(migration)
+            migration.migrate(self.env.cr, "19.0.1.2.0")
+            self.env.invalidate_all()
+
+        migrate()
+        self.assertEqual(stored(), before)
+        self.assertEqual(months.charge_ids.read(["amount_total"]), charges)
+        # the raw records purged (as the purge does, the rows of the month deleted)
+        self.env.cr.execute(
+            "DELETE FROM telecoop_usage_record WHERE line_id = ANY(%s)", [(split | single).ids]
+        )
+        with self.assertLogs(
+            "odoo.addons.telecoop_mobile_billing.models.telecoop_priced_quantity", "WARNING"
+        ) as logs:
+            migrate()
+        self.assertIn(str(split.id), logs.output[0])
+        self.assertEqual(stored(), [row for row in before if row[0] == single.id])
 
     def test_itemised_bill_of_a_line_that_changed_holder_mid_month(self):
         """Alice holds the line until 15 October, Bob from the 16th: each one's invoice

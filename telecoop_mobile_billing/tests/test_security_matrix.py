@@ -104,6 +104,11 @@ RULES = {
         (M + "telecoop_priced_charge_rule_company", M + "telecoop_priced_charge_rule_portal"),
         R, NONE, NONE, R, R, NONE,
     ),
+    # what each holder used in a priced month: read by that holder only
+    "telecoop.priced.quantity": (
+        (M + "telecoop_priced_quantity_rule_company", M + "telecoop_priced_quantity_rule_portal"),
+        R, NONE, NONE, R, R, NONE,
+    ),
     "telecoop.billing.run": (
         (M + "telecoop_billing_run_rule_company",),
         NONE, NONE, NONE, R, ALL, NONE,
@@ -231,6 +236,10 @@ class TestBillingSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Mob
             ),
             "telecoop.priced.month": priced_month,
             "telecoop.priced.charge": priced_month.charge_ids[:1],
+            # February's usage of the owner
+            "telecoop.priced.quantity": env["telecoop.priced.quantity"].search(
+                [("line_id", "=", cls.line.id), ("period", "=", period)]
+            ),
             "telecoop.billing.run": run,
             "telecoop.billing.run.line": env["telecoop.billing.run.line"].create(
                 {
