@@ -1,3 +1,4 @@
+from . import ir_config_parameter
 from . import telecoop_statute_profile
 from . import telecoop_college
 from . import telecoop_membership

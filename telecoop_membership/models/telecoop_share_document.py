@@ -188,15 +188,10 @@ class TelecoopShareDocument(models.AbstractModel):
         ]
         if limits:
             return min(limits), "statutes"
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(DEFAULT_MAX_SHARES_PARAM, DEFAULT_MAX_SHARES)
+        value = self.env["ir.config_parameter"]._get_positive_int(
+            DEFAULT_MAX_SHARES_PARAM, DEFAULT_MAX_SHARES
         )
-        try:
-            return min(int(value), MAX_DOCUMENT_SHARES), "default"
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_SHARES, "default"
+        return min(value, MAX_DOCUMENT_SHARES), "default"
 
     @api.model
     def _check_quantity_value(self, quantity):

@@ -541,11 +541,9 @@ class TelecoopSubscriptionRequest(models.Model):
     @api.model
     def _check_public_rate(self, company):
         """Refuse the public form once the cooperative took its hourly quota of it."""
-        param = self.env["ir.config_parameter"].sudo().get_param(PUBLIC_PER_HOUR_PARAM)
-        try:
-            limit = int(param) if param else PUBLIC_PER_HOUR
-        except ValueError:
-            limit = PUBLIC_PER_HOUR
+        limit = self.env["ir.config_parameter"]._get_positive_int(
+            PUBLIC_PER_HOUR_PARAM, PUBLIC_PER_HOUR
+        )
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
         recent = self.sudo().search_count(
             [

@@ -262,15 +262,9 @@ class TelecoopRatedUsage(models.Model):
     @api.model
     def _get_reprice_chunk(self):
         """How many lines rating by increments prices again at once."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecoop_mobile_billing.rating_reprice_chunk")
+        return self.env["ir.config_parameter"]._get_positive_int(
+            "telecoop_mobile_billing.rating_reprice_chunk", REPRICE_CHUNK
         )
-        try:
-            return max(int(value), 1) if value else REPRICE_CHUNK
-        except ValueError:
-            return REPRICE_CHUNK
 
     @api.model
     def _reprice(self, company, todo):

@@ -293,15 +293,9 @@ class TelecoopUsageImport(models.Model):
 
     def _get_size_param(self, name, default):
         """A positive size of the import from its system parameter, else ``default``."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(f"telecoop_mobile_billing.usage_import_{name}")
+        return self.env["ir.config_parameter"]._get_positive_int(
+            f"telecoop_mobile_billing.usage_import_{name}", default
         )
-        try:
-            return max(int(value), 1) if value else default
-        except ValueError:
-            return default
 
     def _describe_failure(self, error):
         """The reason of a failed import, with the file it read."""
