@@ -447,10 +447,13 @@ class TelecoopSubscriptionRequest(models.Model):
             )
             request._send_lifecycle_mail("issued")
 
-    def _get_lifecycle_mail_attachments(self, step):
+    def _lifecycle_mail_joins_certificate(self, step):
         """The share certificate (PDF) of the new member joins the "shares issued" e-mail."""
-        if step != "issued":
-            return super()._get_lifecycle_mail_attachments(step)
+        return step == "issued" or super()._lifecycle_mail_joins_certificate(step)
+
+    def _create_certificate_attachment(self):
+        """The member's share certificate as a PDF attachment of the request, for its
+        "shares issued" e-mail (called when the mail queue sends it)."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("install", "broken"):
