@@ -97,7 +97,7 @@ class TestRatingLock(TransactionCase):
             )
             usage_import.with_context(queue_job__no_delay=False).action_start()
             ids = {"import": usage_import.id, "attachment": attachment.id}
-            cr.commit()
+            # committed when the block ends: the two transactions below see it
         state = {"retries": 0, "done": False, "pid": None}
         try:
             with self.registry.cursor() as cr_import:

@@ -99,7 +99,8 @@ class TestUsageImportConcurrency(TransactionCase):
                 "attachment": usage_import.attachment_id.id,
                 "job": job_record.id,
             }
-            cr.commit()  # queue_job writes the job's state from its own cursors
+            # queue_job writes the job's state from its own cursors: they must see it
+            cr.commit()  # pylint: disable=invalid-commit
             try:
                 for attempt in range(1, 4):
                     job = Job.load(env, uuid)  # the try's snapshot
@@ -130,4 +131,4 @@ class TestUsageImportConcurrency(TransactionCase):
                 )
                 cr.execute("DELETE FROM telecoop_usage_import WHERE id = %s", [ids["import"]])
                 cr.execute("DELETE FROM ir_attachment WHERE id = %s", [ids["attachment"]])
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
