@@ -17,13 +17,16 @@ at the end unless ``--commit``.
 
 import sys
 import time
-from datetime import timedelta
 
-from bench_common import bench_env, bench_parser, create_bench_company, peak_memory_mb
-
-from odoo.fields import Command
-
-COLLEGES = [("users", 40), ("employees", 20), ("founders", 20), ("partners", 20)]
+from bench_common import (
+    COLLEGES,
+    bench_env,
+    bench_parser,
+    create_assembly,
+    create_bench_company,
+    create_bench_statutes,
+    peak_memory_mb,
+)
 
 
 def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
@@ -31,27 +34,8 @@ def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
     cr = env.cr
     t0 = time.perf_counter()
     company, env = create_bench_company(env, "Bench AGM Coop")
-    profile = env["telecoop.statute.profile"].create(
-        {
-            "name": "Bench statutes",
-            "company_id": company.id,
-            "college_ids": [
-                Command.create({"name": code.title(), "code": code, "vote_weight": weight})
-                for code, weight in COLLEGES
-            ],
-            "assembly_rule_ids": [
-                Command.create({"assembly_type": "ordinary", "call": "first", "quorum_percent": 20})
-            ],
-        }
-    )
-    colleges = profile.college_ids.sorted("id")
-    share_class = env["telecoop.share.class"].create(
-        {
-            "name": "Bench share",
-            "company_id": company.id,
-            "nominal_value": 100,
-            "college_id": colleges[0].id,
-        }
+    __, colleges, share_class = create_bench_statutes(
+        env, company, "Bench statutes", colleges=COLLEGES, quorum_percent=20
     )
     cr.execute(
         """
@@ -86,19 +70,11 @@ def run(env, members=20000, resolutions=5, revotes=0.1, out=sys.stdout):
         },
     )
     now = cr.now().replace(microsecond=0)
-    assembly = env["telecoop.assembly"].create(
-        {
-            "name": "Bench assembly",
-            "company_id": company.id,
-            "date": now,
-            "record_date": "2026-02-01",
-            "vote_start": now - timedelta(days=1),
-            "vote_end": now + timedelta(days=1),
-            "resolution_ids": [
-                Command.create({"name": f"Resolution {i + 1}", "sequence": i})
-                for i in range(resolutions)
-            ],
-        }
+    assembly = create_assembly(
+        env,
+        company,
+        "Bench assembly",
+        [{"name": f"Resolution {i + 1}", "sequence": i} for i in range(resolutions)],
     )
     t_setup = time.perf_counter() - t0
     t1 = time.perf_counter()

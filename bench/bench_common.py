@@ -8,7 +8,7 @@ import contextlib
 import os
 import resource
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from odoo import api
 from odoo.fields import Command
@@ -70,18 +70,24 @@ def bench_parser(doc):
     return parser
 
 
+def bench_registry(args):
+    """The registry of the database of ``args`` (``-c``, ``-d``, ``--addons-path``),
+    Odoo configured from the config file and its server-wide modules loaded."""
+    if not args.database:
+        raise SystemExit("give the database with -d or TELECOOP_BENCH_DB")
+    options = ["-c", args.config, "-d", args.database]
+    if getattr(args, "addons_path", None):
+        options += ["--addons-path", args.addons_path]
+    config.parse_config(options)
+    server.load_server_wide_modules()
+    return Registry(args.database)
+
+
 @contextlib.contextmanager
 def bench_env(args, keep=None):
     """A superuser environment on the database of ``args``; rolled back at the end
     unless ``--commit`` (or ``keep``)."""
-    if not args.database:
-        raise SystemExit("give the database with -d or TELECOOP_BENCH_DB")
-    options = ["-c", args.config, "-d", args.database]
-    if args.addons_path:
-        options += ["--addons-path", args.addons_path]
-    config.parse_config(options)
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
+    registry = bench_registry(args)
     with registry.cursor() as cr:
         yield api.Environment(cr, api.SUPERUSER_ID, {})
         if not (args.commit if keep is None else keep):
@@ -103,6 +109,132 @@ def create_bench_company(env, name):
         )
     )
     return company, env
+
+
+#: the colleges of a bench cooperative and their vote weights (code, weight)
+COLLEGES = [("users", 40), ("employees", 20), ("founders", 20), ("partners", 20)]
+
+
+def create_bench_statutes(
+    env, company, name, colleges=COLLEGES, quorum_percent=None, share_name="Bench share", **values
+):
+    """The statute profile ``name`` of ``company`` with ``colleges`` ((code, vote
+    weight)), an ordinary assembly's first-call rule when ``quorum_percent`` is
+    given, the other ``values``; and a share class of 100 EUR opening the first
+    college. Returns the profile, its colleges (by id) and the share class."""
+    rules = (
+        [
+            Command.create(
+                {"assembly_type": "ordinary", "call": "first", "quorum_percent": quorum_percent}
+            )
+        ]
+        if quorum_percent is not None
+        else []
+    )
+    profile = env["telecoop.statute.profile"].create(
+        {
+            "name": name,
+            "company_id": company.id,
+            "college_ids": [
+                Command.create({"name": code.title(), "code": code, "vote_weight": weight})
+                for code, weight in colleges
+            ],
+            **({"assembly_rule_ids": rules} if rules else {}),
+            **values,
+        }
+    )
+    college_records = profile.college_ids.sorted("id")
+    share_class = env["telecoop.share.class"].create(
+        {
+            "name": share_name,
+            "company_id": company.id,
+            "nominal_value": 100,
+            "college_id": college_records[0].id,
+        }
+    )
+    return profile, college_records, share_class
+
+
+def create_register_statutes(env, company, name, journal_code, number_prefix):
+    """Statutes for a register import (``create_bench_statutes``): its capital journal
+    and paid capital account (1013), and the opening account (1200) it returns."""
+    journal = env["account.journal"].create(
+        {"name": "Capital", "code": journal_code, "type": "general", "company_id": company.id}
+    )
+    account = env["account.account"]
+    capital = account.create(
+        {"code": "1013", "name": "Capital", "account_type": "equity", "company_ids": company.ids}
+    )
+    opening = account.create(
+        {"code": "1200", "name": "Opening", "account_type": "equity", "company_ids": company.ids}
+    )
+    create_bench_statutes(
+        env,
+        company,
+        name,
+        member_number_prefix=number_prefix,
+        capital_journal_id=journal.id,
+        capital_paid_account_id=capital.id,
+    )
+    return opening
+
+
+def issue_one_share_each(env, company, share_class, college, partners, on_date="2026-01-15"):
+    """One share issued to each of ``partners`` (through the ORM): members of
+    ``college``."""
+    env["telecoop.share.line"].create(
+        [
+            {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "share_class_id": share_class.id,
+                "college_id": college.id,
+                "date": on_date,
+                "movement_type": "issue",
+                "quantity": 1,
+                "amount": 100,
+            }
+            for partner in partners
+        ]
+    )
+    partners.write({"telecoop_is_member": True, "telecoop_college_id": college.id})
+
+
+def create_voting_members(env, name, partner_values, **statute_values):
+    """A fresh company (``create_bench_company``) whose statutes ``statute_values``
+    have two colleges of equal weight and no quorum, and one member per
+    ``partner_values``, one share each in the first college. Returns the company,
+    its environment and the members."""
+    company, env = create_bench_company(env, name)
+    __, colleges, share_class = create_bench_statutes(
+        env,
+        company,
+        f"{name} statutes",
+        colleges=[("users", 50), ("employees", 50)],
+        quorum_percent=0,
+        **statute_values,
+    )
+    partners = env["res.partner"].create(partner_values)
+    issue_one_share_each(env, company, share_class, colleges[0], partners)
+    return company, env, partners
+
+
+def create_assembly(env, company, name, resolutions, held_in=None, open_since=None):
+    """An ordinary assembly of ``company`` (record date 1 February 2026) whose vote is
+    open from ``open_since`` ago (a day) to a day from now, held ``held_in`` from now
+    (now); ``resolutions``: the values of each resolution."""
+    now = env.cr.now().replace(microsecond=0)
+    return env["telecoop.assembly"].create(
+        {
+            "name": name,
+            "company_id": company.id,
+            "date": now + (held_in or timedelta(0)),
+            "record_date": "2026-02-01",
+            "vote_start": now - (open_since or timedelta(days=1)),
+            "vote_end": now + timedelta(days=1),
+            "resolution_ids": [Command.create(values) for values in resolutions],
+        }
+    )
 
 
 def create_step_plan(env, company):

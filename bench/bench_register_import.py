@@ -20,11 +20,14 @@ import random
 import sys
 import time
 
-from bench_common import bench_env, bench_parser, create_bench_company, peak_memory_mb
-
-from odoo.fields import Command
-
-COLLEGES = [("users", 40), ("employees", 20), ("founders", 20), ("partners", 20)]
+from bench_common import (
+    COLLEGES,
+    bench_env,
+    bench_parser,
+    create_bench_company,
+    create_register_statutes,
+    peak_memory_mb,
+)
 
 
 def make_files(members, movements, prefix="B", seed=7):
@@ -76,36 +79,8 @@ def make_files(members, movements, prefix="B", seed=7):
 def run(env, members=10000, movements=40000, out=sys.stdout):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     company, env = create_bench_company(env, "Bench Import Coop")
-    journal = env["account.journal"].create(
-        {"name": "Bench capital", "code": "BCAP", "type": "general", "company_id": company.id}
-    )
-    account = env["account.account"]
-    capital = account.create(
-        {"code": "1013", "name": "Capital", "account_type": "equity", "company_ids": company.ids}
-    )
-    opening = account.create(
-        {"code": "1200", "name": "Opening", "account_type": "equity", "company_ids": company.ids}
-    )
-    profile = env["telecoop.statute.profile"].create(
-        {
-            "name": "Bench statutes",
-            "company_id": company.id,
-            "member_number_prefix": f"BENCH{company.id}-",
-            "capital_journal_id": journal.id,
-            "capital_paid_account_id": capital.id,
-            "college_ids": [
-                Command.create({"name": code.title(), "code": code, "vote_weight": weight})
-                for code, weight in COLLEGES
-            ],
-        }
-    )
-    env["telecoop.share.class"].create(
-        {
-            "name": "Bench share",
-            "company_id": company.id,
-            "nominal_value": 100,
-            "college_id": profile.college_ids.sorted("id")[0].id,
-        }
+    opening = create_register_statutes(
+        env, company, "Bench statutes", journal_code="BCAP", number_prefix=f"BENCH{company.id}-"
     )
     # member numbers are unique in the database: one prefix per run
     members_csv, movements_csv = make_files(members, movements, prefix=f"R{company.id}-")

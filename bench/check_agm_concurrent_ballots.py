@@ -18,65 +18,19 @@ import argparse
 import sys
 import threading
 import time
-from datetime import timedelta
+
+from bench_common import bench_registry, create_assembly, create_voting_members
 
 from odoo import api
-from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.service import server
 from odoo.service.model import retrying
-from odoo.tools import config
 
 
 def setup(env, members):
-    company = env["res.company"].create({"name": f"Concurrent ballots {time.time_ns()}"})
-    env.user.company_ids |= company
-    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
-    profile = env["telecoop.statute.profile"].create(
-        {
-            "name": "Concurrent ballots statutes",
-            "company_id": company.id,
-            "college_ids": [
-                Command.create({"name": "Users", "code": "users", "vote_weight": 50}),
-                Command.create({"name": "Employees", "code": "employees", "vote_weight": 50}),
-            ],
-            "assembly_rule_ids": [
-                Command.create({"assembly_type": "ordinary", "call": "first", "quorum_percent": 0})
-            ],
-        }
+    company, env, partners = create_voting_members(
+        env, "Concurrent ballots", [{"name": f"Voter {n}"} for n in range(members)]
     )
-    college = profile.college_ids.sorted("id")[0]
-    share_class = env["telecoop.share.class"].create(
-        {"name": "Share", "company_id": company.id, "nominal_value": 100, "college_id": college.id}
-    )
-    partners = env["res.partner"].create([{"name": f"Voter {n}"} for n in range(members)])
-    env["telecoop.share.line"].create(
-        [
-            {
-                "company_id": company.id,
-                "partner_id": partner.id,
-                "share_class_id": share_class.id,
-                "college_id": college.id,
-                "date": "2026-01-15",
-                "movement_type": "issue",
-                "quantity": 1,
-                "amount": 100,
-            }
-            for partner in partners
-        ]
-    )
-    partners.write({"telecoop_is_member": True, "telecoop_college_id": college.id})
-    now = env.cr.now().replace(microsecond=0)
-    assembly = env["telecoop.assembly"].create(
-        {
-            "name": "Concurrent ballots",
-            "company_id": company.id,
-            "date": now,
-            "record_date": "2026-02-01",
-            "vote_start": now - timedelta(days=1),
-            "vote_end": now + timedelta(days=1),
-            "resolution_ids": [Command.create({"name": "Resolution", "secret": True})],
-        }
+    assembly = create_assembly(
+        env, company, "Concurrent ballots", [{"name": "Resolution", "secret": True}]
     )
     assembly._set_state("convened")
     assembly._freeze_electorate()
@@ -112,9 +66,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
 
-    config.parse_config(["-c", args.config, "-d", args.database])
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
+    registry = bench_registry(args)
     with registry.cursor() as cr:
         assembly_id, partner_ids = setup(api.Environment(cr, api.SUPERUSER_ID, {}), args.members)
     errors = []

@@ -26,61 +26,25 @@ import time
 from datetime import timedelta
 
 import requests
+from bench_common import bench_registry, create_assembly, create_voting_members
 
 from odoo import api
 from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.service import server
-from odoo.tools import config
 
 CAP = 2
 
 
 def setup(env, givers):
     stamp = time.time_ns()
-    company = env["res.company"].create({"name": f"Proxy race {stamp}"})
-    env.user.company_ids |= company
-    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True))
-    profile = env["telecoop.statute.profile"].create(
-        {
-            "name": "Proxy race statutes",
-            "company_id": company.id,
-            "proxy_cap": CAP,
-            "college_ids": [
-                Command.create({"name": "Users", "code": "users", "vote_weight": 50}),
-                Command.create({"name": "Employees", "code": "employees", "vote_weight": 50}),
-            ],
-            "assembly_rule_ids": [
-                Command.create({"assembly_type": "ordinary", "call": "first", "quorum_percent": 0})
-            ],
-        }
-    )
-    college = profile.college_ids.sorted("id")[0]
-    share_class = env["telecoop.share.class"].create(
-        {"name": "Share", "company_id": company.id, "nominal_value": 100, "college_id": college.id}
-    )
-    partners = env["res.partner"].create(
+    company, env, partners = create_voting_members(
+        env,
+        "Proxy race",
         [
             {"name": f"Proxy race member {n}", "email": f"race{n}@example.com"}
             for n in range(givers + 1)
-        ]
+        ],
+        proxy_cap=CAP,
     )
-    env["telecoop.share.line"].create(
-        [
-            {
-                "company_id": company.id,
-                "partner_id": partner.id,
-                "share_class_id": share_class.id,
-                "college_id": college.id,
-                "date": "2026-01-15",
-                "movement_type": "issue",
-                "quantity": 1,
-                "amount": 100,
-            }
-            for partner in partners
-        ]
-    )
-    partners.write({"telecoop_is_member": True, "telecoop_college_id": college.id})
     for n, partner in enumerate(partners):
         partner.telecoop_member_number = f"RACE-{stamp}-{n}"
     logins = []
@@ -98,17 +62,13 @@ def setup(env, givers):
             }
         )
         logins.append(login)
-    now = env.cr.now().replace(microsecond=0)
-    assembly = env["telecoop.assembly"].create(
-        {
-            "name": "Proxy race",
-            "company_id": company.id,
-            "date": now + timedelta(days=1),
-            "record_date": "2026-02-01",
-            "vote_start": now - timedelta(hours=1),
-            "vote_end": now + timedelta(days=1),
-            "resolution_ids": [Command.create({"name": "Resolution"})],
-        }
+    assembly = create_assembly(
+        env,
+        company,
+        "Proxy race",
+        [{"name": "Resolution"}],
+        held_in=timedelta(days=1),
+        open_since=timedelta(hours=1),
     )
     assembly.action_convene()
     assembly.action_open()
@@ -143,9 +103,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8099)
     args = parser.parse_args(argv)
 
-    config.parse_config(["-c", args.config, "-d", args.database])
-    server.load_server_wide_modules()
-    registry = Registry(args.database)
+    registry = bench_registry(args)
     with registry.cursor() as cr:
         assembly_id, holder_number, holder_id, logins = setup(
             api.Environment(cr, api.SUPERUSER_ID, {}), args.givers

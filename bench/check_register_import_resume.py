@@ -36,10 +36,14 @@ import sys
 import tempfile
 import time
 
-from bench_common import bench_env, bench_parser, create_bench_company, create_step_plan
-from bench_register_import import COLLEGES, make_files
-
-from odoo.fields import Command
+from bench_common import (
+    bench_env,
+    bench_parser,
+    create_bench_company,
+    create_register_statutes,
+    create_step_plan,
+)
+from bench_register_import import make_files
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -55,36 +59,8 @@ def make_lines(members_csv, count, plan_name):
 
 def setup(env, name, files):
     company, env = create_bench_company(env, name)
-    journal = env["account.journal"].create(
-        {"name": "Capital", "code": "RCAP", "type": "general", "company_id": company.id}
-    )
-    account = env["account.account"]
-    capital = account.create(
-        {"code": "1013", "name": "Capital", "account_type": "equity", "company_ids": company.ids}
-    )
-    opening = account.create(
-        {"code": "1200", "name": "Opening", "account_type": "equity", "company_ids": company.ids}
-    )
-    profile = env["telecoop.statute.profile"].create(
-        {
-            "name": f"{name} statutes",
-            "company_id": company.id,
-            "member_number_prefix": "R",
-            "capital_journal_id": journal.id,
-            "capital_paid_account_id": capital.id,
-            "college_ids": [
-                Command.create({"name": code.title(), "code": code, "vote_weight": weight})
-                for code, weight in COLLEGES
-            ],
-        }
-    )
-    env["telecoop.share.class"].create(
-        {
-            "name": "Bench share",
-            "company_id": company.id,
-            "nominal_value": 100,
-            "college_id": profile.college_ids.sorted("id")[0].id,
-        }
+    opening = create_register_statutes(
+        env, company, f"{name} statutes", journal_code="RCAP", number_prefix="R"
     )
     create_step_plan(env, company)
     return env, new_import(env, company, files, opening)

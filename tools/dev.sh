@@ -13,6 +13,8 @@ PRIVATE_PGPORT=${TELECOOP_PGPORT:-54329}
 DEMO_DB=${TELECOOP_DEMO_DB:-telecoop_demo}
 TEST_DB=${TELECOOP_TEST_DB:-telecoop_test}
 HTTP_PORT=${TELECOOP_HTTP_PORT:-8069}
+# The websocket (gevent) server of `--workers N`: Odoo's 8072 beside 8069, else its own port.
+GEVENT_PORT=${TELECOOP_GEVENT_PORT:-$((HTTP_PORT == 8069 ? 8072 : HTTP_PORT + 1000))}
 mkdir -p "$LOCAL"
 
 say() { printf '\033[1m[telecoop]\033[0m %s\n' "$*" >&2; }
@@ -157,6 +159,7 @@ db_user = $DB_USER
 db_password = $DB_PASSWORD
 http_interface = 127.0.0.1
 http_port = $HTTP_PORT
+gevent_port = $GEVENT_PORT
 list_db = False
 max_cron_threads = 1
 server_wide_modules = base,web,queue_job

@@ -1,3 +1,5 @@
+from . import ir_config_parameter
+from . import mail_mail
 from . import telecoop_statute_profile
 from . import telecoop_college
 from . import telecoop_membership

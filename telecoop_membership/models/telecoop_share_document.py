@@ -188,15 +188,10 @@ class TelecoopShareDocument(models.AbstractModel):
         ]
         if limits:
             return min(limits), "statutes"
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(DEFAULT_MAX_SHARES_PARAM, DEFAULT_MAX_SHARES)
+        value = self.env["ir.config_parameter"]._get_positive_int(
+            DEFAULT_MAX_SHARES_PARAM, DEFAULT_MAX_SHARES
         )
-        try:
-            return min(int(value), MAX_DOCUMENT_SHARES), "default"
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_SHARES, "default"
+        return min(value, MAX_DOCUMENT_SHARES), "default"
 
     @api.model
     def _check_quantity_value(self, quantity):
@@ -359,6 +354,10 @@ class TelecoopShareDocument(models.AbstractModel):
                 continue
             attachments = document._get_lifecycle_mail_attachments(step)
             email_values = {"attachment_ids": [Command.link(a.id) for a in attachments]}
+            if document._lifecycle_mail_joins_certificate(step):
+                # rendered when the mail queue sends it (mail_mail.py), by a running
+                # server, not now (a demo install has none to serve the PDF's styles)
+                email_values["telecoop_certificate_pending"] = True
             template.sudo().with_company(document.company_id).send_mail(
                 document.id,
                 force_send=False,
@@ -370,6 +369,11 @@ class TelecoopShareDocument(models.AbstractModel):
     def _get_lifecycle_mail_attachments(self, step):
         """The files joined to the e-mail of ``step`` (``ir.attachment``)."""
         return self.env["ir.attachment"]
+
+    def _lifecycle_mail_joins_certificate(self, step):
+        """Whether the e-mail of ``step`` joins the person's share certificate,
+        rendered when the mail queue sends it (``_create_certificate_attachment``)."""
+        return False
 
     def _post_capital_entry(self, on_date, journal, debit_account, credit_account, label):
         """Post the journal entry of the document's amount, both lines on its ``partner_id``

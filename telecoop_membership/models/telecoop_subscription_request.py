@@ -447,10 +447,13 @@ class TelecoopSubscriptionRequest(models.Model):
             )
             request._send_lifecycle_mail("issued")
 
-    def _get_lifecycle_mail_attachments(self, step):
+    def _lifecycle_mail_joins_certificate(self, step):
         """The share certificate (PDF) of the new member joins the "shares issued" e-mail."""
-        if step != "issued":
-            return super()._get_lifecycle_mail_attachments(step)
+        return step == "issued" or super()._lifecycle_mail_joins_certificate(step)
+
+    def _create_certificate_attachment(self):
+        """The member's share certificate as a PDF attachment of the request, for its
+        "shares issued" e-mail (called when the mail queue sends it)."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("install", "broken"):
@@ -542,11 +545,9 @@ class TelecoopSubscriptionRequest(models.Model):
     @api.model
     def _check_public_rate(self, company):
         """Refuse the public form once the cooperative took its hourly quota of it."""
-        param = self.env["ir.config_parameter"].sudo().get_param(PUBLIC_PER_HOUR_PARAM)
-        try:
-            limit = int(param) if param else PUBLIC_PER_HOUR
-        except ValueError:
-            limit = PUBLIC_PER_HOUR
+        limit = self.env["ir.config_parameter"]._get_positive_int(
+            PUBLIC_PER_HOUR_PARAM, PUBLIC_PER_HOUR
+        )
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
         recent = self.sudo().search_count(
             [

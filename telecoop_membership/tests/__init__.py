@@ -16,3 +16,4 @@ from . import test_public_subscription
 from . import test_units
 from . import test_demo_story
 from . import test_portal_two_cooperatives
+from . import test_config_parameter

@@ -270,6 +270,10 @@ class TestDocumentFacts(TelecoopAccountingCommon):
         self.other_class.max_per_member = 0
         with self.assertRaisesRegex(ValidationError, "at most 100000 .default maximum"):
             self._request(self.bob, quantity=2_000_000_000, share_class=self.other_class)
+        for value in ("0", "-5", "many"):  # a bad parameter keeps the default maximum
+            self.env["ir.config_parameter"].set_param(DEFAULT_MAX_SHARES_PARAM, value)
+            with self.assertRaisesRegex(ValidationError, "at most 100000 .default maximum"):
+                self._request(self.bob, quantity=100_001, share_class=self.other_class)
         self.env["ir.config_parameter"].set_param(DEFAULT_MAX_SHARES_PARAM, "500")
         with self.assertRaisesRegex(ValidationError, "at most 500"):
             self._request(self.bob, quantity=501, share_class=self.other_class)

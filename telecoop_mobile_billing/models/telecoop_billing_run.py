@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import group
 
+from .job_retry import bounded_retries
 from .telecoop_mobile_line import month_bounds
 
 
@@ -193,6 +194,7 @@ class TelecoopBillingRun(models.Model):
             finish.delay()
         return True
 
+    @bounded_retries
     def _process_chunk(self, run_line_ids):
         """Invoice the holders of these run lines that are not invoiced yet."""
         self.ensure_one()
@@ -246,6 +248,7 @@ class TelecoopBillingRun(models.Model):
             self.env.invalidate_all()
         return len(run_lines)
 
+    @bounded_retries
     def _finish_run(self):
         """Once every chunk ran: the debit order of the period, and the run is done.
 

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from ..services import alerts as alert_rules
+from .job_retry import bounded_retries
 
 
 class TelecoopMobileLineAlert(models.Model):
@@ -163,6 +164,7 @@ class TelecoopMobileLineAlert(models.Model):
         self.env["telecoop.mobile.line"].invalidate_model(["alert_ids"])
         return self.browse(new_ids)
 
+    @bounded_retries
     def _send(self):
         """Queue the e-mails of the alerts (sent by the mail queue, not now), in batches."""
         template = self.env.ref(

@@ -79,6 +79,9 @@ class TelecoopRatedUsage(models.Model):
         rating once with all records. Returns the number of rows.
         """
         first, __, __ = month_bounds(period_date)
+        # the rating lock of the company, as an import adding to the month takes it:
+        # a billing run's rating again waits for an import rating the same month
+        self._lock_increments(company)
         self.flush_model()
         cr = self.env.cr
         if line_ids is not None:
@@ -190,8 +193,8 @@ class TelecoopRatedUsage(models.Model):
 
     @api.model
     def _lock_increments(self, company):
-        # ratings of one company by increments one after the other: two imports
-        # ending together both count
+        # the ratings of one company one after the other, by increments (two imports
+        # ending together both count) or again from the raw records (_rate_period)
         self.env.cr.execute(
             SQL(
                 "SELECT pg_advisory_xact_lock(hashtext('telecoop_rated_usage_increment'), %s)",
@@ -262,15 +265,9 @@ class TelecoopRatedUsage(models.Model):
     @api.model
     def _get_reprice_chunk(self):
         """How many lines rating by increments prices again at once."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecoop_mobile_billing.rating_reprice_chunk")
+        return self.env["ir.config_parameter"]._get_positive_int(
+            "telecoop_mobile_billing.rating_reprice_chunk", REPRICE_CHUNK
         )
-        try:
-            return max(int(value), 1) if value else REPRICE_CHUNK
-        except ValueError:
-            return REPRICE_CHUNK
 
     @api.model
     def _reprice(self, company, todo):

@@ -28,6 +28,7 @@ from ..services.cdr_parse import (
     rename,
 )
 from ..services.cdr_xml import iter_xml
+from .job_retry import bounded_retries
 from .telecoop_usage_record import ensure_partitions
 
 _logger = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ class TelecoopUsageImport(models.Model):
     # ------------------------------------------------------------------
     # background job
     # ------------------------------------------------------------------
+    @bounded_retries
     def _job_import(self, max_batches=None):
         """Job: import up to ``max_batches`` batches, then queue the rest.
 
@@ -276,8 +278,8 @@ class TelecoopUsageImport(models.Model):
         except Exception as error:  # an import never stays "running"
             if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
                 # another transaction won (e.g. an import of the same month rated
-                # first, after this job's snapshot): queue_job postpones the job
-                # and runs it again (controllers/main.py, _runjob)
+                # first, after this job's snapshot): queue_job runs the job again,
+                # up to its max_retries (bounded_retries), then _on_job_failed
                 raise
             # anything else (a bug, a database error): this job's batches are
             # rolled back to the savepoint; the import fails where it stood
@@ -291,17 +293,21 @@ class TelecoopUsageImport(models.Model):
         if not finished:
             self._enqueue()
 
+    def _on_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
+        """queue_job gave up on the import's job (its tries are spent): the import
+        fails with the reason, so that staff see it and resume it."""
+        for usage_import in self.filtered(lambda i: i.state not in ("done", "failed")):
+            reason = self.env._(
+                "background job failed: %(error)s", error=(exc_message or exc_name or "")[:500]
+            )
+            usage_import.write({"state": "failed", "failure_reason": reason})
+            usage_import.message_post(body=self.env._("Import failed: %(reason)s", reason=reason))
+
     def _get_size_param(self, name, default):
         """A positive size of the import from its system parameter, else ``default``."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(f"telecoop_mobile_billing.usage_import_{name}")
+        return self.env["ir.config_parameter"]._get_positive_int(
+            f"telecoop_mobile_billing.usage_import_{name}", default
         )
-        try:
-            return max(int(value), 1) if value else default
-        except ValueError:
-            return default
 
     def _describe_failure(self, error):
         """The reason of a failed import, with the file it read."""

@@ -5,6 +5,8 @@ from . import test_billing
 from . import test_cdr_parse
 from . import test_usage_import
 from . import test_usage_import_concurrency
+from . import test_config_parameters
+from . import test_rating_lock
 from . import test_usage_http
 from . import test_usage_import_progress
 from . import test_portal_lines
