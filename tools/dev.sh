@@ -209,6 +209,9 @@ cmd_test() {
     if grep -E " (ERROR|CRITICAL) " "$log" >/dev/null; then
         grep -E -A15 " (ERROR|CRITICAL) " "$log" | head -80; die "Errors while installing the addons in $TEST_DB"
     fi
+    say "French translations of every term the code has now (exported afresh from $TEST_DB)"
+    $PY "$ROOT/tools/i18n.py" check --db "$TEST_DB" 2> "$LOCAL/i18n-check.log" \
+        || die "Terms of the code without French (export with tools/i18n.py export, log: $LOCAL/i18n-check.log)"
     say "pytest-odoo on $TEST_DB"
     (cd "$ROOT" && $PY -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
         --odoo-http "${@:-.}")

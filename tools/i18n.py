@@ -6,12 +6,18 @@
                                                  glossary i18n/fr_common.po, else empty)
     python tools/i18n.py check [ADDON ...]       fail on a term of the .pot that fr.po lacks
                                                  or leaves untranslated
+    python tools/i18n.py check --db DB [ADDON ...]
+                                                 the same for the terms the code of the
+                                                 addons has now, exported afresh from DB
+                                                 (a .pot not exported again after a change
+                                                 cannot hide a term)
 
 The export needs the config written by tools/dev.sh (.local/odoo.conf).
 """
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -35,11 +41,7 @@ def export(db, addons):
     for addon in addons:
         pot = pot_path(addon)
         pot.parent.mkdir(exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "odoo", "i18n", "export", "-c", str(ROOT / ".local/odoo.conf"),
-             "-d", db, addon, "-o", str(pot)],
-            check=True,
-        )  # fmt: skip
+        export_pot(db, addon, pot)
         template = polib.pofile(str(pot))
         old = polib.pofile(str(fr_path(addon))) if fr_path(addon).exists() else polib.POFile()
         known = {(e.msgctxt, e.msgid): e.msgstr for e in old}
@@ -58,14 +60,30 @@ def export(db, addons):
         print(f"{addon}: {len(merged)} terms, {len(missing)} to translate in {fr_path(addon)}")
 
 
-def check(addons):
+def export_pot(db, addon, path):
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "i18n", "export", "-c", str(ROOT / ".local/odoo.conf"),
+         "-d", db, addon, "-o", str(path)],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def check(addons, db=None):
     failures = []
     for addon in addons:
         if not pot_path(addon).exists() or not fr_path(addon).exists():
             failures.append(f"{addon}: i18n/{addon}.pot or i18n/fr.po is missing")
             continue
+        pot = pot_path(addon)
+        if db:
+            with tempfile.TemporaryDirectory() as tmp:
+                pot = Path(tmp) / f"{addon}.pot"
+                export_pot(db, addon, pot)
+                template = polib.pofile(str(pot))
+        else:
+            template = polib.pofile(str(pot))
         french = {e.msgid: e for e in polib.pofile(str(fr_path(addon)))}
-        for entry in polib.pofile(str(pot_path(addon))):
+        for entry in template:
             fr_entry = french.get(entry.msgid)
             if fr_entry is None or not fr_entry.msgstr or "fuzzy" in fr_entry.flags:
                 where = entry.occurrences[0][0] if entry.occurrences else "?"
@@ -81,6 +99,8 @@ if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "export":
         export(args[0], args[1:] or ADDONS)
+    elif command == "check" and args[:1] == ["--db"]:
+        sys.exit(check(args[2:] or ADDONS, db=args[1]))
     elif command == "check":
         sys.exit(check(args or ADDONS))
     else:
