@@ -389,26 +389,33 @@ def _next_ids(cr, table, count):
     return [row[0] for row in cr.fetchall()]
 
 
+def _copy_str(value):
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+#: the text of a value in ``COPY``'s text format, by its type
+_COPY_TEXT = {
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: repr,
+    Decimal: str,
+    str: _copy_str,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
+
+
+def _copy_other(value):
+    # a subclass of str (Markup) is escaped as text
+    return _copy_str(str(value)) if isinstance(value, str) else str(value)
+
+
 def _copy_text(value):
     """A value in ``COPY``'s text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
+    return _COPY_TEXT.get(type(value), _copy_other)(value)
 
 
 def _copy_into(cr, table, columns, rows):
