@@ -12,10 +12,10 @@ each holder of the month used from its quantities (``telecoop.priced.quantity``,
 written with the charges). Nothing prices a month anywhere else.
 """
 
+import io
 from collections import defaultdict
+from datetime import date, datetime
 from decimal import Decimal
-
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -330,55 +330,121 @@ class TelecoopPricedMonth(models.Model):
         return priced
 
     def _write_months(self, months, charges):
-        """Insert the months and their charges in SQL (tens of thousands a run)."""
+        """Insert the months and their charges in SQL (tens of thousands a run).
+
+        The ids are taken from the tables' sequences first, then the months, the
+        charges and their taxes go in by ``COPY`` (no parameter of each row
+        adapted by the driver: a third of the rating's time with ``INSERT ...
+        VALUES``)."""
         cr = self.env.cr
         uid = self.env.uid
-        now = "now() AT TIME ZONE 'UTC'"
         for month, line_charges in zip(months, charges, strict=True):
             month["amount_untaxed"] = sum((c["amount_untaxed"] for c in line_charges), 0.0)
             month["amount_tax"] = sum((c["amount_tax"] for c in line_charges), 0.0)
             month["amount_total"] = sum((c["amount_total"] for c in line_charges), 0.0)
-        month_ids = execute_values(
-            cr,
-            f"INSERT INTO telecoop_priced_month ({', '.join(_MONTH_COLUMNS)}, invoiced, "
-            f"create_uid, write_uid, create_date, write_date) VALUES %s RETURNING id",
-            [tuple(m[c] for c in _MONTH_COLUMNS) + (False, uid, uid) for m in months],
-            template="(" + ", ".join(["%s"] * (len(_MONTH_COLUMNS) + 3)) + f", {now}, {now})",
-            page_size=5000,
-            fetch=True,
+        cr.execute(SQL("SELECT now() AT TIME ZONE 'UTC'"))
+        now = cr.fetchone()[0]
+        month_ids = self._next_ids(len(months))
+        self._copy_rows(
+            _MONTH_COLUMNS + ("invoiced", "create_uid", "write_uid", "create_date", "write_date"),
+            (
+                (month_id,) + tuple(m[c] for c in _MONTH_COLUMNS) + (False, uid, uid, now, now)
+                for month_id, m in zip(month_ids, months, strict=True)
+            ),
         )
-        rows, taxes = [], []
-        for (month_id,), line_charges in zip(month_ids, charges, strict=True):
+        Charge = self.env["telecoop.priced.charge"]
+        charge_ids = Charge._next_ids(sum(len(line_charges) for line_charges in charges))
+        rows, rel = [], []
+        ids = iter(charge_ids)
+        for month_id, line_charges in zip(month_ids, charges, strict=True):
             for charge in line_charges:
+                charge_id = next(ids)
                 charge["month_id"] = month_id
-                rows.append(tuple(charge[c] for c in _CHARGE_COLUMNS) + (uid, uid))
-                taxes.append(charge["taxes"].ids)
-        if rows:
-            charge_ids = execute_values(
-                cr,
-                f"INSERT INTO telecoop_priced_charge ({', '.join(_CHARGE_COLUMNS)}, "
-                f"create_uid, write_uid, create_date, write_date) VALUES %s RETURNING id",
-                rows,
-                template="(" + ", ".join(["%s"] * (len(_CHARGE_COLUMNS) + 2)) + f", {now}, {now})",
-                page_size=5000,
-                fetch=True,
-            )
-            rel = [
-                (charge_id, tax_id)
-                for (charge_id,), tax_ids in zip(charge_ids, taxes, strict=True)
-                for tax_id in tax_ids
-            ]
-            if rel:
-                execute_values(
-                    cr,
-                    "INSERT INTO account_tax_telecoop_priced_charge_rel "
-                    "(telecoop_priced_charge_id, account_tax_id) VALUES %s",
-                    rel,
-                    page_size=10000,
+                rows.append(
+                    (charge_id,) + tuple(charge[c] for c in _CHARGE_COLUMNS) + (uid, uid, now, now)
                 )
+                rel.extend((charge_id, tax_id) for tax_id in charge["taxes"].ids)
+        if rows:
+            Charge._copy_rows(
+                _CHARGE_COLUMNS + ("create_uid", "write_uid", "create_date", "write_date"), rows
+            )
+            if rel:
+                Charge._copy_tax_rows(rel)
         self.invalidate_model()
-        self.env["telecoop.priced.charge"].invalidate_model()
-        return self.browse([row[0] for row in month_ids])
+        Charge.invalidate_model()
+        return self.browse(month_ids)
+
+    @api.model
+    def _next_ids(self, count):
+        """``count`` new ids of the months' table, from its sequence."""
+        return _next_ids(self.env.cr, self._table, count)
+
+    @api.model
+    def _copy_rows(self, columns, rows):
+        """``COPY`` rows ``(id, *columns)`` into this model's table."""
+        _copy_into(self.env.cr, self._table, ("id",) + tuple(columns), rows)
+
+
+def _next_ids(cr, table, count):
+    """``count`` new ids of ``table``, from its sequence."""
+    if not count:
+        return []
+    cr.execute(
+        SQL(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            table,
+            count,
+        )
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def _copy_str(value):
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+#: the text of a value in ``COPY``'s text format, by its type
+_COPY_TEXT = {
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: repr,
+    Decimal: str,
+    str: _copy_str,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
+
+
+def _copy_other(value):
+    # a subclass of str (Markup) is escaped as text
+    return _copy_str(str(value)) if isinstance(value, str) else str(value)
+
+
+def _copy_text(value):
+    """A value in ``COPY``'s text format."""
+    return _COPY_TEXT.get(type(value), _copy_other)(value)
+
+
+def _copy_into(cr, table, columns, rows):
+    """``COPY`` ``rows`` (tuples of ``columns``) into ``table``, by pieces."""
+    buffer = io.StringIO()
+    write = buffer.write
+    count = 0
+    for row in rows:
+        write("\t".join(map(_copy_text, row)))
+        write("\n")
+        count += 1
+        if count % 20000 == 0:
+            buffer.seek(0)
+            cr._obj.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+            buffer = io.StringIO()
+            write = buffer.write
+    if buffer.tell():
+        buffer.seek(0)
+        cr._obj.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 class _RatingContext:
@@ -828,6 +894,22 @@ class TelecoopPricedCharge(models.Model):
     )
 
     _period_partner_idx = models.Index("(company_id, period, partner_id)")
+
+    @api.model
+    def _next_ids(self, count):
+        """``count`` new ids of the charges' table, from its sequence."""
+        return _next_ids(self.env.cr, self._table, count)
+
+    @api.model
+    def _copy_rows(self, columns, rows):
+        """``COPY`` rows ``(id, *columns)`` into the charges' table."""
+        _copy_into(self.env.cr, self._table, ("id",) + tuple(columns), rows)
+
+    @api.model
+    def _copy_tax_rows(self, rows):
+        """``COPY`` ``(charge id, tax id)`` rows into the charges' taxes."""
+        field = self._fields["tax_ids"]
+        _copy_into(self.env.cr, field.relation, (field.column1, field.column2), rows)
 
     def _prepare_invoice_line(self):
         """The values of the invoice line of this charge (a hook: override to add)."""

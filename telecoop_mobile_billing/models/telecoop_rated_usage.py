@@ -26,6 +26,10 @@ class TelecoopRatedUsage(models.Model):
     _description = "Rated usage"
     _check_company_auto = True
     _order = "period desc, line_id, usage_type, zone"
+    # rebuilt in bulk by rating (who and when are the import's and the run's):
+    # no audit columns, whose foreign keys were checked on each of the
+    # hundreds of thousands of rows a month
+    _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     line_id = fields.Many2one(
@@ -151,8 +155,6 @@ class TelecoopRatedUsage(models.Model):
                 third_party,
                 amounts.get((line_id, usage_type, zone), 0.0),
                 last_at,
-                self.env.uid,
-                self.env.uid,
             )
             for (line_id, usage_type, zone), (quantity, count, third_party, last_at) in sorted(
                 totals.items()
@@ -165,13 +167,11 @@ class TelecoopRatedUsage(models.Model):
                 """
                 INSERT INTO telecoop_rated_usage
                        (company_id, line_id, period, usage_type, zone, quantity, record_count,
-                        third_party_amount, amount, last_usage_at, create_uid, write_uid,
-                        create_date, write_date)
+                        third_party_amount, amount, last_usage_at)
                 VALUES %s
                 """,
                 rows,
-                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')",
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 page_size=5000,
             )
         self.invalidate_model()
@@ -225,11 +225,9 @@ class TelecoopRatedUsage(models.Model):
                 WITH added AS (
                     INSERT INTO telecoop_rated_usage AS r
                            (company_id, line_id, period, usage_type, zone, quantity,
-                            record_count, third_party_amount, amount, last_usage_at,
-                            create_uid, write_uid, create_date, write_date)
+                            record_count, third_party_amount, amount, last_usage_at)
                     SELECT %(company)s, u.line_id, u.period, u.usage_type, u.zone, u.quantity,
-                           u.count, u.third_party_amount, 0, u.last_started_at,
-                           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                           u.count, u.third_party_amount, 0, u.last_started_at
                       FROM (%(query)s) AS u (line_id, period, usage_type, zone, quantity,
                                             count, third_party_amount, last_started_at)
                      WHERE u.line_id IS NOT NULL
@@ -244,15 +242,12 @@ class TelecoopRatedUsage(models.Model):
                                WHEN r.third_party_amount IS NULL THEN EXCLUDED.third_party_amount
                                WHEN EXCLUDED.third_party_amount IS NULL THEN r.third_party_amount
                                ELSE r.third_party_amount + EXCLUDED.third_party_amount END,
-                           last_usage_at = GREATEST(r.last_usage_at, EXCLUDED.last_usage_at),
-                           write_uid = EXCLUDED.write_uid,
-                           write_date = EXCLUDED.write_date
+                           last_usage_at = GREATEST(r.last_usage_at, EXCLUDED.last_usage_at)
                     RETURNING line_id, period
                 )
                 SELECT DISTINCT line_id, period FROM added
                 """,
                 company=company.id,
-                uid=self.env.uid,
                 query=usage_query,
             )
         )
@@ -300,34 +295,49 @@ class TelecoopRatedUsage(models.Model):
             company, first, line_ids, totals=self._get_month_totals
         )
         self.flush_model()
-        self.env.cr.execute(
+        cr = self.env.cr
+        # three plain statements rather than one UPDATE joining the aggregated
+        # charges: the rows were written in this transaction, the planner's
+        # statistics know none of them and its nested loops took minutes
+        cr.execute(
             SQL(
                 """
-                WITH charged AS (
-                    SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed) AS amount
-                      FROM telecoop_priced_charge c
-                      JOIN unnest(%(months)s::int[]) AS m (id) ON m.id = c.month_id
-                     WHERE c.kind = 'usage'
-                     GROUP BY 1, 2, 3
-                ), priced AS (
-                    SELECT r.id, COALESCE(c.amount, 0) AS amount
-                      FROM telecoop_rated_usage r
-                      JOIN unnest(%(lines)s::int[]) AS l (id) ON l.id = r.line_id
-                 LEFT JOIN charged c
-                        ON c.line_id = r.line_id AND c.usage_type = r.usage_type
-                       AND c.zone = r.zone
-                     WHERE r.company_id = %(company)s AND r.period = %(period)s
-                )
-                UPDATE telecoop_rated_usage r SET amount = p.amount
-                  FROM priced p
-                 WHERE r.id = p.id AND r.amount IS DISTINCT FROM p.amount
+                SELECT c.line_id, c.usage_type, c.zone, SUM(c.amount_untaxed)
+                  FROM telecoop_priced_charge c
+                 WHERE c.month_id = ANY(%s) AND c.kind = 'usage'
+                 GROUP BY 1, 2, 3
                 """,
-                months=months.ids,
-                company=company.id,
-                period=first,
-                lines=months.line_id.ids,
+                months.ids,
             )
         )
+        charged = {
+            (line_id, usage_type, zone): amount
+            for line_id, usage_type, zone, amount in cr.fetchall()
+        }
+        cr.execute(
+            SQL(
+                "SELECT id, line_id, usage_type, zone, amount FROM telecoop_rated_usage "
+                "WHERE line_id = ANY(%s) AND period = %s AND company_id = %s",
+                months.line_id.ids,
+                first,
+                company.id,
+            )
+        )
+        ids, amounts = [], []
+        for row_id, line_id, usage_type, zone, amount in cr.fetchall():
+            new = charged.get((line_id, usage_type, zone), 0)
+            if amount is None or amount != new:
+                ids.append(row_id)
+                amounts.append(new)
+        if ids:
+            cr.execute(
+                SQL(
+                    "UPDATE telecoop_rated_usage r SET amount = v.amount "
+                    "FROM unnest(%s::int[], %s::numeric[]) AS v (id, amount) WHERE r.id = v.id",
+                    ids,
+                    amounts,
+                )
+            )
         self.invalidate_model()
 
     @api.model

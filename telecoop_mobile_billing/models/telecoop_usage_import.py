@@ -36,6 +36,9 @@ _logger = logging.getLogger(__name__)
 #: good records written to PostgreSQL per COPY + INSERT ... SELECT (default of the
 #: system parameter ``telecoop_mobile_billing.usage_import_batch_size``)
 BATCH_SIZE = 50_000
+#: records written since the last rating above which the months' statistics are
+#: refreshed before counting them (see telecoop.usage.record._analyze_months)
+ANALYZE_AFTER = 200_000
 #: batches done by one background job before it queues the next one (default of
 #: ``telecoop_mobile_billing.usage_import_job_batches``)
 JOB_BATCHES = 4
@@ -683,6 +686,9 @@ class TelecoopUsageImport(models.Model):
         last_id = cr.fetchone()[0]
         if not last_id or last_id <= self.rated_until_id:
             return
+        if min(self.count_new, last_id - self.rated_until_id) >= ANALYZE_AFTER:
+            # many records new to the planner: its statistics first (see the method)
+            self.env["telecoop.usage.record"]._analyze_months(self.period_first, self.period_last)
         self.env["telecoop.rated.usage"]._add_usage(
             self.company_id,
             SQL(

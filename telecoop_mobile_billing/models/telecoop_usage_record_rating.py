@@ -1,7 +1,11 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, models
 from odoo.tools import SQL
+
+from .telecoop_usage_record import partition_name
 
 #: time zone of a company's usage when none is set on its partner
 DEFAULT_USAGE_TZ = "Europe/Paris"
@@ -19,6 +23,25 @@ class TelecoopUsageRecord(models.Model):
     @api.model
     def _get_usage_tz(self, company):
         return company.partner_id.tz or DEFAULT_USAGE_TZ
+
+    @api.model
+    def _analyze_months(self, first, last):
+        """Refresh the planner's statistics of the partitions of the months from
+        ``first`` to ``last`` (dates), after an import wrote many records in them.
+
+        The records of an import are counted in the transaction that wrote them,
+        before any autovacuum saw them: without statistics the planner takes a
+        month of a million records for a few rows and sorts them on disk.
+        ``ANALYZE`` counts the rows of this transaction too.
+        """
+        self.flush_model()
+        month = first.replace(day=1)
+        while month <= last:
+            name = partition_name(month)
+            self.env.cr.execute(SQL("SELECT to_regclass(%s)", name))
+            if self.env.cr.fetchone()[0]:
+                self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(name)))
+            month += relativedelta(months=1)
 
     @api.model
     def _get_month_totals(self, company, period, line_ids=None, split_line_ids=()):

@@ -548,6 +548,27 @@ class TestPricedMonthFacts(MobileBillingCommon):
             [("line_id", "=", line.id), ("period", "=", period)]
         )
 
+    def test_labels_and_amounts_written_by_copy_are_read_back_as_priced(self):
+        """The months and charges go in by COPY: a backslash, a tab or a line break in a
+        label is kept as it is, and the amounts and taxes are those of the engine."""
+        self.plan_step.name = "Plan \\ sobre\tdouble\nligne"
+        line = self._create_line("33620000009", self.plan_step)
+        self.env["telecoop.priced.month"]._rate_months(self.company, PERIOD, [line.id])
+        self.env.invalidate_all()
+        month = self._stored_month(line, PERIOD)
+        plan_charge = month.charge_ids.filtered(lambda c: c.kind == "plan")
+        self.assertEqual(len(plan_charge), 1)
+        self.assertTrue(plan_charge.name.startswith("Plan \\ sobre\tdouble\nligne - "))
+        # 14.00 without tax and 20 % VAT, worked by hand: 2.80 of tax, 16.80
+        self.assertEqual(plan_charge.tax_ids, self.vat20)
+        self.assertEqual(
+            (plan_charge.amount_untaxed, plan_charge.amount_tax, plan_charge.amount_total),
+            (14.0, 2.8, 16.8),
+        )
+        self.assertEqual((month.amount_untaxed, month.amount_total), (14.0, 16.8))
+        self.assertFalse(month.invoiced)
+        self.assertEqual(month.create_uid, self.env.user)
+
     def test_plan_history_edited_by_hand_prices_the_month_again(self):
         line = self._create_line("33640000003", self.plan_step)
         self._priced(line, PERIOD)
