@@ -13,7 +13,8 @@ installed database:
    share line on its document's date, each line activated after its holder joined;
 4. no business date of the addons' tables, nor of the accounting entries, falls after the
    frozen day, except the dates the story sets in the future on purpose (the meeting,
-   the end of the vote, a buy-back's due payout);
+   the end of the vote, a buy-back's due payout; a priced charge ends at the latest on
+   the last day of this month);
 5. the story's invoices (last month's billing run) are dated in the past months.
 
 The instants are in the past of any real run, so a builder that reads today's real date
@@ -30,10 +31,13 @@ Usage: python tools/check_demo_dates.py --config .local/odoo.conf --db telecoop_
 """
 
 import argparse
+import configparser
+import shutil
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg2
@@ -212,7 +216,7 @@ class Story:
                 row[0] == row[1] == row[2],
                 f"3. {name}: requested {row[0]}, issued {row[1]}, invoiced {row[2]}",
             )
-        # each share line on its document's date, in the order of the register
+        # the share lines (issues, transfer, buy-back) in the order of their dates
         dates = [d for (d,) in self.all("SELECT date FROM telecoop_share_line ORDER BY id")]
         self.check(dates == sorted(dates), f"3. share lines out of order: {dates}")
         # a line is activated on a 1st, after its holder joined when a member
@@ -319,6 +323,12 @@ def main():
             print(f"check_demo_dates: {where}: the story holds ({seconds:.0f} s)")
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", db], check=True)
+            data_dir = configparser.ConfigParser()
+            data_dir.read(args.config)
+            data_dir = data_dir["options"].get("data_dir")
+            if data_dir:  # the files Odoo kept for the database (attachments, AGM key)
+                shutil.rmtree(Path(data_dir, "filestore", db), ignore_errors=True)
+                Path(data_dir, "telecoop_agm", f"{db}.key").unlink(missing_ok=True)
     total = len(args.at or INSTANTS)
     print(f"check_demo_dates: {total - failed} passed, {failed} failed")
     if failed:
