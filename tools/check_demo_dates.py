@@ -74,7 +74,7 @@ ACCOUNTING_DATES = (
 
 
 def install(config, db, frozen_utc):
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    drop(config, db)
     args = ["-c", config, "-d", db, "-i", ADDONS, "--with-demo", "--stop-after-init"]
     result = subprocess.run(
         [sys.executable, "-c", FROZEN_ODOO, frozen_utc.isoformat(), *args, "--log-level=warn"],
@@ -88,6 +88,17 @@ def install(config, db, frozen_utc):
     if result.returncode or errors:
         sys.stderr.write(result.stderr[-6000:])
         raise SystemExit(f"check_demo_dates: the demo install frozen at {frozen_utc} failed")
+
+
+def drop(config, db):
+    """Drop ``db`` and the files Odoo kept for it (attachments, the AGM key)."""
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(config)
+    data_dir = parser["options"].get("data_dir") if parser.has_section("options") else None
+    if data_dir:
+        shutil.rmtree(Path(data_dir, "filestore", db), ignore_errors=True)
+        Path(data_dir, "telecoop_agm", f"{db}.key").unlink(missing_ok=True)
 
 
 class Story:
@@ -322,13 +333,7 @@ def main():
         else:
             print(f"check_demo_dates: {where}: the story holds ({seconds:.0f} s)")
         if not args.keep:
-            subprocess.run(["dropdb", "--if-exists", db], check=True)
-            data_dir = configparser.ConfigParser()
-            data_dir.read(args.config)
-            data_dir = data_dir["options"].get("data_dir")
-            if data_dir:  # the files Odoo kept for the database (attachments, AGM key)
-                shutil.rmtree(Path(data_dir, "filestore", db), ignore_errors=True)
-                Path(data_dir, "telecoop_agm", f"{db}.key").unlink(missing_ok=True)
+            drop(args.config, db)
     total = len(args.at or INSTANTS)
     print(f"check_demo_dates: {total - failed} passed, {failed} failed")
     if failed:
