@@ -160,3 +160,26 @@ class TestFrenchDemo(TransactionCase):
         self.assertNotEqual(
             menu.with_context(lang="fr_FR").name, menu.with_context(lang="en_US").name
         )
+
+    def test_colleges_and_share_classes_of_the_demo_read_in_french(self):
+        """The demo's colleges and share classes are data records translated in
+        telecoop_membership/i18n/fr.po: French for a French reader, English kept."""
+        colleges = self.profile.college_ids.sorted("sequence")
+        self.assertEqual(
+            colleges.with_context(lang="fr_FR").mapped("name"),
+            ["Usagers", "Salariés", "Fondateurs", "Partenaires"],
+        )
+        self.assertEqual(
+            colleges.with_context(lang="en_US").mapped("name"),
+            ["Users", "Employees", "Founders", "Partners"],
+        )
+        self.assertEqual(colleges.mapped("vote_weight"), [40, 20, 20, 20])
+        energie = self.env.ref("telecoop_membership.telecoop_statute_profile_energie")
+        self.assertEqual(
+            energie.college_ids.sorted("sequence").with_context(lang="fr_FR").mapped("name"),
+            ["Consommateurs", "Producteurs", "Collectivités locales"],
+        )
+        users_share = self.env.ref("telecoop_membership.telecoop_share_class_users")
+        self.assertEqual(users_share.with_context(lang="fr_FR").name, "Part des usagers")
+        self.assertEqual(users_share.with_context(lang="en_US").name, "Users share")
+        self.assertEqual(users_share.college_id, colleges[0])

@@ -235,6 +235,8 @@ cmd_test() {
     dropdb --if-exists "${TEST_DB}_resume"
     say "Install without demo data, then uninstall each addon"
     $PY "$ROOT/tools/check_install.py" --config "$CONF" --db "${TEST_DB}_install"
+    say "The demo installed whole with the clock frozen on a 1st and on a 31st, its story checked"
+    $PY "$ROOT/tools/check_demo_dates.py" --config "$CONF" --db "${TEST_DB}_demo_dates"
 }
 
 case "${1:-}" in

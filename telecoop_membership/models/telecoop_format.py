@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools.misc import format_date, format_datetime, format_time
+from odoo.tools.misc import format_amount, format_date, format_datetime, format_time
 
 from ..services import units
 
@@ -73,6 +73,12 @@ class TelecoopFormat(models.AbstractModel):
         tz = tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
         return format_time(self.env, fields.Datetime.to_datetime(value), tz=tz,
                            time_format=time_format, lang_code=self._lang())  # fmt: skip
+
+    @api.model
+    def amount(self, value, currency):
+        """An amount with its currency: ``1,50 €`` in French, ``€ 1.50`` or ``1.50 €``
+        in English (the currency's position)."""
+        return format_amount(self.env, float(value), currency, lang_code=self._lang())
 
     @api.model
     def month(self, value, short=False):

@@ -99,3 +99,12 @@ class TestTelecoopFormat(TransactionCase):
         self.assertIn("9:00", text)
         self.assertNotIn("8:00", text)
         self.assertIn("9:00", self.fmt.datetime(at, tz="Europe/Paris"))
+
+    def test_dates_and_amounts_in_the_readers_language(self):
+        fr, en = self.fmt.with_context(lang="fr_FR"), self.fmt.with_context(lang="en_US")
+        # 5 March 2027: day first in French, month first in English
+        self.assertEqual(fr.date("2027-03-05"), "05/03/2027")
+        self.assertEqual(en.date("2027-03-05"), "03/05/2027")
+        euro, nbsp = self.env.ref("base.EUR"), "\N{NO-BREAK SPACE}"
+        self.assertEqual(fr.amount(1234.5, euro), f"1{nbsp}234,50{nbsp}€")
+        self.assertEqual(en.amount(1234.5, euro), f"1,234.50{nbsp}€")

@@ -78,16 +78,38 @@ class TelecoopMobileLinePortal(CustomerPortal):
 
     def _telecoop_line_values(self, line_sudo, error=None, message=None):
         history = line_sudo._get_portal_history()
-        fmt = line_sudo.env["telecoop.format"]
-        chart = [
-            {
-                "month": month["period"].strftime("%Y-%m"),
-                "label": fmt.month(month["period"], short=True),
-                "data_gb": round(month["data"] / 1e9, 3),
-                "amount": float(month["amount"]),
-            }
-            for month in history
-        ]
+        env = line_sudo.env
+        fmt = env["telecoop.format"]
+        currency = line_sudo.currency_id
+        # every word and number of the chart in the reader's language, from here: the
+        # script draws, it formats nothing (axis titles, scale, each month's tooltip)
+        top_gb = max([round(month["data"] / 1e9, 3) for month in history] + [1])
+        top_amount = max([float(month["amount"]) for month in history] + [1])
+        chart = {
+            "title": env._("Data and amount per month"),
+            "axes": {"data": env._("GB"), "amount": env._("Amount")},
+            "scale": {
+                "data": top_gb,
+                "data_label": fmt.data(int(top_gb * 1e9)),
+                "amount": top_amount,
+                "amount_label": fmt.amount(top_amount, currency),
+            },
+            "months": [
+                {
+                    "month": month["period"].strftime("%Y-%m"),
+                    "label": fmt.month(month["period"], short=True),
+                    "data_gb": round(month["data"] / 1e9, 3),
+                    "amount": float(month["amount"]),
+                    "title": env._(
+                        "%(month)s: %(data)s, %(amount)s",
+                        month=fmt.month(month["period"]),
+                        data=fmt.data(month["data"]),
+                        amount=fmt.amount(month["amount"], currency),
+                    ),
+                }
+                for month in history
+            ],
+        }
         return {
             "page_name": "telecoop_line",
             "fmt": fmt,

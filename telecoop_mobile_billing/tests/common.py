@@ -135,6 +135,14 @@ class MobileBillingCommon(TelecoopCommon):
             for c in month.charge_ids.filtered(lambda c: c.kind == "plan").sorted("sequence")
         ]
 
+    def _money(self, number):
+        """``number`` (as the reader writes it) with the company's currency, where Odoo
+        puts it: ``2.40\xa0€``, ``$\xa02.40``."""
+        currency = self.company.currency_id
+        if currency.position == "before":
+            return f"{currency.symbol}\N{NO-BREAK SPACE}{number}"
+        return f"{number}\N{NO-BREAK SPACE}{currency.symbol}"
+
     def _insert_records(self, records):
         """Insert raw usage records as the importer does (plain SQL).
 

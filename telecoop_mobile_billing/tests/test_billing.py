@@ -98,7 +98,8 @@ class TestBillingRun(MobileBillingCommon):
         self.assertEqual(by_name["Adjustable - 06 44 44 44 42 (21 of 31 days)"], 9.48)
         usage = {n: v for n, v in by_name.items() if "06 44 44 44 41:" in n}
         self.assertEqual(sorted(usage.values()), [0.9, 2.0])  # 3 started minutes, band 2
-        self.assertEqual(by_name["Audiotel Services - 06 44 44 44 41 (2.40 tax included)"], 2.0)
+        audiotel = f"Audiotel Services - 06 44 44 44 41 ({self._money('2.40')} tax included)"
+        self.assertEqual(by_name[audiotel], 2.0)
         # VAT 20 % from the products; the third-party amount is invoiced tax included
         third_party = products.filtered(lambda ml: ml.name.startswith("Audiotel"))
         self.assertEqual(third_party.price_total, 2.40)
@@ -260,7 +261,8 @@ class TestBillingRun(MobileBillingCommon):
         # 14 tax included is 11.67 untaxed, on every line (rounded per line)
         self.assertIn(("Adjustable - 06 77 77 77 71", -11.67), prepared)
         self.assertIn(("Adjustable - 06 44 44 44 41", -11.67), prepared)
-        self.assertIn(("Audiotel Services - 06 44 44 44 41 (2.40 tax included)", -2.0), prepared)
+        audiotel = f"Audiotel Services - 06 44 44 44 41 ({self._money('2.40')} tax included)"
+        self.assertIn((audiotel, -2.0), prepared)
         moves = self.env["account.move"].create(vals_list)
         kept = [
             (ml.name, ml.amount_currency)
@@ -495,3 +497,35 @@ class TestBillingRunInvoiceForTheHolder(HolderInvoiceCommon):
         self.assertIn("Adjustable - 06 44 44 44 41", labels)
         self.assertIn("Données, National - 06 44 44 44 41 : 6,54 Go", labels)
         self.assertNotIn("33644444441", " ".join(labels))
+
+    def test_one_off_and_third_party_labels_in_the_readers_format(self):
+        """The one-off's date and the third-party amount as each holder reads them
+        (``telecoop.format``): Alice reads French, Bob English."""
+        for line in (self.line, self.plain):
+            self.env["telecoop.mobile.line.one.off"].create(
+                {"line_id": line.id, "date": "2026-10-05", "name": "New SIM card", "amount": 10}
+            )
+            self._insert_records(
+                [(line, "2026-10-04 08:00:00", "voice", 60, "premium", "33899000123", "1234.50")]
+            )
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-10-01"}
+        )
+        run.action_start()
+
+        def labels(partner):
+            invoice = run.run_line_ids.move_id.filtered(lambda m: m.partner_id == partner)
+            return invoice.invoice_line_ids.filtered(
+                lambda ml: ml.display_type == "product"
+            ).mapped("name")
+
+        # 5 October 2026: 05/10/2026 in French, 10/05/2026 in English; 1,234.50 of the
+        # company's currency: 1 234,50 in French (no-break spaces), 1,234.50 in English
+        french = labels(self.holder)
+        self.assertIn("New SIM card - 06 44 44 44 41 (05/10/2026)", french)
+        amount = self._money("1\N{NO-BREAK SPACE}234,50")
+        self.assertIn(f"Audiotel Services - 06 44 44 44 41 ({amount} TTC)", french)
+        english = labels(self.holder2)
+        self.assertIn("New SIM card - 06 55 55 55 51 (10/05/2026)", english)
+        amount = self._money("1,234.50")
+        self.assertIn(f"Audiotel Services - 06 55 55 55 51 ({amount} tax included)", english)

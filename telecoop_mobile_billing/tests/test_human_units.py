@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What a person reads: MB/GB, minutes, 06 12 34 56 78, months, the member's time."""
 
+import html
+import json
 import re
 from datetime import date, datetime
 
@@ -142,6 +144,23 @@ class TestPortalUnits(PortalLinesCommon, HttpCase):
         self.assertNotIn(f"{utc:%H:%M}:00", freshness)
         # the chart's labels are months a person reads, not "26-06"
         self.assertIn(f"{self.first:%b} {self.first:%Y}", page.text)
+        chart = _chart(page)
+        self.assertEqual(chart["axes"], {"data": "GB", "amount": "Amount"})
+        self.assertEqual(chart["title"], "Data and amount per month")
+        self.assertEqual(chart["scale"]["data_label"], "1.54 GB")
+        # 14.00 + 20 % VAT for a consumer: 16.80, with the company's currency
+        symbol = self.line_one.currency_id.symbol
+        self.assertIn("16.80", chart["scale"]["amount_label"])
+        self.assertIn(symbol, chart["scale"]["amount_label"])
+        title = chart["months"][-1]["title"]
+        self.assertTrue(title.startswith(f"{self.first:%B %Y}: 1.54 GB, "), title)
+        self.assertIn("16.80", title)
+
+
+def _chart(page):
+    """The chart's data as the page gives it to the script (``data-history``)."""
+    found = re.search(r'<div[^>]*o_telecoop_usage_chart[^>]*data-history="([^"]*)"', page.text)
+    return json.loads(html.unescape(found.group(1)))
 
 
 @tagged("post_install", "-at_install")
@@ -192,3 +211,11 @@ class TestPortalUnitsFrench(PortalLinesCommon, HttpCase):
         created = pytz.utc.localize(alert.create_date).astimezone(paris)
         shown = re.search(r'o_telecoop_alert">\s*<small class="text-muted">([^<]*)<', page.text)
         self.assertEqual(shown.group(1).strip(), f"{created:%d/%m/%Y %H:%M}")
+        # the chart: its axis titles, scale and tooltips in French, written by the server
+        chart = _chart(page)
+        self.assertEqual(chart["axes"], {"data": "Go", "amount": "Montant"})
+        self.assertEqual(chart["title"], "Données et montant par mois")
+        self.assertEqual(chart["scale"]["data_label"], "1,54 Go")
+        self.assertIn("16,80", chart["scale"]["amount_label"])
+        self.assertIn(self.line_one.currency_id.symbol, chart["scale"]["amount_label"])
+        self.assertRegex(chart["months"][-1]["title"], r"^\w+ \d{4} : 1,54 Go, .*16,80")

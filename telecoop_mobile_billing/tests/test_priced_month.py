@@ -656,10 +656,10 @@ class TestPricedMonthFacts(MobileBillingCommon):
             [
                 ["Plan and options", "Adjustable - 06 50 00 00 01"],
                 ["Usage beyond the plan"],
-                ["One-off services", "New SIM card - 06 50 00 00 01 (2026-10-10)"],
+                ["One-off services", "New SIM card - 06 50 00 00 01 (10/10/2026)"],
                 [
                     "Third-party services",
-                    "Audiotel Services - 06 50 00 00 01 (2.40 tax included)",
+                    f"Audiotel Services - 06 50 00 00 01 ({self._money('2.40')} tax included)",
                 ],
             ],
         )

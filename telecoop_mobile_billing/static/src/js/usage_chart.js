@@ -1,6 +1,5 @@
 // Copyright 2026 TeleCoop addons contributors
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { Interaction } from "@web/public/interaction";
 
@@ -21,19 +20,24 @@ function svgElement(tag, attributes = {}, text = null) {
  * Draw the monthly history of a line: data used (bars, left scale in GB)
  * and the amount of the month (line and dots, right scale), from the page's
  * own data (``data-history``): no request, nothing but the member's figures.
+ * The server writes every word and number shown (axis titles, scale, tooltips)
+ * in the reader's language: ``{axes, scale, months}``; this only draws.
  */
-export function drawUsageChart(container, history) {
+export function drawUsageChart(container, chart) {
     container.replaceChildren();
+    const history = chart.months || [];
     if (!history.length) {
         return null;
     }
+    const axes = chart.axes || {};
+    const scale = chart.scale || {};
     const width = 640;
     const height = 240;
     const pad = { top: 20, right: 50, bottom: 30, left: 50 };
     const plotWidth = width - pad.left - pad.right;
     const plotHeight = height - pad.top - pad.bottom;
-    const maxData = Math.max(...history.map((m) => m.data_gb), 1);
-    const maxAmount = Math.max(...history.map((m) => m.amount), 1);
+    const maxData = scale.data || 1;
+    const maxAmount = scale.amount || 1;
     const step = plotWidth / history.length;
     const svg = svgElement("svg", {
         viewBox: `0 0 ${width} ${height}`,
@@ -41,7 +45,7 @@ export function drawUsageChart(container, history) {
         role: "img",
         class: "o_telecoop_chart_svg",
     });
-    svg.append(svgElement("title", {}, _t("Data and amount per month")));
+    svg.append(svgElement("title", {}, chart.title || ""));
     const yData = (v) => pad.top + plotHeight - (v / maxData) * plotHeight;
     const yAmount = (v) => pad.top + plotHeight - (v / maxAmount) * plotHeight;
     svg.append(
@@ -53,18 +57,35 @@ export function drawUsageChart(container, history) {
             stroke: "#999",
         })
     );
-    svg.append(svgElement("text", { x: 4, y: 14, "font-size": 11, fill: "#2c7a7b" }, _t("GB")));
     svg.append(
-        svgElement("text", { x: width - 40, y: 14, "font-size": 11, fill: "#c05621" }, _t("Amount"))
-    );
-    svg.append(
-        svgElement("text", { x: 4, y: pad.top + 10, "font-size": 10 }, maxData.toFixed(1))
+        svgElement(
+            "text",
+            { x: 4, y: 14, "font-size": 11, fill: "#2c7a7b", class: "o_telecoop_chart_axis_data" },
+            axes.data || ""
+        )
     );
     svg.append(
         svgElement(
             "text",
-            { x: width - pad.right + 4, y: pad.top + 10, "font-size": 10 },
-            maxAmount.toFixed(2)
+            {
+                x: width - 4,
+                y: 14,
+                "font-size": 11,
+                fill: "#c05621",
+                "text-anchor": "end",
+                class: "o_telecoop_chart_axis_amount",
+            },
+            axes.amount || ""
+        )
+    );
+    svg.append(
+        svgElement("text", { x: 4, y: pad.top + 10, "font-size": 10 }, scale.data_label || "")
+    );
+    svg.append(
+        svgElement(
+            "text",
+            { x: width - 4, y: pad.top + 10, "font-size": 10, "text-anchor": "end" },
+            scale.amount_label || ""
         )
     );
     const points = [];
@@ -80,9 +101,7 @@ export function drawUsageChart(container, history) {
             fill: "#38b2ac",
             class: "o_telecoop_chart_bar",
         });
-        bar.append(
-            svgElement("title", {}, `${month.label || month.month}: ${month.data_gb} GB, ${month.amount}`)
-        );
+        bar.append(svgElement("title", {}, month.title || month.label || month.month));
         svg.append(bar);
         svg.append(
             svgElement(
@@ -117,13 +136,13 @@ export class TelecoopUsageChart extends Interaction {
     static selector = ".o_telecoop_usage_chart";
 
     start() {
-        let history = [];
+        let chart = {};
         try {
-            history = JSON.parse(this.el.dataset.history || "[]");
+            chart = JSON.parse(this.el.dataset.history || "{}");
         } catch {
-            history = [];
+            chart = {};
         }
-        drawUsageChart(this.el, history);
+        drawUsageChart(this.el, chart);
     }
 }
 

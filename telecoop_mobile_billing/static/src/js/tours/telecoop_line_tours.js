@@ -13,6 +13,10 @@ registry.category("web_tour.tours").add("telecoop_line_cap_tour", {
             trigger: ".o_telecoop_usage_chart svg .o_telecoop_chart_bar",
         },
         {
+            content: "Its axis titles are the ones the server wrote in the reader's language",
+            trigger: ".o_telecoop_usage_chart svg .o_telecoop_chart_axis_amount:contains(Amount)",
+        },
+        {
             content: "No alert yet",
             trigger: ".o_telecoop_alerts:contains(No alert yet)",
         },
