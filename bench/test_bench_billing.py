@@ -50,3 +50,6 @@ class TestBenchBilling(TransactionCase):
         text = out.getvalue()
         self.assertIn(f"rating: 300 records -> {result['rated_rows']} rated rows", text)
         self.assertIn(f"billing run: 12 lines, {len(moves)} invoices in", text)
+        # beside Odoo's own batch of the same shape, in every mode
+        self.assertIn(f"Odoo plain batch create + post: {len(moves)} invoices", text)
+        self.assertIn("ratio to Odoo's plain batch: ", text)
