@@ -11,6 +11,10 @@ the rating of the month and the billing run (chunks run in this process, as a
 queue_job worker would). Prints records rated/s, invoices/s and the peak memory
 of the process. Everything is rolled back at the end unless ``--commit``.
 
+``--profile FILE`` (in-process only) runs the chunks under cProfile, writes the
+stats to FILE and prints the split: Odoo's ``account.move`` create, ``_post`` (and
+its numbering), the rest.
+
 ``--workers N`` (N > 1) runs the chunks in N processes, as N queue_job workers
 would on N cores: the set-up is then committed (a fresh "Bench Coop" company
 stays in the database) and each chunk commits its invoices.
@@ -25,8 +29,10 @@ with the ratio of the two speeds (in every mode: ``--plain 0`` leaves it out).
 The invoices' PDF and e-mail (Odoo's sending cron) are left out: no cron runs.
 """
 
+import cProfile
 import multiprocessing
 import os
+import pstats
 import resource
 import shutil
 import socket
@@ -203,6 +209,31 @@ def plain_batch(env, moves, count, out, batch=200):
     return elapsed
 
 
+def print_profile_split(stats, out):
+    """Where the time of the chunks went: Odoo's ``account.move`` create and ``_post``
+    (its numbering apart), and the rest (our code: charges read, values, links)."""
+
+    def cumulative(path, name):
+        return sum(
+            value[3]
+            for (filename, __, function), value in stats.stats.items()
+            if filename.endswith(path) and function == name
+        )
+
+    chunks = cumulative("models/telecoop_billing_run.py", "_process_chunk")
+    if not chunks:
+        return
+    create = cumulative("account/models/account_move.py", "create")
+    post = cumulative("account/models/account_move.py", "_post")
+    numbering = cumulative("account/models/account_move.py", "_compute_name")
+    print(
+        f"profile of the chunks ({chunks:.1f} s under cProfile): account.move.create "
+        f"{create / chunks:.0%}, _post {post / chunks:.0%} (numbering {numbering / chunks:.0%}), "
+        f"the rest {(chunks - create - post) / chunks:.0%}",
+        file=out,
+    )
+
+
 def run(
     env,
     lines=100,
@@ -215,6 +246,7 @@ def run(
     port=8176,
     plain=2000,
     timeout=1800,
+    profile=None,
 ):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
@@ -247,6 +279,14 @@ def run(
         workers = server_workers
     elif workers > 1:
         run_parallel(env, billing_run, workers, config_path)
+    elif profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        billing_run.action_start()
+        env.flush_all()
+        profiler.disable()
+        profiler.dump_stats(profile)
+        print_profile_split(pstats.Stats(profiler), out)
     else:
         billing_run.action_start()
     env.flush_all()
@@ -306,6 +346,9 @@ def main(argv=None):
         help="start an Odoo server with this many workers and its queue_job runner (commits)",
     )
     parser.add_argument("--port", type=int, default=8176, help="http port of that server")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="in-process: cProfile the chunks, stats written to FILE"
+    )
     parser.add_argument("--plain", type=int, default=2000, help="invoices of Odoo's plain batch")
     parser.add_argument(
         "--timeout", type=int, default=1800, help="seconds the server run is waited for"
@@ -323,6 +366,7 @@ def main(argv=None):
             port=args.port,
             plain=args.plain,
             timeout=args.timeout,
+            profile=args.profile,
         )
 
 
