@@ -314,7 +314,8 @@ def run(
         plain_rate = min(plain, invoices) / plain_s
         print(
             f"ratio to Odoo's plain batch: {invoices / billing / plain_rate:.2f} "
-            f"({workers} worker{'s' if workers > 1 else ''} against one process)",
+            f"({workers} worker{'s' if workers > 1 else ''} against one process"
+            f"{'; the run under cProfile, the batch not: not comparable' if profile else ''})",
             file=out,
         )
     print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
