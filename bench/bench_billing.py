@@ -11,6 +11,10 @@ the rating of the month and the billing run (chunks run in this process, as a
 queue_job worker would). Prints records rated/s, invoices/s and the peak memory
 of the process. Everything is rolled back at the end unless ``--commit``.
 
+``--profile FILE`` (in-process only) runs the chunks under cProfile, writes the
+stats to FILE and prints the split: Odoo's ``account.move`` create, ``_post`` (and
+its numbering), the rest.
+
 ``--workers N`` (N > 1) runs the chunks in N processes, as N queue_job workers
 would on N cores: the set-up is then committed (a fresh "Bench Coop" company
 stays in the database) and each chunk commits its invoices.
@@ -20,14 +24,18 @@ committed, an Odoo server is started on the database (``--workers N``, its
 queue_job runner with N channels), the billing run is started as staff start it
 (its chunks queued as jobs), and the time is taken until the run is done. In the
 same run, Odoo's own plain batch ``account.move`` create + post of invoices of the
-same shape (``--plain`` of them, default 2,000) is timed and printed beside it.
+same shape (``--plain`` of them, default 2,000) is timed and printed beside it,
+with the ratio of the two speeds (in every mode: ``--plain 0`` leaves it out).
 The invoices' PDF and e-mail (Odoo's sending cron) are left out: no cron runs.
 """
 
+import cProfile
 import multiprocessing
 import os
+import pstats
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -93,6 +101,13 @@ def run_parallel(env, billing_run, workers, config_path):
     billing_run._finish_run()  # the job queued on_done of the chunks
 
 
+def _free_port():
+    """A TCP port of 127.0.0.1 nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def run_with_server(env, billing_run, workers, config_path, port, out, timeout=1800):
     """Start an Odoo server with ``workers`` workers and its queue_job runner, start
     the billing run (its chunks queued), and wait until the run is done."""
@@ -108,6 +123,10 @@ def run_with_server(env, billing_run, workers, config_path, port, out, timeout=1
         f"--workers={workers}",
         "--max-cron-threads=0",
         f"--http-port={port}",
+        # a free port for the websocket worker: on the default 8072, taken by any other
+        # server of the machine, it fails to start and is respawned every 2 s, which
+        # costs the workers CPU
+        f"--gevent-port={_free_port()}",
         "--log-level=warn",
         "--limit-time-real=3600",
         "--limit-time-cpu=3600",
@@ -190,6 +209,31 @@ def plain_batch(env, moves, count, out, batch=200):
     return elapsed
 
 
+def print_profile_split(stats, out):
+    """Where the time of the chunks went: Odoo's ``account.move`` create and ``_post``
+    (its numbering apart), and the rest (our code: charges read, values, links)."""
+
+    def cumulative(path, name):
+        return sum(
+            value[3]
+            for (filename, __, function), value in stats.stats.items()
+            if filename.endswith(path) and function == name
+        )
+
+    chunks = cumulative("models/telecoop_billing_run.py", "_process_chunk")
+    if not chunks:
+        return
+    create = cumulative("account/models/account_move.py", "create")
+    post = cumulative("account/models/account_move.py", "_post")
+    numbering = cumulative("account/models/account_move.py", "_compute_name")
+    print(
+        f"profile of the chunks ({chunks:.1f} s under cProfile): account.move.create "
+        f"{create / chunks:.0%}, _post {post / chunks:.0%} (numbering {numbering / chunks:.0%}), "
+        f"the rest {(chunks - create - post) / chunks:.0%}",
+        file=out,
+    )
+
+
 def run(
     env,
     lines=100,
@@ -202,6 +246,7 @@ def run(
     port=8176,
     plain=2000,
     timeout=1800,
+    profile=None,
 ):
     """Run the benchmark in ``env`` (its transaction is left to the caller)."""
     t0 = time.perf_counter()
@@ -234,6 +279,14 @@ def run(
         workers = server_workers
     elif workers > 1:
         run_parallel(env, billing_run, workers, config_path)
+    elif profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        billing_run.action_start()
+        env.flush_all()
+        profiler.disable()
+        profiler.dump_stats(profile)
+        print_profile_split(pstats.Stats(profiler), out)
     else:
         billing_run.action_start()
     env.flush_all()
@@ -254,8 +307,17 @@ def run(
             f"{billing_run.state}",
             file=out,
         )
-    if server_workers and plain:
-        plain_batch(env, billing_run.run_line_ids.move_id, plain, out)
+    if plain and invoices:
+        # Odoo's own batch of the same shape, in the same run: the ratio says how far
+        # the run is from Odoo's speed, whatever the load of the machine
+        plain_s = plain_batch(env, billing_run.run_line_ids.move_id, plain, out)
+        plain_rate = min(plain, invoices) / plain_s
+        print(
+            f"ratio to Odoo's plain batch: {invoices / billing / plain_rate:.2f} "
+            f"({workers} worker{'s' if workers > 1 else ''} against one process"
+            f"{'; the run under cProfile, the batch not: not comparable' if profile else ''})",
+            file=out,
+        )
     print(f"peak memory: {peak_memory_mb():,.0f} MB", file=out)
     if workers > 1:
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -285,6 +347,9 @@ def main(argv=None):
         help="start an Odoo server with this many workers and its queue_job runner (commits)",
     )
     parser.add_argument("--port", type=int, default=8176, help="http port of that server")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="in-process: cProfile the chunks, stats written to FILE"
+    )
     parser.add_argument("--plain", type=int, default=2000, help="invoices of Odoo's plain batch")
     parser.add_argument(
         "--timeout", type=int, default=1800, help="seconds the server run is waited for"
@@ -302,6 +367,7 @@ def main(argv=None):
             port=args.port,
             plain=args.plain,
             timeout=args.timeout,
+            profile=args.profile,
         )
 
 

@@ -5,6 +5,7 @@
 import importlib.util
 import io
 import os
+import tempfile
 
 from odoo.tests import TransactionCase, tagged
 
@@ -19,7 +20,10 @@ _spec.loader.exec_module(bench_billing)
 class TestBenchBilling(TransactionCase):
     def test_bench_at_a_tiny_size(self):
         out = io.StringIO()
-        result = bench_billing.run(self.env, lines=12, records=300, out=out)
+        with tempfile.TemporaryDirectory() as folder:
+            profile = os.path.join(folder, "billing.prof")
+            result = bench_billing.run(self.env, lines=12, records=300, out=out, profile=profile)
+            self.assertTrue(os.path.getsize(profile))
         run = result["run"]
         # 12 lines on 12 * 2 // 3 = 8 holders (bench_common.create_usage_month): one
         # posted invoice each, every one to be sent
@@ -50,3 +54,9 @@ class TestBenchBilling(TransactionCase):
         text = out.getvalue()
         self.assertIn(f"rating: 300 records -> {result['rated_rows']} rated rows", text)
         self.assertIn(f"billing run: 12 lines, {len(moves)} invoices in", text)
+        # beside Odoo's own batch of the same shape, in every mode
+        self.assertIn(f"Odoo plain batch create + post: {len(moves)} invoices", text)
+        self.assertIn("ratio to Odoo's plain batch: ", text)
+        self.assertRegex(
+            text, r"account\.move\.create \d+%, _post \d+% \(numbering \d+%\), the rest \d+%"
+        )
