@@ -338,10 +338,17 @@ class TelecoopPricedMonth(models.Model):
         VALUES``)."""
         cr = self.env.cr
         uid = self.env.uid
+        currencies = {}
         for month, line_charges in zip(months, charges, strict=True):
-            month["amount_untaxed"] = sum((c["amount_untaxed"] for c in line_charges), 0.0)
-            month["amount_tax"] = sum((c["amount_tax"] for c in line_charges), 0.0)
-            month["amount_total"] = sum((c["amount_total"] for c in line_charges), 0.0)
+            company_id = month["company_id"]
+            if company_id not in currencies:
+                currencies[company_id] = self.env["res.company"].browse(company_id).currency_id
+            # sums of rounded amounts in floats: rounded again, as the ORM rounds a
+            # monetary field it writes (14.000000000000002 is not a price)
+            round_ = currencies[company_id].round
+            for field in ("amount_untaxed", "amount_tax", "amount_total"):
+                month[field] = round_(sum((c[field] for c in line_charges), 0.0))
+            month["roaming_data_amount"] = round_(month["roaming_data_amount"])
         cr.execute(SQL("SELECT now() AT TIME ZONE 'UTC'"))
         now = cr.fetchone()[0]
         month_ids = self._next_ids(len(months))

@@ -569,6 +569,26 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertFalse(month.invoiced)
         self.assertEqual(month.create_uid, self.env.user)
 
+    def test_month_amounts_are_stored_to_the_cent(self):
+        """14.00 + 0.10 + 0.20 is 14.299999999999999 in floats: the month written by
+        COPY stores 14.30, as the ORM would round a monetary field it writes."""
+        line = self._create_line("33620000019", self.plan_step)
+        for amount in (0.10, 0.20):
+            self.env["telecoop.mobile.line.one.off"].create(
+                {"line_id": line.id, "date": "2026-10-05", "name": "Frais", "amount": amount}
+            )
+        self.env["telecoop.priced.month"]._rate_months(self.company, PERIOD, [line.id])
+        self.env.cr.execute(
+            "SELECT amount_untaxed, amount_tax, amount_total, roaming_data_amount "
+            "FROM telecoop_priced_month WHERE line_id = %s AND period = %s",
+            [line.id, PERIOD],
+        )
+        untaxed, tax, total, roaming = self.env.cr.fetchone()
+        self.assertEqual(untaxed, Decimal("14.30"))
+        for amount in (untaxed, tax, total, roaming):
+            self.assertGreaterEqual(amount.as_tuple().exponent, -2, amount)
+        self.assertEqual(total, untaxed + tax)
+
     def test_plan_history_edited_by_hand_prices_the_month_again(self):
         line = self._create_line("33640000003", self.plan_step)
         self._priced(line, PERIOD)
