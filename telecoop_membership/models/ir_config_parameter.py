@@ -1,3 +1,5 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
 
