@@ -578,12 +578,14 @@ class TestPricedMonthFacts(MobileBillingCommon):
                 {"line_id": line.id, "date": "2026-10-05", "name": "Frais", "amount": amount}
             )
         self.env["telecoop.priced.month"]._rate_months(self.company, PERIOD, [line.id])
+        # as text: the digits PostgreSQL keeps (Odoo's cursor reads numeric as float)
         self.env.cr.execute(
-            "SELECT amount_untaxed, amount_tax, amount_total, roaming_data_amount "
+            "SELECT amount_untaxed::text, amount_tax::text, amount_total::text, "
+            "roaming_data_amount::text "
             "FROM telecoop_priced_month WHERE line_id = %s AND period = %s",
             [line.id, PERIOD],
         )
-        untaxed, tax, total, roaming = self.env.cr.fetchone()
+        untaxed, tax, total, roaming = (Decimal(v) for v in self.env.cr.fetchone())
         self.assertEqual(untaxed, Decimal("14.30"))
         for amount in (untaxed, tax, total, roaming):
             self.assertGreaterEqual(amount.as_tuple().exponent, -2, amount)
