@@ -6,6 +6,7 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.tools.misc import file_open
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..services import demo_story
@@ -31,6 +32,13 @@ class ResCompany(models.Model):
         never the user who happened to run the job (OdooBot for a cron)."""
         self.ensure_one()
         return self.telecoop_statute_profile_id.membership_officer_id
+
+    def _telecoop_legal_mentions_in_body(self, report_type="pdf"):
+        """Whether a legal document (the share certificate) prints the company's
+        legal mentions in its body. The layout's footer holds them, but a
+        wkhtmltopdf without patched Qt (Debian's) prints no footer in a PDF: they
+        are then in the body, else in the footer only, never twice."""
+        return report_type == "pdf" and not _wkhtml().is_patched_qt
 
     # Demo -------------------------------------------------------------------
     @api.model

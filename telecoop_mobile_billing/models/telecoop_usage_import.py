@@ -546,8 +546,12 @@ class TelecoopUsageImport(models.Model):
             TRUNCATE telecoop_usage_staging;
             """
         )
+        # the whole buffer in one read: this runs in a helper thread while the
+        # parser holds the GIL, and each read of 8 KB (psycopg2's default) waited for it
         raw.copy_expert(
-            f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN", buffer
+            f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN",
+            buffer,
+            size=max(len(buffer.getvalue()), 8192),
         )
         # the months of the batch get their partition first (see telecoop.usage.record)
         raw.execute(
