@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.tests.common import TelecoopCommon
 
@@ -142,6 +143,51 @@ class MobileBillingCommon(TelecoopCommon):
         if currency.position == "before":
             return f"{currency.symbol}\N{NO-BREAK SPACE}{number}"
         return f"{number}\N{NO-BREAK SPACE}{currency.symbol}"
+
+    @classmethod
+    def _sql_import_error(cls, usage_import, position="2", field="msisdn", reason="unknown"):
+        """A rejected record in the log of ``usage_import``, written in SQL as the
+        importer writes its log (by COPY, its only writer)."""
+        cls.env.cr.execute(
+            SQL(
+                "INSERT INTO telecoop_usage_import_error (import_id, position, field, reason) "
+                "VALUES (%s, %s, %s, %s) RETURNING id",
+                usage_import.id,
+                position,
+                field,
+                reason,
+            )
+        )
+        return cls.env["telecoop.usage.import.error"].browse(cls.env.cr.fetchone()[0])
+
+    @classmethod
+    def _sql_usage_record(cls, line, record_id, started_at, quantity=1000):
+        """One raw data record of ``line`` (national, ``quantity`` bytes) from the
+        source of the tests, written in SQL as the importer writes it, in the
+        partition of its month (``started_at``: a UTC "YYYY-MM-DD HH:MM" in the
+        first days of a month); not rated."""
+        period = date.fromisoformat(started_at[:7] + "-01")
+        ensure_partitions(cls.env.cr, [period])
+        cls.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO telecoop_usage_record
+                       (company_id, source_id, record_id, line_id, msisdn, started_at, period,
+                        usage_type, quantity, zone)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, 'data', %s, 'national')
+                RETURNING id
+                """,
+                line.company_id.id,
+                cls.source.id,
+                record_id,
+                line.id,
+                line.msisdn,
+                started_at,
+                period,
+                quantity,
+            )
+        )
+        return cls.env["telecoop.usage.record"].browse(cls.env.cr.fetchone()[0])
 
     def _insert_records(self, records):
         """Insert raw usage records as the importer does (plain SQL).

@@ -15,7 +15,6 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models.telecoop_usage_record import ensure_partitions
 from .common import MobileBillingCommon
 
 ADDONS = ("telecoop_membership", "telecoop_mobile_billing")
@@ -77,24 +76,8 @@ class TestCompanyIsolation(MobileBillingCommon):
         )
         period = fields.Date.to_date("2026-02-01")
         usage_import = env["telecoop.usage.import"].create({"source_id": cls.source.id})
-        env.cr.execute(
-            "INSERT INTO telecoop_usage_import_error (import_id, position, field, reason) "
-            "VALUES (%s, '2', 'msisdn', 'unknown') RETURNING id",
-            (usage_import.id,),
-        )
-        import_error = env["telecoop.usage.import.error"].browse(env.cr.fetchone()[0])
-        ensure_partitions(env.cr, [period])
-        env.cr.execute(
-            """
-            INSERT INTO telecoop_usage_record
-                   (company_id, source_id, record_id, line_id, msisdn, started_at, period,
-                    usage_type, quantity, zone)
-            VALUES (%s, %s, 'ISO-1', %s, %s, '2026-02-03 10:00', %s, 'data', 1000, 'national')
-            RETURNING id
-            """,
-            (company.id, cls.source.id, cls.line.id, cls.line.msisdn, period),
-        )
-        usage_record = env["telecoop.usage.record"].browse(env.cr.fetchone()[0])
+        import_error = cls._sql_import_error(usage_import)
+        usage_record = cls._sql_usage_record(cls.line, "ISO-1", "2026-02-03 10:00")
         rated = env["telecoop.rated.usage"].create(
             {
                 "company_id": company.id,
@@ -129,16 +112,7 @@ class TestCompanyIsolation(MobileBillingCommon):
         )
         # and a record of March (rated with it): what the holder used in the priced month
         march = fields.Date.to_date("2026-03-01")
-        ensure_partitions(env.cr, [march])
-        env.cr.execute(
-            """
-            INSERT INTO telecoop_usage_record
-                   (company_id, source_id, record_id, line_id, msisdn, started_at, period,
-                    usage_type, quantity, zone)
-            VALUES (%s, %s, 'ISO-2', %s, %s, '2026-03-03 10:00', %s, 'data', 1000, 'national')
-            """,
-            (company.id, cls.source.id, cls.line.id, cls.line.msisdn, march),
-        )
+        cls._sql_usage_record(cls.line, "ISO-2", "2026-03-03 10:00")
         env["telecoop.usage.record"]._rerate(company, {march: {cls.line.id}})
         priced_month = env["telecoop.priced.month"].search(
             [("line_id", "=", cls.line.id), ("period", "=", "2026-03-01")]

@@ -18,7 +18,6 @@ from odoo.addons.telecoop_membership.tests.security_matrix import (
     matrix_users,
 )
 
-from ..models.telecoop_usage_record import ensure_partitions
 from .common import MobileBillingCommon
 
 NONE = "----"
@@ -168,26 +167,8 @@ class TestBillingSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Mob
         cls._create_line("33612340002", cls.plan_step, partner=cls.member2)
         period = fields.Date.to_date("2026-02-01")
         usage_import = env["telecoop.usage.import"].create({"source_id": cls.source.id})
-        # the error log is written by COPY in the importer (its only writer)
-        env.cr.execute(
-            "INSERT INTO telecoop_usage_import_error (import_id, position, field, reason) "
-            "VALUES (%s, '2', 'msisdn', 'unknown') RETURNING id",
-            (usage_import.id,),
-        )
-        import_error = env["telecoop.usage.import.error"].browse(env.cr.fetchone()[0])
-        ensure_partitions(env.cr, [period])
-        env.cr.execute(
-            """
-            INSERT INTO telecoop_usage_record
-                   (company_id, source_id, record_id, line_id, msisdn, started_at, period,
-                    usage_type, quantity, zone)
-            VALUES (%s, %s, 'MATRIX-1', %s, %s, '2026-02-03 10:00', %s, 'data', 1000,
-                    'national')
-            RETURNING id
-            """,
-            (company.id, cls.source.id, cls.line.id, cls.line.msisdn, period),
-        )
-        usage_record = env["telecoop.usage.record"].browse(env.cr.fetchone()[0])
+        import_error = cls._sql_import_error(usage_import)
+        usage_record = cls._sql_usage_record(cls.line, "MATRIX-1", "2026-02-03 10:00")
         env["telecoop.usage.record"]._rerate(company, {period: {cls.line.id}})
         run = env["telecoop.billing.run"].create({"company_id": company.id, "period": period})
         # a one-off charge of March rates the line's March: its priced month and charges
