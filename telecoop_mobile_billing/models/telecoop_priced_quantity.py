@@ -28,6 +28,7 @@ UNIT_SELECTION = [("byte", "Bytes"), ("second", "Seconds"), ("message", "Message
 
 class TelecoopPricedQuantity(models.Model):
     _name = "telecoop.priced.quantity"
+    _inherit = ["telecoop.usage.quantity.mixin"]
     _description = "Usage of a holder in a priced month"
     _order = "month_id, partner_id, usage_type, zone"
     _check_company_auto = True
@@ -58,19 +59,11 @@ class TelecoopPricedQuantity(models.Model):
     zone = fields.Selection(ZONES, required=True, readonly=True)
     quantity = BigInteger(readonly=True, help="In the unit: bytes, seconds or messages.")
     unit = fields.Selection(UNIT_SELECTION, required=True, readonly=True)
-    quantity_display = fields.Char(string="Used", compute="_compute_quantity_display")
 
     _month_holder_type_zone_unique = models.Constraint(
         "UNIQUE(month_id, partner_id, usage_type, zone)",
         "A holder's usage of a type and zone is stored once per priced month.",
     )
-
-    @api.depends("usage_type", "quantity")
-    @api.depends_context("lang")
-    def _compute_quantity_display(self):
-        fmt = self.env["telecoop.format"]
-        for row in self:
-            row.quantity_display = fmt.quantity(row.usage_type, row.quantity)
 
     # ------------------------------------------------------------------
     # writing: by rating, with the charges

@@ -23,6 +23,7 @@ class TelecoopRatedUsage(models.Model):
     """
 
     _name = "telecoop.rated.usage"
+    _inherit = ["telecoop.usage.quantity.mixin"]
     _description = "Rated usage"
     _check_company_auto = True
     _order = "period desc, line_id, usage_type, zone"
@@ -40,12 +41,6 @@ class TelecoopRatedUsage(models.Model):
     usage_type = fields.Selection(USAGE_TYPES, required=True, readonly=True)
     zone = fields.Selection(ZONES, required=True, readonly=True)
     quantity = BigInteger(readonly=True, help="Bytes, seconds or a count.")
-    quantity_display = fields.Char(
-        string="Used",
-        compute="_compute_quantity_display",
-        help="The quantity as a person reads it (GB, minutes); the raw quantity stays in "
-        "Quantity for exports.",
-    )
     record_count = fields.Integer(readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(readonly=True, help="Price of this usage, tax excluded.")
@@ -63,13 +58,6 @@ class TelecoopRatedUsage(models.Model):
         "UNIQUE(line_id, period, usage_type, zone)", "Usage is rated once per line and month."
     )
     _company_period_idx = models.Index("(company_id, period)")
-
-    @api.depends("usage_type", "quantity")
-    @api.depends_context("lang")
-    def _compute_quantity_display(self):
-        fmt = self.env["telecoop.format"]
-        for row in self:
-            row.quantity_display = fmt.quantity(row.usage_type, row.quantity)
 
     @api.model
     def _rate_period(self, company, period_date, line_ids=None):

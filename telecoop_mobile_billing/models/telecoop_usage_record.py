@@ -86,6 +86,31 @@ def ensure_partitions(cr, periods):
     return missing
 
 
+class TelecoopUsageQuantityMixin(models.AbstractModel):
+    """The quantity of a usage type as a person reads it (MB, GB, minutes), for
+    the models holding a usage type and a raw quantity: the raw records, the
+    rated usage and what each holder used in a priced month."""
+
+    _name = "telecoop.usage.quantity.mixin"
+    _description = "Usage quantity as read"
+
+    usage_type = fields.Selection(USAGE_TYPES, required=True, readonly=True)
+    quantity = BigInteger(readonly=True)
+    quantity_display = fields.Char(
+        string="Used",
+        compute="_compute_quantity_display",
+        help="The quantity as a person reads it (MB, GB, minutes); the raw quantity stays in "
+        "Quantity for exports.",
+    )
+
+    @api.depends("usage_type", "quantity")
+    @api.depends_context("lang")
+    def _compute_quantity_display(self):
+        fmt = self.env["telecoop.format"]
+        for row in self:
+            row.quantity_display = fmt.quantity(row.usage_type, row.quantity)
+
+
 class TelecoopUsageRecord(models.Model):
     """One raw usage record (CDR) delivered by the host operator.
 
@@ -113,6 +138,7 @@ class TelecoopUsageRecord(models.Model):
     """
 
     _name = "telecoop.usage.record"
+    _inherit = ["telecoop.usage.quantity.mixin"]
     _description = "Usage record"
     _check_company_auto = True
     _order = "started_at desc, id desc"
@@ -151,12 +177,6 @@ class TelecoopUsageRecord(models.Model):
     quantity = BigInteger(
         required=True, readonly=True, help="Bytes for data, seconds for voice, a count otherwise."
     )
-    quantity_display = fields.Char(
-        string="Used",
-        compute="_compute_quantity_display",
-        help="The quantity as a person reads it (MB, GB, minutes); the raw quantity stays in "
-        "Quantity for exports.",
-    )
     zone = fields.Selection(ZONES, required=True, readonly=True)
     destination = fields.Char(readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -179,13 +199,6 @@ class TelecoopUsageRecord(models.Model):
             "(company_id, msisdn) WHERE line_id IS NULL",
         ),
     }
-
-    @api.depends("usage_type", "quantity")
-    @api.depends_context("lang")
-    def _compute_quantity_display(self):
-        fmt = self.env["telecoop.format"]
-        for record in self:
-            record.quantity_display = fmt.quantity(record.usage_type, record.quantity)
 
     def init(self):
         cr = self.env.cr
