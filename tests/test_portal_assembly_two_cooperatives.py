@@ -130,6 +130,9 @@ class TestAssemblyOfTheOtherCooperative(
         page = self.url_open(f"/my/assemblies/{assembly_b.id}")
         self.assertEqual(page.status_code, 200)
         self.assertEqual(urlsplit(page.url).path, f"/my/assemblies/{assembly_b.id}")
+        # the page wears B's logo, not that of A where her account works
+        self.assertIn(f"/logo.png?company={b['company'].id}", page.text)
+        self.assertNotIn(f"/logo.png?company={a['company'].id}", page.text)
         response = self._vote(assembly_b, "for")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Your vote is recorded", response.text)

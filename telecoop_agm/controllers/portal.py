@@ -119,6 +119,9 @@ class TelecoopAgmPortal(CustomerPortal):
                 "error": None,
                 "receipt_status": None,
                 "new_receipt": new_receipt,
+                # the layout (logo, footer) of the assembly's cooperative, which may
+                # not be the one the member's account works in
+                "res_company": assembly_sudo.company_id,
                 **values,
             }
         )
