@@ -308,3 +308,21 @@ class TestSubscription(TelecoopAccountingCommon):
         more.action_validate()
         more.action_cancel()
         self.assertEqual(self._membership(self.david).state, "member")
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriptionNumbers(TelecoopAccountingCommon):
+    """A request is numbered in the year of its date, whenever it is entered."""
+
+    def test_each_request_takes_the_year_of_its_date(self):
+        partner = self.env["res.partner"].create({"name": "Nadia Year"})
+        late = self._request(partner, request_date=date(2025, 8, 1))
+        older = self._request(partner, request_date=date(2024, 3, 15))
+        late_too = self._request(partner, request_date=date(2025, 12, 31))
+        self.assertRegex(late.name, r"^SUB/2025/\d{5}$")
+        self.assertRegex(older.name, r"^SUB/2024/\d{5}$")
+        # the numbers of a year follow each other
+        self.assertEqual(int(late_too.name[-5:]), int(late.name[-5:]) + 1)
+        # a request of today is numbered in this year
+        today = self._request(partner)
+        self.assertTrue(today.name.startswith(f"SUB/{date.today().year}/"), today.name)
