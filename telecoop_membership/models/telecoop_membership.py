@@ -184,18 +184,23 @@ class TelecoopMembership(models.Model):
     @api.model
     def _get_certificate_memberships(self, partners):
         """The memberships whose certificates a print of the contacts ``partners``
-        gives: each person's memberships in the cooperatives the user works in
-        (the companies of the context, as the user may read them), one
+        gives: each person's memberships with a member number (members and
+        former members, as the portal lists them) in the cooperatives the user
+        works in (the companies of the context, as the user may read them), one
         certificate each, in its own cooperative. A person with none there is
         refused in a sentence."""
         memberships = self.search(
-            [("partner_id", "in", partners.ids), ("company_id", "in", self.env.companies.ids)]
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", self.env.companies.ids),
+                ("member_number", "!=", False),
+            ]
         )
         for partner in partners:
             if not memberships.filtered(lambda m, p=partner: m.partner_id == p):
                 raise UserError(
                     self.env._(
-                        "%(person)s has no membership in %(cooperatives)s: there is no share "
+                        "%(person)s has no member number in %(cooperatives)s: there is no share "
                         "certificate to print. Select the cooperative of the membership in "
                         "the company switcher, or print it from the membership.",
                         person=partner.display_name,

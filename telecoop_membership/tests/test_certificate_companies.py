@@ -174,7 +174,7 @@ class TestCertificateCompanies(TelecoopCommon):
                 self.dora.ids,
             )
         # the contact of a member of B only: nothing of B, a sentence
-        with self.assertRaisesRegex(UserError, "Dora Martin has no membership in Test Coop"):
+        with self.assertRaisesRegex(UserError, "Dora Martin has no member number in Test Coop"):
             self._print(env, CONTACT_REPORT, self.dora.ids)
         # Camille's contact from A: her certificate in A only
         text = self._print(env, CONTACT_REPORT, self.camille.ids)
