@@ -1,10 +1,12 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
-# The share certificate: a report of the person, printed in one cooperative.
-CERTIFICATE_REPORT = "telecoop_membership.telecoop_certificate_report"
+# The share certificate: a report of the membership, printed in its cooperative; the
+# report of the contact prints one per membership of the person (see
+# :meth:`TelecoopMembership._get_certificate_memberships`).
+CERTIFICATE_REPORT = "telecoop_membership.telecoop_membership_certificate_report"
 MEMBERSHIP_STATES = [("candidate", "Candidate"), ("member", "Member"), ("former", "Former member")]
 
 
@@ -179,6 +181,45 @@ class TelecoopMembership(models.Model):
         self.ensure_one()
         return self.partner_id.sudo().with_company(self.company_id)
 
+    @api.model
+    def _get_certificate_memberships(self, partners):
+        """The memberships whose certificates a print of the contacts ``partners``
+        gives: each person's memberships with a member number (members and
+        former members, as the portal lists them) in the cooperatives the user
+        works in (the companies of the context, as the user may read them), one
+        certificate each, in its own cooperative. A person with none there is
+        refused in a sentence."""
+        memberships = self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "in", self.env.companies.ids),
+                ("member_number", "!=", False),
+            ]
+        )
+        for partner in partners:
+            if not memberships.filtered(lambda m, p=partner: m.partner_id == p):
+                raise UserError(
+                    self.env._(
+                        "%(person)s has no member number in %(cooperatives)s: there is no share "
+                        "certificate to print. Select the cooperative of the membership in "
+                        "the company switcher, or print it from the membership.",
+                        person=partner.display_name,
+                        cooperatives=", ".join(self.env.companies.mapped("name")),
+                    )
+                )
+        order = {partner_id: index for index, partner_id in enumerate(partners.ids)}
+        return memberships.sorted(lambda m: (order[m.partner_id.id], m.company_id.id))
+
+    def _check_certificate_access(self):
+        """A certificate is printed only by who may read its membership: staff of
+        that cooperative (its company among theirs), the member herself."""
+        self.check_access("read")
+
+    def action_print_certificate(self):
+        """The button of the membership form: its certificate, in its cooperative."""
+        self._check_certificate_access()
+        return self.env.ref(CERTIFICATE_REPORT).report_action(self)
+
     def _render_certificate(self, report_type="pdf"):
         """The share certificate of this membership (``pdf`` or ``html``), rendered with
         the company of the membership: its name, number, shares and legal mentions.
@@ -190,6 +231,44 @@ class TelecoopMembership(models.Model):
         render = reports._render_qweb_html if report_type == "html" else reports._render_qweb_pdf
         return render(
             CERTIFICATE_REPORT,
-            self.partner_id.ids,
+            self.ids,
             data={"report_type": "html" if report_type == "html" else "pdf"},
         )
+
+
+class ReportTelecoopMembershipCertificate(models.AbstractModel):
+    """The certificate of memberships (form button, print menu, portal, e-mail)."""
+
+    _name = "report.telecoop_membership.telecoop_membership_certificate"
+    _description = "Share certificate of a membership"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        memberships = self.env["telecoop.membership"].browse(docids)
+        memberships._check_certificate_access()
+        return {
+            "doc_ids": docids,
+            "doc_model": "telecoop.membership",
+            "docs": memberships,
+            "memberships": memberships,
+        }
+
+
+class ReportTelecoopPartnerCertificate(models.AbstractModel):
+    """The certificates of contacts (the print menu of the contact): one per
+    membership of each person in the cooperatives the user works in."""
+
+    _name = "report.telecoop_membership.telecoop_certificate_document"
+    _description = "Share certificates of a contact"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids)
+        memberships = self.env["telecoop.membership"]._get_certificate_memberships(partners)
+        memberships._check_certificate_access()
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "memberships": memberships,
+        }

@@ -64,19 +64,34 @@ class TelecoopShareDocument(models.AbstractModel):
     _workflow_fields = ("state",)
     # Fields naming the member whose shares are taken out, if any.
     _giver_fields = ()
+    # The date field whose year numbers the document (its sequence uses date
+    # ranges); None: the year of the day the document is created.
+    _sequence_date_field = None
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_create_vals(vals)
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code(self._name) or "/"
+                vals["name"] = self._next_name(vals)
         # nothing is left behind when a rule breaks, even if the caller goes on
         with self.env.cr.savepoint():
             documents = super().create(vals_list)
             documents._check_document_bounds()
             documents._check_pending_out()
         return documents
+
+    @api.model
+    def _next_name(self, vals):
+        """The next reference of the sequence of the model, in the year of the
+        document's date (``_sequence_date_field``) when it has one."""
+        sequence_date = None
+        if self._sequence_date_field:
+            sequence_date = fields.Date.to_date(
+                vals.get(self._sequence_date_field)
+            ) or fields.Date.context_today(self)
+        sequences = self.env["ir.sequence"].sudo()
+        return sequences.next_by_code(self._name, sequence_date=sequence_date) or "/"
 
     def write(self, vals):
         self._check_write_vals(vals)

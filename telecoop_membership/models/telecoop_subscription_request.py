@@ -38,6 +38,8 @@ class TelecoopSubscriptionRequest(models.Model):
     _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
+    # SUB/2025/00001 for a request dated in 2025, whenever it is entered
+    _sequence_date_field = "request_date"
 
     partner_id = fields.Many2one(
         "res.partner", string="Subscriber", required=True, index=True, tracking=True

@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 from psycopg2 import IntegrityError
 
@@ -308,3 +310,48 @@ class TestSubscription(TelecoopAccountingCommon):
         more.action_validate()
         more.action_cancel()
         self.assertEqual(self._membership(self.david).state, "member")
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriptionNumbers(TelecoopAccountingCommon):
+    """A request is numbered in the year of its date, whenever it is entered."""
+
+    def test_each_request_takes_the_year_of_its_date(self):
+        partner = self.env["res.partner"].create({"name": "Nadia Year"})
+        late = self._request(partner, request_date=date(2025, 8, 1))
+        older = self._request(partner, request_date=date(2024, 3, 15))
+        late_too = self._request(partner, request_date=date(2025, 12, 31))
+        self.assertRegex(late.name, r"^SUB/2025/\d{5}$")
+        self.assertRegex(older.name, r"^SUB/2024/\d{5}$")
+        # the numbers of a year follow each other
+        self.assertEqual(int(late_too.name[-5:]), int(late.name[-5:]) + 1)
+        # a request of today is numbered in this year
+        today = self._request(partner)
+        self.assertTrue(today.name.startswith(f"SUB/{date.today().year}/"), today.name)
+
+    def test_update_keeps_the_numbers_and_gives_none_twice(self):
+        """A database of an earlier version: one counter, numbered in the year of
+        entry. The update (migration 19.0.2.0.2) renumbers nothing, and the numbers of
+        each year go on above the counter, so no number comes twice."""
+        sequence = self.env.ref("telecoop_membership.seq_telecoop_subscription_request")
+        sequence.date_range_ids.unlink()
+        sequence.write({"use_date_range": False})
+        partner = self.env["res.partner"].create({"name": "Omar Before"})
+        year = date.today().year
+        before = self._request(partner) | self._request(partner, request_date=date(2025, 8, 1))
+        names = before.mapped("name")
+        # the old numbering: the year of entry, one counter
+        for name in names:
+            self.assertTrue(name.startswith(f"SUB/{year}/"), name)
+        path = Path(__file__).parents[1] / "migrations" / "19.0.2.0.2" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_2_0_2", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.2.0.1")
+        self.env.invalidate_all()
+        self.assertTrue(sequence.use_date_range)
+        self.assertEqual(before.mapped("name"), names)
+        after = self._request(partner)
+        self.assertTrue(after.name.startswith(f"SUB/{year}/"), after.name)
+        self.assertGreater(int(after.name[-5:]), max(int(name[-5:]) for name in names))
+        self.assertRegex(self._request(partner, request_date=date(2025, 9, 1)).name, r"^SUB/2025/")

@@ -225,10 +225,11 @@ class TelecoopPricedMonth(models.Model):
     # rating: the only caller of the pricing service
     # ------------------------------------------------------------------
     @api.model
-    def _rate_months(self, company, period_date, line_ids=None, totals=None):
+    def _rate_months(self, company, period_date, line_ids=None, totals=None, keep_line_ids=()):
         """(Re)price the month of ``period_date`` of the lines (all active lines
         of ``company`` when ``line_ids`` is None). A month with a charge on an
-        invoice is a fact and is left alone. Returns the priced months.
+        invoice is a fact and is left alone, as are the months of
+        ``keep_line_ids``. Returns the priced months.
 
         ``totals``: the reader of the month's usage totals, with the signature
         and rows of ``telecoop.usage.record._get_month_totals`` (the default);
@@ -251,7 +252,7 @@ class TelecoopPricedMonth(models.Model):
             self.search(
                 [("line_id", "in", lines.ids), ("period", "=", first), ("invoiced", "=", True)]
             ).line_id.ids
-        )
+        ) | set(keep_line_ids)
         lines = lines.filtered(lambda ln: ln.id not in frozen)
         touched = set(line_ids) if line_ids is not None else None
         if touched is not None:

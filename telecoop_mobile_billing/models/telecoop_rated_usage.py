@@ -1,5 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from collections import defaultdict
 
 from psycopg2.extras import execute_values
@@ -9,6 +10,8 @@ from odoo.tools import SQL, split_every
 
 from .telecoop_mobile_line import month_bounds
 from .telecoop_usage_record import USAGE_TYPES, ZONES, BigInteger
+
+_logger = logging.getLogger(__name__)
 
 #: lines priced again at once by rating by increments (system parameter
 #: ``telecoop_mobile_billing.rating_reprice_chunk``)
@@ -69,6 +72,9 @@ class TelecoopRatedUsage(models.Model):
         charges of its type and zone. Rating depends only on the set of records
         of the month, so rating again after a late file gives the same result as
         rating once with all records. Returns the number of rows.
+
+        A month whose raw records were purged is rated again from its rated
+        usage (:meth:`_rate_purged_period`): what was rated is never lost.
         """
         first, __, __ = month_bounds(period_date)
         # the rating lock of the company, as an import adding to the month takes it:
@@ -78,6 +84,8 @@ class TelecoopRatedUsage(models.Model):
         cr = self.env.cr
         if line_ids is not None:
             line_ids = list(line_ids)
+        if self.env["telecoop.usage.record"]._is_month_purged(company, first):
+            return self._rate_purged_period(company, first, line_ids)
         totals = defaultdict(lambda: [0, 0, None, None])
         for (
             line_id,
@@ -164,6 +172,55 @@ class TelecoopRatedUsage(models.Model):
             )
         self.invalidate_model()
         return len(rows)
+
+    @api.model
+    def _rate_purged_period(self, company, first, line_ids=None):
+        """Rate again the month ``first`` whose raw records were purged.
+
+        The rated usage stays as it is: it is all that is left of the records.
+        The months are priced again from it (:meth:`_reprice_lines`): the base
+        fee, the one-offs and a plan change of the month follow, the usage totals
+        are those rated. A line whose month needs the raw records to be priced
+        (its holder changed in the month: the usage goes to each holder by day;
+        premium services: priced per service) keeps its priced month as it was
+        priced. Returns the number of rated rows of the month.
+        """
+        cr = self.env.cr
+        line_filter = SQL("AND line_id = ANY(%s)", line_ids) if line_ids is not None else SQL()
+        cr.execute(
+            SQL(
+                "SELECT DISTINCT line_id FROM telecoop_rated_usage WHERE company_id = %s "
+                "AND period = %s AND third_party_amount IS NOT NULL %s",
+                company.id,
+                first,
+                line_filter,
+            )
+        )
+        keep = {row[0] for row in cr.fetchall()}
+        domain = [("company_id", "=", company.id), ("period", "=", first)]
+        if line_ids is not None:
+            domain.append(("line_id", "in", line_ids))
+        for line in self.env["telecoop.priced.month"].search(domain).line_id:
+            if len({segment[0] for segment in line._get_month_segments(first)}) > 1:
+                keep.add(line.id)
+        if keep:
+            _logger.info(
+                "Usage of %s purged: the priced months of lines %s are kept as priced "
+                "(their holder changed in the month or they used premium services).",
+                first.strftime("%Y-%m"),
+                sorted(keep),
+            )
+        self._reprice_lines(company, first, line_ids, keep_line_ids=sorted(keep))
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM telecoop_rated_usage WHERE company_id = %s "
+                "AND period = %s %s",
+                company.id,
+                first,
+                line_filter,
+            )
+        )
+        return cr.fetchone()[0]
 
     @api.model
     def _rate_increment(self, company, usage_query):
@@ -277,10 +334,11 @@ class TelecoopRatedUsage(models.Model):
             self._after_rating(company, first, line_ids)
 
     @api.model
-    def _reprice_lines(self, company, first, line_ids):
-        """Price again the month ``first`` of ``line_ids``; the amounts of their rows."""
+    def _reprice_lines(self, company, first, line_ids, keep_line_ids=()):
+        """Price again the month ``first`` of ``line_ids`` (all lines: None), but
+        those of ``keep_line_ids``; the amounts of their rows."""
         months = self.env["telecoop.priced.month"]._rate_months(
-            company, first, line_ids, totals=self._get_month_totals
+            company, first, line_ids, totals=self._get_month_totals, keep_line_ids=keep_line_ids
         )
         self.flush_model()
         cr = self.env.cr

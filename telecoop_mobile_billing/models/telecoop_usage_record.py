@@ -46,6 +46,8 @@ class Many2oneWithoutForeignKey(fields.Many2one):
 PARTITION_PREFIX = "telecoop_usage_record_"
 #: one row per record identity a host operator delivered, whatever its month
 IDENTITY_TABLE = "telecoop_usage_record_identity"
+#: one row per company and month whose raw records the retention purge forgot
+PURGED_TABLE = "telecoop_usage_record_purged_month"
 _PARTITION_LOCK = "telecoop_usage_record_partitions"
 
 
@@ -216,6 +218,7 @@ class TelecoopUsageRecord(models.Model):
             self._init_partitioned_table()
         self._init_indexes()
         self._init_identity_table()
+        self._init_purged_table()
         today = fields.Date.context_today(self)
         ensure_partitions(cr, [today, today + relativedelta(months=1)])
 
@@ -300,6 +303,40 @@ class TelecoopUsageRecord(models.Model):
                 table=SQL.identifier(IDENTITY_TABLE),
             )
         )
+
+    def _init_purged_table(self):
+        """The months purged per company (see :meth:`_is_month_purged`)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS %(table)s (
+                    company_id integer NOT NULL REFERENCES res_company (id) ON DELETE CASCADE,
+                    period date NOT NULL,
+                    purge_date date NOT NULL,
+                    record_count bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (company_id, period)
+                );
+                COMMENT ON TABLE %(table)s IS
+                    'Months whose raw usage records were purged, per company'
+                """,
+                table=SQL.identifier(PURGED_TABLE),
+            )
+        )
+
+    @api.model
+    def _is_month_purged(self, company, period):
+        """Whether the raw records of ``company`` for the month of ``period`` were
+        purged (:meth:`_purge_expired`): the rated usage is then all that is left
+        of them, and rating the month again must start from it."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM %s WHERE company_id = %s AND period = %s",
+                SQL.identifier(PURGED_TABLE),
+                company.id,
+                fields.Date.to_date(period).replace(day=1),
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _forget_identities(self, source_ids):
@@ -521,7 +558,8 @@ class TelecoopUsageRecord(models.Model):
         records (with every called number in clear); their counts stay. Rated
         usage, invoices and printed documents are not touched. Returns the
         number of records forgotten. ``batch_size`` is kept for callers of the
-        row-by-row purge; partitions need no batches.
+        row-by-row purge; partitions need no batches. The months purged are
+        noted per company (:meth:`_is_month_purged`).
         """
         today = today or fields.Date.context_today(self)
         cr = self.env.cr
@@ -545,6 +583,25 @@ class TelecoopUsageRecord(models.Model):
             else:
                 cr.execute(SQL("DELETE FROM %s WHERE company_id IN %s", table, tuple(expired)))
             if expired:
+                # the month is known as purged: rating it again starts from its rated usage
+                cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO %(table)s (company_id, period, purge_date, record_count)
+                        SELECT company_id, %(period)s, %(today)s, n
+                          FROM unnest(%(companies)s::int[], %(counts)s::bigint[])
+                               AS e (company_id, n)
+                        ON CONFLICT (company_id, period) DO UPDATE
+                           SET purge_date = EXCLUDED.purge_date,
+                               record_count = %(table)s.record_count + EXCLUDED.record_count
+                        """,
+                        table=SQL.identifier(PURGED_TABLE),
+                        period=period,
+                        today=today,
+                        companies=expired,
+                        counts=[counts.get(company_id, 0) for company_id in expired],
+                    )
+                )
                 # the identities of the month go with its records
                 cr.execute(
                     SQL(
