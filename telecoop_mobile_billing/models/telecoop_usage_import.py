@@ -6,7 +6,8 @@ import logging
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -383,7 +384,7 @@ class TelecoopUsageImport(models.Model):
         reader = iter_xml if self.kind == "xml" else iter_csv
         items = reader(stream, skip=self.position, mapping=self.source_id._get_column_mapping())
         params = self._insert_params()
-        not_after = self._not_after()
+        not_after, not_before = self._not_after(), self._not_before()
         parse = self._parse_into
         batches = 0
         good, errors, read = [], [], 0
@@ -396,11 +397,11 @@ class TelecoopUsageImport(models.Model):
                     # the common case inline (a row of a CSV file): one call a record
                     if type(raw) is tuple:
                         try:
-                            append(parse_values(*raw, not_after=not_after))
+                            append(parse_values(*raw, not_after=not_after, not_before=not_before))
                         except CdrError:
-                            parse(position, raw, good, errors, not_after)
+                            parse(position, raw, good, errors, not_after, not_before)
                     else:
-                        parse(position, raw, good, errors, not_after)
+                        parse(position, raw, good, errors, not_after, not_before)
                     if len(good) >= batch_size:
                         progress = min(100.0 * stream.tell() / size if size else 0.0, 99.9)
                         buffer = self._copy_buffer(good)
@@ -444,7 +445,7 @@ class TelecoopUsageImport(models.Model):
             backoff=self.env.context.get("telecoop_http_backoff", 0.5),
         )
         mapping = source._get_column_mapping()
-        not_after = self._not_after()
+        not_after, not_before = self._not_after(), self._not_before()
         for cursor, records, next_cursor in pages:
             label = cursor or "-"
             for rank, raw in enumerate(records, start=1):
@@ -453,7 +454,7 @@ class TelecoopUsageImport(models.Model):
                     raw = rename(raw, mapping)
                 else:
                     raw = CdrError("record", "not a JSON object")
-                self._parse_into(f"{label} #{rank}", raw, good, errors, not_after)
+                self._parse_into(f"{label} #{rank}", raw, good, errors, not_after, not_before)
             # the page that ended the feed is asked again next time: records
             # delivered later behind it are then not lost (known ones are skipped)
             reached = next_cursor or cursor
@@ -472,16 +473,29 @@ class TelecoopUsageImport(models.Model):
         now = self.env.context.get("telecoop_usage_now") or datetime.now(UTC)
         return now + CLOCK_SKEW
 
+    def _not_before(self):
+        """Earliest start accepted: the end of the last month of the company whose
+        raw records were purged, in the source's time zone (None when none was).
+
+        Those months are past retention: their records and identities are erased,
+        so a record of them delivered again would no longer be known as a duplicate
+        (see ``telecoop.usage.record._purged_until``)."""
+        until = self.env["telecoop.usage.record"]._purged_until(self.source_id.company_id)
+        if until is None:
+            return None
+        tz = ZoneInfo(self.source_id.tz or "Europe/Paris")
+        return datetime.combine(until, time.min, tzinfo=tz)
+
     @staticmethod
-    def _parse_into(position, raw, good, errors, not_after=None):
+    def _parse_into(position, raw, good, errors, not_after=None, not_before=None):
         """Validate one record (a dict, a tuple in ``FIELDS`` order or a reader error)."""
         try:
             if isinstance(raw, CdrError):
                 raise raw
             if isinstance(raw, tuple):
-                good.append(parse_values(*raw, not_after=not_after))
+                good.append(parse_values(*raw, not_after=not_after, not_before=not_before))
             else:
-                good.append(parse_record(raw, not_after=not_after))
+                good.append(parse_record(raw, not_after=not_after, not_before=not_before))
         except CdrError as error:
             record_id = raw[0] if isinstance(raw, tuple) else None
             if isinstance(raw, dict):

@@ -324,6 +324,21 @@ class TelecoopUsageRecord(models.Model):
         )
 
     @api.model
+    def _purged_until(self, company):
+        """The first day after the last month of ``company`` whose raw records were
+        purged, or None: the months before it are past retention (the importer
+        refuses their records, whose identities were forgotten with them)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT max(period) FROM %s WHERE company_id = %s",
+                SQL.identifier(PURGED_TABLE),
+                company.id,
+            )
+        )
+        last = self.env.cr.fetchone()[0]
+        return last + relativedelta(months=1) if last else None
+
+    @api.model
     def _is_month_purged(self, company, period):
         """Whether the raw records of ``company`` for the month of ``period`` were
         purged (:meth:`_purge_expired`): the rated usage is then all that is left

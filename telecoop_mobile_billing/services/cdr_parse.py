@@ -84,7 +84,7 @@ def _as_text(value):
     return str(value)
 
 
-def parse_record(raw, not_after=None):
+def parse_record(raw, not_after=None, not_before=None):
     """Return the normalized tuple of one record, in the order of ``FIELDS``.
 
     ``raw`` maps field names to strings (or None). See ``parse_values``.
@@ -102,6 +102,7 @@ def parse_record(raw, not_after=None):
         get("destination"),
         get("third_party_amount"),
         not_after=not_after,
+        not_before=not_before,
     )
 
 
@@ -115,6 +116,7 @@ def parse_values(
     destination,
     third_party_amount,
     not_after=None,
+    not_before=None,
 ):
     """Validate the fields of one record (strings or None), in the order of ``FIELDS``.
 
@@ -126,7 +128,9 @@ def parse_values(
     amount), tolerant where it is only shown: the destination is kept as the
     host operator wrote it (``4930000000, ext 2``), as long as it is printable
     and at most ``MAX_DESTINATION`` characters. ``not_after`` (an aware
-    datetime, usually now + ``CLOCK_SKEW``) rejects a record that starts later.
+    datetime, usually now + ``CLOCK_SKEW``) rejects a record that starts later;
+    ``not_before`` (an aware datetime: the end of the last month purged) one that
+    starts earlier.
     """
     record_id = (record_id or "").strip()
     if not record_id:
@@ -153,6 +157,11 @@ def parse_values(
         raise CdrError("started_at", "no UTC offset")
     if not_after is not None and started > not_after:
         raise CdrError("started_at", "in the future (beyond the allowed clock skew)")
+    if not_before is not None and started < not_before:
+        raise CdrError(
+            "started_at",
+            "in a month already purged (past retention, its records were erased)",
+        )
     if not _STARTED_RE.fullmatch(started_raw):
         # a form PostgreSQL may not read (basic format, week date...): rewrite it
         started_raw = started.isoformat()

@@ -703,6 +703,49 @@ class TestUsageRetention(UsageImportCommon):
         self.assertEqual((invoice.state, invoice.amount_total), ("posted", 24.0))
         self.assertEqual(printed.exists().raw, pdf)
 
+    def test_records_of_a_purged_month_delivered_again_are_refused(self):
+        """The purge forgets a month's records with their identities: the same file
+        delivered again after it would count them a second time. A record of a month
+        already purged is refused with that reason; the months after it import."""
+        october = self._import(
+            csv_file(
+                "P1,33611111111,2026-10-03T08:00:00+02:00,data,2000000000,national,,",
+                "P2,33611111111,2026-10-31T23:30:00+01:00,voice,60,national,33140000000,",
+            )
+        )
+        self.assertEqual(october.count_new, 2)
+        Rated = self.env["telecoop.rated.usage"]
+        domain = [("line_id", "=", self.line_a.id), ("period", "=", "2026-10-01")]
+        rated_before = Rated.search(domain).read(["usage_type", "zone", "quantity", "amount"])
+        self.assertEqual(sum(row["quantity"] for row in rated_before), 2000000060)
+        Record = self.env["telecoop.usage.record"]
+        # 1 November 2027: October 2026, never billed, is past retention (12 months
+        # from its end); November 2026 is kept until the end of November 2027
+        self.assertEqual(Record._purge_expired(today=date(2027, 11, 1)), 2)
+        again = self._import(
+            csv_file(
+                # the same record, a new one of October (its last minute, Paris time)
+                # and one of the first minute of November, Paris time (still October in UTC)
+                "P1,33611111111,2026-10-03T08:00:00+02:00,data,2000000000,national,,",
+                "P3,33611111111,2026-10-31T23:59:00+01:00,sms,1,national,33600000000,",
+                "P4,33611111111,2026-10-31T23:00:00+00:00,sms,1,national,33600000001,",
+            ),
+            name="october-again.csv",
+        )
+        self.assertEqual(self._counts(again), (3, 1, 0, 2, 0))
+        reasons = {e.record_id: (e.field, e.reason) for e in again.error_ids}
+        self.assertEqual(sorted(reasons), ["P1", "P3"])
+        self.assertEqual(
+            reasons["P1"],
+            ("started_at", "in a month already purged (past retention, its records were erased)"),
+        )
+        self.assertEqual(self._records().mapped("record_id"), ["P4"])
+        self.assertEqual(Record.search([("record_id", "=", "P4")]).period, date(2026, 11, 1))
+        # October is rated as it was, counted once
+        self.assertEqual(
+            Rated.search(domain).read(["usage_type", "zone", "quantity", "amount"]), rated_before
+        )
+
     def test_rating_by_increments_equals_rating_the_month_again(self):
         days = [
             [
