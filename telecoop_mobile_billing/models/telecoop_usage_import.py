@@ -562,10 +562,12 @@ class TelecoopUsageImport(models.Model):
         )
         # the whole buffer in one read: this runs in a helper thread while the
         # parser holds the GIL, and each read of 8 KB (psycopg2's default) waited for it
+        size = buffer.seek(0, io.SEEK_END)
+        buffer.seek(0)
         raw.copy_expert(
             f"COPY telecoop_usage_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN",
             buffer,
-            size=max(len(buffer.getvalue()), 8192),
+            size=max(size, 8192),
         )
         # the months of the batch get their partition first (see telecoop.usage.record)
         raw.execute(
