@@ -102,8 +102,8 @@ class TelecoopBallotParticipation(models.Model):
         row = self.sudo().search(
             [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
         )
-        profile = resolution.assembly_id.company_id.telecoop_statute_profile_id
-        if row.voted and row.channel == "online" and profile.room_ballot_over_online != "replace":
+        rule = resolution.assembly_id.sudo()._get_room_ballot_over_online()
+        if row.voted and row.channel == "online" and rule != "replace":
             raise UserError(
                 self.env._(
                     "%(member)s already voted online on %(resolution)s: under the statutes "

@@ -473,6 +473,46 @@ class TestSurplusAllocationWizard(SurplusAllocationCommon):
         self.assertEqual((allocation.resolution_id, allocation.assembly_id), (resolution, assembly))
         self.assertEqual(D(str(allocation.interest_on_shares)), D("76.34"))
 
+    def test_allocation_is_made_by_the_wizard_only(self):
+        """Attack over RPC as an assembly administrator: create an allocation with figures
+        of one's own, or rewrite on a draft the figures read from accounting (no subsidies,
+        a larger result) and the proposal, so that the legal floors checked at posting
+        are computed on false figures. Only the name, the date and the assembly change."""
+        Allocation = self.env["telecoop.surplus.allocation"].with_user(self.agm_manager)
+        with self.assertRaisesRegex(UserError, "created by the allocation wizard"):
+            Allocation.create(
+                {
+                    "name": "Made up",
+                    "company_id": self.company.id,
+                    "date_from": "2024-01-01",
+                    "date_to": "2024-12-31",
+                    "date": "2025-06-15",
+                    "result": 100000,
+                    "interest_rate": 5,
+                }
+            )
+        action = self._wizard(interest_rate=5).action_create_allocation()
+        allocation = Allocation.browse(action["res_id"])
+        for vals in (
+            {"subsidies": 0},
+            {"result": 50000},
+            {"legal_reserve": 0, "carried_forward": 5325},
+            {"interest_on_shares": 500},
+            {"state": "posted"},
+            {"move_id": False},
+            {"company_id": self.env.company.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "cannot be written"):
+                allocation.write(vals)
+        allocation.write({"name": "Allocation 2025, as voted"})
+        self.assertEqual(
+            (D(str(allocation.subsidies)), D(str(allocation.interest_on_shares))),
+            (D("1000"), D("76.34")),
+        )
+        allocation.action_post()
+        with self.assertRaisesRegex(UserError, "cannot be written"):
+            allocation.write({"name": "Renamed after posting"})
+
     def test_only_agm_managers_allocate(self):
         for user in (self.agm_user, self.internal_user):
             with self.assertRaises(AccessError):
@@ -777,6 +817,37 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
         self.assertIn("<CtrlSum>59.17</CtrlSum>", xml)
         with self.assertRaisesRegex(UserError, "not paid yet"):
             self.allocation.action_pay_interest()
+
+    def test_interest_per_member_is_never_written_by_hand(self):
+        """Attack over RPC as an assembly administrator on a posted allocation, before the
+        payout: raise one member's net interest, give a line to someone else, add a line,
+        delete one. The credit transfer pays ``net_amount`` to the line's partner, so each
+        of these would pay money that the posted entry never booked."""
+        Line = self.env["telecoop.surplus.allocation.line"].with_user(self.agm_manager)
+        alice_line = self.lines[self.alice].with_user(self.agm_manager)
+        stranger = self.env["res.partner"].create({"name": "Not a member"})
+        for vals in (
+            {"net_amount": 10000},
+            {"amount": 10000, "net_amount": 10000},
+            {"withholding_amount": 0},
+            {"partner_id": stranger.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "not entered nor"):
+                alice_line.write(vals)
+        with self.assertRaisesRegex(UserError, "not entered nor"):
+            Line.create(
+                {"allocation_id": self.allocation.id, "partner_id": stranger.id, "amount": 100,
+                 "net_amount": 100}
+            )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "posted allocation cannot be deleted"):
+            alice_line.unlink()
+        with self.assertRaisesRegex(UserError, "cannot be written"):
+            self.allocation.with_user(self.agm_manager).write({"state": "draft"})
+        self.assertEqual(
+            (D(str(self.lines[self.alice].net_amount)), self.lines[self.alice].partner_id),
+            (D("35.00"), self.alice),
+        )
+        self.assertEqual(len(self.allocation.line_ids), 3)
 
     def _credit(self, move, account):
         lines = move.line_ids.filtered(lambda line: line.account_id == account)

@@ -74,7 +74,7 @@ class TelecoopBeleniosImport(models.TransientModel):
         """Write the weighted result as the tally would (lines without college)."""
         assembly = resolution.assembly_id
         electorate = assembly.electorate_count
-        required = assembly.rule_id.quorum_percent or 0.0
+        required = assembly.quorum_required or 0.0
         quorum_reached = bool(electorate) and (
             result.num_tallied * 10000 >= round(required * 100) * electorate
         )
