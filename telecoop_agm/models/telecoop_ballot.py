@@ -227,6 +227,8 @@ class TelecoopBallot(models.Model):
             [("giver_id", "=", voter.id), ("state", "=", "active")], limit=1
         )
         if channel == "proxy":
+            if proxy:  # a withdrawal at the same instant waits, then retries
+                proxy.sudo()._lock_rows()
             if (
                 not proxy
                 or proxy.state != "active"
