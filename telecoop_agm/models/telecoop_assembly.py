@@ -196,6 +196,8 @@ class TelecoopAssembly(models.Model):
         help="SHA-256 of the heads of every ballot box, fixed at closing: printed in the "
         "minutes, sent to the voters with the result and written in the exported box.",
     )
+    # never a shareable token, not even one stored before (see _portal_ensure_token)
+    access_token = fields.Char(compute="_compute_access_token", store=False)
     proxy_lock = fields.Integer(
         string="Proxy lock",
         readonly=True,
@@ -313,6 +315,34 @@ class TelecoopAssembly(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Minutes - %(name)s", name=self.name)
+
+    def _compute_access_token(self):
+        self.access_token = False
+
+    def _portal_ensure_token(self):
+        """Never a token: the electorate reads its assemblies (page, documents, minutes)
+        under its own login, by the record rules; a shareable link would let anyone who
+        gets it past them."""
+        return False
+
+    def get_portal_url(self, suffix=None, report_type=None, download=None, query_string=None,
+                       anchor=None):  # fmt: skip
+        """The portal address without ``access_token`` (see :meth:`_portal_ensure_token`)."""
+        self.ensure_one()
+        params = [
+            f"report_type={report_type}" if report_type else "",
+            "download=true" if download else "",
+            (query_string or "").lstrip("&"),
+        ]
+        query = "&".join(param for param in params if param)
+        return "".join(
+            (
+                self.access_url,
+                suffix or "",
+                f"?{query}" if query else "",
+                f"#{anchor}" if anchor else "",
+            )
+        )
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
