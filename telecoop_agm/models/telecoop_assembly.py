@@ -157,10 +157,15 @@ class TelecoopAssembly(models.Model):
     convened_at = fields.Datetime(readonly=True, copy=False)
     # the statutes' rules of the vote as they stood at the convocation: a later change of
     # the statute profile applies to the next assembly, never to this one's count
-    convened_quorum_percent = fields.Float(readonly=True, copy=False, digits=(5, 2))
-    convened_majority = fields.Selection(MAJORITIES, readonly=True, copy=False)
+    convened_quorum_percent = fields.Float(
+        string="Quorum at the convocation (%)", readonly=True, copy=False, digits=(5, 2)
+    )
+    convened_majority = fields.Selection(
+        MAJORITIES, string="Majority at the convocation", readonly=True, copy=False
+    )
     convened_room_ballot_over_online = fields.Selection(
         [("refuse", "Refused"), ("replace", "Replaces the online vote")],
+        string="Room ballot after an online vote, at the convocation",
         readonly=True,
         copy=False,
     )

@@ -191,8 +191,7 @@ class TestProxyLock(TransactionCase):
             cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
             state = cr.fetchone()[0]
             cr.execute(
-                "SELECT COUNT(*) FROM telecoop_ballot_participation"
-                " WHERE proxy_id = %s AND voted",
+                "SELECT COUNT(*) FROM telecoop_ballot_participation WHERE proxy_id = %s AND voted",
                 (ids["proxy"],),
             )
             cast = cr.fetchone()[0]
