@@ -801,9 +801,28 @@ class TelecoopSurplusAllocation(models.Model):
             )
         payable = profile.interest_payable_account_id
         tax_lines = []
-        for line in lines.filtered("withholding_amount"):
+        for line in lines:
             taxes = line._get_withholdings()
             amounts, _net = rules_service.withhold(self._dec(line.amount), taxes.mapped("rate"))
+            if sum(amounts, Decimal(0)) != self._dec(line.withholding_amount):
+                # the net paid was fixed with the allocation: the tax booked must be the
+                # tax withheld from it, or the books and the transfers disagree
+                raise UserError(
+                    self.env._(
+                        "%(member)s: the taxes of the profile now give %(now)s withheld on "
+                        "%(amount)s of interest, but %(withheld)s was withheld when %(name)s "
+                        "was made (net %(net)s). Put the rates and exemptions of the year back "
+                        "as they were, or cancel and allocate again.",
+                        member=line.partner_id.display_name,
+                        now=sum(amounts, Decimal(0)),
+                        amount=self._dec(line.amount),
+                        withheld=self._dec(line.withholding_amount),
+                        name=self.name,
+                        net=self._dec(line.net_amount),
+                    )
+                )
+            if not line.withholding_amount:
+                continue
             for tax, amount in zip(taxes, amounts, strict=True):
                 if not amount:
                     continue

@@ -770,34 +770,10 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
     def test_net_interest_paid_by_sepa_credit_transfer(self):
         """Taxes withheld booked (457 debited, 442 credited: 15.00 + 2.17), then one
         credit transfer line per member for the net, and the SEPA file generated."""
-        sct = self.env.ref("account_banking_sepa_credit_transfer.sepa_credit_transfer")
-        bank = self.env["res.bank"].create({"name": "La Banque Postale", "bic": "PSSTFRPPXXX"})
-        company_bank = self.env["res.partner.bank"].create(
-            {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "bank_id": bank.id,
-             "partner_id": self.company.partner_id.id, "company_id": self.company.id}
-        )  # fmt: skip
-        self.bank_journal.write(
-            {
-                "bank_account_id": company_bank.id,
-                "outbound_payment_method_line_ids": [Command.create({"payment_method_id": sct.id})],
-            }
-        )
-        self.profile.interest_payment_mode_id = self.env["account.payment.mode"].create(
-            {"name": "Interest by SEPA credit transfer", "company_id": self.company.id,
-             "payment_method_id": sct.id, "bank_account_link": "fixed",
-             "fixed_journal_id": self.bank_journal.id}
-        )  # fmt: skip
+        bank = self._setup_sepa()
         with self.assertRaisesRegex(UserError, "no bank account"):
             self.allocation.action_pay_interest()
-        for partner, iban in (
-            (self.alice, "FR76 3000 4000 0312 3456 7890 143"),
-            (self.bob, "FR76 1027 8060 4100 0200 0000 146"),
-            (self.carol, "FR76 1820 6000 1234 5678 9012 345"),
-        ):
-            self.env["res.partner.bank"].create(
-                {"acc_number": iban, "bank_id": bank.id, "partner_id": partner.id,
-                 "allow_out_payment": True}
-            )  # fmt: skip
+        self._add_member_banks(bank)
         self.allocation.action_pay_interest()
         withheld = self.allocation.withholding_move_id
         self.assertEqual(withheld.state, "posted")
@@ -817,6 +793,61 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
         self.assertIn("<CtrlSum>59.17</CtrlSum>", xml)
         with self.assertRaisesRegex(UserError, "not paid yet"):
             self.allocation.action_pay_interest()
+
+    def test_taxes_changed_after_posting_are_not_booked_against_the_net_fixed(self):
+        """Attack as an assembly administrator between posting and payout: the PFNL of
+        2026 set to 0 % (or a member exempted afterwards). The nets were fixed at posting
+        (Alice 35.00 of 50.00: 6.40 PFNL + 8.60 social levies); the payout would have
+        booked 8.60 of tax for her and still paid 35.00, leaving 6.40 owed on 457 and never
+        paid to the tax office. Refused, nothing booked nor paid."""
+        self._add_member_banks(self._setup_sepa())
+        pfnl = self.profile.interest_withholding_ids.filtered(
+            lambda tax: (tax.name, tax.year) == ("PFNL", 2026)
+        )
+        pfnl.with_user(self.agm_manager).rate = 0
+        with self.assertRaisesRegex(UserError, r"Alice: the taxes of the profile now give 8\.60"):
+            self.allocation.action_pay_interest()
+        self.assertFalse(self.allocation.withholding_move_id or self.allocation.payment_order_id)
+        pfnl.rate = 12.8
+        pfnl.exempt_partner_ids = [Command.link(self.alice.id)]
+        with self.assertRaisesRegex(UserError, "Alice"):
+            self.allocation.action_pay_interest()
+        pfnl.exempt_partner_ids = [Command.unlink(self.alice.id)]
+        self.allocation.action_pay_interest()
+        self.assertEqual(self._credit(self.allocation.withholding_move_id, self.account_442),
+                         D("17.17"))  # fmt: skip
+
+    def _setup_sepa(self):
+        """The payout mode by SEPA credit transfer on the profile; returns the bank."""
+        sct = self.env.ref("account_banking_sepa_credit_transfer.sepa_credit_transfer")
+        bank = self.env["res.bank"].create({"name": "La Banque Postale", "bic": "PSSTFRPPXXX"})
+        company_bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "bank_id": bank.id,
+             "partner_id": self.company.partner_id.id, "company_id": self.company.id}
+        )  # fmt: skip
+        self.bank_journal.write(
+            {
+                "bank_account_id": company_bank.id,
+                "outbound_payment_method_line_ids": [Command.create({"payment_method_id": sct.id})],
+            }
+        )
+        self.profile.interest_payment_mode_id = self.env["account.payment.mode"].create(
+            {"name": "Interest by SEPA credit transfer", "company_id": self.company.id,
+             "payment_method_id": sct.id, "bank_account_link": "fixed",
+             "fixed_journal_id": self.bank_journal.id}
+        )  # fmt: skip
+        return bank
+
+    def _add_member_banks(self, bank):
+        for partner, iban in (
+            (self.alice, "FR76 3000 4000 0312 3456 7890 143"),
+            (self.bob, "FR76 1027 8060 4100 0200 0000 146"),
+            (self.carol, "FR76 1820 6000 1234 5678 9012 345"),
+        ):
+            self.env["res.partner.bank"].create(
+                {"acc_number": iban, "bank_id": bank.id, "partner_id": partner.id,
+                 "allow_out_payment": True}
+            )  # fmt: skip
 
     def test_interest_per_member_is_never_written_by_hand(self):
         """Attack over RPC as an assembly administrator on a posted allocation, before the
