@@ -290,7 +290,15 @@ class TelecoopBallot(models.Model):
                     "cast_at": now,
                 },
             )
-        Participation._record(resolution, voter, channel, cast_by_partner, proxy, now)
+        Participation._record(
+            resolution,
+            voter,
+            channel,
+            cast_by_partner,
+            proxy,
+            now,
+            in_room=channel == "room" or in_room,
+        )
         self._send_receipt(resolution, voter, receipt)
         return entry.with_context(telecoop_receipt=receipt)
 

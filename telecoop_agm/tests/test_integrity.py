@@ -371,6 +371,32 @@ class TestIntegrity(AgmCommon):
         against = table["weighted"][self._choice(accounts, "against").id][1]
         self.assertEqual((accounts.result_state, against), ("adopted", 33.33))
 
+    def test_room_ballot_does_not_replace_a_proxy_vote_cast_online(self):
+        """Attack: Bob gave his proxy to Dan, who voted *for* on the portal with it; Dan
+        is then marked present, and staff enter in the room *against* for Bob through
+        Dan. The statutes say the online vote stands: a vote cast on the portal with a
+        proxy is an online vote too (before, only the member's own online vote was kept)."""
+        self.assembly._portal_give_proxy(self.bob, self.dan.telecoop_member_number)
+        bob, dan = self._voter(self.assembly, self.bob), self._voter(self.assembly, self.dan)
+        self._vote(self.assembly, self.dan, self.accounts, "for", voter=bob)
+        dan.with_user(self.agm_user).present = True
+        Entry = self.env["telecoop.ballot.entry"].with_user(self.agm_user)
+        vals = {
+            "assembly_id": self.assembly.id,
+            "resolution_id": self.accounts.id,
+            "voter_id": bob.id,
+            "choice_id": self._choice(self.accounts, "against").id,
+        }
+        with self.assertRaisesRegex(UserError, "Bob already voted online"):
+            Entry.create(vals).action_cast()
+        self.assertEqual(len(self.accounts.ballot_ids), 1)
+        # a ballot entered in the room is corrected in the room
+        Entry.create({**vals, "voter_id": dan.id}).action_cast()
+        Entry.create(
+            {**vals, "voter_id": dan.id, "choice_id": self._choice(self.accounts, "for").id}
+        ).action_cast()
+        self.assertEqual(len(self.accounts.ballot_ids), 3)
+
     def test_statutes_changed_after_convocation_change_nothing_of_the_count(self):
         """Attack: once the vote is over, a membership manager raises in the statute profile
         the quorum of an ordinary assembly at first call to 90 % and its majority to three
