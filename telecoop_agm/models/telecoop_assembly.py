@@ -672,6 +672,9 @@ class TelecoopAssembly(models.Model):
         """
         self.ensure_one()
         self._check_role(MANAGER_GROUP, self.env._("the closing of the vote"))
+        # first: a ballot cast at the same instant is either in the boxes closed here or
+        # refused (see TelecoopResolution._lock_heads)
+        self.resolution_ids.sudo()._lock_heads()
         now = self.env.cr.now().replace(microsecond=0)
         values = {"closed_at": now}
         if self.vote_end > now:

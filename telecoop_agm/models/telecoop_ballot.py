@@ -538,6 +538,7 @@ class TelecoopBallotSecret(models.Model):
     @api.model
     def _urn_put(self, resolution, voter_key, content, receipt_hash):
         """Put the voter's current choice in the urn, replacing their envelope if any."""
+        resolution._lock_heads()  # the closing at the same instant waits, as for a public box
         cr = self.env.cr
         secret = self._get_key_secret()
         key = urn.envelope_key()
