@@ -397,6 +397,34 @@ class TestIntegrity(AgmCommon):
         ).action_cast()
         self.assertEqual(len(self.accounts.ballot_ids), 3)
 
+    def test_presence_stays_once_a_ballot_was_cast_in_the_room(self):
+        """Attack as an assembly user: Dan votes in the room, for himself and for Bob who
+        gave him a proxy; then Dan's presence is unticked. His ballots and Bob's still
+        count, but the quorum lost both (0 participants of 6 instead of 2), enough to turn
+        a result into "quorum not reached"."""
+        self.assembly._portal_give_proxy(self.bob, self.dan.telecoop_member_number)
+        bob, dan = self._voter(self.assembly, self.bob), self._voter(self.assembly, self.dan)
+        dan.with_user(self.agm_user).present = True
+        Entry = self.env["telecoop.ballot.entry"].with_user(self.agm_user)
+        for voter in (dan, bob):
+            Entry.create(
+                {
+                    "assembly_id": self.assembly.id,
+                    "resolution_id": self.accounts.id,
+                    "voter_id": voter.id,
+                    "choice_id": self._choice(self.accounts, "for").id,
+                }
+            ).action_cast()
+        with self.assertRaisesRegex(UserError, "Dan cast a ballot in the room"):
+            dan.with_user(self.agm_user).action_mark_absent()
+        figures = self.assembly._get_participation()
+        self.assertEqual((figures["present"], figures["represented"]), (1, 1))
+        # someone marked present by mistake, who cast nothing, is unticked as before
+        carol = self._voter(self.assembly, self.carol)
+        carol.with_user(self.agm_user).present = True
+        carol.with_user(self.agm_user).action_mark_absent()
+        self.assertFalse(carol.present)
+
     def test_statutes_changed_after_convocation_change_nothing_of_the_count(self):
         """Attack: once the vote is over, a membership manager raises in the statute profile
         the quorum of an ordinary assembly at first call to 90 % and its majority to three
