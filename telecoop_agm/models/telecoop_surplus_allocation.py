@@ -520,6 +520,25 @@ class TelecoopSurplusAllocation(models.Model):
                     )
                 )
 
+    @api.constrains("assembly_id", "assembly_date")
+    def _check_assembly_date(self):
+        """The TMO years of the interest cap are those before the assembly that voted
+        (loi n° 47-1775 art. 14): with an assembly given, its own date, not a date typed."""
+        for allocation in self:
+            meeting = allocation.assembly_id.date
+            if meeting and allocation.assembly_date != meeting.date():
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: the date of the assembly is that of %(assembly)s, "
+                        "%(meeting)s, not %(typed)s (its TMO years cap the interest on shares, "
+                        "loi n° 47-1775 art. 14).",
+                        name=allocation.name,
+                        assembly=allocation.assembly_id.name,
+                        meeting=meeting.date(),
+                        typed=allocation.assembly_date,
+                    )
+                )
+
     @api.constrains("date", "date_to")
     def _check_date(self):
         for allocation in self:

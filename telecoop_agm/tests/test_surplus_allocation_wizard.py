@@ -299,6 +299,33 @@ class TestSurplusAllocationWizard(SurplusAllocationCommon):
         self.assertEqual(allocation.assembly_date, fields.Date.to_date("2026-06-15"))
         self.assertAlmostEqual(allocation.interest_rate_cap, 5.2, places=4)
 
+    def test_assembly_date_is_the_date_of_the_assembly_chosen(self):
+        """Attack over RPC as an assembly administrator: choose the assembly of 2026 and
+        type 2027 as its date, so that the TMO years are 2024-2026 (average 3.5333, cap
+        5.5333 %) instead of 2023-2025 (3.2, cap 5.2 %): 5.5 % of interest passed."""
+        self.profile.tmo_rate_ids = [Command.create({"year": 2026, "rate": 4.0})]
+        now = self.env.cr.now().replace(microsecond=0)
+        assembly = self.env["telecoop.assembly"].create(
+            {"name": "AGO 2026", "company_id": self.company.id,
+             "date": fields.Datetime.to_datetime("2026-06-15 14:00:00"),
+             "record_date": "2026-02-01", "vote_start": now - timedelta(days=1),
+             "vote_end": now + timedelta(days=1)}
+        )  # fmt: skip
+        typed = self._wizard(
+            date="2027-02-01", assembly_id=assembly.id, assembly_date="2027-01-15",
+            interest_rate=5.5,
+        )  # fmt: skip
+        with (
+            self.assertRaisesRegex(ValidationError, "2026-06-15, not 2027-01-15"),
+            self.env.cr.savepoint(),
+        ):
+            typed.action_create_allocation()
+        wizard = self._wizard(date="2027-02-01", assembly_id=assembly.id, interest_rate=5.2)
+        self.assertEqual(wizard.assembly_date, fields.Date.to_date("2026-06-15"))
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertAlmostEqual(allocation.interest_rate_cap, 5.2, places=4)
+
     def test_start_typed_after_the_end_is_a_clear_error(self):
         form = Form(self.env["telecoop.surplus.allocation.wizard"].with_user(self.agm_manager))
         form.date_to = "2025-12-31"
