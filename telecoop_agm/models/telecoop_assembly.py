@@ -23,7 +23,15 @@ TRANSITIONS = {
 }
 
 # Written by the actions of the state machine only (with the seal).
-STATE_FIELDS = {"state", "convened_at", "closed_at", "tallied_at", "box_anchor", "proxy_lock"}
+STATE_FIELDS = {
+    "state",
+    "convened_at",
+    "closed_at",
+    "tallied_at",
+    "box_anchor",
+    "proxy_lock",
+    *("convened_quorum_percent", "convened_majority", "convened_room_ballot_over_online"),
+}
 # Facts of the convocation: frozen once the assembly left draft.
 FROZEN_FIELDS = {
     "name",
@@ -147,6 +155,20 @@ class TelecoopAssembly(models.Model):
         copy=False,
     )
     convened_at = fields.Datetime(readonly=True, copy=False)
+    # the statutes' rules of the vote as they stood at the convocation: a later change of
+    # the statute profile applies to the next assembly, never to this one's count
+    convened_quorum_percent = fields.Float(
+        string="Quorum at the convocation (%)", readonly=True, copy=False, digits=(5, 2)
+    )
+    convened_majority = fields.Selection(
+        MAJORITIES, string="Majority at the convocation", readonly=True, copy=False
+    )
+    convened_room_ballot_over_online = fields.Selection(
+        [("refuse", "Refused"), ("replace", "Replaces the online vote")],
+        string="Room ballot after an online vote, at the convocation",
+        readonly=True,
+        copy=False,
+    )
     resolution_ids = fields.One2many("telecoop.resolution", "assembly_id", copy=True)
     college_ids = fields.One2many(
         "telecoop.assembly.college", "assembly_id", string="College weights", readonly=True
@@ -179,6 +201,8 @@ class TelecoopAssembly(models.Model):
         help="SHA-256 of the heads of every ballot box, fixed at closing: printed in the "
         "minutes, sent to the voters with the result and written in the exported box.",
     )
+    # never a shareable token, not even one stored before (see _portal_ensure_token)
+    access_token = fields.Char(compute="_compute_access_token", store=False)
     proxy_lock = fields.Integer(
         string="Proxy lock",
         readonly=True,
@@ -186,8 +210,11 @@ class TelecoopAssembly(models.Model):
         help="Bumped by every proxy given: the row lock that queues proxies of an assembly.",
     )
 
-    @api.depends("company_id", "assembly_type", "call")
+    @api.depends(
+        "company_id", "assembly_type", "call", "convened_majority", "convened_quorum_percent"
+    )
     def _compute_rule_id(self):
+        """The rule of the statutes; once convened, its quorum and majority as frozen then."""
         for assembly in self:
             profile = assembly.company_id.telecoop_statute_profile_id
             rule = (
@@ -196,8 +223,20 @@ class TelecoopAssembly(models.Model):
                 else self.env["telecoop.assembly.rule"]
             )
             assembly.rule_id = rule
-            assembly.quorum_required = rule.quorum_percent
-            assembly.majority_default = rule.majority or "simple"
+            if assembly.convened_majority:
+                assembly.quorum_required = assembly.convened_quorum_percent
+                assembly.majority_default = assembly.convened_majority
+            else:  # draft (or convened before the rules were frozen)
+                assembly.quorum_required = rule.quorum_percent
+                assembly.majority_default = rule.majority or "simple"
+
+    def _get_room_ballot_over_online(self):
+        """What the statutes said at the convocation of a room ballot after an online vote."""
+        self.ensure_one()
+        return (
+            self.convened_room_ballot_over_online
+            or self.company_id.telecoop_statute_profile_id.room_ballot_over_online
+        )
 
     def _compute_participation(self):
         for assembly in self:
@@ -264,7 +303,7 @@ class TelecoopAssembly(models.Model):
         )
         electorate, present, represented, online = self.env.cr.fetchone()
         participants = present + represented + online
-        required = self.rule_id.quorum_percent or 0.0
+        required = self.quorum_required or 0.0
         return dict(
             empty,
             electorate=electorate,
@@ -281,6 +320,34 @@ class TelecoopAssembly(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Minutes - %(name)s", name=self.name)
+
+    def _compute_access_token(self):
+        self.access_token = False
+
+    def _portal_ensure_token(self):
+        """Never a token: the electorate reads its assemblies (page, documents, minutes)
+        under its own login, by the record rules; a shareable link would let anyone who
+        gets it past them."""
+        return False
+
+    def get_portal_url(self, suffix=None, report_type=None, download=None, query_string=None,
+                       anchor=None):  # fmt: skip
+        """The portal address without ``access_token`` (see :meth:`_portal_ensure_token`)."""
+        self.ensure_one()
+        params = [
+            f"report_type={report_type}" if report_type else "",
+            "download=true" if download else "",
+            (query_string or "").lstrip("&"),
+        ]
+        query = "&".join(param for param in params if param)
+        return "".join(
+            (
+                self.access_url,
+                suffix or "",
+                f"?{query}" if query else "",
+                f"#{anchor}" if anchor else "",
+            )
+        )
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -514,7 +581,13 @@ class TelecoopAssembly(models.Model):
             raise UserError(self.env._("Add at least one resolution before convening."))
         self._check_second_call()
         self.resolution_ids._check_extraordinary_majority()
-        self._set_state("convened", convened_at=fields.Datetime.now())
+        self._set_state(
+            "convened",
+            convened_at=fields.Datetime.now(),
+            convened_quorum_percent=self.rule_id.quorum_percent,
+            convened_majority=self.rule_id.majority or "simple",
+            convened_room_ballot_over_online=profile.room_ballot_over_online,
+        )
         self._freeze_electorate()
         self._send_convocations()
         return True
@@ -599,6 +672,9 @@ class TelecoopAssembly(models.Model):
         """
         self.ensure_one()
         self._check_role(MANAGER_GROUP, self.env._("the closing of the vote"))
+        # first: a ballot cast at the same instant is either in the boxes closed here or
+        # refused (see TelecoopResolution._lock_heads)
+        self.resolution_ids.sudo()._lock_heads()
         now = self.env.cr.now().replace(microsecond=0)
         values = {"closed_at": now}
         if self.vote_end > now:

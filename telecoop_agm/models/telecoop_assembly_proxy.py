@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..services import seal
 
@@ -109,6 +110,24 @@ class TelecoopAssemblyProxy(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("A proxy is kept for the record; withdraw it instead."))
 
+    def _lock_rows(self):
+        """Queue what uses these proxies: a vote cast with one and its withdrawal.
+
+        The update (of nothing) locks the rows until the end of the transaction, as
+        the withdrawal's own update does; under Odoo's repeatable-read transactions
+        the later of two concurrent requests fails with a serialization error and is
+        retried by the server, with a snapshot that sees the other one: a proxy is
+        never withdrawn while a vote is cast with it.
+        """
+        if self:
+            self.flush_recordset(["state"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE telecoop_assembly_proxy SET state = state WHERE id IN %s",
+                    tuple(self.ids),
+                )
+            )
+
     @api.model
     def _give(self, giver, holder):
         return self.create(
@@ -116,6 +135,7 @@ class TelecoopAssemblyProxy(models.Model):
         )
 
     def action_withdraw(self):
+        self._lock_rows()
         for proxy in self:
             if proxy.state != "active":
                 continue

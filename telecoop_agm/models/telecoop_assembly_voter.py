@@ -65,7 +65,40 @@ class TelecoopAssemblyVoter(models.Model):
             raise UserError(
                 self.env._("Attendance is taken between the convocation and the closing.")
             )
+        if "present" in vals and not vals["present"]:
+            self._check_no_room_ballot()
         return super().write(vals)
+
+    def _check_no_room_ballot(self):
+        """A member who cast a ballot in the room, for themselves or with a proxy, took
+        part: their presence is not taken back (the quorum would lose a member whose
+        ballot counts)."""
+        cast = (
+            self.env["telecoop.ballot.participation"]
+            .sudo()
+            .search(
+                [
+                    ("voted", "=", True),
+                    "|",
+                    ("channel", "=", "room"),
+                    ("in_room", "=", True),
+                    "|",
+                    ("voter_id", "in", self.ids),
+                    ("proxy_id.holder_id", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+        if cast:
+            member = cast.voter_id if cast.voter_id in self else cast.proxy_id.holder_id
+            raise UserError(
+                self.env._(
+                    "%(member)s cast a ballot in the room on %(resolution)s: they took part "
+                    "and stay on the attendance sheet.",
+                    member=member.partner_id.name,
+                    resolution=cast.resolution_id.name,
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -227,6 +227,8 @@ class TelecoopBallot(models.Model):
             [("giver_id", "=", voter.id), ("state", "=", "active")], limit=1
         )
         if channel == "proxy":
+            if proxy:  # a withdrawal at the same instant waits, then retries
+                proxy.sudo()._lock_rows()
             if (
                 not proxy
                 or proxy.state != "active"
@@ -288,7 +290,15 @@ class TelecoopBallot(models.Model):
                     "cast_at": now,
                 },
             )
-        Participation._record(resolution, voter, channel, cast_by_partner, proxy, now)
+        Participation._record(
+            resolution,
+            voter,
+            channel,
+            cast_by_partner,
+            proxy,
+            now,
+            in_room=channel == "room" or in_room,
+        )
         self._send_receipt(resolution, voter, receipt)
         return entry.with_context(telecoop_receipt=receipt)
 
@@ -528,6 +538,7 @@ class TelecoopBallotSecret(models.Model):
     @api.model
     def _urn_put(self, resolution, voter_key, content, receipt_hash):
         """Put the voter's current choice in the urn, replacing their envelope if any."""
+        resolution._lock_heads()  # the closing at the same instant waits, as for a public box
         cr = self.env.cr
         secret = self._get_key_secret()
         key = urn.envelope_key()

@@ -5,7 +5,10 @@ from odoo.exceptions import UserError
 
 from ..services import seal
 
-CAST_FIELDS = {"voted", "channel", "proxy_id", "cast_by_partner_id", "cast_by_user_id", "voted_at"}
+CAST_FIELDS = {
+    *("voted", "channel", "proxy_id", "cast_by_partner_id", "cast_by_user_id", "voted_at"),
+    "in_room",
+}
 
 
 class TelecoopBallotParticipation(models.Model):
@@ -71,6 +74,12 @@ class TelecoopBallotParticipation(models.Model):
     )
     cast_by_partner_id = fields.Many2one("res.partner", readonly=True, string="Cast by")
     cast_by_user_id = fields.Many2one("res.users", readonly=True, string="Entered by")
+    in_room = fields.Boolean(
+        string="Entered in the room",
+        readonly=True,
+        help="The last ballot was entered by staff in the room (for the member present or "
+        "for their proxy holder present), not cast on the portal.",
+    )
     voted_at = fields.Datetime(
         readonly=True, groups="base.group_system", help="Time of the last ballot."
     )
@@ -102,8 +111,10 @@ class TelecoopBallotParticipation(models.Model):
         row = self.sudo().search(
             [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
         )
-        profile = resolution.assembly_id.company_id.telecoop_statute_profile_id
-        if row.voted and row.channel == "online" and profile.room_ballot_over_online != "replace":
+        rule = resolution.assembly_id.sudo()._get_room_ballot_over_online()
+        # online: cast on the portal by the member, or by their proxy holder
+        online = row.voted and row.channel != "room" and not row.in_room
+        if online and rule != "replace":
             raise UserError(
                 self.env._(
                     "%(member)s already voted online on %(resolution)s: under the statutes "
@@ -135,7 +146,7 @@ class TelecoopBallotParticipation(models.Model):
         self.invalidate_model()
 
     @api.model
-    def _record(self, resolution, voter, channel, cast_by_partner, proxy, now):
+    def _record(self, resolution, voter, channel, cast_by_partner, proxy, now, in_room=False):
         row = self.sudo().search(
             [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
         )
@@ -152,6 +163,7 @@ class TelecoopBallotParticipation(models.Model):
                 "proxy_id": proxy.id if proxy else False,
                 "cast_by_partner_id": cast_by_partner.id if cast_by_partner else False,
                 "cast_by_user_id": self.env.uid,
+                "in_room": bool(in_room),
                 # no time for a secret vote: nothing to order with its choices
                 "voted_at": False if resolution.secret else now,
             }

@@ -176,6 +176,23 @@ class TelecoopResolution(models.Model):
                 )
             ]
 
+    def _lock_heads(self):
+        """Queue the casting and the closing of these resolutions' boxes.
+
+        The update (of nothing) of the rows that hold the heads of the chains locks
+        them until the end of the transaction, as every ballot cast does: a ballot
+        and the closing at the same instant are never both committed from snapshots
+        that miss each other (the later one fails with a serialization error and is
+        retried, then refused or counted in the fingerprint).
+        """
+        if self:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE telecoop_resolution SET ballot_count = ballot_count WHERE id IN %s",
+                    tuple(self.ids),
+                )
+            )
+
     def _get_ballot_rows(self):
         """Every entry of the box, replacements included: (sequence, key, college, choice).
 

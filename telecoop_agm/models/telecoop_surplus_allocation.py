@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services import seal
 from ..services import surplus_allocation as rules_service
 
 CENT = Decimal("0.01")
@@ -29,6 +30,12 @@ PROPOSAL_FIELDS = (
 def interest_amount(base, rate):
     """Interest at ``rate`` % on ``base``, rounded down to the cent (never above the cap)."""
     return (Decimal(str(base)) * Decimal(str(rate)) / 100).quantize(CENT, rounding=ROUND_DOWN)
+
+
+#: what staff may still change on a draft allocation; every other field (the figures of
+#: the year, the proposal, the state, the entries and the payout) is written by the
+#: allocation wizard at creation and by the actions only (with the seal)
+DRAFT_EDITABLE_FIELDS = {"name", "date", "assembly_id"}
 
 
 class TelecoopSurplusAllocation(models.Model):
@@ -513,6 +520,25 @@ class TelecoopSurplusAllocation(models.Model):
                     )
                 )
 
+    @api.constrains("assembly_id", "assembly_date")
+    def _check_assembly_date(self):
+        """The TMO years of the interest cap are those before the assembly that voted
+        (loi n° 47-1775 art. 14): with an assembly given, its own date, not a date typed."""
+        for allocation in self:
+            meeting = allocation.assembly_id.date
+            if meeting and allocation.assembly_date != meeting.date():
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: the date of the assembly is that of %(assembly)s, "
+                        "%(meeting)s, not %(typed)s (its TMO years cap the interest on shares, "
+                        "loi n° 47-1775 art. 14).",
+                        name=allocation.name,
+                        assembly=allocation.assembly_id.name,
+                        meeting=meeting.date(),
+                        typed=allocation.assembly_date,
+                    )
+                )
+
     @api.constrains("date", "date_to")
     def _check_date(self):
         for allocation in self:
@@ -525,6 +551,37 @@ class TelecoopSurplusAllocation(models.Model):
                 )
 
     # Creation and booking ---------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.browse().check_access("create")  # without the group: AccessError first
+        if not seal.is_sealed(self.env.context):
+            raise UserError(
+                self.env._(
+                    "A surplus allocation is created by the allocation wizard, which reads its "
+                    "figures from accounting and checks the proposal."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not seal.is_sealed(self.env.context):
+            business = {f for f in vals if not f.startswith(("message_", "activity_"))}
+            locked = business - DRAFT_EDITABLE_FIELDS
+            if locked or (business and any(a.state != "draft" for a in self)):
+                raise UserError(
+                    self.env._(
+                        "Allocation %(name)s: %(fields)s cannot be written; the figures, the "
+                        "proposal, the interest per member and the entries come from the "
+                        "wizard and the actions, and a posted or cancelled allocation is a "
+                        "fact (a correction is a reversal and a new allocation).",
+                        name=self[:1].name,
+                        fields=", ".join(
+                            sorted(self._fields[f].string for f in (locked or business))
+                        ),
+                    )
+                )
+        return super().write(vals)
+
     @api.model
     def _create_allocation(self, vals, bases):
         """Create the allocation, its interest lines and its draft journal entry.
@@ -545,7 +602,7 @@ class TelecoopSurplusAllocation(models.Model):
                            name=existing.name)
             )  # fmt: skip
         self.new(vals)._check_proposal()  # refuse before anything is written
-        allocation = self.create(vals)
+        allocation = self.with_context(**seal.sealed_context()).create(vals)
         interest = allocation._dec(allocation.interest_on_shares)
         parts = rules_service.split_pro_rata(interest, bases) if interest else {}
         allocation.line_ids = [
@@ -561,7 +618,7 @@ class TelecoopSurplusAllocation(models.Model):
         allocation._compute_withholdings()
         allocation._check_lines()
         allocation._generate_move()
-        return allocation
+        return self.browse(allocation.id)
 
     def _compute_withholdings(self):
         """Tax withheld and net interest of each member, from the taxes of the profile
@@ -710,7 +767,9 @@ class TelecoopSurplusAllocation(models.Model):
     def _generate_move(self):
         self.ensure_one()
         if not self.currency_id.is_zero(self.result):
-            self.move_id = self.env["account.move"].create(self._prepare_move_values())
+            self.with_context(**seal.sealed_context()).move_id = self.env["account.move"].create(
+                self._prepare_move_values()
+            )
         return self.move_id
 
     def action_post(self):
@@ -721,7 +780,7 @@ class TelecoopSurplusAllocation(models.Model):
         self._check_lines()
         if self.move_id:
             self.move_id.action_post()
-        self.state = "posted"
+        self.with_context(**seal.sealed_context()).state = "posted"
         return True
 
     def action_pay_interest(self):
@@ -761,9 +820,28 @@ class TelecoopSurplusAllocation(models.Model):
             )
         payable = profile.interest_payable_account_id
         tax_lines = []
-        for line in lines.filtered("withholding_amount"):
+        for line in lines:
             taxes = line._get_withholdings()
             amounts, _net = rules_service.withhold(self._dec(line.amount), taxes.mapped("rate"))
+            if sum(amounts, Decimal(0)) != self._dec(line.withholding_amount):
+                # the net paid was fixed with the allocation: the tax booked must be the
+                # tax withheld from it, or the books and the transfers disagree
+                raise UserError(
+                    self.env._(
+                        "%(member)s: the taxes of the profile now give %(now)s withheld on "
+                        "%(amount)s of interest, but %(withheld)s was withheld when %(name)s "
+                        "was made (net %(net)s). Put the rates and exemptions of the year back "
+                        "as they were, or cancel and allocate again.",
+                        member=line.partner_id.display_name,
+                        now=sum(amounts, Decimal(0)),
+                        amount=self._dec(line.amount),
+                        withheld=self._dec(line.withholding_amount),
+                        name=self.name,
+                        net=self._dec(line.net_amount),
+                    )
+                )
+            if not line.withholding_amount:
+                continue
             for tax, amount in zip(taxes, amounts, strict=True):
                 if not amount:
                     continue
@@ -794,7 +872,7 @@ class TelecoopSurplusAllocation(models.Model):
                 }
             )
             withholding.action_post()
-            self.withholding_move_id = withholding
+            self.with_context(**seal.sealed_context()).withholding_move_id = withholding
         order = self.env["account.payment.order"].create(
             {"payment_mode_id": mode.id, "payment_type": "outbound"}
         )
@@ -813,7 +891,7 @@ class TelecoopSurplusAllocation(models.Model):
                 for line in lines
             ]
         )
-        self.payment_order_id = order
+        self.with_context(**seal.sealed_context()).payment_order_id = order
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.payment.order",
@@ -829,7 +907,7 @@ class TelecoopSurplusAllocation(models.Model):
             )
         if self.move_id:
             self.move_id.button_cancel()
-        self.state = "cancel"
+        self.with_context(**seal.sealed_context()).state = "cancel"
         return True
 
     def action_view_move(self):

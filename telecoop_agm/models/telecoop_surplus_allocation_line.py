@@ -1,6 +1,9 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import seal
 
 
 class TelecoopSurplusAllocationLine(models.Model):
@@ -34,6 +37,30 @@ class TelecoopSurplusAllocationLine(models.Model):
     withholding_detail = fields.Char(string="Taxes withheld")
     net_amount = fields.Monetary(string="Net interest")
     year = fields.Integer(string="Fiscal year", compute="_compute_year")
+
+    def _check_sealed(self):
+        if not seal.is_sealed(self.env.context):
+            raise UserError(
+                self.env._(
+                    "The interest of each member is computed by the allocation (pro rata "
+                    "temporis, taxes of the profile): it is not entered nor changed by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.browse().check_access("create")
+        self._check_sealed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_sealed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(line.allocation_id.state == "posted" for line in self):
+            raise UserError(self.env._("The interest of a posted allocation cannot be deleted."))
 
     @api.depends("allocation_id.date_to")
     def _compute_year(self):

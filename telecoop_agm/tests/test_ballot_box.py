@@ -6,6 +6,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mail.tests.common import MockEmail
 
+from ..services import ballot_chain
 from .common import AgmCommon
 
 # fields of a box entry / a participation row that would tie a member to a ballot
@@ -194,6 +195,31 @@ class TestSecretVote(AgmCommon):
             voter=self._voter(self.assembly, self.erin),
         )
         return receipt
+
+    def test_staff_cannot_look_up_a_receipt_or_a_key(self):
+        """Attack: a member shows staff their receipt (or staff read it over their
+        shoulder); staff search the secret box by its hash, or sort the entries by voter
+        key or receipt hash to line them up with the participation. Odoo refuses a search,
+        an order or a grouping on a field of a group the user lacks (system only here)."""
+        digest = ballot_chain.receipt_hash(self._cast_all())
+        self.assembly.action_close()
+        for name in ("agm_user", "agm_manager"):
+            user = self.users[name][0]
+            for model in ("telecoop.ballot.secret", "telecoop.ballot.participation"):
+                Box = self.env[model].with_user(user)
+                fields = ("receipt_hash", "voter_key") if "secret" in model else ("voted_at",)
+                for field in fields:
+                    with self.subTest(user=name, model=model, field=field):
+                        with self.assertRaises(AccessError):
+                            Box.search_count([(field, "!=", False)])
+                        with self.assertRaises(AccessError):
+                            Box.search([], order=field)
+                        with self.assertRaises(AccessError):
+                            Box.read_group([], [field], [field])
+        # the system administrator finds it: the one role that can link (readme)
+        self.assertEqual(
+            self.env["telecoop.ballot.secret"].search_count([("receipt_hash", "=", digest)]), 1
+        )
 
     def test_staff_cannot_link_voter_and_choice(self):
         receipt = self._cast_all()

@@ -204,6 +204,20 @@ class TestBeleniosWizards(AgmCommon):
         self._import(self.accounts, {"num_tallied": 1, "result": [[0, 2, 0]]})
         self.assertEqual(self.accounts.result_state, "no_quorum")
 
+    def test_no_belenios_result_over_a_vote_held_in_odoo(self):
+        """Attack as an assembly administrator: the members voted the accounts in Odoo
+        (two against, one for), the vote is closed; a result.json made up for the occasion
+        (9 for, 0 against) would turn the resolution adopted, and the allocation wizard takes
+        an adopted resolution's winning option as the proposal voted."""
+        for partner, code in ((self.alice, "against"), (self.bob, "against"), (self.carol, "for")):
+            self._vote(self.assembly, partner, self.accounts, code)
+        self.assembly.action_close()
+        with self.assertRaisesRegex(UserError, "was voted in Odoo"):
+            self._import(self.accounts, {"num_tallied": 9, "result": [[0, 9, 0]]})
+        self.assertEqual(self.accounts.result_state, "pending")
+        self.assembly.action_tally()
+        self.assertEqual(self.accounts.result_state, "rejected")
+
     def test_only_agm_managers_use_belenios(self):
         with self.assertRaises(AccessError):
             self._export(user=self.agm_user)

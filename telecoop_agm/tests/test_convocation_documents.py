@@ -3,8 +3,9 @@
 """Documents sent with the convocation, the bureau in the minutes, ballots in the room."""
 
 import re
+from datetime import timedelta
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
@@ -36,7 +37,7 @@ class TestConvocationDocuments(PdfRouteMixin, HttpCase, AgmCommon):
             **company_args,
         )
         # a member of another cooperative of the same database
-        other = cls.env["res.company"].create({"name": "Other Coop SCIC"})
+        cls.other = other = cls.env["res.company"].create({"name": "Other Coop SCIC"})
         olga = cls.env["res.partner"].create({"name": "Olga", "email": "olga@example.com"})
         cls.env["telecoop.membership"].sudo().create(
             {
@@ -137,6 +138,43 @@ class TestConvocationDocuments(PdfRouteMixin, HttpCase, AgmCommon):
         )
         with self.assertRaises(ValidationError):
             self._create_assembly(name="AGE", document_ids=foreign.ids)
+
+    def test_loose_file_of_another_user_refused(self):
+        """Attack as an assembly user: take the id of a file another user uploaded and did
+        not attach to any record yet (here staff of another cooperative) and list it in the
+        documents of a draft assembly, to have it bound to the assembly, mailed to the
+        electorate and served on the portal. Refused by Odoo's own check of the linked
+        attachments (only its creator reads a loose file): no defect, guarded here."""
+        other_staff = new_test_user(
+            self.env, login="tc_doc_other_staff", groups="base.group_user",
+            company_id=self.other.id, company_ids=self.other.ids,
+        )  # fmt: skip
+        secret = (
+            self.env["ir.attachment"]
+            .with_user(other_staff)
+            .with_context(allowed_company_ids=self.other.ids)
+            .create({"name": "payroll.txt", "raw": b"other coop payroll"})
+        )
+        vals = {
+            "name": "AGE with a stolen file",
+            "company_id": self.company.id,
+            "date": self.now + timedelta(days=1),
+            "record_date": "2026-02-01",
+            "vote_start": self.now - timedelta(days=1),
+            "vote_end": self.now + timedelta(days=1),
+            "document_ids": secret.ids,
+        }
+        with self.assertRaises(AccessError):
+            self.env["telecoop.assembly"].with_user(self.agm_user).create(vals)
+        self.assertEqual((secret.sudo().res_model, secret.sudo().res_id), (False, 0))
+        # the user's own upload is bound as before
+        own = self.env["ir.attachment"].with_user(self.agm_user).create({"name": "own.txt"})
+        assembly = (
+            self.env["telecoop.assembly"]
+            .with_user(self.agm_user)
+            .create(dict(vals, document_ids=own.ids))
+        )
+        self.assertEqual(own.sudo().res_id, assembly.id)
 
     # the portal -------------------------------------------------------------
     def test_electorate_downloads_the_documents(self):

@@ -341,18 +341,122 @@ class TestIntegrity(AgmCommon):
         with self.assertRaisesRegex(UserError, "already voted online"):
             Entry.create(vals).action_cast()
         self.assertEqual(len(self.accounts.ballot_ids), 2)
-        # the statutes of another cooperative let the room ballot replace it
-        self.profile.room_ballot_over_online = "replace"
+        # attack: the statutes changed during the vote; they apply to the next assembly
+        self.profile.with_user(self.membership_manager).room_ballot_over_online = "replace"
+        with self.assertRaisesRegex(UserError, "already voted online"):
+            Entry.create(vals).action_cast()
+        self.assertEqual(len(self.accounts.ballot_ids), 2)
+        # statutes that let the room ballot replace it when the assembly is convened
+        assembly = self._open_assembly(name="AGO 2026 bis")
+        accounts = assembly.resolution_ids[0]
+        dan = self._voter(assembly, self.dan)
+        self._vote(assembly, self.alice, accounts, "for")
+        self._vote(assembly, self.dan, accounts, "for")
+        dan.with_user(self.agm_user).present = True
+        vals = dict(
+            vals,
+            assembly_id=assembly.id,
+            resolution_id=accounts.id,
+            voter_id=dan.id,
+            choice_id=self._choice(accounts, "against").id,
+        )
         Entry.create(vals).action_cast()
-        last = self.accounts.ballot_ids.sorted("sequence")[-1]
+        last = accounts.ballot_ids.sorted("sequence")[-1]
         self.assertEqual((last.channel, last.cast_by_user_id), ("room", self.agm_user))
-        self.assertTrue(self.assembly._verify_ballot_box()["ok"])
-        self.assembly.action_close()
-        self.assembly.action_tally()
+        self.assertTrue(assembly._verify_ballot_box()["ok"])
+        assembly.action_close()
+        assembly.action_tally()
         # users (40): Alice for; employees (20): Dan against in the room -> 40 / 60 for
-        table = self.accounts._get_result_table()
-        against = table["weighted"][self._choice(self.accounts, "against").id][1]
-        self.assertEqual((self.accounts.result_state, against), ("adopted", 33.33))
+        table = accounts._get_result_table()
+        against = table["weighted"][self._choice(accounts, "against").id][1]
+        self.assertEqual((accounts.result_state, against), ("adopted", 33.33))
+
+    def test_room_ballot_does_not_replace_a_proxy_vote_cast_online(self):
+        """Attack: Bob gave his proxy to Dan, who voted *for* on the portal with it; Dan
+        is then marked present, and staff enter in the room *against* for Bob through
+        Dan. The statutes say the online vote stands: a vote cast on the portal with a
+        proxy is an online vote too (before, only the member's own online vote was kept)."""
+        self.assembly._portal_give_proxy(self.bob, self.dan.telecoop_member_number)
+        bob, dan = self._voter(self.assembly, self.bob), self._voter(self.assembly, self.dan)
+        self._vote(self.assembly, self.dan, self.accounts, "for", voter=bob)
+        dan.with_user(self.agm_user).present = True
+        Entry = self.env["telecoop.ballot.entry"].with_user(self.agm_user)
+        vals = {
+            "assembly_id": self.assembly.id,
+            "resolution_id": self.accounts.id,
+            "voter_id": bob.id,
+            "choice_id": self._choice(self.accounts, "against").id,
+        }
+        with self.assertRaisesRegex(UserError, "Bob already voted online"):
+            Entry.create(vals).action_cast()
+        self.assertEqual(len(self.accounts.ballot_ids), 1)
+        # a ballot entered in the room is corrected in the room
+        Entry.create({**vals, "voter_id": dan.id}).action_cast()
+        Entry.create(
+            {**vals, "voter_id": dan.id, "choice_id": self._choice(self.accounts, "for").id}
+        ).action_cast()
+        self.assertEqual(len(self.accounts.ballot_ids), 3)
+
+    def test_presence_stays_once_a_ballot_was_cast_in_the_room(self):
+        """Attack as an assembly user: Dan votes in the room, for himself and for Bob who
+        gave him a proxy; then Dan's presence is unticked. His ballots and Bob's still
+        count, but the quorum lost both (0 participants of 6 instead of 2), enough to turn
+        a result into "quorum not reached"."""
+        self.assembly._portal_give_proxy(self.bob, self.dan.telecoop_member_number)
+        bob, dan = self._voter(self.assembly, self.bob), self._voter(self.assembly, self.dan)
+        dan.with_user(self.agm_user).present = True
+        Entry = self.env["telecoop.ballot.entry"].with_user(self.agm_user)
+        for voter in (dan, bob):
+            Entry.create(
+                {
+                    "assembly_id": self.assembly.id,
+                    "resolution_id": self.accounts.id,
+                    "voter_id": voter.id,
+                    "choice_id": self._choice(self.accounts, "for").id,
+                }
+            ).action_cast()
+        with self.assertRaisesRegex(UserError, "Dan cast a ballot in the room"):
+            dan.with_user(self.agm_user).action_mark_absent()
+        figures = self.assembly._get_participation()
+        self.assertEqual((figures["present"], figures["represented"]), (1, 1))
+        # someone marked present by mistake, who cast nothing, is unticked as before
+        carol = self._voter(self.assembly, self.carol)
+        carol.with_user(self.agm_user).present = True
+        carol.with_user(self.agm_user).action_mark_absent()
+        self.assertFalse(carol.present)
+
+    def test_statutes_changed_after_convocation_change_nothing_of_the_count(self):
+        """Attack: once the vote is over, a membership manager raises in the statute profile
+        the quorum of an ordinary assembly at first call to 90 % and its majority to three
+        quarters, then staff count.
+
+        Worked example: at the convocation the statutes said quorum 20 %, simple
+        majority. 4 of the 6 members take part (66.67 % >= 20 %). Users (40): Alice, Bob,
+        Carol for; employees (20): Dan against; founders and partners cast nothing, so
+        their weight is shared out: for = 40 / 60 = 66.67 %, above a half (adopted), below
+        three quarters (it would be rejected), and 4 of 6 is below 90 % (no quorum)."""
+        for partner in (self.alice, self.bob, self.carol):
+            self._vote(self.assembly, partner, self.accounts, "for")
+        self._vote(self.assembly, self.dan, self.accounts, "against")
+        self.assembly.action_close()
+        rule = self.profile.assembly_rule_ids.filtered(
+            lambda r: (r.assembly_type, r.call) == ("ordinary", "first")
+        )
+        rule.with_user(self.membership_manager).write(
+            {"quorum_percent": 90, "majority": "three_quarters"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            (self.assembly.quorum_required, self.assembly.majority_default), (20, "simple")
+        )
+        self.assertTrue(self.assembly._get_participation()["quorum_reached"])
+        self.assembly.action_tally()
+        self.assertEqual(self.accounts.result_state, "adopted")
+        self.assertEqual(self.accounts.effective_majority, "simple")
+        # the next assembly is convened under the statutes as they are now
+        self.assertEqual(
+            (self._create_assembly().quorum_required, rule.majority), (90, "three_quarters")
+        )
 
     # -- who sees what ----------------------------------------------------------------
     def test_box_verification_and_export_are_for_staff(self):

@@ -138,6 +138,33 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertFalse(response.content.startswith(b"%PDF"))
 
+    def test_no_shareable_token_opens_an_assembly_outside_its_electorate(self):
+        """Attack: the list of a member's assemblies linked each one with
+        ``?access_token=...``; a member who passes the link on (or a token read by RPC on the
+        assembly) let a portal user outside the electorate, or anyone logged in, read the
+        page and download the minutes. The electorate reads its assemblies under its own
+        login: no token is made, and one stored before is never read."""
+        self.assembly.action_close()
+        self.assembly.action_tally()
+        login = self.logins[self.bob]
+        self.authenticate(login, f"{login}_pw")
+        listing = self.url_open("/my/assemblies")
+        self.assertIn(f"/my/assemblies/{self.assembly.id}", listing.text)
+        shared = re.search(r"access_token=([\w-]+)", listing.text)
+        # the token of the member's link, else one made up
+        token = shared.group(1) if shared else "0b6c9e4e-5ac4-4d9d-9a39-1f0e8d1d3c11"
+        login = self.logins[self.late]
+        self.authenticate(login, f"{login}_pw")
+        for url in (
+            f"/my/assemblies/{self.assembly.id}?access_token={token}",
+            f"/my/assemblies/{self.assembly.id}?access_token={token}&report_type=pdf",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, url)
+            self.assertTrue(response.headers["Location"].endswith("/my"), url)
+        self.assertIsNone(shared)
+        self.assertFalse(self.assembly.sudo().access_token)
+
     def test_minutes_pdf_printed_by_staff_with_the_attendance_sheet(self):
         """Alice votes for, Dan is present: one entry in the box, 100 % for, and the
         staff's minutes (the report route the web client downloads) list who attended."""

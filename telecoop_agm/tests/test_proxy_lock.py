@@ -16,8 +16,10 @@ import time
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
+
+from ..services import ballot_chain
 
 DEMO = "telecoop_agm.telecoop_assembly_demo_ago"
 
@@ -109,3 +111,220 @@ class TestProxyLock(TransactionCase):
         # without the row lock, all three were accepted (cap 2) when tried on 2026-12-01
         self.assertEqual(active, cap)
         self.assertEqual(sorted(outcomes), ["given"] * cap + ["refused"])
+
+    def test_withdrawal_and_vote_with_the_proxy_at_the_same_instant(self):
+        """Attack: the giver withdraws the proxy while the holder votes with it. The
+        withdrawal is refused once the holder voted with the proxy, and a ballot needs an
+        active proxy, but each request checked the other's row in its own snapshot: both
+        committed (a withdrawn proxy with a vote cast by it, tried on 2026-12-01). Now
+        exactly one of the two goes through."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            busy = assembly.proxy_ids.filtered(lambda p: p.state == "active")
+            resolution = assembly.resolution_ids.filtered(lambda r: not r.secret)[:1]
+            voted = resolution.participation_ids.filtered("voted").voter_id
+            free = (assembly.voter_ids - busy.giver_id - busy.holder_id - voted).sorted("id")
+            if len(free) < 2 or not resolution:
+                self.skipTest("needs two members of the demo assembly without proxy or vote")
+            giver, holder = free[0], free[1]
+            head = (resolution.ballot_count or 0, resolution.ballot_head_hash)
+            before = assembly.proxy_ids.ids or [0]
+            proxy = env["telecoop.assembly.proxy"]._give(giver, holder)
+            ids = {
+                "assembly": assembly.id,
+                "resolution": resolution.id,
+                "giver": giver.id,
+                "proxy": proxy.id,
+                "choice": resolution.choice_ids[0].id,
+            }
+        self.addCleanup(self._cleanup, ids["assembly"], before)
+        self.addCleanup(self._cleanup_ballots, ids, head)
+        barrier = threading.Barrier(2)
+        outcomes = {}
+
+        def attempt(name, action):
+            for attempt in range(10):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["telecoop.assembly"].browse(ids["assembly"]).read(["state"])
+                    if attempt == 0:
+                        barrier.wait(timeout=60)
+                    try:
+                        action(env)
+                        env.flush_all()
+                    except SerializationFailure:
+                        cr.rollback()
+                        time.sleep(0.05 * (attempt + 1))
+                        continue
+                    except UserError:
+                        cr.rollback()
+                        outcomes[name] = "refused"
+                        return
+                outcomes[name] = "done"
+                return
+            outcomes[name] = "gave up"
+
+        def vote(env):
+            proxy = env["telecoop.assembly.proxy"].browse(ids["proxy"])
+            env["telecoop.ballot"]._cast(
+                env["telecoop.resolution"].browse(ids["resolution"]),
+                proxy.giver_id,
+                env["telecoop.resolution.choice"].browse(ids["choice"]),
+                "proxy",
+                proxy.holder_id.partner_id,
+                proxy,
+            )
+
+        def withdraw(env):
+            env["telecoop.assembly.proxy"].browse(ids["proxy"]).action_withdraw()
+
+        threads = [
+            threading.Thread(target=attempt, args=("vote", vote)),
+            threading.Thread(target=attempt, args=("withdraw", withdraw)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
+            state = cr.fetchone()[0]
+            cr.execute(
+                "SELECT COUNT(*) FROM telecoop_ballot_participation WHERE proxy_id = %s AND voted",
+                (ids["proxy"],),
+            )
+            cast = cr.fetchone()[0]
+        self.assertEqual(sorted(outcomes.values()), ["done", "refused"], outcomes)
+        if outcomes["vote"] == "done":
+            self.assertEqual((state, cast), ("active", 1))
+        else:
+            self.assertEqual((state, cast), ("withdrawn", 0))
+
+    def _cleanup_ballots(self, ids, head):
+        """Remove what the threads cast (tests only): entries after the old head, the
+        head itself and the participation row put back."""
+        count, head_hash = head
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM telecoop_ballot WHERE resolution_id = %s AND sequence > %s",
+                (ids["resolution"], count),
+            )
+            cr.execute(
+                "UPDATE telecoop_resolution SET ballot_count = %s, ballot_head_hash = %s"
+                " WHERE id = %s",
+                (count or None, head_hash or None, ids["resolution"]),
+            )
+            cr.execute(
+                "UPDATE telecoop_ballot_participation SET voted = FALSE, channel = NULL,"
+                " proxy_id = NULL, cast_by_partner_id = NULL, cast_by_user_id = NULL,"
+                " voted_at = NULL WHERE resolution_id = %s AND voter_id = %s",
+                (ids["resolution"], ids["giver"]),
+            )
+
+    def test_ballot_and_closing_at_the_same_instant(self):
+        """Attack: a ballot cast while staff close the vote. The closing fixes the
+        fingerprint of the boxes from its snapshot and the ballot checked "open" in its
+        own: both committed, a ballot sat in the box after the closing, outside the
+        fingerprint printed in the minutes (so the box looked tampered with), tried on
+        2026-12-01. Now the ballot is either refused or inside the fingerprint."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            if any(assembly.resolution_ids.mapped("secret")):
+                self.skipTest("the demo assembly has a secret resolution: not restored here")
+            resolution = assembly.resolution_ids[0]
+            voted = resolution.participation_ids.filtered("voted").voter_id
+            busy = assembly.proxy_ids.filtered(lambda p: p.state == "active").giver_id
+            voter = (assembly.voter_ids - voted - busy)[:1]
+            if not voter:
+                self.skipTest("needs a member of the demo assembly who did not vote yet")
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+            last_message = cr.fetchone()[0]
+            ids = {
+                "assembly": assembly.id,
+                "resolution": resolution.id,
+                "voter": voter.id,
+                "choice": resolution.choice_ids[0].id,
+                "vote_end": assembly.vote_end,
+                "message": last_message,
+            }
+            head = (resolution.ballot_count or 0, resolution.ballot_head_hash)
+        self.addCleanup(self._reopen, ids)
+        self.addCleanup(self._cleanup_ballots, dict(ids, giver=ids["voter"]), head)
+        barrier = threading.Barrier(2)
+        outcomes = {}
+
+        def attempt(name, action):
+            for attempt in range(10):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["telecoop.assembly"].browse(ids["assembly"]).read(["state"])
+                    if attempt == 0:
+                        barrier.wait(timeout=60)
+                    try:
+                        action(env)
+                        env.flush_all()
+                    except SerializationFailure:
+                        cr.rollback()
+                        time.sleep(0.05 * (attempt + 1))
+                        continue
+                    except UserError:
+                        cr.rollback()
+                        outcomes[name] = "refused"
+                        return
+                outcomes[name] = "done"
+                return
+            outcomes[name] = "gave up"
+
+        def vote(env):
+            voter = env["telecoop.assembly.voter"].browse(ids["voter"])
+            env["telecoop.ballot"]._cast(
+                env["telecoop.resolution"].browse(ids["resolution"]),
+                voter,
+                env["telecoop.resolution.choice"].browse(ids["choice"]),
+                "online",
+                voter.partner_id,
+            )
+
+        def close(env):
+            env["telecoop.assembly"].browse(ids["assembly"]).action_close()
+
+        threads = [
+            threading.Thread(target=attempt, args=("vote", vote)),
+            threading.Thread(target=attempt, args=("close", close)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(outcomes.get("close"), "done", outcomes)
+        self.assertIn(outcomes.get("vote"), ("done", "refused"), outcomes)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env["telecoop.assembly"].browse(ids["assembly"])
+            self.assertEqual(assembly.state, "closed")
+            # the fingerprint fixed at closing covers every entry now in the boxes
+            self.assertEqual(
+                assembly.box_anchor, ballot_chain.anchor(assembly.id, assembly._get_box_heads())
+            )
+            self.assertTrue(assembly._verify_ballot_box()["ok"])
+
+    def _reopen(self, ids):
+        """Put the demo assembly back as it was (tests only): open, its window and no
+        fingerprint, the messages of the closing removed."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE telecoop_assembly SET state = 'open', closed_at = NULL,"
+                " box_anchor = NULL, vote_end = %s WHERE id = %s",
+                (ids["vote_end"], ids["assembly"]),
+            )
+            cr.execute(
+                "DELETE FROM mail_message WHERE id > %s AND model = 'telecoop.assembly'"
+                " AND res_id = %s",
+                (ids["message"], ids["assembly"]),
+            )

@@ -299,6 +299,33 @@ class TestSurplusAllocationWizard(SurplusAllocationCommon):
         self.assertEqual(allocation.assembly_date, fields.Date.to_date("2026-06-15"))
         self.assertAlmostEqual(allocation.interest_rate_cap, 5.2, places=4)
 
+    def test_assembly_date_is_the_date_of_the_assembly_chosen(self):
+        """Attack over RPC as an assembly administrator: choose the assembly of 2026 and
+        type 2027 as its date, so that the TMO years are 2024-2026 (average 3.5333, cap
+        5.5333 %) instead of 2023-2025 (3.2, cap 5.2 %): 5.5 % of interest passed."""
+        self.profile.tmo_rate_ids = [Command.create({"year": 2026, "rate": 4.0})]
+        now = self.env.cr.now().replace(microsecond=0)
+        assembly = self.env["telecoop.assembly"].create(
+            {"name": "AGO 2026", "company_id": self.company.id,
+             "date": fields.Datetime.to_datetime("2026-06-15 14:00:00"),
+             "record_date": "2026-02-01", "vote_start": now - timedelta(days=1),
+             "vote_end": now + timedelta(days=1)}
+        )  # fmt: skip
+        typed = self._wizard(
+            date="2027-02-01", assembly_id=assembly.id, assembly_date="2027-01-15",
+            interest_rate=5.5,
+        )  # fmt: skip
+        with (
+            self.assertRaisesRegex(ValidationError, "2026-06-15, not 2027-01-15"),
+            self.env.cr.savepoint(),
+        ):
+            typed.action_create_allocation()
+        wizard = self._wizard(date="2027-02-01", assembly_id=assembly.id, interest_rate=5.2)
+        self.assertEqual(wizard.assembly_date, fields.Date.to_date("2026-06-15"))
+        action = wizard.action_create_allocation()
+        allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
+        self.assertAlmostEqual(allocation.interest_rate_cap, 5.2, places=4)
+
     def test_start_typed_after_the_end_is_a_clear_error(self):
         form = Form(self.env["telecoop.surplus.allocation.wizard"].with_user(self.agm_manager))
         form.date_to = "2025-12-31"
@@ -472,6 +499,46 @@ class TestSurplusAllocationWizard(SurplusAllocationCommon):
         allocation = self.env["telecoop.surplus.allocation"].browse(action["res_id"])
         self.assertEqual((allocation.resolution_id, allocation.assembly_id), (resolution, assembly))
         self.assertEqual(D(str(allocation.interest_on_shares)), D("76.34"))
+
+    def test_allocation_is_made_by_the_wizard_only(self):
+        """Attack over RPC as an assembly administrator: create an allocation with figures
+        of one's own, or rewrite on a draft the figures read from accounting (no subsidies,
+        a larger result) and the proposal, so that the legal floors checked at posting
+        are computed on false figures. Only the name, the date and the assembly change."""
+        Allocation = self.env["telecoop.surplus.allocation"].with_user(self.agm_manager)
+        with self.assertRaisesRegex(UserError, "created by the allocation wizard"):
+            Allocation.create(
+                {
+                    "name": "Made up",
+                    "company_id": self.company.id,
+                    "date_from": "2024-01-01",
+                    "date_to": "2024-12-31",
+                    "date": "2025-06-15",
+                    "result": 100000,
+                    "interest_rate": 5,
+                }
+            )
+        action = self._wizard(interest_rate=5).action_create_allocation()
+        allocation = Allocation.browse(action["res_id"])
+        for vals in (
+            {"subsidies": 0},
+            {"result": 50000},
+            {"legal_reserve": 0, "carried_forward": 5325},
+            {"interest_on_shares": 500},
+            {"state": "posted"},
+            {"move_id": False},
+            {"company_id": self.env.company.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "cannot be written"):
+                allocation.write(vals)
+        allocation.write({"name": "Allocation 2025, as voted"})
+        self.assertEqual(
+            (D(str(allocation.subsidies)), D(str(allocation.interest_on_shares))),
+            (D("1000"), D("76.34")),
+        )
+        allocation.action_post()
+        with self.assertRaisesRegex(UserError, "cannot be written"):
+            allocation.write({"name": "Renamed after posting"})
 
     def test_only_agm_managers_allocate(self):
         for user in (self.agm_user, self.internal_user):
@@ -730,34 +797,10 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
     def test_net_interest_paid_by_sepa_credit_transfer(self):
         """Taxes withheld booked (457 debited, 442 credited: 15.00 + 2.17), then one
         credit transfer line per member for the net, and the SEPA file generated."""
-        sct = self.env.ref("account_banking_sepa_credit_transfer.sepa_credit_transfer")
-        bank = self.env["res.bank"].create({"name": "La Banque Postale", "bic": "PSSTFRPPXXX"})
-        company_bank = self.env["res.partner.bank"].create(
-            {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "bank_id": bank.id,
-             "partner_id": self.company.partner_id.id, "company_id": self.company.id}
-        )  # fmt: skip
-        self.bank_journal.write(
-            {
-                "bank_account_id": company_bank.id,
-                "outbound_payment_method_line_ids": [Command.create({"payment_method_id": sct.id})],
-            }
-        )
-        self.profile.interest_payment_mode_id = self.env["account.payment.mode"].create(
-            {"name": "Interest by SEPA credit transfer", "company_id": self.company.id,
-             "payment_method_id": sct.id, "bank_account_link": "fixed",
-             "fixed_journal_id": self.bank_journal.id}
-        )  # fmt: skip
+        bank = self._setup_sepa()
         with self.assertRaisesRegex(UserError, "no bank account"):
             self.allocation.action_pay_interest()
-        for partner, iban in (
-            (self.alice, "FR76 3000 4000 0312 3456 7890 143"),
-            (self.bob, "FR76 1027 8060 4100 0200 0000 146"),
-            (self.carol, "FR76 1820 6000 1234 5678 9012 345"),
-        ):
-            self.env["res.partner.bank"].create(
-                {"acc_number": iban, "bank_id": bank.id, "partner_id": partner.id,
-                 "allow_out_payment": True}
-            )  # fmt: skip
+        self._add_member_banks(bank)
         self.allocation.action_pay_interest()
         withheld = self.allocation.withholding_move_id
         self.assertEqual(withheld.state, "posted")
@@ -777,6 +820,92 @@ class TestInterestWithholdingAndStatement(PdfRouteMixin, HttpCase, SurplusAlloca
         self.assertIn("<CtrlSum>59.17</CtrlSum>", xml)
         with self.assertRaisesRegex(UserError, "not paid yet"):
             self.allocation.action_pay_interest()
+
+    def test_taxes_changed_after_posting_are_not_booked_against_the_net_fixed(self):
+        """Attack as an assembly administrator between posting and payout: the PFNL of
+        2026 set to 0 % (or a member exempted afterwards). The nets were fixed at posting
+        (Alice 35.00 of 50.00: 6.40 PFNL + 8.60 social levies); the payout would have
+        booked 8.60 of tax for her and still paid 35.00, leaving 6.40 owed on 457 and never
+        paid to the tax office. Refused, nothing booked nor paid."""
+        self._add_member_banks(self._setup_sepa())
+        pfnl = self.profile.interest_withholding_ids.filtered(
+            lambda tax: (tax.name, tax.year) == ("PFNL", 2026)
+        )
+        pfnl.with_user(self.agm_manager).rate = 0
+        with self.assertRaisesRegex(UserError, r"Alice: the taxes of the profile now give 8\.60"):
+            self.allocation.action_pay_interest()
+        self.assertFalse(self.allocation.withholding_move_id or self.allocation.payment_order_id)
+        pfnl.rate = 12.8
+        pfnl.exempt_partner_ids = [Command.link(self.alice.id)]
+        with self.assertRaisesRegex(UserError, "Alice"):
+            self.allocation.action_pay_interest()
+        pfnl.exempt_partner_ids = [Command.unlink(self.alice.id)]
+        self.allocation.action_pay_interest()
+        self.assertEqual(self._credit(self.allocation.withholding_move_id, self.account_442),
+                         D("17.17"))  # fmt: skip
+
+    def _setup_sepa(self):
+        """The payout mode by SEPA credit transfer on the profile; returns the bank."""
+        sct = self.env.ref("account_banking_sepa_credit_transfer.sepa_credit_transfer")
+        bank = self.env["res.bank"].create({"name": "La Banque Postale", "bic": "PSSTFRPPXXX"})
+        company_bank = self.env["res.partner.bank"].create(
+            {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "bank_id": bank.id,
+             "partner_id": self.company.partner_id.id, "company_id": self.company.id}
+        )  # fmt: skip
+        self.bank_journal.write(
+            {
+                "bank_account_id": company_bank.id,
+                "outbound_payment_method_line_ids": [Command.create({"payment_method_id": sct.id})],
+            }
+        )
+        self.profile.interest_payment_mode_id = self.env["account.payment.mode"].create(
+            {"name": "Interest by SEPA credit transfer", "company_id": self.company.id,
+             "payment_method_id": sct.id, "bank_account_link": "fixed",
+             "fixed_journal_id": self.bank_journal.id}
+        )  # fmt: skip
+        return bank
+
+    def _add_member_banks(self, bank):
+        for partner, iban in (
+            (self.alice, "FR76 3000 4000 0312 3456 7890 143"),
+            (self.bob, "FR76 1027 8060 4100 0200 0000 146"),
+            (self.carol, "FR76 1820 6000 1234 5678 9012 345"),
+        ):
+            self.env["res.partner.bank"].create(
+                {"acc_number": iban, "bank_id": bank.id, "partner_id": partner.id,
+                 "allow_out_payment": True}
+            )  # fmt: skip
+
+    def test_interest_per_member_is_never_written_by_hand(self):
+        """Attack over RPC as an assembly administrator on a posted allocation, before the
+        payout: raise one member's net interest, give a line to someone else, add a line,
+        delete one. The credit transfer pays ``net_amount`` to the line's partner, so each
+        of these would pay money that the posted entry never booked."""
+        Line = self.env["telecoop.surplus.allocation.line"].with_user(self.agm_manager)
+        alice_line = self.lines[self.alice].with_user(self.agm_manager)
+        stranger = self.env["res.partner"].create({"name": "Not a member"})
+        for vals in (
+            {"net_amount": 10000},
+            {"amount": 10000, "net_amount": 10000},
+            {"withholding_amount": 0},
+            {"partner_id": stranger.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "not entered nor"):
+                alice_line.write(vals)
+        with self.assertRaisesRegex(UserError, "not entered nor"):
+            Line.create(
+                {"allocation_id": self.allocation.id, "partner_id": stranger.id, "amount": 100,
+                 "net_amount": 100}
+            )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "posted allocation cannot be deleted"):
+            alice_line.unlink()
+        with self.assertRaisesRegex(UserError, "cannot be written"):
+            self.allocation.with_user(self.agm_manager).write({"state": "draft"})
+        self.assertEqual(
+            (D(str(self.lines[self.alice].net_amount)), self.lines[self.alice].partner_id),
+            (D("35.00"), self.alice),
+        )
+        self.assertEqual(len(self.allocation.line_ids), 3)
 
     def _credit(self, move, account):
         lines = move.line_ids.filtered(lambda line: line.account_id == account)

@@ -43,6 +43,16 @@ class TelecoopBeleniosImport(models.TransientModel):
         assembly = resolution.assembly_id
         if assembly.state != "closed":
             raise UserError(self.env._("Close the vote of the assembly before recording a result."))
+        if resolution.sudo().ballot_count:
+            # the vote was held in Odoo: its result is the count of its ballot box
+            raise UserError(
+                self.env._(
+                    "Resolution %(resolution)s was voted in Odoo (%(count)s entries in its "
+                    "ballot box): its result is the count of that box, not a Belenios result.",
+                    resolution=resolution.name,
+                    count=resolution.sudo().ballot_count,
+                )
+            )
         answers = resolution.choice_ids.filtered(lambda choice: not choice.is_abstention)
         abstention = resolution.choice_ids.filtered("is_abstention")[:1]
         try:
@@ -74,7 +84,7 @@ class TelecoopBeleniosImport(models.TransientModel):
         """Write the weighted result as the tally would (lines without college)."""
         assembly = resolution.assembly_id
         electorate = assembly.electorate_count
-        required = assembly.rule_id.quorum_percent or 0.0
+        required = assembly.quorum_required or 0.0
         quorum_reached = bool(electorate) and (
             result.num_tallied * 10000 >= round(required * 100) * electorate
         )

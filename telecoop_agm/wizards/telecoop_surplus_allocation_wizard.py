@@ -167,11 +167,12 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
                 dates = wizard.company_id.compute_fiscalyear_dates(wizard.date_to)
                 wizard.date_from = dates["date_from"]
 
-    @api.depends("assembly_id", "date")
+    @api.depends("assembly_id", "resolution_id", "date")
     def _compute_assembly_date(self):
         for wizard in self:
-            if wizard.assembly_id.date:
-                wizard.assembly_date = wizard.assembly_id.date.date()
+            meeting = (wizard.assembly_id or wizard.resolution_id.assembly_id).date
+            if meeting:
+                wizard.assembly_date = meeting.date()
             elif not wizard.assembly_date:
                 wizard.assembly_date = wizard.date
 
