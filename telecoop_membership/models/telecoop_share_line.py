@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 # First key of the advisory lock of a company's register (an arbitrary constant).
@@ -91,6 +91,19 @@ class TelecoopShareLine(models.Model):
         "A transfer moves shares once out of one member and once into another.",
     )
     _partner_date_index = models.Index("(company_id, partner_id, date)")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the workflow of the documents and the import write as superuser, after
+        # their checks (holdings, limits, payment, capital entry); nobody else
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Share movements are written by subscription requests, transfers, "
+                    "buy-backs and the register import only."
+                )
+            )
+        return super().create(vals_list)
 
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("Share movements are immutable: record a new movement instead."))

@@ -43,7 +43,7 @@ RULES = {
             "telecoop_membership.telecoop_share_line_rule_company",
             "telecoop_membership.telecoop_share_line_rule_portal",
         ),
-        R, NONE, NONE, R, "r-c-", NONE,
+        R, NONE, NONE, R, R, NONE,
     ),
     "telecoop.subscription.request": (
         (
