@@ -411,6 +411,64 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertEqual(self.line_one.plan_id, self.plan_step)
         self.assertEqual(len(self.line_one.plan_history_ids), 1)
 
+    def test_new_holder_does_not_read_the_former_holders_alerts(self):
+        """Red team: the line went from member one to another holder; the new holder's
+        page and an RPC search listed the alerts member one got the month before (her
+        spending and her cap). Each alert belongs to the holder it was sent to."""
+        Alert = self.env["telecoop.mobile.line.alert"]
+        last_month = self.first - relativedelta(months=1)
+        # member one's cap alert of last month: 36.00 of a 45.00 cap
+        former = Alert._insert_new(
+            [(self.line_one.id, last_month, "cap", 80, 0, 36.0, 45.0, self.env.uid)]
+        )
+        self.assertEqual(former.partner_id, self.user_one.partner_id)
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        # the new holder's own alert of this month
+        mine = Alert._insert_new(
+            [(self.line_one.id, self.first, "cap", 80, 0, 8.0, 10.0, self.env.uid)]
+        )
+        self.assertEqual(mine.partner_id, self.user_holder.partner_id)
+        as_holder = Alert.with_user(self.user_holder)
+        self.assertEqual(as_holder.search([("line_id", "=", self.line_one.id)]), mine)
+        with self.assertRaises(AccessError):
+            former.with_user(self.user_holder).read(["value"])
+        self.authenticate("tc_line_holder", "tc_line_holder")
+        page = self._get(f"/my/lines/{self.line_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("8.00", page.text)
+        self.assertNotIn("36.00", page.text)
+        self.assertNotIn("45.00", page.text)
+        # member one no longer opens the line
+        self.authenticate("tc_line_one", "tc_line_one")
+        self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
+
+    def test_alerts_stored_before_their_holder_get_it_from_the_holder_history(self):
+        """The upgrade to 19.0.1.3.1 computes the holder of the alerts stored before:
+        the line's holder on the day each alert was created, not the holder now."""
+        Alert = self.env["telecoop.mobile.line.alert"]
+        last_month = self.first - relativedelta(months=1)
+        old = Alert._insert_new(
+            [(self.line_one.id, last_month, "cap", 80, 0, 36.0, 45.0, self.env.uid)]
+        )
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        new = Alert._insert_new(
+            [(self.line_one.id, self.first, "cap", 80, 0, 8.0, 10.0, self.env.uid)]
+        )
+        # as a database of 19.0.1.3.0 holds them: no holder, the old one sent last month
+        self.env.cr.execute(
+            "UPDATE telecoop_mobile_line_alert SET partner_id = NULL, create_date = %s "
+            "WHERE id = %s",
+            (f"{last_month} 09:00:00", old.id),
+        )
+        self.env.cr.execute(
+            "UPDATE telecoop_mobile_line_alert SET partner_id = NULL WHERE id = %s", new.ids
+        )
+        (old | new).invalidate_recordset()
+        self.env.add_to_compute(Alert._fields["partner_id"], old | new)
+        (old | new).flush_recordset()
+        self.assertEqual(old.partner_id, self.user_one.partner_id)
+        self.assertEqual(new.partner_id, self.user_holder.partner_id)
+
     def test_holder_not_member_sees_own_line_only(self):
         self.authenticate("tc_line_holder", "tc_line_holder")
         lines = self._get("/my/lines")
