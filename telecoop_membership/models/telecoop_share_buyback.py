@@ -189,6 +189,7 @@ class TelecoopShareBuyback(models.Model):
             # then read holdings and capital: a concurrent buy-back waits here.
             line_model._lock_register(company)
             buyback._check_holding()
+            line_model._check_out_date(buyback, buyback.partner_id, buyback.quantity, decision_date)
             capital = line_model._get_capital(company)
             floor = profile._get_capital_floor()
             left, allowed = capital_after_buyback(capital, buyback.amount, floor)

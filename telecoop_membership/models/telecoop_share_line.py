@@ -156,6 +156,75 @@ class TelecoopShareLine(models.Model):
         return self.env.cr.fetchone()
 
     @api.model
+    def _get_lowest_holding_from(self, company, partner, share_class, on_date):
+        """The fewest shares of ``share_class`` that ``partner`` holds in ``company`` at
+        the end of any day from ``on_date`` on (the register rebuilt at each date)."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH days AS (
+                    SELECT date, SUM(SUM(quantity)) OVER (ORDER BY date) AS held
+                      FROM telecoop_share_line
+                     WHERE company_id = %(company)s AND partner_id = %(partner)s
+                       AND share_class_id = %(share_class)s
+                  GROUP BY date
+                )
+                SELECT LEAST(
+                    COALESCE((SELECT held FROM days WHERE date <= %(on)s
+                               ORDER BY date DESC LIMIT 1), 0),
+                    COALESCE((SELECT MIN(held) FROM days WHERE date > %(on)s), %(inf)s)
+                )::bigint
+                """,
+                company=company.id,
+                partner=partner.id,
+                share_class=share_class.id,
+                on=on_date,
+                inf=2**62,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _check_out_date(self, document, partner, quantity, on_date):
+        """Shares leaving ``partner``'s holding on ``on_date`` (a transfer given, a
+        buy-back) must be held on that date and on every later date of the register,
+        and the date is not after today: a movement records what took place, and the
+        register at any past date still adds up (no member below zero, no shares
+        counted twice at an assembly's record date)."""
+        on_date = fields.Date.to_date(on_date)
+        today = fields.Date.context_today(self)
+        if on_date > today:
+            raise UserError(
+                self.env._(
+                    "%(document)s %(name)s is dated %(date)s, after today: record it on the "
+                    "day it takes place.",
+                    document=document._description,
+                    name=document.name,
+                    date=on_date,
+                )
+            )
+        held = self._get_lowest_holding_from(
+            document.company_id, partner, document.share_class_id, on_date
+        )
+        if held < quantity:
+            raise UserError(
+                self.env._(
+                    "%(document)s %(name)s is dated %(date)s, but %(partner)s holds only "
+                    "%(held)s shares of %(share_class)s from that date on: %(quantity)s "
+                    "cannot leave the register then. Date it on or after the day the shares "
+                    "were held.",
+                    document=document._description,
+                    name=document.name,
+                    date=on_date,
+                    partner=partner.display_name,
+                    held=max(held, 0),
+                    share_class=document.share_class_id.name,
+                    quantity=quantity,
+                )
+            )
+
+    @api.model
     def _get_holdings_of(self, partners, companies):
         """Shares and capital held now, ``{(partner id, company id): (shares, amount)}``,
         of these people in these cooperatives (one query, whatever the user may read)."""

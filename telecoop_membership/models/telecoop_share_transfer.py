@@ -88,6 +88,10 @@ class TelecoopShareTransfer(models.Model):
                         quantity=transfer.quantity,
                     )
                 )
+            # held on its date and after it too: the register at every date adds up
+            line_model._check_out_date(
+                transfer, transfer.from_partner_id, transfer.quantity, transfer.date
+            )
             to_class, to_total = line_model._get_holdings(
                 company, transfer.to_partner_id, share_class
             )
