@@ -178,6 +178,7 @@ class TelecoopShareBuyback(models.Model):
 
     def action_approve(self):
         """The board approves: the shares leave the register on the decision date."""
+        self._check_workflow_access()
         line_model = self.env["telecoop.share.line"].sudo()
         for buyback in self:
             company = buyback.company_id
@@ -251,6 +252,7 @@ class TelecoopShareBuyback(models.Model):
 
     def action_payout(self):
         """Pay the member back once the statutory delay has run."""
+        self._check_workflow_access()
         for buyback in self:
             payout_date = buyback.payout_date or fields.Date.context_today(self)
             if buyback.state == "approved" and payout_date < buyback.payout_due_date:

@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # What a document can hold at all, whatever the statutes say: PostgreSQL's
 # integer (2**31 - 1) and amounts that the float of an Odoo Monetary still
@@ -170,8 +170,23 @@ class TelecoopShareDocument(models.AbstractModel):
     def _field_changes_any(self, names, vals):
         return any(self._field_changes(name, vals[name]) for name in names)
 
+    def _check_workflow_access(self):
+        """The steps of a document (its buttons) are run by the staff who may write it,
+        or by the code that runs as superuser (a filing from the portal, a payment, an
+        e-mail): a member who reads her own document cannot call them by RPC."""
+        if not self.env.su and not self.has_access("write"):
+            raise AccessError(
+                self.env._(
+                    "Only the cooperative's staff move a %(document)s through its steps "
+                    "(%(names)s).",
+                    document=self._description,
+                    names=", ".join(self.sudo().mapped("name")),
+                )
+            )
+
     def _write_workflow(self, vals):
         """Write the fields of a step of the workflow (state, links to entries)."""
+        self._check_workflow_access()
         return self.sudo().write(vals)
 
     # -- bounds -----------------------------------------------------------------

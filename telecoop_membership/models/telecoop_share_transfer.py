@@ -68,6 +68,7 @@ class TelecoopShareTransfer(models.Model):
 
     def action_confirm(self):
         """Move the shares: one movement out of the giver, one into the receiver."""
+        self._check_workflow_access()
         line_model = self.env["telecoop.share.line"].sudo()
         for transfer in self:
             if transfer.state != "draft":

@@ -259,6 +259,7 @@ class TelecoopSubscriptionRequest(models.Model):
 
     def action_validate(self):
         """Check the limits, then invoice the shares."""
+        self._check_workflow_access()
         for request in self:
             request._check_limits()
             request._set_state("validated")

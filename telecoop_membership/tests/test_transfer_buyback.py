@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
@@ -266,6 +266,23 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         finally:
             other.rollback()
             other.close()
+
+    def test_member_cannot_approve_her_own_buyback(self):
+        """Red team: Bob, a portal user who reads his own buy-back, called its board
+        approval (a public method, so callable by RPC): his 3 shares left the register,
+        the capital entry was posted and the cooperative owed him 300."""
+        self.portal_user.partner_id = self.bob
+        buyback = self._buyback(self.bob, 3)
+        moves = self.env["account.move"].search_count([("company_id", "=", self.company.id)])
+        for method in ("action_approve", "action_payout", "action_refuse", "action_cancel"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(buyback.with_user(self.portal_user), method)()
+        self.assertEqual(buyback.state, "draft")
+        self.assertFalse(buyback.share_line_ids)
+        self.assertEqual(
+            self.env["account.move"].search_count([("company_id", "=", self.company.id)]), moves
+        )
+        self.assertEqual(self.env["telecoop.share.line"]._get_holdings(self.company, self.bob)[1], 3)
 
     def test_buyback_of_more_than_held_is_refused(self):
         with self.assertRaisesRegex(UserError, "Bob holds 3 shares"):
