@@ -192,6 +192,9 @@ class TelecoopSubscriptionRequest(models.Model):
         for request in self:
             share_class = request.share_class_id
             profile = request.company_id.telecoop_statute_profile_id
+            # two validations at once are checked one after the other (the second
+            # transaction, replayed, sees the first one's pending request)
+            lines._lock_register(request.company_id)
             if share_class.company_id != request.company_id or not share_class.active:
                 raise UserError(
                     self.env._(
