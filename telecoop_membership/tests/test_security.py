@@ -101,6 +101,28 @@ class TestShareDocumentsSecurity(TelecoopCommon):
                 lines.with_user(user).create(vals)
         self.assertEqual(lines._get_holdings(self.company, self.member)[1], 2)
 
+    def test_member_card_fields_only_for_cooperative_staff(self):
+        """Red team: an employee without the cooperative's groups (sales, support) read
+        by RPC the member number, college, shares and capital of any contact: the
+        fields are computed as superuser and only the form hid them."""
+        fields = [
+            "telecoop_member_number",
+            "telecoop_college_id",
+            "telecoop_is_member",
+            "telecoop_member_since",
+            "telecoop_member_until",
+            "telecoop_share_count",
+            "telecoop_share_amount",
+        ]
+        as_employee = self.member.with_user(self.internal_user)
+        self.assertEqual(as_employee.read(["name"])[0]["name"], "Secured Member")
+        for name in fields:
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                as_employee.read([name])
+        card = self.member.with_user(self.membership_user).read(fields)[0]
+        self.assertEqual(card["telecoop_share_count"], 2)
+        self.assertTrue(card["telecoop_is_member"])
+
     def test_member_card_only_for_cooperative_staff(self):
         def form_arch(user):
             views = self.env["res.partner"].with_user(user).get_views([(False, "form")])
