@@ -282,7 +282,9 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         self.assertEqual(
             self.env["account.move"].search_count([("company_id", "=", self.company.id)]), moves
         )
-        self.assertEqual(self.env["telecoop.share.line"]._get_holdings(self.company, self.bob)[1], 3)
+        self.assertEqual(
+            self.env["telecoop.share.line"]._get_holdings(self.company, self.bob)[1], 3
+        )
 
     def test_buyback_of_more_than_held_is_refused(self):
         with self.assertRaisesRegex(UserError, "Bob holds 3 shares"):
