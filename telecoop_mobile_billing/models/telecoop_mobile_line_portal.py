@@ -246,6 +246,8 @@ class TelecoopMobileLine(models.Model):
         self.ensure_one()
         try:
             cap = _round_cent(Decimal(str(spending_cap or "0").replace(",", ".").strip()))
+            if not cap.is_finite():  # "NaN" parses, and then compares with nothing
+                raise ValueError(spending_cap)
             cap_percent = int(alert_cap_percent or 0)
             band_percent = int(alert_band_percent or 0)
         except (ArithmeticError, ValueError) as error:

@@ -477,6 +477,20 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertEqual(self._get(f"/my/lines/{self.line_holder.id}").status_code, 200)
         self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
 
+    def test_a_cap_that_is_not_a_number_is_told_in_a_sentence(self):
+        """Red team: "NaN" (and "1e999", "Infinity") as the spending cap answered 500:
+        Decimal parses them, and comparing NaN with 0 raised InvalidOperation outside
+        the check. Each is refused in a sentence on the page; the cap stays."""
+        self.authenticate("tc_line_one", "tc_line_one")
+        url = f"/my/lines/{self.line_one.id}/alerts"
+        for value in ("NaN", "nan", "sNaN", "Infinity", "-inf", "1e999"):
+            with self.subTest(value=value):
+                response = self._post(url, {"spending_cap": value, "alert_cap_percent": "80"})
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("alert-danger", response.text)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 0)
+
     def test_member_sets_cap_and_alerts_then_changes_plan(self):
         self.authenticate("tc_line_one", "tc_line_one")
         url = f"/my/lines/{self.line_one.id}"
