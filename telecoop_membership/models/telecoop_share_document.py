@@ -64,6 +64,8 @@ class TelecoopShareDocument(models.AbstractModel):
     _workflow_fields = ("state",)
     # Fields naming the member whose shares are taken out, if any.
     _giver_fields = ()
+    # The value of the document, computed from its class and its shares: never set.
+    _computed_value_fields = ("amount",)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -148,6 +150,19 @@ class TelecoopShareDocument(models.AbstractModel):
                         names=", ".join(self.mapped("name")),
                     )
                 )
+        # a draft's value follows its class and shares (after draft it is a fact, below)
+        computed = [name for name in self._computed_value_fields if name in vals]
+        drafts = self.filtered(lambda d: d.state == "draft")
+        if computed and drafts._field_changes_any(computed, vals):
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a %(document)s are computed from its share class and its "
+                    "number of shares: they cannot be set (%(names)s).",
+                    fields=", ".join(self._get_field_label(name) for name in computed),
+                    document=self._description,
+                    names=", ".join(drafts.mapped("name")),
+                )
+            )
         frozen = [name for name in self._frozen_fields if name in vals]
         if not frozen:
             return

@@ -102,6 +102,7 @@ class TelecoopSubscriptionRequest(models.Model):
         "partner_id",
         "unit_price",
     )
+    _computed_value_fields = ("amount", "unit_price")
     _workflow_fields = (
         "state",
         "invoice_id",
