@@ -111,9 +111,10 @@ class TestDocumentFacts(TelecoopAccountingCommon):
 
     def test_the_value_of_a_draft_document_is_its_shares_at_the_nominal_value(self):
         """Red team: a membership user wrote, on drafts, the amount of a buy-back of 1
-        share (50,000: approved, the capital entry and the payout were of 50,000), the
-        unit price of a request (1 EUR a share: 5 shares invoiced 5 EUR) and the amount
-        of a transfer. The value is computed from the class and the shares, never set."""
+        share of 100 (3,000, within the capital above its floor: approved, the capital
+        entry and the amount owed were 3,000), the unit price of a request (1 EUR a
+        share: 5 shares invoiced 5 EUR) and the amount of a transfer. The value is
+        computed from the class and the shares, never set."""
         request = self.env["telecoop.subscription.request"].create(
             {
                 "company_id": self.company.id,
@@ -124,7 +125,7 @@ class TestDocumentFacts(TelecoopAccountingCommon):
         )
         drafts = {
             request: [("unit_price", 1.0), ("amount", 5.0)],
-            self._buyback(self.bob, 1): [("amount", 50000.0)],
+            self._buyback(self.bob, 1): [("amount", 3000.0)],
             self._transfer(self.bob, self.eve, 1): [("amount", 1.0)],
         }
         for document, attacks in drafts.items():
@@ -140,7 +141,7 @@ class TestDocumentFacts(TelecoopAccountingCommon):
             self.assertEqual(self.currency.compare_amounts(document.amount, expected), 0)
         self.assertEqual(self.currency.compare_amounts(request.amount, 500), 0)
         # given at creation, the computed value wins
-        created = self._buyback(self.bob, 1, amount=50000.0)
+        created = self._buyback(self.bob, 1, amount=3000.0)
         self.assertEqual(self.currency.compare_amounts(created.amount, 100), 0)
         # the same value written again is no change (a form saving it as it is)
         request.with_user(self.membership_user).write({"unit_price": 100.0, "quantity": 4})
