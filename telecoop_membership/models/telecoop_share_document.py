@@ -345,7 +345,8 @@ class TelecoopShareDocument(models.AbstractModel):
                 self.env._(
                     "Share class %(share_class)s is not offered by %(company)s.",
                     share_class=share_class.name,
-                    company=company.sudo().name or self.env._("this cooperative"),
+                    # a form may name a company that does not exist: no raw MissingError
+                    company=company.sudo().exists().name or self.env._("this cooperative"),
                 )
             )
 
