@@ -50,7 +50,12 @@ class TelecoopMobileLine(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Holder", required=True, tracking=True, index=True
+        "res.partner",
+        string="Holder",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     plan_id = fields.Many2one(
         "telecoop.mobile.plan",
