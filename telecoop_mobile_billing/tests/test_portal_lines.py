@@ -442,6 +442,22 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.authenticate("tc_line_one", "tc_line_one")
         self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
 
+    def test_a_share_link_of_the_line_ends_with_its_holder(self):
+        """Red team: member one had shared her line (a link with its token); the line
+        went to another holder, and the old link still opened the new holder's month,
+        consumption and alerts. A change of holder ends the links shared before."""
+        old_token = self.line_one._portal_ensure_token()
+        url = f"/my/lines/{self.line_one.id}"
+        self.assertEqual(self._get(f"{url}?access_token={old_token}").status_code, 200)
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        response = self._get(f"{url}?access_token={old_token}")
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+        # the new holder may share it again, with a new link
+        new_token = self.line_one._portal_ensure_token()
+        self.assertNotEqual(new_token, old_token)
+        self.assertEqual(self._get(f"{url}?access_token={new_token}").status_code, 200)
+
     def test_alerts_stored_before_their_holder_get_it_from_the_holder_history(self):
         """The upgrade to 19.0.1.3.1 computes the holder of the alerts stored before:
         the line's holder on the day each alert was created, not the holder now."""
