@@ -12,12 +12,15 @@ class ResPartner(models.Model):
     )
     # The membership of the current company (env.company), as the staff and the
     # portal of that cooperative see it: one person may be a member of several
-    # hosted cooperatives, each with its own number, college and dates.
+    # hosted cooperatives, each with its own number, college and dates. Read by the
+    # cooperative's staff, and by a portal user on her own contact only (the portal
+    # rule of res.partner): not by the other employees of the company.
     telecoop_member_number = fields.Char(
         string="Member number",
         compute="_compute_telecoop_membership",
         inverse="_inverse_telecoop_membership",
         search="_search_telecoop_member_number",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_share_line_ids = fields.One2many(
         "telecoop.share.line", "partner_id", string="Share movements"
@@ -28,22 +31,26 @@ class ResPartner(models.Model):
         compute="_compute_telecoop_membership",
         inverse="_inverse_telecoop_membership",
         search="_search_telecoop_college_id",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_is_member = fields.Boolean(
         string="Cooperative member",
         compute="_compute_telecoop_membership",
         inverse="_inverse_telecoop_membership",
         search="_search_telecoop_is_member",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_member_since = fields.Date(
         string="Member since",
         compute="_compute_telecoop_membership",
         inverse="_inverse_telecoop_membership",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_member_until = fields.Date(
         string="Member until",
         compute="_compute_telecoop_membership",
         inverse="_inverse_telecoop_membership",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
 
     @api.depends(
@@ -119,13 +126,17 @@ class ResPartner(models.Model):
         return domain if positive else ["!", *domain]
 
     telecoop_share_count = fields.Integer(
-        string="Shares held", compute="_compute_telecoop_shares", compute_sudo=True
+        string="Shares held",
+        compute="_compute_telecoop_shares",
+        compute_sudo=True,
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_share_amount = fields.Monetary(
         string="Capital held",
         compute="_compute_telecoop_shares",
         compute_sudo=True,
         currency_field="telecoop_currency_id",
+        groups="telecoop_membership.telecoop_membership_group_user,base.group_portal",
     )
     telecoop_currency_id = fields.Many2one(
         "res.currency", compute="_compute_telecoop_shares", compute_sudo=True

@@ -178,6 +178,7 @@ class TelecoopShareBuyback(models.Model):
 
     def action_approve(self):
         """The board approves: the shares leave the register on the decision date."""
+        self._check_workflow_access()
         line_model = self.env["telecoop.share.line"].sudo()
         for buyback in self:
             company = buyback.company_id
@@ -189,6 +190,7 @@ class TelecoopShareBuyback(models.Model):
             # then read holdings and capital: a concurrent buy-back waits here.
             line_model._lock_register(company)
             buyback._check_holding()
+            line_model._check_out_date(buyback, buyback.partner_id, buyback.quantity, decision_date)
             capital = line_model._get_capital(company)
             floor = profile._get_capital_floor()
             left, allowed = capital_after_buyback(capital, buyback.amount, floor)
@@ -250,6 +252,7 @@ class TelecoopShareBuyback(models.Model):
 
     def action_payout(self):
         """Pay the member back once the statutory delay has run."""
+        self._check_workflow_access()
         for buyback in self:
             payout_date = buyback.payout_date or fields.Date.context_today(self)
             if buyback.state == "approved" and payout_date < buyback.payout_due_date:

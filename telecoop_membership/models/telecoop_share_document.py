@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # What a document can hold at all, whatever the statutes say: PostgreSQL's
 # integer (2**31 - 1) and amounts that the float of an Odoo Monetary still
@@ -67,6 +67,8 @@ class TelecoopShareDocument(models.AbstractModel):
     # The date field whose year numbers the document (its sequence uses date
     # ranges); None: the year of the day the document is created.
     _sequence_date_field = None
+    # The value of the document, computed from its class and its shares: never set.
+    _computed_value_fields = ("amount",)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -163,6 +165,19 @@ class TelecoopShareDocument(models.AbstractModel):
                         names=", ".join(self.mapped("name")),
                     )
                 )
+        # a draft's value follows its class and shares (after draft it is a fact, below)
+        computed = [name for name in self._computed_value_fields if name in vals]
+        drafts = self.filtered(lambda d: d.state == "draft")
+        if computed and drafts._field_changes_any(computed, vals):
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a %(document)s are computed from its share class and its "
+                    "number of shares: they cannot be set (%(names)s).",
+                    fields=", ".join(self._get_field_label(name) for name in computed),
+                    document=self._description,
+                    names=", ".join(drafts.mapped("name")),
+                )
+            )
         frozen = [name for name in self._frozen_fields if name in vals]
         if not frozen:
             return
@@ -185,8 +200,23 @@ class TelecoopShareDocument(models.AbstractModel):
     def _field_changes_any(self, names, vals):
         return any(self._field_changes(name, vals[name]) for name in names)
 
+    def _check_workflow_access(self):
+        """The steps of a document (its buttons) are run by the staff who may write it,
+        or by the code that runs as superuser (a filing from the portal, a payment, an
+        e-mail): a member who reads her own document cannot call them by RPC."""
+        if not self.env.su and not self.has_access("write"):
+            raise AccessError(
+                self.env._(
+                    "Only the cooperative's staff move a %(document)s through its steps "
+                    "(%(names)s).",
+                    document=self._description,
+                    names=", ".join(self.sudo().mapped("name")),
+                )
+            )
+
     def _write_workflow(self, vals):
         """Write the fields of a step of the workflow (state, links to entries)."""
+        self._check_workflow_access()
         return self.sudo().write(vals)
 
     # -- bounds -----------------------------------------------------------------
@@ -330,7 +360,8 @@ class TelecoopShareDocument(models.AbstractModel):
                 self.env._(
                     "Share class %(share_class)s is not offered by %(company)s.",
                     share_class=share_class.name,
-                    company=company.sudo().name or self.env._("this cooperative"),
+                    # a form may name a company that does not exist: no raw MissingError
+                    company=company.sudo().exists().name or self.env._("this cooperative"),
                 )
             )
 

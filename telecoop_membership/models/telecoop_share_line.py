@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 # First key of the advisory lock of a company's register (an arbitrary constant).
@@ -92,6 +92,19 @@ class TelecoopShareLine(models.Model):
     )
     _partner_date_index = models.Index("(company_id, partner_id, date)")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the workflow of the documents and the import write as superuser, after
+        # their checks (holdings, limits, payment, capital entry); nobody else
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Share movements are written by subscription requests, transfers, "
+                    "buy-backs and the register import only."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("Share movements are immutable: record a new movement instead."))
 
@@ -141,6 +154,75 @@ class TelecoopShareLine(models.Model):
             (share_class.id if share_class else None, company.id, partner.id),
         )
         return self.env.cr.fetchone()
+
+    @api.model
+    def _get_lowest_holding_from(self, company, partner, share_class, on_date):
+        """The fewest shares of ``share_class`` that ``partner`` holds in ``company`` at
+        the end of any day from ``on_date`` on (the register rebuilt at each date)."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH days AS (
+                    SELECT date, SUM(SUM(quantity)) OVER (ORDER BY date) AS held
+                      FROM telecoop_share_line
+                     WHERE company_id = %(company)s AND partner_id = %(partner)s
+                       AND share_class_id = %(share_class)s
+                  GROUP BY date
+                )
+                SELECT LEAST(
+                    COALESCE((SELECT held FROM days WHERE date <= %(on)s
+                               ORDER BY date DESC LIMIT 1), 0),
+                    COALESCE((SELECT MIN(held) FROM days WHERE date > %(on)s), %(inf)s)
+                )::bigint
+                """,
+                company=company.id,
+                partner=partner.id,
+                share_class=share_class.id,
+                on=on_date,
+                inf=2**62,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _check_out_date(self, document, partner, quantity, on_date):
+        """Shares leaving ``partner``'s holding on ``on_date`` (a transfer given, a
+        buy-back) must be held on that date and on every later date of the register,
+        and the date is not after today: a movement records what took place, and the
+        register at any past date still adds up (no member below zero, no shares
+        counted twice at an assembly's record date)."""
+        on_date = fields.Date.to_date(on_date)
+        today = fields.Date.context_today(self)
+        if on_date > today:
+            raise UserError(
+                self.env._(
+                    "%(document)s %(name)s is dated %(date)s, after today: record it on the "
+                    "day it takes place.",
+                    document=document._description,
+                    name=document.name,
+                    date=on_date,
+                )
+            )
+        held = self._get_lowest_holding_from(
+            document.company_id, partner, document.share_class_id, on_date
+        )
+        if held < quantity:
+            raise UserError(
+                self.env._(
+                    "%(document)s %(name)s is dated %(date)s, but %(partner)s holds only "
+                    "%(held)s shares of %(share_class)s from that date on: %(quantity)s "
+                    "cannot leave the register then. Date it on or after the day the shares "
+                    "were held.",
+                    document=document._description,
+                    name=document.name,
+                    date=on_date,
+                    partner=partner.display_name,
+                    held=max(held, 0),
+                    share_class=document.share_class_id.name,
+                    quantity=quantity,
+                )
+            )
 
     @api.model
     def _get_holdings_of(self, partners, companies):

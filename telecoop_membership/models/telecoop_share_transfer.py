@@ -68,6 +68,7 @@ class TelecoopShareTransfer(models.Model):
 
     def action_confirm(self):
         """Move the shares: one movement out of the giver, one into the receiver."""
+        self._check_workflow_access()
         line_model = self.env["telecoop.share.line"].sudo()
         for transfer in self:
             if transfer.state != "draft":
@@ -88,6 +89,10 @@ class TelecoopShareTransfer(models.Model):
                         quantity=transfer.quantity,
                     )
                 )
+            # held on its date and after it too: the register at every date adds up
+            line_model._check_out_date(
+                transfer, transfer.from_partner_id, transfer.quantity, transfer.date
+            )
             to_class, to_total = line_model._get_holdings(
                 company, transfer.to_partner_id, share_class
             )

@@ -104,6 +104,7 @@ class TelecoopSubscriptionRequest(models.Model):
         "partner_id",
         "unit_price",
     )
+    _computed_value_fields = ("amount", "unit_price")
     _workflow_fields = (
         "state",
         "invoice_id",
@@ -194,6 +195,9 @@ class TelecoopSubscriptionRequest(models.Model):
         for request in self:
             share_class = request.share_class_id
             profile = request.company_id.telecoop_statute_profile_id
+            # two validations at once are checked one after the other (the second
+            # transaction, replayed, sees the first one's pending request)
+            lines._lock_register(request.company_id)
             if share_class.company_id != request.company_id or not share_class.active:
                 raise UserError(
                     self.env._(
@@ -261,6 +265,7 @@ class TelecoopSubscriptionRequest(models.Model):
 
     def action_validate(self):
         """Check the limits, then invoice the shares."""
+        self._check_workflow_access()
         for request in self:
             request._check_limits()
             request._set_state("validated")

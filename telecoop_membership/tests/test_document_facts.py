@@ -109,6 +109,44 @@ class TestDocumentFacts(TelecoopAccountingCommon):
         self.assertEqual(self.request.share_line_ids.quantity, 1)
         self.assertEqual(self.currency.compare_amounts(self.request.amount, 100), 0)
 
+    def test_the_value_of_a_draft_document_is_its_shares_at_the_nominal_value(self):
+        """Red team: a membership user wrote, on drafts, the amount of a buy-back of 1
+        share of 100 (3,000, within the capital above its floor: approved, the capital
+        entry and the amount owed were 3,000), the unit price of a request (1 EUR a
+        share: 5 shares invoiced 5 EUR) and the amount of a transfer. The value is
+        computed from the class and the shares, never set."""
+        request = self.env["telecoop.subscription.request"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 5,
+            }
+        )
+        drafts = {
+            request: [("unit_price", 1.0), ("amount", 5.0)],
+            self._buyback(self.bob, 1): [("amount", 3000.0)],
+            self._transfer(self.bob, self.eve, 1): [("amount", 1.0)],
+        }
+        for document, attacks in drafts.items():
+            expected = document.amount
+            for name, value in attacks:
+                for user in self.users:
+                    with (
+                        self.subTest(document=document._name, field=name, user=user.login),
+                        self.assertRaisesRegex(UserError, "computed from"),
+                    ):
+                        document.with_user(user).write({name: value})
+            document.invalidate_recordset()
+            self.assertEqual(self.currency.compare_amounts(document.amount, expected), 0)
+        self.assertEqual(self.currency.compare_amounts(request.amount, 500), 0)
+        # given at creation, the computed value wins
+        created = self._buyback(self.bob, 1, amount=3000.0)
+        self.assertEqual(self.currency.compare_amounts(created.amount, 100), 0)
+        # the same value written again is no change (a form saving it as it is)
+        request.with_user(self.membership_user).write({"unit_price": 100.0, "quantity": 4})
+        self.assertEqual(self.currency.compare_amounts(request.amount, 400), 0)
+
     def test_an_import_cannot_change_a_fact(self):
         """The import of the web client (``load``) writes through the same guard."""
         for user in self.users:

@@ -321,3 +321,31 @@ class TestMembershipPortal(PdfRouteMixin, TelecoopAccountingCommon, HttpCase):
             self.assertIn("This share class is not offered by your cooperative.", response.text)
         for model in ("telecoop.subscription.request", "telecoop.share.buyback"):
             self.assertFalse(self.env[model].search([("share_class_id", "=", other_class.id)]))
+
+    def test_a_form_naming_a_cooperative_that_does_not_exist_is_told_in_a_sentence(self):
+        """Red team: ``company_id=999999`` (or ``abc``) sent with the class of the
+        member's cooperative: the page showed Odoo's raw "Record does not exist or has
+        been deleted. (Record: res.company(999999,), User: ...)". Refused in a sentence,
+        nothing filed."""
+        self.authenticate("tc_member_two", "tc_member_two")
+        for route in ("/my/shares/subscribe", "/my/shares/buyback"):
+            for company_id in ("999999", "abc"):
+                with self.subTest(route=route, company_id=company_id):
+                    response = self.url_open(
+                        route,
+                        data={
+                            "share_class_id": self.share_class.id,
+                            "quantity": "1",
+                            "company_id": company_id,
+                            "csrf_token": Request.csrf_token(self),
+                        },
+                    )
+                    self.assertEqual(response.status_code, 200)
+                    self.assertNotIn("does not exist", response.text)
+                    self.assertNotIn("res.company(", response.text)
+                    self.assertIn("is not offered by this cooperative", response.text)
+        partner = self.member_two.partner_id
+        for model in ("telecoop.subscription.request", "telecoop.share.buyback"):
+            self.assertFalse(
+                self.env[model].search([("partner_id", "=", partner.id), ("source", "=", "portal")])
+            )

@@ -80,6 +80,49 @@ class TestShareDocumentsSecurity(TelecoopCommon):
                 line.with_user(user).unlink()
         self.assertEqual(line.quantity, 2)
 
+    def test_nobody_appends_a_movement_outside_the_documents(self):
+        """Red team: a membership administrator created an "issue" movement of 50
+        shares by RPC (the list and form hide the create button): 50 shares and a
+        vote with no request, no payment, no capital entry. The register is
+        appended by the requests, transfers, buy-backs and the import only."""
+        vals = {
+            "company_id": self.company.id,
+            "partner_id": self.member.id,
+            "share_class_id": self.share_class.id,
+            "college_id": self.college_users.id,
+            "date": "2026-02-01",
+            "movement_type": "issue",
+            "quantity": 50,
+            "amount": 5000.0,
+        }
+        lines = self.env["telecoop.share.line"]
+        for user in (self.membership_user, self.membership_manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                lines.with_user(user).create(vals)
+        self.assertEqual(lines._get_holdings(self.company, self.member)[1], 2)
+
+    def test_member_card_fields_only_for_cooperative_staff(self):
+        """Red team: an employee without the cooperative's groups (sales, support) read
+        by RPC the member number, college, shares and capital of any contact: the
+        fields are computed as superuser and only the form hid them."""
+        fields = [
+            "telecoop_member_number",
+            "telecoop_college_id",
+            "telecoop_is_member",
+            "telecoop_member_since",
+            "telecoop_member_until",
+            "telecoop_share_count",
+            "telecoop_share_amount",
+        ]
+        as_employee = self.member.with_user(self.internal_user)
+        self.assertEqual(as_employee.read(["name"])[0]["name"], "Secured Member")
+        for name in fields:
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                as_employee.read([name])
+        card = self.member.with_user(self.membership_user).read(fields)[0]
+        self.assertEqual(card["telecoop_share_count"], 2)
+        self.assertTrue(card["telecoop_is_member"])
+
     def test_member_card_only_for_cooperative_staff(self):
         def form_arch(user):
             views = self.env["res.partner"].with_user(user).get_views([(False, "form")])

@@ -8,7 +8,8 @@ cooperative who holds no share; ``user`` and ``manager``, staff of the
 membership groups; ``other_staff``, a membership manager of another cooperative.
 """
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
 
 from .common import TelecoopCommon
 from .security_matrix import RouteMatrixMixin, RuleMatrixMixin, matrix_users
@@ -43,7 +44,7 @@ RULES = {
             "telecoop_membership.telecoop_share_line_rule_company",
             "telecoop_membership.telecoop_share_line_rule_portal",
         ),
-        R, NONE, NONE, R, "r-c-", NONE,
+        R, NONE, NONE, R, R, NONE,
     ),
     "telecoop.subscription.request": (
         (
@@ -183,3 +184,39 @@ class TestMembershipSecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, 
             ),
         }  # fmt: skip
         return {rule: (*urls[rule], cells) for rule, cells in self.ROUTES.items()}
+
+    def test_member_does_not_run_the_steps_of_their_own_documents_by_rpc(self):
+        """Red team: the owner, logged in to the portal, called the buttons of her own
+        buy-back and request through ``/web/dataset/call_kw`` (any logged-in user
+        reaches it): she refused and cancelled them as the board would, the steps
+        writing their state as superuser. The steps are the staff's."""
+        request = self.records["telecoop.subscription.request"]
+        buyback = self.records["telecoop.share.buyback"]
+        self.authenticate(self.logins["owner"], self.logins["owner"])
+        for record, method in (
+            (buyback, "action_refuse"),
+            (buyback, "action_cancel"),
+            (buyback, "action_approve"),
+            (request, "action_refuse"),
+            (request, "action_cancel"),
+            (request, "action_validate"),
+        ):
+            with self.subTest(model=record._name, method=method):
+                with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
+                    self.make_jsonrpc_request(
+                        f"/web/dataset/call_kw/{record._name}/{method}",
+                        {
+                            "model": record._name,
+                            "method": method,
+                            "args": [record.ids],
+                            "kwargs": {},
+                        },
+                    )
+                self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+                record.invalidate_recordset()
+                self.assertEqual(record.state, "draft")
+        self.assertFalse(buyback.share_line_ids)
+        self.assertEqual(self.owner.telecoop_share_count, 3)
+        # the staff still run them
+        buyback.with_user(self.users["user"]).action_refuse()
+        self.assertEqual(buyback.state, "refused")

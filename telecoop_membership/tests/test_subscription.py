@@ -6,11 +6,12 @@ from pathlib import Path
 
 from psycopg2 import IntegrityError
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
 
 
@@ -193,6 +194,23 @@ class TestSubscription(TelecoopAccountingCommon):
         self._request(self.carla, quantity=30).action_validate()
         with self.assertRaisesRegex(UserError, "at most 50 shares"):
             self._request(self.carla, quantity=21).action_validate()
+
+    def test_validation_holds_the_register_lock_against_other_transactions(self):
+        """Red team: two staff validate, at the same instant, two requests of Carla of 30
+        shares each (class maximum 50). Each transaction read the other request as a
+        draft (not pending) and both were invoiced: 60 shares promised. The validation
+        now takes the register's lock (and writes its version row, so that the second
+        transaction is replayed and sees the first), as transfers and buy-backs do."""
+        self._request(self.carla, quantity=30).action_validate()
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, self.company.id)
+            )
+            self.assertFalse(other.fetchone()[0], "the validation must hold the lock")
+        finally:
+            other.rollback()
+            other.close()
 
     def test_statute_maximum_is_refused_across_classes(self):
         other_class = self.share_class.copy({"name": "Founders share", "max_per_member": 0})

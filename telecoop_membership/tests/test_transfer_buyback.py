@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
@@ -88,6 +88,54 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         self.share_class.max_per_member = 11
         with self.assertRaisesRegex(UserError, "Alice would hold 13 shares"):
             self._transfer(self.bob, self.alice, 3).action_confirm()
+
+    def test_transfer_dated_before_the_shares_were_held_is_refused(self):
+        """Red team: a membership user dated a draft transfer of Bob's 3 shares (issued
+        2025-02-10) on 2025-01-20 and confirmed it: the check read today's holding, so
+        the register of 2025-01-31 showed Eve holding 3 shares (a voter at an assembly
+        of that record date) while Bob's -3 were hidden and the capital was 0."""
+        transfer = self._transfer(self.bob, self.eve, 3, on_date="2025-01-20")
+        with self.assertRaisesRegex(UserError, "holds only 0 shares"):
+            transfer.action_confirm()
+        self.assertEqual(transfer.state, "draft")
+        self.assertFalse(transfer.share_line_ids)
+        rows = self.env["telecoop.share.line"]._get_register_rows(self.company, date(2025, 1, 31))
+        self.assertEqual([(r["partner_id"], r["shares"]) for r in rows], [(self.alice.id, 10)])
+
+    def test_transfer_dated_before_a_later_movement_out_is_refused(self):
+        """Bob (3 shares since 2025-02-10) gives 2 on 2026-03-01 and receives 5 on
+        2026-04-01: he holds 6 today and held 3 on 2026-02-01, yet 3 given on
+        2026-02-01 would leave him at -2 from 2026-03-01 to 2026-04-01."""
+        self._transfer(self.bob, self.eve, 2, on_date="2026-03-01").action_confirm()
+        self._transfer(self.alice, self.bob, 5, on_date="2026-04-01").action_confirm()
+        backdated = self._transfer(self.bob, self.eve, 3, on_date="2026-02-01")
+        with self.assertRaisesRegex(UserError, "holds only 1 shares"):
+            backdated.action_confirm()
+        backdated.action_cancel()
+        # one share held all along from that date may go, and the 5 received later
+        self._transfer(self.bob, self.eve, 1, on_date="2026-02-01").action_confirm()
+        self._transfer(self.bob, self.eve, 5, on_date="2026-04-01").action_confirm()
+        self.assertEqual(
+            self.env["telecoop.share.line"]._get_holdings(self.company, self.bob)[1], 0
+        )
+
+    def test_transfer_dated_after_today_is_refused(self):
+        transfer = self._transfer(self.alice, self.eve, 1, on_date="2099-01-01")
+        with self.assertRaisesRegex(UserError, "after today"):
+            transfer.action_confirm()
+        self.assertFalse(transfer.share_line_ids)
+
+    def test_buyback_decided_before_the_shares_were_held_is_refused(self):
+        """Red team: a buy-back of Bob's shares with a board decision of 2025-01-01,
+        before their issue (2025-02-10): the register of January 2025 held -3."""
+        buyback = self._buyback(self.bob, 3, decision_date="2025-01-01")
+        with self.assertRaisesRegex(UserError, "holds only 0 shares"):
+            buyback.action_approve()
+        self.assertEqual(buyback.state, "draft")
+        self.assertFalse(buyback.share_line_ids)
+        future = self._buyback(self.alice, 1, decision_date="2099-01-01")
+        with self.assertRaisesRegex(UserError, "after today"):
+            future.action_approve()
 
     def test_done_transfer_cannot_be_cancelled(self):
         transfer = self._transfer(self.alice, self.eve, 1)
@@ -218,6 +266,25 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         finally:
             other.rollback()
             other.close()
+
+    def test_member_cannot_approve_her_own_buyback(self):
+        """Red team: Bob, a portal user who reads his own buy-back, called its board
+        approval (a public method, so callable by RPC): his 3 shares left the register,
+        the capital entry was posted and the cooperative owed him 300."""
+        self.portal_user.partner_id = self.bob
+        buyback = self._buyback(self.bob, 3)
+        moves = self.env["account.move"].search_count([("company_id", "=", self.company.id)])
+        for method in ("action_approve", "action_payout", "action_refuse", "action_cancel"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(buyback.with_user(self.portal_user), method)()
+        self.assertEqual(buyback.state, "draft")
+        self.assertFalse(buyback.share_line_ids)
+        self.assertEqual(
+            self.env["account.move"].search_count([("company_id", "=", self.company.id)]), moves
+        )
+        self.assertEqual(
+            self.env["telecoop.share.line"]._get_holdings(self.company, self.bob)[1], 3
+        )
 
     def test_buyback_of_more_than_held_is_refused(self):
         with self.assertRaisesRegex(UserError, "Bob holds 3 shares"):

@@ -118,7 +118,7 @@ class TelecoopMobileLinePortal(CustomerPortal):
             "history": [_plain(month) for month in reversed(history)],
             "chart_data": json.dumps(chart),
             "sobriety": line_sudo._get_sobriety(),
-            "alerts": line_sudo.alert_ids[:20],
+            "alerts": line_sudo._get_portal_alerts(),
             "plans": line_sudo._get_portal_plans() - line_sudo.plan_id,
             "upcoming_plan": line_sudo._get_upcoming_plan(),
             "default_change_date": line_sudo._get_default_plan_change_date(),

@@ -50,7 +50,12 @@ class TelecoopMobileLine(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Holder", required=True, tracking=True, index=True
+        "res.partner",
+        string="Holder",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     plan_id = fields.Many2one(
         "telecoop.mobile.plan",
@@ -334,6 +339,9 @@ class TelecoopMobileLine(models.Model):
 
     def _set_holder_history(self, partner_id, date):
         self.ensure_one()
+        # the links shared by the holder before (portal token) end with the change
+        if self.access_token:
+            self.sudo().access_token = False
         History = self.env["telecoop.mobile.line.holder"].sudo()
         self.holder_history_ids.filtered(lambda h: h.date_from >= date).sudo().unlink()
         History.create({"line_id": self.id, "partner_id": partner_id, "date_from": date})

@@ -28,7 +28,16 @@ class TelecoopMobileLineAlert(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
-    partner_id = fields.Many2one(related="line_id.partner_id", string="Holder")
+    # the holder the alert was sent to, kept when the line changes holder: each holder
+    # reads their own alerts only (portal rule), never those of the one before
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Holder",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=True,
+        index=True,
+    )
     currency_id = fields.Many2one(related="line_id.currency_id")
     period = fields.Date(required=True, readonly=True, help="First day of the month.")
     kind = fields.Selection(
@@ -63,6 +72,18 @@ class TelecoopMobileLineAlert(models.Model):
         "UNIQUE(line_id, period, kind, percent, band_index)",
         "An alert is sent once per line, threshold and month.",
     )
+
+    @api.depends("line_id")
+    def _compute_partner_id(self):
+        """The holder of the line when the alert was created (from the holder history
+        for the alerts stored before this field; the holder now for a new one)."""
+        for alert in self:
+            line = alert.line_id.sudo()
+            day = alert.create_date and alert.create_date.date()
+            holders = line.holder_history_ids.filtered(
+                lambda h, d=day: d and h.date_from <= d
+            ).sorted(lambda h: (h.date_from, h.id))
+            alert.partner_id = holders[-1:].partner_id or line.partner_id
 
     @api.depends("kind", "value", "limit")
     @api.depends_context("lang")
@@ -138,19 +159,21 @@ class TelecoopMobileLineAlert(models.Model):
 
     def _insert_new(self, values):
         """Insert the alerts of ``values`` not sent yet (``ON CONFLICT DO NOTHING``):
-        tuples (line, period, kind, percent, band, value, limit, uid). Returns them."""
+        tuples (line, period, kind, percent, band, value, limit, uid), each sent to the
+        line's holder now. Returns them."""
         if not values:
             return self.browse()
         self.flush_model()
+        self.env["telecoop.mobile.line"].flush_model(["company_id", "partner_id"])
         new_ids = []
         for start in range(0, len(values), 1000):
             chunk = values[start : start + 1000]
             self.env.cr.execute(
                 "INSERT INTO telecoop_mobile_line_alert "
                 '(line_id, period, kind, percent, band_index, value, "limit", company_id, '
-                " create_uid, write_uid, create_date, write_date) "
+                " partner_id, create_uid, write_uid, create_date, write_date) "
                 "SELECT v.line_id, v.period, v.kind, v.percent, v.band_index, v.value, v.lim, "
-                "       l.company_id, v.uid, v.uid, now() AT TIME ZONE 'UTC', "
+                "       l.company_id, l.partner_id, v.uid, v.uid, now() AT TIME ZONE 'UTC', "
                 "       now() AT TIME ZONE 'UTC' "
                 "  FROM (VALUES "
                 + ", ".join(["(%s, %s::date, %s, %s, %s, %s::float, %s::float, %s)"] * len(chunk))
@@ -170,7 +193,7 @@ class TelecoopMobileLineAlert(models.Model):
         template = self.env.ref(
             "telecoop_mobile_billing.mail_template_line_alert", raise_if_not_found=False
         )
-        alerts = self.sudo().filtered(lambda a: a.line_id.partner_id.email)
+        alerts = self.sudo().filtered(lambda a: a.partner_id.email)
         if not template or not alerts:
             return
         mails = template.sudo().send_mail_batch(alerts.ids, force_send=False)

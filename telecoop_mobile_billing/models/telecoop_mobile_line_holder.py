@@ -15,7 +15,9 @@ class TelecoopMobileLineHolder(models.Model):
         "telecoop.mobile.line", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="line_id.company_id", store=True)
-    partner_id = fields.Many2one("res.partner", string="Holder", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Holder", required=True, index=True, check_company=True
+    )
     date_from = fields.Date(string="From", required=True)
 
     _line_date_unique = models.Constraint(

@@ -190,6 +190,17 @@ class TelecoopMobileLine(models.Model):
             month += relativedelta(months=1)
         return history
 
+    def _get_portal_alerts(self, partner=None, limit=20):
+        """The latest alerts of the line sent to ``partner`` (the holder now by
+        default): a holder never reads the alerts of the one before."""
+        self.ensure_one()
+        partner = partner or self.partner_id
+        return (
+            self.env["telecoop.mobile.line.alert"]
+            .sudo()
+            .search([("line_id", "=", self.id), ("partner_id", "=", partner.id)], limit=limit)
+        )
+
     def _get_sobriety(self, period_date=None, partner=None):
         """My data this month (``partner``'s days, the holder now by default) against
         the median of the lines on the same plan.
@@ -235,6 +246,8 @@ class TelecoopMobileLine(models.Model):
         self.ensure_one()
         try:
             cap = _round_cent(Decimal(str(spending_cap or "0").replace(",", ".").strip()))
+            if not cap.is_finite():  # "NaN" parses, and then compares with nothing
+                raise ValueError(spending_cap)
             cap_percent = int(alert_cap_percent or 0)
             band_percent = int(alert_band_percent or 0)
         except (ArithmeticError, ValueError) as error:

@@ -32,7 +32,11 @@ class TelecoopRegisterImport(models.Model):
             .with_context(active_test=False)
         )
         holders = {}
-        for partner in partners.search([("ref", "in", list(numbers))]):
+        # a contact reference finds the contacts this cooperative may use (its own and
+        # the shared ones), never a contact of another hosted company
+        for partner in partners.search(
+            [("ref", "in", list(numbers)), *partners._check_company_domain(self.company_id)]
+        ):
             holders[partner.ref] = partner.id
         for partner in partners.search([("telecoop_member_number", "in", list(numbers))]):
             holders[partner.telecoop_member_number] = partner.id

@@ -430,6 +430,25 @@ class TestCompanyIsolation(MobileBillingCommon):
                 {"line_id": self.line.id, "plan_id": self.plan_b.id, "date_from": "2026-03-01"}
             )
 
+    def test_a_line_of_a_is_not_held_by_a_contact_of_b(self):
+        """Red team: a billing user of A, by RPC, gave a line of A (or changed its holder)
+        to a contact that belongs to B only (an id she cannot read): A's line, billed to
+        B's contact. The holder is one of A's contacts or a shared one."""
+        contact_b = self.env["res.partner"].create(
+            {"name": "Contact of B", "company_id": self.company_b.id}
+        )
+        lines = self.env["telecoop.mobile.line"].with_user(self.billing_user)
+        with self.assertRaises(UserError):
+            lines.create(
+                {"msisdn": "33612340001", "plan_id": self.plan_step.id, "partner_id": contact_b.id}
+            )
+        with self.assertRaises(UserError):
+            self.line.with_user(self.billing_user).write({"partner_id": contact_b.id})
+        self.assertNotEqual(self.line.partner_id, contact_b)
+        shared = self.env["res.partner"].create({"name": "Shared holder"})
+        self.line.with_user(self.billing_user).write({"partner_id": shared.id})
+        self.assertEqual(self.line.partner_id, shared)
+
     def test_a_tier_cannot_be_set_on_a_plan_of_another_company_by_its_parent(self):
         tier = self.plan_step.tier_ids[:1]
         self.assertEqual(tier.company_id, self.company)

@@ -411,6 +411,80 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertEqual(self.line_one.plan_id, self.plan_step)
         self.assertEqual(len(self.line_one.plan_history_ids), 1)
 
+    def test_new_holder_does_not_read_the_former_holders_alerts(self):
+        """Red team: the line went from member one to another holder; the new holder's
+        page and an RPC search listed the alerts member one got the month before (her
+        spending and her cap). Each alert belongs to the holder it was sent to."""
+        Alert = self.env["telecoop.mobile.line.alert"]
+        last_month = self.first - relativedelta(months=1)
+        # member one's cap alert of last month: 36.00 of a 45.00 cap
+        former = Alert._insert_new(
+            [(self.line_one.id, last_month, "cap", 80, 0, 36.0, 45.0, self.env.uid)]
+        )
+        self.assertEqual(former.partner_id, self.user_one.partner_id)
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        # the new holder's own alert of this month
+        mine = Alert._insert_new(
+            [(self.line_one.id, self.first, "cap", 80, 0, 8.0, 10.0, self.env.uid)]
+        )
+        self.assertEqual(mine.partner_id, self.user_holder.partner_id)
+        as_holder = Alert.with_user(self.user_holder)
+        self.assertEqual(as_holder.search([("line_id", "=", self.line_one.id)]), mine)
+        with self.assertRaises(AccessError):
+            former.with_user(self.user_holder).read(["value"])
+        self.authenticate("tc_line_holder", "tc_line_holder")
+        page = self._get(f"/my/lines/{self.line_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("8.00", page.text)
+        self.assertNotIn("36.00", page.text)
+        self.assertNotIn("45.00", page.text)
+        # member one no longer opens the line
+        self.authenticate("tc_line_one", "tc_line_one")
+        self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
+
+    def test_a_share_link_of_the_line_ends_with_its_holder(self):
+        """Red team: member one had shared her line (a link with its token); the line
+        went to another holder, and the old link still opened the new holder's month,
+        consumption and alerts. A change of holder ends the links shared before."""
+        old_token = self.line_one._portal_ensure_token()
+        url = f"/my/lines/{self.line_one.id}"
+        self.assertEqual(self._get(f"{url}?access_token={old_token}").status_code, 200)
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        response = self._get(f"{url}?access_token={old_token}")
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers)
+        # the new holder may share it again, with a new link
+        new_token = self.line_one._portal_ensure_token()
+        self.assertNotEqual(new_token, old_token)
+        self.assertEqual(self._get(f"{url}?access_token={new_token}").status_code, 200)
+
+    def test_alerts_stored_before_their_holder_get_it_from_the_holder_history(self):
+        """The upgrade to 19.0.1.3.1 computes the holder of the alerts stored before:
+        the line's holder on the day each alert was created, not the holder now."""
+        Alert = self.env["telecoop.mobile.line.alert"]
+        last_month = self.first - relativedelta(months=1)
+        old = Alert._insert_new(
+            [(self.line_one.id, last_month, "cap", 80, 0, 36.0, 45.0, self.env.uid)]
+        )
+        self.line_one.change_holder(self.user_holder.partner_id, fields.Date.today())
+        new = Alert._insert_new(
+            [(self.line_one.id, self.first, "cap", 80, 0, 8.0, 10.0, self.env.uid)]
+        )
+        # as a database of 19.0.1.3.0 holds them: no holder, the old one sent last month
+        self.env.cr.execute(
+            "UPDATE telecoop_mobile_line_alert SET partner_id = NULL, create_date = %s "
+            "WHERE id = %s",
+            (f"{last_month} 09:00:00", old.id),
+        )
+        self.env.cr.execute(
+            "UPDATE telecoop_mobile_line_alert SET partner_id = NULL WHERE id = %s", new.ids
+        )
+        (old | new).invalidate_recordset()
+        self.env.add_to_compute(Alert._fields["partner_id"], old | new)
+        (old | new).flush_recordset()
+        self.assertEqual(old.partner_id, self.user_one.partner_id)
+        self.assertEqual(new.partner_id, self.user_holder.partner_id)
+
     def test_holder_not_member_sees_own_line_only(self):
         self.authenticate("tc_line_holder", "tc_line_holder")
         lines = self._get("/my/lines")
@@ -418,6 +492,20 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         self.assertNotIn("06 00 00 00 01", lines.text)
         self.assertEqual(self._get(f"/my/lines/{self.line_holder.id}").status_code, 200)
         self.assertIn(self._get(f"/my/lines/{self.line_one.id}").status_code, (302, 303))
+
+    def test_a_cap_that_is_not_a_number_is_told_in_a_sentence(self):
+        """Red team: "NaN" (and "1e999", "Infinity") as the spending cap answered 500:
+        Decimal parses them, and comparing NaN with 0 raised InvalidOperation outside
+        the check. Each is refused in a sentence on the page; the cap stays."""
+        self.authenticate("tc_line_one", "tc_line_one")
+        url = f"/my/lines/{self.line_one.id}/alerts"
+        for value in ("NaN", "nan", "sNaN", "Infinity", "-inf", "1e999"):
+            with self.subTest(value=value):
+                response = self._post(url, {"spending_cap": value, "alert_cap_percent": "80"})
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("alert-danger", response.text)
+        self.line_one.invalidate_recordset()
+        self.assertEqual(self.line_one.spending_cap, 0)
 
     def test_member_sets_cap_and_alerts_then_changes_plan(self):
         self.authenticate("tc_line_one", "tc_line_one")

@@ -292,6 +292,63 @@ class TestPricedMonthFacts(MobileBillingCommon):
         self.assertEqual(str(consumer_line._get_portal_consumption(PERIOD)["amount"]), "14.00")
         self.assertEqual(str(company_line._get_portal_consumption(PERIOD)["amount"]), "11.67")
 
+    def test_a_month_of_two_holders_is_read_by_rpc_by_neither(self):
+        """Red team: Alice held the line until 15 October, Bob from the 16th. Bob, in
+        the portal, read by RPC the priced month of October, whose total is Alice's
+        charges and his; Alice read in it Bob's data volume and band. Each holder reads
+        their own charges and quantities; the month itself only when it is all theirs
+        (the portal page reads it for the holder's own figures)."""
+        company_args = {"company_id": self.company.id, "company_ids": self.company.ids}
+        alice = new_test_user(
+            self.env, login="tc_pm_alice", groups="base.group_portal", **company_args
+        )
+        bob = new_test_user(self.env, login="tc_pm_bob", groups="base.group_portal", **company_args)
+        alice.partner_id = self.holder
+        bob.partner_id = self.holder2
+        line = self._create_line("33630000009", self.plan_step)
+        alone = self._create_line("33630000010", self.plan_step, partner=self.holder2)
+        line.change_holder(self.holder2, "2026-10-16")
+        self._insert_records(
+            [
+                (line, "2026-10-05 08:00:00", "data", 3 * GB, "national"),
+                (line, "2026-10-20 12:00:00", "data", 2 * GB, "national"),
+                (alone, "2026-10-20 12:00:00", "data", 1 * GB, "national"),
+            ]
+        )
+        self._priced(line, PERIOD)
+        self._priced(alone, PERIOD)
+        Month = self.env["telecoop.priced.month"]
+        month = Month.search([("line_id", "=", line.id), ("period", "=", PERIOD)])
+        # the month's figures are the line's: its total is both holders' charges, its
+        # data and band Bob's (the holder at the end of the month), read by Alice too
+        self.assertEqual(month.charge_ids.partner_id, self.holder | self.holder2)
+        self.assertAlmostEqual(month.amount_total, sum(month.charge_ids.mapped("amount_total")), 2)
+        self.assertEqual(month.data_quantity, 2 * GB)
+        for user, partner in ((alice, self.holder), (bob, self.holder2)):
+            with self.subTest(user=user.login):
+                self.assertFalse(
+                    Month.with_user(user).search(
+                        [("line_id", "=", line.id), ("period", "=", PERIOD)]
+                    )
+                )
+                with self.assertRaises(AccessError):
+                    month.with_user(user).read(["data_quantity", "amount_total"])
+                # their own part of it stays theirs to read
+                charges = (
+                    self.env["telecoop.priced.charge"]
+                    .with_user(user)
+                    .search([("line_id", "=", line.id)])
+                )
+                self.assertTrue(charges)
+                self.assertEqual(charges.partner_id, partner)
+        # a month of one holder is read by that holder
+        self.assertEqual(
+            Month.with_user(bob)
+            .search([("line_id", "=", alone.id), ("period", "=", PERIOD)])
+            .data_quantity,
+            GB,
+        )
+
     def test_tracker_and_sobriety_of_a_line_that_changed_holder_count_own_days(self):
         """Alice holds the line until 15 October, Bob from the 16th: Bob's tracker,
         history and sobriety count Bob's usage only."""

@@ -92,6 +92,30 @@ class TestRegisterImportLines(MobileBillingCommon):
         self.assertFalse(self._lines())
         self.assertFalse(self.env["res.partner"].search([("telecoop_member_number", "=", "C0001")]))
 
+    def test_a_holder_reference_of_another_company_is_not_found(self):
+        """Red team: the lines file named its holder by contact reference, EXT-42, the
+        reference of a contact that belongs to another hosted cooperative only: the
+        line of this cooperative was given to that company's contact. A reference
+        finds the contacts this cooperative may use (its own and the shared ones)."""
+        other_company = self.env["res.company"].create({"name": "Other Lines Coop"})
+        self.env["res.partner"].create(
+            {"name": "Their Contact", "ref": "EXT-42", "company_id": other_company.id}
+        )
+        lines = (
+            b"msisdn,iccid,holder,plan,activation_date\n33612000042,,EXT-42,Adjustable,2021-04-01\n"
+        )
+        record = self._import(lines)
+        record.action_check()
+        self.assertIn(
+            ("lines.csv", 2, "holder"), {(p.file, p.line, p.column) for p in record.problem_ids}
+        )
+        self.assertFalse(self._lines())
+        # a shared contact (no company) with that reference is found
+        shared = self.env["res.partner"].create({"name": "Shared Contact", "ref": "EXT-43"})
+        record = self._import(lines.replace(b"EXT-42", b"EXT-43").replace(b"042", b"043"))
+        self.assertEqual(record.action_import(), [])
+        self.assertEqual(self._lines().partner_id, shared)
+
     def test_lines_from_xlsx_with_typed_cells(self):
         """A spreadsheet keeps numbers as numbers and dates as dates: the same lines."""
         content = self._xlsx(
