@@ -142,14 +142,49 @@ class TestProxyLock(TransactionCase):
             }
         self.addCleanup(self._cleanup, ids["assembly"], before)
         self.addCleanup(self._cleanup_ballots, ids, head)
-        barrier = threading.Barrier(2)
+
+        def vote(env):
+            proxy = env["telecoop.assembly.proxy"].browse(ids["proxy"])
+            env["telecoop.ballot"]._cast(
+                env["telecoop.resolution"].browse(ids["resolution"]),
+                proxy.giver_id,
+                env["telecoop.resolution.choice"].browse(ids["choice"]),
+                "proxy",
+                proxy.holder_id.partner_id,
+                proxy,
+            )
+
+        def withdraw(env):
+            env["telecoop.assembly.proxy"].browse(ids["proxy"]).action_withdraw()
+
+        outcomes = self._at_the_same_instant(ids["assembly"], vote=vote, withdraw=withdraw)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
+            state = cr.fetchone()[0]
+            cr.execute(
+                "SELECT COUNT(*) FROM telecoop_ballot_participation WHERE proxy_id = %s AND voted",
+                (ids["proxy"],),
+            )
+            cast = cr.fetchone()[0]
+        self.assertEqual(sorted(outcomes.values()), ["done", "refused"], outcomes)
+        if outcomes["vote"] == "done":
+            self.assertEqual((state, cast), ("active", 1))
+        else:
+            self.assertEqual((state, cast), ("withdrawn", 0))
+
+    def _at_the_same_instant(self, assembly_id, **actions):
+        """Run each action (``env -> None``) in its own thread and transaction, all
+        starting together once each read the assembly; a serialization failure is
+        rolled back and tried again, as the server retries a request. Returns
+        ``{name: "done" | "refused" | "gave up"}`` ("refused": a UserError)."""
+        barrier = threading.Barrier(len(actions))
         outcomes = {}
 
         def attempt(name, action):
             for attempt in range(10):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["telecoop.assembly"].browse(ids["assembly"]).read(["state"])
+                    env["telecoop.assembly"].browse(assembly_id).read(["state"])
                     if attempt == 0:
                         barrier.wait(timeout=60)
                     try:
@@ -167,41 +202,15 @@ class TestProxyLock(TransactionCase):
                 return
             outcomes[name] = "gave up"
 
-        def vote(env):
-            proxy = env["telecoop.assembly.proxy"].browse(ids["proxy"])
-            env["telecoop.ballot"]._cast(
-                env["telecoop.resolution"].browse(ids["resolution"]),
-                proxy.giver_id,
-                env["telecoop.resolution.choice"].browse(ids["choice"]),
-                "proxy",
-                proxy.holder_id.partner_id,
-                proxy,
-            )
-
-        def withdraw(env):
-            env["telecoop.assembly.proxy"].browse(ids["proxy"]).action_withdraw()
-
         threads = [
-            threading.Thread(target=attempt, args=("vote", vote)),
-            threading.Thread(target=attempt, args=("withdraw", withdraw)),
+            threading.Thread(target=attempt, args=(name, action))
+            for name, action in actions.items()
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
-            state = cr.fetchone()[0]
-            cr.execute(
-                "SELECT COUNT(*) FROM telecoop_ballot_participation WHERE proxy_id = %s AND voted",
-                (ids["proxy"],),
-            )
-            cast = cr.fetchone()[0]
-        self.assertEqual(sorted(outcomes.values()), ["done", "refused"], outcomes)
-        if outcomes["vote"] == "done":
-            self.assertEqual((state, cast), ("active", 1))
-        else:
-            self.assertEqual((state, cast), ("withdrawn", 0))
+        return outcomes
 
     def _cleanup_ballots(self, ids, head):
         """Remove what the threads cast (tests only): entries after the old head, the
@@ -256,30 +265,6 @@ class TestProxyLock(TransactionCase):
             head = (resolution.ballot_count or 0, resolution.ballot_head_hash)
         self.addCleanup(self._reopen, ids)
         self.addCleanup(self._cleanup_ballots, dict(ids, giver=ids["voter"]), head)
-        barrier = threading.Barrier(2)
-        outcomes = {}
-
-        def attempt(name, action):
-            for attempt in range(10):
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["telecoop.assembly"].browse(ids["assembly"]).read(["state"])
-                    if attempt == 0:
-                        barrier.wait(timeout=60)
-                    try:
-                        action(env)
-                        env.flush_all()
-                    except SerializationFailure:
-                        cr.rollback()
-                        time.sleep(0.05 * (attempt + 1))
-                        continue
-                    except UserError:
-                        cr.rollback()
-                        outcomes[name] = "refused"
-                        return
-                outcomes[name] = "done"
-                return
-            outcomes[name] = "gave up"
 
         def vote(env):
             voter = env["telecoop.assembly.voter"].browse(ids["voter"])
@@ -294,14 +279,7 @@ class TestProxyLock(TransactionCase):
         def close(env):
             env["telecoop.assembly"].browse(ids["assembly"]).action_close()
 
-        threads = [
-            threading.Thread(target=attempt, args=("vote", vote)),
-            threading.Thread(target=attempt, args=("close", close)),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = self._at_the_same_instant(ids["assembly"], vote=vote, close=close)
         self.assertEqual(outcomes.get("close"), "done", outcomes)
         self.assertIn(outcomes.get("vote"), ("done", "refused"), outcomes)
         with self.registry.cursor() as cr:
