@@ -61,9 +61,19 @@ class TelecoopAssemblyVoter(models.Model):
     def write(self, vals):
         if set(vals) - ATTENDANCE_FIELDS:
             raise UserError(self.env._("The electorate is frozen: only attendance changes."))
-        if any(voter.assembly_id.state not in ("convened", "open") for voter in self):
+        # first: the closing at the same instant either sees this presence in the quorum
+        # it fixes, or this change is retried after it and refused below (the lock of the
+        # ballot boxes, see TelecoopResolution._lock_heads)
+        self.assembly_id.resolution_ids.sudo()._lock_heads()
+        closed = self.filtered(lambda voter: voter.assembly_id.state not in ("convened", "open"))
+        if closed:
             raise UserError(
-                self.env._("Attendance is taken between the convocation and the closing.")
+                self.env._(
+                    "Assembly %(name)s: attendance is taken between the convocation and the "
+                    "closing of the vote; once closed, the attendance sheet and the quorum are "
+                    "fixed.",
+                    name=closed[:1].assembly_id.name,
+                )
             )
         if "present" in vals and not vals["present"]:
             self._check_no_room_ballot()
