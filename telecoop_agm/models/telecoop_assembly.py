@@ -31,6 +31,7 @@ STATE_FIELDS = {
     "box_anchor",
     "proxy_lock",
     *("convened_quorum_percent", "convened_majority", "convened_room_ballot_over_online"),
+    "convened_proxy_cap",
 }
 # Facts of the convocation: frozen once the assembly left draft.
 FROZEN_FIELDS = {
@@ -169,6 +170,13 @@ class TelecoopAssembly(models.Model):
         readonly=True,
         copy=False,
     )
+    convened_proxy_cap = fields.Integer(
+        string="Proxies per holder at the convocation",
+        readonly=True,
+        copy=False,
+        help="The statutes' cap of proxies one member may hold, as it stood at the "
+        "convocation.",
+    )
     resolution_ids = fields.One2many("telecoop.resolution", "assembly_id", copy=True)
     college_ids = fields.One2many(
         "telecoop.assembly.college", "assembly_id", string="College weights", readonly=True
@@ -237,6 +245,14 @@ class TelecoopAssembly(models.Model):
             self.convened_room_ballot_over_online
             or self.company_id.telecoop_statute_profile_id.room_ballot_over_online
         )
+
+    def _get_proxy_cap(self):
+        """How many active proxies one member may hold in this assembly: the statutes'
+        cap as it stood at the convocation (the profile's own while in draft)."""
+        self.ensure_one()
+        if self.state == "draft":
+            return self.company_id.telecoop_statute_profile_id.proxy_cap
+        return self.convened_proxy_cap
 
     def _compute_participation(self):
         for assembly in self:
@@ -587,6 +603,7 @@ class TelecoopAssembly(models.Model):
             convened_quorum_percent=self.rule_id.quorum_percent,
             convened_majority=self.rule_id.majority or "simple",
             convened_room_ballot_over_online=profile.room_ballot_over_online,
+            convened_proxy_cap=profile.proxy_cap,
         )
         self._freeze_electorate()
         self._send_convocations()

@@ -73,7 +73,7 @@ class TelecoopAssemblyProxy(models.Model):
                 raise ValidationError(
                     self.env._("A member who gave a proxy cannot hold one, and conversely.")
                 )
-            cap = assembly.company_id.telecoop_statute_profile_id.proxy_cap
+            cap = assembly._get_proxy_cap()
             held = len(active.filtered(lambda p, h=proxy.holder_id: p.holder_id == h))
             if held > cap:
                 raise ValidationError(

@@ -51,7 +51,7 @@ class TestProxyLock(TransactionCase):
             assembly = env.ref(DEMO, raise_if_not_found=False)
             if not assembly or not assembly._is_voting_open() or len(assembly.voter_ids) < 4:
                 self.skipTest("needs the open demo assembly (database installed with demo data)")
-            cap = assembly.company_id.telecoop_statute_profile_id.proxy_cap
+            cap = assembly._get_proxy_cap()
             voters = assembly.voter_ids.filtered(
                 lambda v: (
                     not assembly.proxy_ids.filtered(
