@@ -923,8 +923,18 @@ class TelecoopAssembly(models.Model):
                 )
             )
         quorum_reached = self._get_participation()["quorum_reached"]
-        for resolution in self.resolution_ids:
+        # a resolution voted in Belenios keeps the result recorded from Belenios
+        belenios = self.resolution_ids.filtered(lambda r: r.result_source == "belenios")
+        for resolution in self.resolution_ids - belenios:
             resolution._tally(quorum_reached)
+        if belenios:
+            self.message_post(
+                body=self.env._(
+                    "Voted in Belenios, not counted in Odoo: %(resolutions)s keep the result "
+                    "recorded from Belenios.",
+                    resolutions=", ".join(belenios.mapped("name")),
+                )
+            )
         self._set_state("tallied", tallied_at=fields.Datetime.now())
         self._send_results()
         return True

@@ -1,10 +1,14 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""19.0.1.2.0: the proxy cap of an assembly is frozen at its convocation.
+"""19.0.1.2.0: the proxy cap of an assembly is frozen at its convocation; a
+resolution says where its vote was held.
 
 Assemblies convened before this version read the cap from the statute profile
 whenever a proxy was given; they keep the cap their statutes set now, so that a
 later change of the profile no longer changes it.
+
+A resolution with a result gets the way its vote was held (``result_source``): the
+tally of Odoo writes a line per college of the assembly, a Belenios result none.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -28,3 +32,14 @@ def migrate(cr, version):
             )
         )
     assemblies.invalidate_recordset(["convened_proxy_cap"])
+    cr.execute(
+        """
+        UPDATE telecoop_resolution r
+           SET result_source = CASE WHEN EXISTS (
+                   SELECT 1 FROM telecoop_resolution_result l
+                    WHERE l.resolution_id = r.id AND l.college_id IS NOT NULL)
+               THEN 'odoo' ELSE 'belenios' END
+         WHERE r.result_state != 'pending' AND r.result_source IS NULL
+        """
+    )
+    env["telecoop.resolution"].invalidate_model(["result_source"])
