@@ -174,8 +174,7 @@ class TelecoopAssembly(models.Model):
         string="Proxies per holder at the convocation",
         readonly=True,
         copy=False,
-        help="The statutes' cap of proxies one member may hold, as it stood at the "
-        "convocation.",
+        help="The statutes' cap of proxies one member may hold, as it stood at the convocation.",
     )
     resolution_ids = fields.One2many("telecoop.resolution", "assembly_id", copy=True)
     college_ids = fields.One2many(

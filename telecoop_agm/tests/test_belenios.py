@@ -235,15 +235,14 @@ class TestBeleniosWizards(AgmCommon):
         with self.assertRaisesRegex(UserError, "was voted in Belenios"):
             self.accounts._tally()
         self.assembly.action_tally()
-        self.assertEqual(
-            (self.accounts.result_state, self.accounts.result_counted), ("adopted", 5)
-        )
+        self.assertEqual((self.accounts.result_state, self.accounts.result_counted), ("adopted", 5))
         self.assertEqual(self.accounts.result_source, "belenios")
         self.assertFalse(self.accounts.result_line_ids.college_id)
         weighted = {line.choice_id.code: line.percent for line in self.accounts.result_line_ids}
         self.assertEqual((weighted["for"], weighted["against"]), (60.0, 40.0))
+        surplus = self.surplus
         self.assertEqual(
-            (self.surplus.result_source, self.surplus.winner_choice_id.code, self.surplus.result_counted),
+            (surplus.result_source, surplus.winner_choice_id.code, surplus.result_counted),
             ("odoo", "interest", 3),
         )
         # a database of an earlier version: the update (migration 19.0.1.2.0) tells the
