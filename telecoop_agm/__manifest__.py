@@ -32,6 +32,7 @@
         "views/telecoop_assembly_views.xml",
         "views/telecoop_resolution_views.xml",
         "views/telecoop_agm_portal_templates.xml",
+        "views/telecoop_membership_views.xml",
         "views/telecoop_surplus_allocation_views.xml",
         "views/telecoop_statute_profile_views.xml",
         "views/telecoop_statute_profile_vote_views.xml",

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
@@ -1023,13 +1024,12 @@ class TelecoopAssembly(models.Model):
         return document
 
     def _get_my_voter(self, partner):
-        """The electorate row of ``partner`` (sudo), or an empty recordset."""
+        """The electorate row ``partner`` acts for (sudo), or an empty recordset: their
+        own, else the company member they represent (its one representative)."""
         self.ensure_one()
-        return (
-            self.env["telecoop.assembly.voter"]
-            .sudo()
-            .search([("assembly_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
-        )
+        Voter = self.env["telecoop.assembly.voter"].sudo()
+        rows = Voter.search(Domain("assembly_id", "=", self.id) & Voter._get_acting_domain(partner))
+        return rows.filtered(lambda row: row.partner_id == partner)[:1] or rows[:1]
 
     def _portal_get_situation(self, partner):
         """What the portal shows ``partner`` on this assembly, read with sudo.
