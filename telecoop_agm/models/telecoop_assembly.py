@@ -215,7 +215,8 @@ class TelecoopAssembly(models.Model):
         string="Proxy lock",
         readonly=True,
         copy=False,
-        help="Bumped by every proxy given: the row lock that queues proxies of an assembly.",
+        help="Bumped by every proxy given or withdrawn: the row lock that queues the proxies "
+        "of an assembly, and them with its closing.",
     )
 
     @api.depends(

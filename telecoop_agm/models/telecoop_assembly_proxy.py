@@ -135,6 +135,9 @@ class TelecoopAssemblyProxy(models.Model):
         )
 
     def action_withdraw(self):
+        # the closing at the same instant writes the assembly row: a withdrawal is either
+        # committed before it (in the quorum it fixes) or retried after it and refused
+        self.assembly_id._lock_for_proxies()
         self._lock_rows()
         for proxy in self:
             if proxy.state != "active":

@@ -365,3 +365,46 @@ class TestProxyLock(TransactionCase):
             cr.execute(
                 "UPDATE telecoop_assembly_voter SET present = FALSE WHERE id = %s", (voter_id,)
             )
+
+    def test_withdrawal_and_closing_at_the_same_instant(self):
+        """Attack (second pass): the giver withdraws a proxy while staff close the vote.
+        The withdrawal checked "open" in its own snapshot and the closing never touched
+        the proxy rows: both committed, a proxy was withdrawn after the closing, and the
+        giver, represented by a holder present in the room, left the quorum of the closed
+        assembly (tried on 2026-12-01, the withdrawal committing last). Now the
+        withdrawal locks the assembly row the closing writes: retried, then refused."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            busy = assembly.proxy_ids.filtered(lambda p: p.state == "active")
+            free = (assembly.voter_ids - busy.giver_id - busy.holder_id).sorted("id")
+            if len(free) < 2:
+                self.skipTest("needs two members of the demo assembly without proxy")
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+            last_message = cr.fetchone()[0]
+            before = assembly.proxy_ids.ids or [0]
+            proxy = env["telecoop.assembly.proxy"]._give(free[0], free[1])
+            ids = {
+                "assembly": assembly.id,
+                "proxy": proxy.id,
+                "vote_end": assembly.vote_end,
+                "message": last_message,
+            }
+        self.addCleanup(self._reopen, ids)
+        self.addCleanup(self._cleanup, ids["assembly"], before)
+
+        def withdraw(env):
+            env["telecoop.assembly.proxy"].browse(ids["proxy"]).action_withdraw()
+
+        def close(env):
+            env["telecoop.assembly"].browse(ids["assembly"]).action_close()
+
+        outcomes = self._at_the_same_instant(
+            ids["assembly"], after={"withdraw": "close"}, withdraw=withdraw, close=close
+        )
+        self.assertEqual(outcomes, {"close": "done", "withdraw": "refused"})
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
+            self.assertEqual(cr.fetchone()[0], "active")
