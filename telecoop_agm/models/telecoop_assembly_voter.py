@@ -167,7 +167,9 @@ class TelecoopAssemblyVoter(models.Model):
             row.representative_id = (
                 self.env["telecoop.membership"]
                 ._get_for(row.partner_id, row.company_id)
-                .representative_id
+                ._get_representative()
+                if row.partner_id.is_company
+                else False
             )
 
     def _search_representative_id(self, operator, value):
@@ -177,6 +179,7 @@ class TelecoopAssemblyVoter(models.Model):
             self.env["telecoop.membership"]
             .sudo()
             .search([("representative_id", "in", [v for v in value if v])])
+            .filtered(lambda m: m._get_representative())
         )
         return Domain.OR(
             Domain("partner_id", "=", m.partner_id.id) & Domain("company_id", "=", m.company_id.id)

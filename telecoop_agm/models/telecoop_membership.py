@@ -48,6 +48,16 @@ class TelecoopMembership(models.Model):
                     )
                 )
 
+    def _get_representative(self):
+        """The representative who acts for this member now: the one named, while they are
+        still a contact person of the company (a contact who moved to another company,
+        or a member no longer a company, has none)."""
+        self.ensure_one()
+        person = self.sudo().representative_id
+        if person and self.partner_id.is_company and person.parent_id == self.partner_id:
+            return person
+        return self.env["res.partner"]
+
     def _set_representative(self, person):
         """Make ``person`` (a contact of the company, or nobody) the one representative
         of this membership. Membership staff of the member's cooperative only."""

@@ -129,6 +129,19 @@ class TestCompanyRepresentative(HttpCase, AgmCommon):
             ("proxy", self.alice),
         )
 
+    def test_a_representative_who_left_the_company_no_longer_acts_for_it(self):
+        """Attack: Rita moved to another company (her contact was moved there) but is
+        still named on the membership: she kept voting for Box SARL. The representative
+        acts only while a contact person of the company."""
+        self.rita.parent_id = self.env["res.partner"].create(
+            {"name": "Other Corp", "is_company": True}
+        )
+        self._login(self.rita)
+        self.assertEqual(self._page().headers.get("Location", "").split("?")[0][-3:], "/my")
+        self._vote("for")
+        self.assertFalse(self._box_ballots())
+        self.assertFalse(self.box_voter.representative_id)
+
     def test_one_representative_a_contact_of_the_company_set_by_membership_staff(self):
         Membership = self.env["telecoop.membership"]
         as_staff = self.membership.with_user(self.membership_manager)
