@@ -155,11 +155,29 @@ class TestCompanyRepresentative(HttpCase, AgmCommon):
             self.env, login="tc_rep_employee", groups="base.group_user",
             company_id=self.company.id, company_ids=self.company.ids,
         )  # fmt: skip
-        # neither an internal user outside the membership staff nor the representative
-        # herself names another one; nor does anyone through write
-        for user in (employee, self.rita.user_ids):
+        other_company = self.env["res.company"].create({"name": "Partner coop"})
+        other_staff = new_test_user(
+            self.env, login="tc_rep_partner_staff",
+            groups="base.group_user,telecoop_membership.telecoop_membership_group_manager",
+            company_id=other_company.id, company_ids=other_company.ids,
+        )  # fmt: skip
+        # neither an internal user outside the membership staff, the representative
+        # herself, nor the membership staff of another cooperative names another one
+        # (through the form of the wizard as well); nor does anyone through write
+        wizard = self.env["telecoop.membership.representative"].with_user(other_staff)
+        with self.assertRaises(AccessError):
+            wizard.create(
+                {"membership_id": self.membership.id, "representative_id": self.sam.id}
+            ).action_confirm()
+        for user in (employee, self.rita.user_ids, other_staff):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.membership.with_user(user)._set_representative(self.sam)
         with self.assertRaises(AccessError):
             self.membership.with_user(self.agm_manager).write({"representative_id": self.sam.id})
         self.assertEqual(self.membership.representative_id, self.rita)
+        # the staff of the cooperative, through the button of the membership
+        action = self.membership.with_user(self.membership_manager).action_change_representative()
+        self.env[action["res_model"]].with_user(self.membership_manager).with_context(
+            action["context"]
+        ).create({"representative_id": self.sam.id}).action_confirm()
+        self.assertEqual(self.membership.representative_id, self.sam)
