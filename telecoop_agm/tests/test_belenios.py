@@ -234,6 +234,10 @@ class TestBeleniosWizards(AgmCommon):
         self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
         with self.assertRaisesRegex(UserError, "was voted in Belenios"):
             self.accounts._tally()
+        # nor is the way the vote was held rewritten, to let the count in
+        for resolution in (self.accounts, self.accounts.with_user(self.agm_manager)):
+            with self.assertRaisesRegex(UserError, "written by the tally only"):
+                resolution.write({"result_source": "odoo"})
         self.assembly.action_tally()
         self.assertEqual((self.accounts.result_state, self.accounts.result_counted), ("adopted", 5))
         self.assertEqual(self.accounts.result_source, "belenios")
