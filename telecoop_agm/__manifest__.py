@@ -3,7 +3,7 @@
 {
     "name": "Cooperative general assemblies",
     "summary": "General assemblies: one member one vote, colleges, proxies, tally, minutes",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",
@@ -32,6 +32,7 @@
         "views/telecoop_assembly_views.xml",
         "views/telecoop_resolution_views.xml",
         "views/telecoop_agm_portal_templates.xml",
+        "views/telecoop_membership_views.xml",
         "views/telecoop_surplus_allocation_views.xml",
         "views/telecoop_statute_profile_views.xml",
         "views/telecoop_statute_profile_vote_views.xml",

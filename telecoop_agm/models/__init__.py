@@ -1,3 +1,5 @@
+from . import telecoop_sealed_mixin
+from . import telecoop_membership
 from . import telecoop_assembly
 from . import telecoop_assembly_college
 from . import telecoop_assembly_voter

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
@@ -31,6 +32,7 @@ STATE_FIELDS = {
     "box_anchor",
     "proxy_lock",
     *("convened_quorum_percent", "convened_majority", "convened_room_ballot_over_online"),
+    "convened_proxy_cap",
 }
 # Facts of the convocation: frozen once the assembly left draft.
 FROZEN_FIELDS = {
@@ -169,6 +171,12 @@ class TelecoopAssembly(models.Model):
         readonly=True,
         copy=False,
     )
+    convened_proxy_cap = fields.Integer(
+        string="Proxies per holder at the convocation",
+        readonly=True,
+        copy=False,
+        help="The statutes' cap of proxies one member may hold, as it stood at the convocation.",
+    )
     resolution_ids = fields.One2many("telecoop.resolution", "assembly_id", copy=True)
     college_ids = fields.One2many(
         "telecoop.assembly.college", "assembly_id", string="College weights", readonly=True
@@ -207,7 +215,8 @@ class TelecoopAssembly(models.Model):
         string="Proxy lock",
         readonly=True,
         copy=False,
-        help="Bumped by every proxy given: the row lock that queues proxies of an assembly.",
+        help="Bumped by every proxy given or withdrawn: the row lock that queues the proxies "
+        "of an assembly, and them with its closing.",
     )
 
     @api.depends(
@@ -237,6 +246,14 @@ class TelecoopAssembly(models.Model):
             self.convened_room_ballot_over_online
             or self.company_id.telecoop_statute_profile_id.room_ballot_over_online
         )
+
+    def _get_proxy_cap(self):
+        """How many active proxies one member may hold in this assembly: the statutes'
+        cap as it stood at the convocation (the profile's own while in draft)."""
+        self.ensure_one()
+        if self.state == "draft":
+            return self.company_id.telecoop_statute_profile_id.proxy_cap
+        return self.convened_proxy_cap
 
     def _compute_participation(self):
         for assembly in self:
@@ -587,6 +604,7 @@ class TelecoopAssembly(models.Model):
             convened_quorum_percent=self.rule_id.quorum_percent,
             convened_majority=self.rule_id.majority or "simple",
             convened_room_ballot_over_online=profile.room_ballot_over_online,
+            convened_proxy_cap=profile.proxy_cap,
         )
         self._freeze_electorate()
         self._send_convocations()
@@ -906,8 +924,18 @@ class TelecoopAssembly(models.Model):
                 )
             )
         quorum_reached = self._get_participation()["quorum_reached"]
-        for resolution in self.resolution_ids:
+        # a resolution voted in Belenios keeps the result recorded from Belenios
+        belenios = self.resolution_ids.filtered(lambda r: r.result_source == "belenios")
+        for resolution in self.resolution_ids - belenios:
             resolution._tally(quorum_reached)
+        if belenios:
+            self.message_post(
+                body=self.env._(
+                    "Voted in Belenios, not counted in Odoo: %(resolutions)s keep the result "
+                    "recorded from Belenios.",
+                    resolutions=", ".join(belenios.mapped("name")),
+                )
+            )
         self._set_state("tallied", tallied_at=fields.Datetime.now())
         self._send_results()
         return True
@@ -997,13 +1025,12 @@ class TelecoopAssembly(models.Model):
         return document
 
     def _get_my_voter(self, partner):
-        """The electorate row of ``partner`` (sudo), or an empty recordset."""
+        """The electorate row ``partner`` acts for (sudo), or an empty recordset: their
+        own, else the company member they represent (its one representative)."""
         self.ensure_one()
-        return (
-            self.env["telecoop.assembly.voter"]
-            .sudo()
-            .search([("assembly_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
-        )
+        Voter = self.env["telecoop.assembly.voter"].sudo()
+        rows = Voter.search(Domain("assembly_id", "=", self.id) & Voter._get_acting_domain(partner))
+        return rows.filtered(lambda row: row.partner_id == partner)[:1] or rows[:1]
 
     def _portal_get_situation(self, partner):
         """What the portal shows ``partner`` on this assembly, read with sudo.

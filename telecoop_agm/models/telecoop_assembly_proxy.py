@@ -73,7 +73,7 @@ class TelecoopAssemblyProxy(models.Model):
                 raise ValidationError(
                     self.env._("A member who gave a proxy cannot hold one, and conversely.")
                 )
-            cap = assembly.company_id.telecoop_statute_profile_id.proxy_cap
+            cap = assembly._get_proxy_cap()
             held = len(active.filtered(lambda p, h=proxy.holder_id: p.holder_id == h))
             if held > cap:
                 raise ValidationError(
@@ -135,6 +135,9 @@ class TelecoopAssemblyProxy(models.Model):
         )
 
     def action_withdraw(self):
+        # the closing at the same instant writes the assembly row: a withdrawal is either
+        # committed before it (in the quorum it fixes) or retried after it and refused
+        self.assembly_id._lock_for_proxies()
         self._lock_rows()
         for proxy in self:
             if proxy.state != "active":

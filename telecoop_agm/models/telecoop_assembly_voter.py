@@ -46,6 +46,14 @@ class TelecoopAssemblyVoter(models.Model):
         "enter a ballot in the room for this member.",
     )
 
+    representative_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_representative_id",
+        search="_search_representative_id",
+        help="For a member that is a company: its representative now (on the membership), "
+        "who votes and gives proxies for it on the portal.",
+    )
+
     _partner_unique = models.Constraint(
         "unique(assembly_id, partner_id)", "A member appears once in an electorate."
     )
@@ -61,9 +69,19 @@ class TelecoopAssemblyVoter(models.Model):
     def write(self, vals):
         if set(vals) - ATTENDANCE_FIELDS:
             raise UserError(self.env._("The electorate is frozen: only attendance changes."))
-        if any(voter.assembly_id.state not in ("convened", "open") for voter in self):
+        # first: the closing at the same instant either sees this presence in the quorum
+        # it fixes, or this change is retried after it and refused below (the lock of the
+        # ballot boxes, see TelecoopResolution._lock_heads)
+        self.assembly_id.resolution_ids.sudo()._lock_heads()
+        closed = self.filtered(lambda voter: voter.assembly_id.state not in ("convened", "open"))
+        if closed:
             raise UserError(
-                self.env._("Attendance is taken between the convocation and the closing.")
+                self.env._(
+                    "Assembly %(name)s: attendance is taken between the convocation and the "
+                    "closing of the vote; once closed, the attendance sheet and the quorum are "
+                    "fixed.",
+                    name=closed[:1].assembly_id.name,
+                )
             )
         if "present" in vals and not vals["present"]:
             self._check_no_room_ballot()
@@ -142,6 +160,44 @@ class TelecoopAssemblyVoter(models.Model):
             return NotImplemented
         domain = self._get_room_eligible_domain()
         return domain if True in value else ~domain
+
+    @api.depends("partner_id.telecoop_membership_ids.representative_id", "company_id")
+    def _compute_representative_id(self):
+        for row in self:
+            row.representative_id = (
+                self.env["telecoop.membership"]
+                ._get_for(row.partner_id, row.company_id)
+                ._get_representative()
+                if row.partner_id.is_company
+                else False
+            )
+
+    def _search_representative_id(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        memberships = (
+            self.env["telecoop.membership"]
+            .sudo()
+            .search([("representative_id", "in", [v for v in value if v])])
+            .filtered(lambda m: m._get_representative())
+        )
+        return Domain.OR(
+            Domain("partner_id", "=", m.partner_id.id) & Domain("company_id", "=", m.company_id.id)
+            for m in memberships
+        )
+
+    @api.model
+    def _get_acting_domain(self, partner):
+        """The rows ``partner`` acts for on the portal: their own, and the member
+        (a company) they represent now. The one rule of who acts for a member."""
+        return Domain("partner_id", "=", partner.id) | Domain(
+            "representative_id", "in", partner.ids
+        )
+
+    def _acts_for(self, partner):
+        """True when ``partner`` acts for this member: the member, or its representative."""
+        self.ensure_one()
+        return bool(partner) and partner in (self.partner_id | self.sudo().representative_id)
 
     @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
     def _compute_member_number(self):

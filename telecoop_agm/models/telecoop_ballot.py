@@ -233,7 +233,7 @@ class TelecoopBallot(models.Model):
                 not proxy
                 or proxy.state != "active"
                 or proxy.giver_id != voter
-                or proxy.holder_id.partner_id != cast_by_partner
+                or not proxy.holder_id._acts_for(cast_by_partner)
             ):
                 raise UserError(
                     self.env._("Nobody votes for a member who did not give them a proxy.")
@@ -247,7 +247,7 @@ class TelecoopBallot(models.Model):
                 )
             )
         elif channel == "online":
-            if voter.partner_id != cast_by_partner:
+            if not voter._acts_for(cast_by_partner):
                 raise UserError(self.env._("A member votes online only for themselves."))
         elif channel == "room":
             if not voter.present:
@@ -258,6 +258,8 @@ class TelecoopBallot(models.Model):
         else:
             raise UserError(self.env._("Unknown channel."))
         Participation = self.env["telecoop.ballot.participation"]
+        if channel in ("online", "proxy") and not in_room:
+            Participation._check_same_caster(resolution, voter, channel, cast_by_partner)
         if channel == "room" or in_room:  # a ballot entered by staff in the room
             Participation._check_room_over_online(resolution, voter)
         receipt = secrets.token_urlsafe(18)

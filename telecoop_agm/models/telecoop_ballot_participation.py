@@ -146,6 +146,34 @@ class TelecoopBallotParticipation(models.Model):
         self.invalidate_model()
 
     @api.model
+    @api.model
+    def _check_same_caster(self, resolution, voter, channel, cast_by_partner):
+        """One member, one vote: a ballot cast on the portal for a member (``online``, or
+        ``proxy`` by its holder) is replaced on the same channel only by the person who
+        cast it. A company member votes through its representative: after a change of
+        representative, the new one (or any other contact) does not vote again for it.
+        A member's own ballot replaced by the holder of a proxy given later stays
+        allowed (another channel)."""
+        row = self.sudo().search(
+            [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1
+        )
+        if (
+            row.voted
+            and row.channel == channel
+            and not row.in_room
+            and row.cast_by_partner_id
+            and row.cast_by_partner_id != cast_by_partner
+        ):
+            raise UserError(
+                self.env._(
+                    "%(member)s already voted on %(resolution)s through %(person)s: a member "
+                    "votes once, and only the one who cast its ballot may change it.",
+                    member=voter.partner_id.name,
+                    resolution=resolution.name,
+                    person=row.cast_by_partner_id.name,
+                )
+            )
+
     def _record(self, resolution, voter, channel, cast_by_partner, proxy, now, in_room=False):
         row = self.sudo().search(
             [("resolution_id", "=", resolution.id), ("voter_id", "=", voter.id)], limit=1

@@ -16,6 +16,7 @@ RESULT_FIELDS = {
     "result_expressed",
     "winner_choice_id",
     "result_line_ids",
+    "result_source",
 }
 # kept by the casting code in SQL (head of the chain)
 HEAD_FIELDS = {"ballot_count", "ballot_head_hash"}
@@ -76,6 +77,15 @@ class TelecoopResolution(models.Model):
         required=True,
         copy=False,
         tracking=True,
+    )
+    result_source = fields.Selection(
+        [("odoo", "Ballot box of Odoo"), ("belenios", "Belenios")],
+        string="Vote held in",
+        readonly=True,
+        copy=False,
+        help="Where the vote of this resolution was held, so where its result comes from: "
+        "the count of its ballot box in Odoo, or the result of Belenios recorded by staff. "
+        "A resolution has one vote: the result of the other way is refused.",
     )
     result_counted = fields.Integer(string="Ballots counted", copy=False)
     result_expressed = fields.Integer(string="Votes expressed", copy=False)
@@ -232,9 +242,38 @@ class TelecoopResolution(models.Model):
             for_against=self.vote_kind == "for_against",
         )
 
+    def _check_result_source(self, source):
+        """Refuse a result of ``source`` (``odoo`` or ``belenios``) when the vote of this
+        resolution was held the other way.
+
+        Held in Odoo: its ballot box has entries; the result is their count, never a
+        Belenios result. Held in Belenios: a Belenios result was recorded on it (its box
+        is empty, see above); the result stays that one, never a count of the empty box.
+        """
+        self.ensure_one()
+        resolution = self.sudo()
+        if source == "belenios" and resolution.ballot_count:
+            raise UserError(
+                self.env._(
+                    "Resolution %(resolution)s was voted in Odoo (%(count)s entries in its "
+                    "ballot box): its result is the count of that box, not a Belenios result.",
+                    resolution=resolution.name,
+                    count=resolution.ballot_count,
+                )
+            )
+        if source == "odoo" and resolution.result_source == "belenios":
+            raise UserError(
+                self.env._(
+                    "Resolution %(resolution)s was voted in Belenios: its result is the one "
+                    "recorded from Belenios, not a count of its empty ballot box in Odoo.",
+                    resolution=resolution.name,
+                )
+            )
+
     def _tally(self, quorum_reached=True):
         """Count the resolution and store the result lines."""
         self.ensure_one()
+        self._check_result_source("odoo")
         result = self._compute_tally()
         choices = {choice.code: choice for choice in self.choice_ids}
         lines = []
@@ -284,6 +323,7 @@ class TelecoopResolution(models.Model):
                 "result_counted": result.counted,
                 "result_expressed": result.expressed,
                 "result_state": state,
+                "result_source": "odoo",
                 "winner_choice_id": choices[result.winner].id
                 if result.winner and self.vote_kind == "options" and quorum_reached
                 else False,

@@ -1,9 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from ..services import seal
 
 
 class TelecoopResolutionResult(models.Model):
@@ -17,6 +14,7 @@ class TelecoopResolutionResult(models.Model):
     """
 
     _name = "telecoop.resolution.result"
+    _inherit = ["telecoop.sealed.mixin"]
     _description = "Result of a resolution"
     _order = "resolution_id, college_id, choice_id"
     _check_company_auto = True
@@ -34,19 +32,8 @@ class TelecoopResolutionResult(models.Model):
     expressed = fields.Integer()
     percent = fields.Float(digits=(6, 2))
 
-    def _check_sealed(self):
-        if not seal.is_sealed(self.env.context):
-            raise UserError(self.env._("The result of a resolution is written by the tally only."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.browse().check_access("create")
-        self._check_sealed()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_sealed()
-        return super().write(vals)
+    def _get_sealed_error(self):
+        return self.env._("The result of a resolution is written by the tally only.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_by_the_tally_only(self):

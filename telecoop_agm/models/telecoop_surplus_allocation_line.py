@@ -3,13 +3,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import seal
-
 
 class TelecoopSurplusAllocationLine(models.Model):
     """The interest on shares of one member for the fiscal year."""
 
     _name = "telecoop.surplus.allocation.line"
+    _inherit = ["telecoop.sealed.mixin"]
     _description = "Interest on shares of a member"
     _order = "allocation_id, partner_id"
     _check_company_auto = True
@@ -38,24 +37,11 @@ class TelecoopSurplusAllocationLine(models.Model):
     net_amount = fields.Monetary(string="Net interest")
     year = fields.Integer(string="Fiscal year", compute="_compute_year")
 
-    def _check_sealed(self):
-        if not seal.is_sealed(self.env.context):
-            raise UserError(
-                self.env._(
-                    "The interest of each member is computed by the allocation (pro rata "
-                    "temporis, taxes of the profile): it is not entered nor changed by hand."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.browse().check_access("create")
-        self._check_sealed()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_sealed()
-        return super().write(vals)
+    def _get_sealed_error(self):
+        return self.env._(
+            "The interest of each member is computed by the allocation (pro rata "
+            "temporis, taxes of the profile): it is not entered nor changed by hand."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):

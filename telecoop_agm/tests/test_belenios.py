@@ -3,9 +3,11 @@
 """Belenios voter list and result formats (pure Python)."""
 
 import base64
+import importlib.util
 import json
 import unittest
 from fractions import Fraction
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -217,6 +219,52 @@ class TestBeleniosWizards(AgmCommon):
         self.assertEqual(self.accounts.result_state, "pending")
         self.assembly.action_tally()
         self.assertEqual(self.accounts.result_state, "rejected")
+        self.assertEqual(self.accounts.result_source, "odoo")
+
+    def test_no_odoo_count_over_a_belenios_result(self):
+        """Attack as an assembly administrator: the accounts were voted in Belenios and
+        its result recorded (5 ballots, weighted 9 for and 6 against: 60 % for,
+        adopted); counting the assembly in Odoo then counted the empty Odoo box of the
+        accounts over it (nobody voted in Odoo: quorum not reached). The Belenios result
+        stays; the surplus, voted in Odoo, is counted (Alice, Bob and Carol for the
+        interest: 3 of 6 members take part, above the quorum of 20 %)."""
+        for partner in (self.alice, self.bob, self.carol):
+            self._vote(self.assembly, partner, self.surplus, "interest")
+        self.assembly.action_close()
+        self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
+        with self.assertRaisesRegex(UserError, "was voted in Belenios"):
+            self.accounts._tally()
+        # nor is the way the vote was held rewritten, to let the count in
+        for resolution in (self.accounts, self.accounts.with_user(self.agm_manager)):
+            with self.assertRaisesRegex(UserError, "written by the tally only"):
+                resolution.write({"result_source": "odoo"})
+        self.assembly.action_tally()
+        self.assertEqual((self.accounts.result_state, self.accounts.result_counted), ("adopted", 5))
+        self.assertEqual(self.accounts.result_source, "belenios")
+        self.assertFalse(self.accounts.result_line_ids.college_id)
+        weighted = {line.choice_id.code: line.percent for line in self.accounts.result_line_ids}
+        self.assertEqual((weighted["for"], weighted["against"]), (60.0, 40.0))
+        surplus = self.surplus
+        self.assertEqual(
+            (surplus.result_source, surplus.winner_choice_id.code, surplus.result_counted),
+            ("odoo", "interest", 3),
+        )
+        # a database of an earlier version: the update (migration 19.0.1.2.0) tells the
+        # two ways apart by the result lines (a line per college for a count in Odoo)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE telecoop_resolution SET result_source = NULL WHERE assembly_id = %s",
+            (self.assembly.id,),
+        )
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_agm_migration_19_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            (self.accounts.result_source, self.surplus.result_source), ("belenios", "odoo")
+        )
 
     def test_only_agm_managers_use_belenios(self):
         with self.assertRaises(AccessError):

@@ -6,11 +6,13 @@ Tried as an assembly user, an assembly administrator, the superuser and the staf
 of a partner cooperative in the same database, as the issue describes them.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -457,6 +459,50 @@ class TestIntegrity(AgmCommon):
         self.assertEqual(
             (self._create_assembly().quorum_required, rule.majority), (90, "three_quarters")
         )
+
+    def test_proxy_cap_frozen_at_the_convocation(self):
+        """Attack: during the vote a membership manager changes the proxy cap of the
+        statutes, to let one member gather the proxies (or to refuse the ones a holder
+        was promised). Worked example: the statutes said 2 proxies per holder at the
+        convocation; lowered to 1, Alice still takes the proxies of Bob and Carol (2 of
+        2); raised to 5, Dan's is refused (3 would be above 2). The next assembly is
+        convened with the cap as it is then."""
+        profile = self.profile.with_user(self.membership_manager)
+        profile.proxy_cap = 1
+        Proxy = self.env["telecoop.assembly.proxy"]
+        alice = self._voter(self.assembly, self.alice)
+        Proxy._give(self._voter(self.assembly, self.bob), alice)
+        Proxy._give(self._voter(self.assembly, self.carol), alice)
+        profile.proxy_cap = 5
+        self.env.invalidate_all()
+        with self.assertRaisesRegex(ValidationError, "would hold 3 proxies; the statutes allow 2"):
+            Proxy._give(self._voter(self.assembly, self.dan), alice)
+        self.assertEqual(self.assembly._get_proxy_cap(), 2)
+        self.assertEqual(self._open_assembly()._get_proxy_cap(), 5)
+
+    def test_migration_freezes_the_proxy_cap_of_convened_assemblies(self):
+        """A database of an earlier version: a convened assembly without a frozen cap.
+        The update (migration 19.0.1.2.0) freezes the cap of its statutes now (3); a
+        change of the statutes afterwards (7) leaves it at 3. A draft keeps following
+        the statutes."""
+        draft = self._create_assembly()
+        self.profile.proxy_cap = 3
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE telecoop_assembly SET convened_proxy_cap = NULL WHERE id IN %s",
+            ((self.assembly.id, draft.id),),
+        )
+        self.env.invalidate_all()
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_agm_migration_19_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.assembly.convened_proxy_cap, 3)
+        self.profile.proxy_cap = 7
+        self.assertEqual(self.assembly._get_proxy_cap(), 3)
+        self.assertEqual(draft._get_proxy_cap(), 7)
 
     # -- who sees what ----------------------------------------------------------------
     def test_box_verification_and_export_are_for_staff(self):

@@ -51,7 +51,7 @@ class TestProxyLock(TransactionCase):
             assembly = env.ref(DEMO, raise_if_not_found=False)
             if not assembly or not assembly._is_voting_open() or len(assembly.voter_ids) < 4:
                 self.skipTest("needs the open demo assembly (database installed with demo data)")
-            cap = assembly.company_id.telecoop_statute_profile_id.proxy_cap
+            cap = assembly._get_proxy_cap()
             voters = assembly.voter_ids.filtered(
                 lambda v: (
                     not assembly.proxy_ids.filtered(
@@ -172,13 +172,18 @@ class TestProxyLock(TransactionCase):
         else:
             self.assertEqual((state, cast), ("withdrawn", 0))
 
-    def _at_the_same_instant(self, assembly_id, **actions):
+    def _at_the_same_instant(self, assembly_id, after=None, **actions):
         """Run each action (``env -> None``) in its own thread and transaction, all
         starting together once each read the assembly; a serialization failure is
         rolled back and tried again, as the server retries a request. Returns
-        ``{name: "done" | "refused" | "gave up"}`` ("refused": a UserError)."""
+        ``{name: "done" | "refused" | "gave up"}`` ("refused": a UserError).
+
+        ``after`` (``{name: other}``) makes the first try of action ``name`` wait, with
+        its snapshot already taken, until ``other`` has committed: the worst order of
+        two requests at the same instant, every time."""
         barrier = threading.Barrier(len(actions))
         outcomes = {}
+        committed = {name: threading.Event() for name in actions}
 
         def attempt(name, action):
             for attempt in range(10):
@@ -187,6 +192,8 @@ class TestProxyLock(TransactionCase):
                     env["telecoop.assembly"].browse(assembly_id).read(["state"])
                     if attempt == 0:
                         barrier.wait(timeout=60)
+                        if name in (after or {}):
+                            committed[after[name]].wait(timeout=60)
                     try:
                         action(env)
                         env.flush_all()
@@ -197,10 +204,13 @@ class TestProxyLock(TransactionCase):
                     except UserError:
                         cr.rollback()
                         outcomes[name] = "refused"
+                        committed[name].set()
                         return
                 outcomes[name] = "done"
+                committed[name].set()
                 return
             outcomes[name] = "gave up"
+            committed[name].set()
 
         threads = [
             threading.Thread(target=attempt, args=(name, action))
@@ -306,3 +316,95 @@ class TestProxyLock(TransactionCase):
                 " AND res_id = %s",
                 (ids["message"], ids["assembly"]),
             )
+
+    def test_presence_and_closing_at_the_same_instant(self):
+        """Attack: staff mark a member present while the vote is closed. The presence
+        was checked against "open" in its own snapshot and the closing never touched the
+        attendance sheet: both committed, so a member signed the sheet after the closing
+        and the quorum of the closed assembly changed (tried on 2026-12-01, in the order
+        forced here: the presence commits last). Now the presence takes the lock of the
+        boxes as the closing does: after a closing it is retried and refused."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            voter = assembly.voter_ids.filtered(lambda v: not v.present)[:1]
+            if not voter:
+                self.skipTest("needs a member of the demo assembly not marked present")
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+            ids = {
+                "assembly": assembly.id,
+                "voter": voter.id,
+                "vote_end": assembly.vote_end,
+                "message": cr.fetchone()[0],
+            }
+            present_before = assembly._get_participation()["present"]
+        self.addCleanup(self._reopen, ids)
+        self.addCleanup(self._unmark, ids["voter"])
+
+        def mark(env):
+            env["telecoop.assembly.voter"].browse(ids["voter"]).action_mark_present()
+
+        def close(env):
+            env["telecoop.assembly"].browse(ids["assembly"]).action_close()
+
+        outcomes = self._at_the_same_instant(
+            ids["assembly"], after={"mark": "close"}, mark=mark, close=close
+        )
+        self.assertEqual(outcomes, {"close": "done", "mark": "refused"})
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env["telecoop.assembly"].browse(ids["assembly"])
+            self.assertEqual(assembly.state, "closed")
+            self.assertFalse(env["telecoop.assembly.voter"].browse(ids["voter"]).present)
+            self.assertEqual(assembly._get_participation()["present"], present_before)
+
+    def _unmark(self, voter_id):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE telecoop_assembly_voter SET present = FALSE WHERE id = %s", (voter_id,)
+            )
+
+    def test_withdrawal_and_closing_at_the_same_instant(self):
+        """Attack (second pass): the giver withdraws a proxy while staff close the vote.
+        The withdrawal checked "open" in its own snapshot and the closing never touched
+        the proxy rows: both committed, a proxy was withdrawn after the closing, and the
+        giver, represented by a holder present in the room, left the quorum of the closed
+        assembly (tried on 2026-12-01, the withdrawal committing last). Now the
+        withdrawal locks the assembly row the closing writes: retried, then refused."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            busy = assembly.proxy_ids.filtered(lambda p: p.state == "active")
+            free = (assembly.voter_ids - busy.giver_id - busy.holder_id).sorted("id")
+            if len(free) < 2:
+                self.skipTest("needs two members of the demo assembly without proxy")
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+            last_message = cr.fetchone()[0]
+            before = assembly.proxy_ids.ids or [0]
+            proxy = env["telecoop.assembly.proxy"]._give(free[0], free[1])
+            ids = {
+                "assembly": assembly.id,
+                "proxy": proxy.id,
+                "vote_end": assembly.vote_end,
+                "message": last_message,
+            }
+        self.addCleanup(self._reopen, ids)
+        self.addCleanup(self._cleanup, ids["assembly"], before)
+
+        def withdraw(env):
+            env["telecoop.assembly.proxy"].browse(ids["proxy"]).action_withdraw()
+
+        def close(env):
+            env["telecoop.assembly"].browse(ids["assembly"]).action_close()
+
+        outcomes = self._at_the_same_instant(
+            ids["assembly"], after={"withdraw": "close"}, withdraw=withdraw, close=close
+        )
+        self.assertEqual(outcomes, {"close": "done", "withdraw": "refused"})
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM telecoop_assembly_proxy WHERE id = %s", (ids["proxy"],))
+            self.assertEqual(cr.fetchone()[0], "active")

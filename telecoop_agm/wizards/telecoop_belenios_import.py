@@ -43,16 +43,7 @@ class TelecoopBeleniosImport(models.TransientModel):
         assembly = resolution.assembly_id
         if assembly.state != "closed":
             raise UserError(self.env._("Close the vote of the assembly before recording a result."))
-        if resolution.sudo().ballot_count:
-            # the vote was held in Odoo: its result is the count of its ballot box
-            raise UserError(
-                self.env._(
-                    "Resolution %(resolution)s was voted in Odoo (%(count)s entries in its "
-                    "ballot box): its result is the count of that box, not a Belenios result.",
-                    resolution=resolution.name,
-                    count=resolution.sudo().ballot_count,
-                )
-            )
+        resolution._check_result_source("belenios")
         answers = resolution.choice_ids.filtered(lambda choice: not choice.is_abstention)
         abstention = resolution.choice_ids.filtered("is_abstention")[:1]
         try:
@@ -123,6 +114,7 @@ class TelecoopBeleniosImport(models.TransientModel):
                 "result_counted": min(result.num_tallied, INT_MAX),
                 "result_expressed": 0,
                 "result_state": state,
+                "result_source": "belenios",
                 "winner_choice_id": choices[winner].id
                 if winner and resolution.vote_kind == "options" and quorum_reached
                 else False,

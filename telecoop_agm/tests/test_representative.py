@@ -1,0 +1,183 @@
+# Copyright 2026 TeleCoop addons contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A member that is a company votes through its representative, over HTTP.
+
+The law and the statutes: a legal-person member takes part in the assembly through
+the natural person who represents it; it has one vote, never one per employee.
+"""
+
+from urllib.parse import unquote_plus
+
+from odoo import http
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import AgmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyRepresentative(HttpCase, AgmCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.box = cls._create_member("Box SARL", is_company=True, email="box@example.com")
+        Partner = cls.env["res.partner"]
+        cls.rita = Partner.create({"name": "Rita Box", "parent_id": cls.box.id})
+        cls.sam = Partner.create({"name": "Sam Box", "parent_id": cls.box.id})
+        for partner in (cls.rita, cls.sam, cls.alice):
+            login = f"tc_rep_{partner.name.split()[0].lower()}"
+            new_test_user(
+                cls.env,
+                login=login,
+                password=f"{login}_pw",
+                name=partner.name,
+                groups="base.group_portal",
+                partner_id=partner.id,
+                company_id=cls.company.id,
+                company_ids=cls.company.ids,
+            )
+        cls.membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
+        cls.membership.with_user(cls.membership_manager)._set_representative(cls.rita)
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+        cls.box_voter = cls._voter(cls.assembly, cls.box)
+
+    def _login(self, partner):
+        login = f"tc_rep_{partner.name.split()[0].lower()}"
+        self.authenticate(login, f"{login}_pw")
+
+    def _page(self):
+        return self.url_open(f"/my/assemblies/{self.assembly.id}", allow_redirects=False)
+
+    def _post(self, path, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(
+            f"/my/assemblies/{self.assembly.id}/{path}", data=data, allow_redirects=False
+        )
+
+    def _vote(self, code):
+        return self._post(
+            "vote", resolution_id=self.accounts.id, choice_id=self._choice(self.accounts, code).id
+        )
+
+    def _box_ballots(self):
+        return self.env["telecoop.ballot"].search(
+            [("resolution_id", "=", self.accounts.id), ("voter_id", "=", self.box_voter.id)]
+        )
+
+    def test_the_representative_votes_once_for_the_company(self):
+        """Before: the electorate was matched on the exact partner, so the company (no
+        portal user) could not vote at all. Rita, its representative, votes for it; Sam,
+        another employee with a portal account, neither sees the assembly nor votes; when
+        Sam becomes the representative after Rita's vote, he does not vote a second time.
+        The company is one member of 7 (the six of the fixtures and itself): one ballot."""
+        self.assertEqual(len(self.assembly.voter_ids), 7)
+        self.assertEqual(self.box_voter.representative_id, self.rita)
+        self._login(self.rita)
+        listing = self.url_open("/my/assemblies")
+        self.assertIn("AGO 2026", listing.text)
+        self.assertEqual(self._page().status_code, 200)
+        response = self._vote("for")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Your vote is recorded", response.text)
+        ballot = self._box_ballots()
+        self.assertEqual((ballot.choice_id.code, ballot.cast_by_partner_id), ("for", self.rita))
+        self.assertEqual((ballot.channel, ballot.college_id), ("online", self.college_users))
+        # another employee of the company: no assembly, no vote
+        self._login(self.sam)
+        self.assertNotIn("AGO 2026", self.url_open("/my/assemblies").text)
+        self.assertEqual(self._page().headers.get("Location", "").split("?")[0][-3:], "/my")
+        response = self._vote("against")
+        self.assertEqual(response.headers.get("Location", "").split("?")[0][-3:], "/my")
+        self.assertEqual(len(self._box_ballots()), 1)
+        # Sam becomes the representative: he acts for the company, but its vote is cast
+        self.membership.with_user(self.membership_manager)._set_representative(self.sam)
+        self.assertEqual(self._page().status_code, 200)
+        response = self._vote("against")
+        self.assertIn("error=", response.headers["Location"])
+        self.assertIn("already voted on Accounts through Rita Box", unquote_plus(
+            response.headers["Location"]
+        ))  # fmt: skip
+        self.assertEqual(self._box_ballots().choice_id.code, "for")
+        # Rita no longer acts for the company: not even to change its vote
+        self._login(self.rita)
+        self.assertEqual(self._page().headers.get("Location", "").split("?")[0][-3:], "/my")
+        self.assertEqual(len(self._box_ballots()), 1)
+        figures = self.assembly._get_participation()
+        self.assertEqual((figures["electorate"], figures["online"]), (7, 1))
+
+    def test_the_representative_gives_the_company_proxy(self):
+        self._login(self.rita)
+        response = self._post("proxy", holder_number=self.alice.telecoop_member_number)
+        self.assertIn("message=proxy_given", response.headers["Location"])
+        proxy = self.assembly.proxy_ids.filtered(lambda p: p.state == "active")
+        self.assertEqual(
+            (proxy.giver_id, proxy.holder_id),
+            (self.box_voter, self._voter(self.assembly, self.alice)),
+        )
+        # Alice votes for the company with the proxy
+        self._login(self.alice)
+        response = self._post(
+            "vote",
+            resolution_id=self.accounts.id,
+            choice_id=self._choice(self.accounts, "against").id,
+            voter_id=self.box_voter.id,
+        )
+        self.assertIn("Your vote is recorded", response.text)
+        self.assertEqual(
+            (self._box_ballots().channel, self._box_ballots().cast_by_partner_id),
+            ("proxy", self.alice),
+        )
+
+    def test_a_representative_who_left_the_company_no_longer_acts_for_it(self):
+        """Attack: Rita moved to another company (her contact was moved there) but is
+        still named on the membership: she kept voting for Box SARL. The representative
+        acts only while a contact person of the company."""
+        self.rita.parent_id = self.env["res.partner"].create(
+            {"name": "Other Corp", "is_company": True}
+        )
+        self._login(self.rita)
+        self.assertEqual(self._page().headers.get("Location", "").split("?")[0][-3:], "/my")
+        self._vote("for")
+        self.assertFalse(self._box_ballots())
+        self.assertFalse(self.box_voter.representative_id)
+
+    def test_one_representative_a_contact_of_the_company_set_by_membership_staff(self):
+        Membership = self.env["telecoop.membership"]
+        as_staff = self.membership.with_user(self.membership_manager)
+        with self.assertRaisesRegex(ValidationError, "Alice is not"), self.env.cr.savepoint():
+            as_staff._set_representative(self.alice)  # not a contact of the company
+        with self.assertRaisesRegex(ValidationError, "Rita Box is not"), self.env.cr.savepoint():
+            Membership._get_for(self.bob, self.company).with_user(
+                self.membership_manager
+            )._set_representative(self.rita)  # Bob is a person, not a company
+        employee = new_test_user(
+            self.env, login="tc_rep_employee", groups="base.group_user",
+            company_id=self.company.id, company_ids=self.company.ids,
+        )  # fmt: skip
+        other_company = self.env["res.company"].create({"name": "Partner coop"})
+        other_staff = new_test_user(
+            self.env, login="tc_rep_partner_staff",
+            groups="base.group_user,telecoop_membership.telecoop_membership_group_manager",
+            company_id=other_company.id, company_ids=other_company.ids,
+        )  # fmt: skip
+        # neither an internal user outside the membership staff, the representative
+        # herself, nor the membership staff of another cooperative names another one
+        # (through the form of the wizard as well); nor does anyone through write
+        wizard = self.env["telecoop.membership.representative"].with_user(other_staff)
+        with self.assertRaises(AccessError):
+            wizard.create(
+                {"membership_id": self.membership.id, "representative_id": self.sam.id}
+            ).action_confirm()
+        for user in (employee, self.rita.user_ids, other_staff):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.membership.with_user(user)._set_representative(self.sam)
+        with self.assertRaises(AccessError):
+            self.membership.with_user(self.agm_manager).write({"representative_id": self.sam.id})
+        self.assertEqual(self.membership.representative_id, self.rita)
+        # the staff of the cooperative, through the button of the membership
+        action = self.membership.with_user(self.membership_manager).action_change_representative()
+        self.env[action["res_model"]].with_user(self.membership_manager).with_context(
+            action["context"]
+        ).create({"representative_id": self.sam.id}).action_confirm()
+        self.assertEqual(self.membership.representative_id, self.sam)
