@@ -193,19 +193,20 @@ class TestTransferBuyback(TelecoopAccountingCommon):
     # -- buy-backs ------------------------------------------------------------
 
     def test_buyback_workflow_with_statutory_delay(self):
-        buyback = self._buyback(self.alice, 2, decision_date="2026-03-31")
+        # dates in the past of any run: a payout is recorded once it was made
+        buyback = self._buyback(self.alice, 2, decision_date="2025-03-31")
         buyback.action_approve()
         self.assertEqual(buyback.state, "approved")
-        self.assertEqual(buyback.payout_due_date, date(2027, 3, 31))
+        self.assertEqual(buyback.payout_due_date, date(2026, 3, 31))
         line = buyback.share_line_ids
-        self.assertEqual((line.quantity, line.date), (-2, date(2026, 3, 31)))
+        self.assertEqual((line.quantity, line.date), (-2, date(2025, 3, 31)))
         self.assertEqual(self.currency.compare_amounts(line.amount, -200), 0)
         self.assertEqual(self.alice.telecoop_share_count, 8)
         self.assertTrue(self.alice.telecoop_is_member)
-        buyback.payout_date = "2027-03-30"
-        with self.assertRaisesRegex(UserError, "until 2027-03-31"):
+        buyback.payout_date = "2026-03-30"
+        with self.assertRaisesRegex(UserError, "until 2026-03-31"):
             buyback.action_payout()
-        buyback.payout_date = "2027-03-31"
+        buyback.payout_date = "2026-03-31"
         buyback.action_payout()
         self.assertEqual(buyback.state, "paid")
         payout_lines = buyback.payout_move_id.line_ids
@@ -214,6 +215,38 @@ class TestTransferBuyback(TelecoopAccountingCommon):
             payout_lines.filtered(lambda ml: ml.credit).account_id,
             self.bank_journal.default_account_id,
         )
+
+    def test_buyback_payout_after_today_or_before_the_decision_is_refused(self):
+        """Red team: a buy-back approved by the board on 2025-03-31 was given a payout
+        date of 2099-01-01 (a payment booked in the future), then of 2025-03-30 (paid
+        back the day before the board decided), and a buy-back not approved yet a
+        payout date at all; once paid, its payout date moved away from its entry."""
+        self.profile.buyback_delay_months = 0  # the day of the decision is the earliest payout
+        buyback = self._buyback(self.alice, 1, decision_date="2025-03-31")
+        buyback.action_approve()
+        self.assertEqual(buyback.payout_due_date, date(2025, 3, 31))
+        with self.assertRaisesRegex(UserError, "payout date, 2099-01-01, is after today"):
+            buyback.write({"payout_date": "2099-01-01"})
+        with self.assertRaisesRegex(UserError, "2025-03-30, is before the board approved it on"):
+            buyback.write({"payout_date": "2025-03-30"})
+        buyback.write({"payout_date": "2025-03-31"})
+        buyback.action_payout()
+        self.assertEqual(buyback.payout_move_id.date, date(2025, 3, 31))
+        with self.assertRaisesRegex(UserError, "paid out: its payout date can no longer"):
+            buyback.write({"payout_date": "2025-06-30"})
+        self.assertEqual(buyback.payout_date, date(2025, 3, 31))
+        draft = self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "no board decision yet"):
+            draft.write({"payout_date": "2025-06-30"})
+        with self.assertRaisesRegex(UserError, "no board decision yet"):
+            self._buyback(self.bob, 1, decision_date=False).copy({"payout_date": "2025-06-30"})
 
     def test_last_share_bought_back_ends_the_membership(self):
         self._buyback(self.bob, 3, decision_date="2026-04-15").action_approve()
