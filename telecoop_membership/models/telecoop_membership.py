@@ -29,7 +29,12 @@ class TelecoopMembership(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Person", required=True, ondelete="cascade", index=True
+        "res.partner",
+        string="Person",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", string="Cooperative", required=True, index=True, ondelete="cascade"

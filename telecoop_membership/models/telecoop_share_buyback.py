@@ -35,7 +35,7 @@ class TelecoopShareBuyback(models.Model):
     _order = "request_date desc, id desc"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, index=True, tracking=True
+        "res.partner", string="Member", required=True, index=True, tracking=True, check_company=True
     )
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     reason = fields.Text()

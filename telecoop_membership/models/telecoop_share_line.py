@@ -30,7 +30,12 @@ class TelecoopShareLine(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, index=True, readonly=True
+        "res.partner",
+        string="Member",
+        required=True,
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     share_class_id = fields.Many2one(
         "telecoop.share.class",

@@ -16,10 +16,15 @@ class TelecoopShareTransfer(models.Model):
     _order = "date desc, id desc"
 
     from_partner_id = fields.Many2one(
-        "res.partner", string="From member", required=True, tracking=True, index=True
+        "res.partner",
+        string="From member",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     to_partner_id = fields.Many2one(
-        "res.partner", string="To", required=True, tracking=True, index=True
+        "res.partner", string="To", required=True, tracking=True, index=True, check_company=True
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     state = fields.Selection(

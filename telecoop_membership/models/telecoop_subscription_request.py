@@ -42,7 +42,12 @@ class TelecoopSubscriptionRequest(models.Model):
     _sequence_date_field = "request_date"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Subscriber", required=True, index=True, tracking=True
+        "res.partner",
+        string="Subscriber",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     unit_price = fields.Monetary(
         compute="_compute_unit_price",
