@@ -33,6 +33,8 @@ class TelecoopShareBuyback(models.Model):
     _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
+    # BB/2025/00001 for a buy-back asked for in 2025, whenever it is entered
+    _sequence_date_field = "request_date"
 
     partner_id = fields.Many2one(
         "res.partner", string="Member", required=True, index=True, tracking=True, check_company=True

@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
@@ -333,3 +335,95 @@ class TestTransferBuyback(TelecoopAccountingCommon):
     def test_payout_before_approval_is_refused(self):
         with self.assertRaisesRegex(UserError, "cannot become"):
             self._buyback(self.bob, 1).action_payout()
+
+
+@tagged("post_install", "-at_install")
+class TestTransferBuybackNumbers(TelecoopAccountingCommon):
+    """Transfers and buy-backs are numbered in the year of their date (a transfer's
+    date, a buy-back's request date), whenever they are entered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice = cls._create_member("Alice", shares=20, date="2024-01-10")
+        cls.bob = cls._create_member("Bob", shares=20, date="2024-02-10")
+
+    def _transfer(self, on_date=None):
+        vals = {"date": on_date} if on_date else {}
+        return self.env["telecoop.share.transfer"].create(
+            {
+                "company_id": self.company.id,
+                "from_partner_id": self.alice.id,
+                "to_partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+                **vals,
+            }
+        )
+
+    def _buyback(self, on_date=None):
+        vals = {"request_date": on_date} if on_date else {}
+        return self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+                **vals,
+            }
+        )
+
+    def test_each_transfer_and_buyback_takes_the_year_of_its_date(self):
+        year = date.today().year
+        for make, prefix in ((self._transfer, "TRF"), (self._buyback, "BB")):
+            with self.subTest(prefix=prefix):
+                late = make(date(2025, 8, 1))
+                older = make(date(2024, 3, 15))
+                late_too = make(date(2025, 12, 31))
+                self.assertRegex(late.name, rf"^{prefix}/2025/\d{{5}}$")
+                self.assertRegex(older.name, rf"^{prefix}/2024/\d{{5}}$")
+                # the numbers of a year follow each other
+                self.assertEqual(int(late_too.name[-5:]), int(late.name[-5:]) + 1)
+                # one of today is numbered in this year
+                self.assertRegex(make().name, rf"^{prefix}/{year}/\d{{5}}$")
+                (late | older | late_too).action_cancel()
+
+    def test_update_keeps_the_numbers_and_gives_none_twice(self):
+        """A database of an earlier version: one counter per sequence, numbered in the
+        year of entry. The update (migration 19.0.2.0.3) renumbers nothing, and the
+        numbers of each year go on above the counter, so no number comes twice."""
+        year = date.today().year
+        sequences = {
+            "TRF": self.env.ref("telecoop_membership.seq_telecoop_share_transfer"),
+            "BB": self.env.ref("telecoop_membership.seq_telecoop_share_buyback"),
+        }
+        for sequence in sequences.values():
+            sequence.date_range_ids.unlink()
+            sequence.write({"use_date_range": False})
+        before = {
+            "TRF": self._transfer() | self._transfer(date(2025, 8, 1)),
+            "BB": self._buyback() | self._buyback(date(2025, 8, 1)),
+        }
+        names = {prefix: docs.mapped("name") for prefix, docs in before.items()}
+        # the old numbering: the year of entry, one counter
+        for prefix, docs_names in names.items():
+            for name in docs_names:
+                self.assertTrue(name.startswith(f"{prefix}/{year}/"), name)
+        for docs in before.values():
+            docs.action_cancel()
+        path = Path(__file__).parents[1] / "migrations" / "19.0.2.0.3" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_2_0_3", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.2.0.2")
+        self.env.invalidate_all()
+        for prefix, make in (("TRF", self._transfer), ("BB", self._buyback)):
+            with self.subTest(prefix=prefix):
+                self.assertTrue(sequences[prefix].use_date_range)
+                self.assertEqual(before[prefix].mapped("name"), names[prefix])
+                after = make()
+                self.assertTrue(after.name.startswith(f"{prefix}/{year}/"), after.name)
+                self.assertGreater(
+                    int(after.name[-5:]), max(int(name[-5:]) for name in names[prefix])
+                )
+                self.assertRegex(make(date(2025, 9, 1)).name, rf"^{prefix}/2025/")
