@@ -132,7 +132,6 @@ class TelecoopShareBuyback(models.Model):
                 )
 
     def _check_write_vals(self, vals):
-        super()._check_write_vals(vals)
         # a payout is booked on its date: once paid, its date is a fact, whoever writes
         if "payout_date" in vals:
             paid = self.filtered(lambda b: b.state == "paid")
@@ -143,6 +142,7 @@ class TelecoopShareBuyback(models.Model):
                         names=", ".join(paid.mapped("name")),
                     )
                 )
+        return super()._check_write_vals(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_before_the_register(self):
