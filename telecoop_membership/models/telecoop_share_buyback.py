@@ -338,6 +338,7 @@ class TelecoopShareBuyback(models.Model):
         """A member asks for a buy-back from the portal, in ``company`` (the cooperative
         whose form was sent) when given: a class of another cooperative is refused."""
         self._check_portal_share_class(share_class, company)
+        self._check_portal_person(partner, share_class)
         self._check_holds_some(partner, share_class.sudo().company_id)
         return self._create_from_portal(
             {

@@ -402,6 +402,25 @@ class TelecoopShareDocument(models.AbstractModel):
             )
 
     @api.model
+    def _check_portal_person(self, partner, share_class):
+        """A person asks in the portal for shares of a cooperative her contact may
+        be recorded in: a contact of that cooperative or one shared by all companies.
+        The documents refuse any other (``check_company``); the portal says it in a
+        sentence, never with the raw error."""
+        owner = partner.sudo().company_id
+        company = share_class.sudo().company_id
+        if owner and owner != company:
+            raise UserError(
+                self.env._(
+                    "Your contact details belong to %(owner)s only: %(company)s cannot "
+                    "record shares for them. Ask %(owner)s to share your contact with the "
+                    "cooperatives you belong to.",
+                    owner=owner.name,
+                    company=company.name,
+                )
+            )
+
+    @api.model
     def _get_portal_classes(self, companies=None):
         """The share classes the current user may ask for in the portal (those
         :meth:`_check_portal_share_class` lets through), active ones only, of
