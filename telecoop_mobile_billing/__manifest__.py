@@ -3,7 +3,7 @@
 {
     "name": "Cooperative mobile billing",
     "summary": "Mobile lines billed on real consumption: usage import, tiers, billing",
-    "version": "19.0.1.3.1",
+    "version": "19.0.1.3.2",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",

@@ -29,7 +29,12 @@ class TelecoopMembership(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Person", required=True, ondelete="cascade", index=True
+        "res.partner",
+        string="Person",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", string="Cooperative", required=True, index=True, ondelete="cascade"
@@ -237,38 +242,43 @@ class TelecoopMembership(models.Model):
 
 
 class ReportTelecoopMembershipCertificate(models.AbstractModel):
-    """The certificate of memberships (form button, print menu, portal, e-mail)."""
+    """The share certificate: one page per membership, each in its own cooperative.
+    The one owner of what a certificate print renders, whichever documents are
+    printed: memberships here (form button, print menu, portal, e-mail), contacts
+    below (the print menu of the contact)."""
 
     _name = "report.telecoop_membership.telecoop_membership_certificate"
     _description = "Share certificate of a membership"
+    # the model of the documents printed
+    _doc_model = "telecoop.membership"
+
+    @api.model
+    def _get_printed_memberships(self, docs):
+        """The memberships whose certificates a print of ``docs`` gives."""
+        return docs
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        memberships = self.env["telecoop.membership"].browse(docids)
+        docs = self.env[self._doc_model].browse(docids)
+        memberships = self._get_printed_memberships(docs)
         memberships._check_certificate_access()
         return {
             "doc_ids": docids,
-            "doc_model": "telecoop.membership",
-            "docs": memberships,
+            "doc_model": self._doc_model,
+            "docs": docs,
             "memberships": memberships,
         }
 
 
 class ReportTelecoopPartnerCertificate(models.AbstractModel):
-    """The certificates of contacts (the print menu of the contact): one per
-    membership of each person in the cooperatives the user works in."""
+    """The certificates of contacts: the certificate above, of each person's
+    memberships in the cooperatives the user works in."""
 
     _name = "report.telecoop_membership.telecoop_certificate_document"
+    _inherit = "report.telecoop_membership.telecoop_membership_certificate"
     _description = "Share certificates of a contact"
+    _doc_model = "res.partner"
 
     @api.model
-    def _get_report_values(self, docids, data=None):
-        partners = self.env["res.partner"].browse(docids)
-        memberships = self.env["telecoop.membership"]._get_certificate_memberships(partners)
-        memberships._check_certificate_access()
-        return {
-            "doc_ids": docids,
-            "doc_model": "res.partner",
-            "docs": partners,
-            "memberships": memberships,
-        }
+    def _get_printed_memberships(self, docs):
+        return self.env["telecoop.membership"]._get_certificate_memberships(docs)

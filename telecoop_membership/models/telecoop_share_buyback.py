@@ -1,7 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..services.share_rules import (
@@ -33,9 +33,11 @@ class TelecoopShareBuyback(models.Model):
     _check_company_auto = True
     _inherit = ["telecoop.share.document", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
+    # BB/2025/00001 for a buy-back asked for in 2025, whenever it is entered
+    _sequence_date_field = "request_date"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, index=True, tracking=True
+        "res.partner", string="Member", required=True, index=True, tracking=True, check_company=True
     )
     request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     reason = fields.Text()
@@ -99,6 +101,48 @@ class TelecoopShareBuyback(models.Model):
             buyback.payout_due_date = (
                 add_months(buyback.decision_date, months) if buyback.decision_date else False
             )
+
+    @api.constrains("payout_date", "decision_date")
+    def _check_payout_date(self):
+        """The payout records a payment made: not after today, and not before the
+        board approved the buy-back (its decision date)."""
+        line_model = self.env["telecoop.share.line"]
+        for buyback in self.filtered("payout_date"):
+            line_model._check_not_after_today(
+                buyback, buyback.payout_date, what=self.env._("payout date")
+            )
+            if not buyback.decision_date:
+                raise ValidationError(
+                    self.env._(
+                        "Buy-back %(name)s has no board decision yet: it gets a payout date "
+                        "once the board approved it.",
+                        name=buyback.name,
+                    )
+                )
+            if buyback.payout_date < buyback.decision_date:
+                raise ValidationError(
+                    self.env._(
+                        "Buy-back %(name)s: its payout date, %(date)s, is before the board "
+                        "approved it on %(decision)s: the shares are paid back after the "
+                        "decision.",
+                        name=buyback.name,
+                        date=buyback.payout_date,
+                        decision=buyback.decision_date,
+                    )
+                )
+
+    def _check_write_vals(self, vals):
+        # a payout is booked on its date: once paid, its date is a fact, whoever writes
+        if "payout_date" in vals:
+            paid = self.filtered(lambda b: b.state == "paid")
+            if paid._field_changes("payout_date", fields.Date.to_date(vals["payout_date"])):
+                raise UserError(
+                    self.env._(
+                        "Buy-back %(names)s is paid out: its payout date can no longer change.",
+                        names=", ".join(paid.mapped("name")),
+                    )
+                )
+        return super()._check_write_vals(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_before_the_register(self):
@@ -263,7 +307,8 @@ class TelecoopShareBuyback(models.Model):
                         due=buyback.payout_due_date,
                     )
                 )
-            buyback._set_state("paid")
+            if not can_move(BUYBACK_TRANSITIONS, buyback.state, "paid"):
+                buyback._set_state("paid")  # raises the clear error
             profile = buyback.company_id.telecoop_statute_profile_id
             move = buyback._create_move(
                 payout_date,
@@ -273,6 +318,7 @@ class TelecoopShareBuyback(models.Model):
                 ["buyback_payout_journal_id", "buyback_payable_account_id"],
             )
             buyback._write_workflow({"payout_date": payout_date, "payout_move_id": move.id})
+            buyback._set_state("paid")
             buyback._send_lifecycle_mail("paid")
         return True
 
@@ -292,6 +338,7 @@ class TelecoopShareBuyback(models.Model):
         """A member asks for a buy-back from the portal, in ``company`` (the cooperative
         whose form was sent) when given: a class of another cooperative is refused."""
         self._check_portal_share_class(share_class, company)
+        self._check_portal_person(partner, share_class)
         self._check_holds_some(partner, share_class.sudo().company_id)
         return self._create_from_portal(
             {

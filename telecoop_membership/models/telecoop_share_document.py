@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # What a document can hold at all, whatever the statutes say: PostgreSQL's
 # integer (2**31 - 1) and amounts that the float of an Odoo Monetary still
@@ -94,6 +95,41 @@ class TelecoopShareDocument(models.AbstractModel):
             ) or fields.Date.context_today(self)
         sequences = self.env["ir.sequence"].sudo()
         return sequences.next_by_code(self._name, sequence_date=sequence_date) or "/"
+
+    @api.model
+    def _number_sequence_per_year(self, sequence):
+        """Give ``sequence`` (one counter, numbered in the year a document was
+        entered) date ranges, so each document takes the year of its date
+        (``_sequence_date_field``); for the update of an existing database.
+
+        The documents keep their numbers. So that no number comes again, the range
+        of each year a document was entered in, and of this year, starts where the
+        one counter stood; other years start at 1 (no number of theirs was given).
+        """
+        if not sequence or sequence.use_date_range:
+            return
+        self.flush_model(["create_date"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT extract(year FROM create_date)::int FROM %s",
+                SQL.identifier(self._table),
+            )
+        )
+        years = {row[0] for row in self.env.cr.fetchall() if row[0]}
+        years.add(fields.Date.context_today(self).year)
+        number_next = sequence.number_next_actual
+        sequence.use_date_range = True
+        self.env["ir.sequence.date_range"].create(
+            [
+                {
+                    "sequence_id": sequence.id,
+                    "date_from": f"{year}-01-01",
+                    "date_to": f"{year}-12-31",
+                    "number_next_actual": number_next,
+                }
+                for year in sorted(years)
+            ]
+        )
 
     def write(self, vals):
         self._check_write_vals(vals)
@@ -362,6 +398,25 @@ class TelecoopShareDocument(models.AbstractModel):
                     share_class=share_class.name,
                     # a form may name a company that does not exist: no raw MissingError
                     company=company.sudo().exists().name or self.env._("this cooperative"),
+                )
+            )
+
+    @api.model
+    def _check_portal_person(self, partner, share_class):
+        """A person asks in the portal for shares of a cooperative her contact may
+        be recorded in: a contact of that cooperative or one shared by all companies.
+        The documents refuse any other (``check_company``); the portal says it in a
+        sentence, never with the raw error."""
+        owner = partner.sudo().company_id
+        company = share_class.sudo().company_id
+        if owner and owner != company:
+            raise UserError(
+                self.env._(
+                    "Your contact details belong to %(owner)s only: %(company)s cannot "
+                    "record shares for them. Ask %(owner)s to share your contact with the "
+                    "cooperatives you belong to.",
+                    owner=owner.name,
+                    company=company.name,
                 )
             )
 

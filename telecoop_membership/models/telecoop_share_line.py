@@ -30,7 +30,12 @@ class TelecoopShareLine(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, index=True, readonly=True
+        "res.partner",
+        string="Member",
+        required=True,
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     share_class_id = fields.Many2one(
         "telecoop.share.class",
@@ -186,15 +191,12 @@ class TelecoopShareLine(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _check_out_date(self, document, partner, quantity, on_date):
-        """Shares leaving ``partner``'s holding on ``on_date`` (a transfer given, a
-        buy-back) must be held on that date and on every later date of the register,
-        and the date is not after today: a movement records what took place, and the
-        register at any past date still adds up (no member below zero, no shares
-        counted twice at an assembly's record date)."""
+    def _check_not_after_today(self, document, on_date, what=None):
+        """A share movement, or a payment of one, records what took place: its date
+        (``what``, the date's label, the document's date when not given) is not
+        after today. The one owner of this rule for the documents of the register."""
         on_date = fields.Date.to_date(on_date)
-        today = fields.Date.context_today(self)
-        if on_date > today:
+        if on_date and on_date > fields.Date.context_today(self):
             raise UserError(
                 self.env._(
                     "%(document)s %(name)s is dated %(date)s, after today: record it on the "
@@ -203,7 +205,26 @@ class TelecoopShareLine(models.Model):
                     name=document.name,
                     date=on_date,
                 )
+                if what is None
+                else self.env._(
+                    "%(document)s %(name)s: its %(what)s, %(date)s, is after today: record "
+                    "it on the day it takes place.",
+                    document=document._description,
+                    name=document.name,
+                    what=what,
+                    date=on_date,
+                )
             )
+
+    @api.model
+    def _check_out_date(self, document, partner, quantity, on_date):
+        """Shares leaving ``partner``'s holding on ``on_date`` (a transfer given, a
+        buy-back) must be held on that date and on every later date of the register,
+        and the date is not after today: a movement records what took place, and the
+        register at any past date still adds up (no member below zero, no shares
+        counted twice at an assembly's record date)."""
+        on_date = fields.Date.to_date(on_date)
+        self._check_not_after_today(document, on_date)
         held = self._get_lowest_holding_from(
             document.company_id, partner, document.share_class_id, on_date
         )

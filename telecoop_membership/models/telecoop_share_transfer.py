@@ -14,12 +14,19 @@ class TelecoopShareTransfer(models.Model):
     _check_company_auto = True
     _inherit = ["telecoop.share.document", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    # TRF/2025/00001 for a transfer dated in 2025, whenever it is entered
+    _sequence_date_field = "date"
 
     from_partner_id = fields.Many2one(
-        "res.partner", string="From member", required=True, tracking=True, index=True
+        "res.partner",
+        string="From member",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     to_partner_id = fields.Many2one(
-        "res.partner", string="To", required=True, tracking=True, index=True
+        "res.partner", string="To", required=True, tracking=True, index=True, check_company=True
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     state = fields.Selection(

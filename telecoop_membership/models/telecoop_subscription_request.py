@@ -42,7 +42,12 @@ class TelecoopSubscriptionRequest(models.Model):
     _sequence_date_field = "request_date"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Subscriber", required=True, index=True, tracking=True
+        "res.partner",
+        string="Subscriber",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     unit_price = fields.Monetary(
         compute="_compute_unit_price",
@@ -535,6 +540,7 @@ class TelecoopSubscriptionRequest(models.Model):
         ``company`` (the cooperative whose form was sent) when given: a class of
         another cooperative is refused."""
         self._check_portal_share_class(share_class, company)
+        self._check_portal_person(partner, share_class)
         return self._create_from_portal(
             {
                 "company_id": share_class.company_id.id,

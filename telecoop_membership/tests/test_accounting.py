@@ -14,7 +14,8 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.profile.capital_floor = 0
+        # paid out six months after the board's decision, in the past of any run
+        cls.profile.write({"capital_floor": 0, "buyback_delay_months": 6})
         partner = cls.env["res.partner"]
         cls.anna = partner.create({"name": "Anna"})
         cls.ben = partner.create({"name": "Ben"})
@@ -90,9 +91,10 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
             self.currency.compare_amounts(self._balance(self.account_4567, date(2026, 3, 5)), 100),
             0,
         )
-        self.buyback.write({"payout_date": "2027-03-05"})
+        self.assertEqual(self.buyback.payout_due_date, date(2026, 9, 5))
+        self.buyback.write({"payout_date": "2026-09-07"})
         self.buyback.action_payout()
-        self.assertTrue(self.currency.is_zero(self._balance(self.account_4567, date(2027, 3, 5))))
+        self.assertTrue(self.currency.is_zero(self._balance(self.account_4567, date(2026, 9, 7))))
 
 
 @tagged("post_install", "-at_install")

@@ -6,7 +6,7 @@ from pathlib import Path
 import psycopg2
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -199,6 +199,69 @@ class TestMembershipPerCompany(TelecoopAccountingCommon):
         self.assertEqual(lines.college_id, self.college_users)
         self.assertEqual(bruno.with_company(self.company).telecoop_college_id, self.college_users)
         self.assertEqual(bruno.with_company(self.company_b).telecoop_college_id, self.college_b)
+
+    def test_share_documents_refuse_a_contact_of_another_company(self):
+        """Red team: A's staff, by RPC, filed a subscription request, a transfer and a
+        buy-back of A for a contact that belongs to B (company_id B), or changed a draft's
+        person to it: A's register would list B's contact. Refused on create and on
+        write, whether B is among the staff's companies (A current) or not; a contact
+        shared by all companies (no company) stays possible, in A and in B."""
+        staff_ab = new_test_user(
+            self.env,
+            login="tc_staff_ab",
+            groups="base.group_user,telecoop_membership.telecoop_membership_group_manager",
+            company_id=self.company.id,
+            company_ids=(self.company | self.company_b).ids,
+        )
+        contact_b = self.env["res.partner"].create(
+            {"name": "Contact of B", "company_id": self.company_b.id}
+        )
+        shared = self.env["res.partner"].create({"name": "Shared person"})
+        self.assertFalse(shared.company_id)
+        incompatible = "belongs to another company"
+        for staff, companies in (
+            (staff_ab, self.company | self.company_b),  # A current, B allowed
+            (self.membership_manager, self.company),  # A only: B's contact unreadable
+        ):
+            env = self.env(user=staff, context={"allowed_company_ids": companies.ids})
+            common = {"company_id": self.company.id, "share_class_id": self.share_class.id}
+            documents = {
+                "telecoop.subscription.request": ("partner_id", {}),
+                "telecoop.share.buyback": ("partner_id", {}),
+                "telecoop.share.transfer": ("to_partner_id", {"from_partner_id": self.alice.id}),
+            }
+            for model, (person, extra) in documents.items():
+                with self.subTest(user=staff.login, model=model):
+                    with self.assertRaisesRegex(UserError, incompatible):
+                        env[model].create({**common, **extra, person: contact_b.id})
+                    holder = self.alice if model == "telecoop.share.buyback" else shared
+                    if model == "telecoop.share.transfer":
+                        holder = self.paula
+                    draft = env[model].create({**common, **extra, person: holder.id})
+                    with self.assertRaisesRegex(UserError, incompatible), self.env.cr.savepoint():
+                        draft.write({person: contact_b.id})
+                    draft.invalidate_recordset()
+                    self.assertEqual(draft[person], holder)
+                    draft.unlink()
+            with self.subTest(user=staff.login, model="telecoop.share.transfer giver"):
+                with self.assertRaisesRegex(UserError, incompatible):
+                    env["telecoop.share.transfer"].create(
+                        {**common, "from_partner_id": contact_b.id, "to_partner_id": shared.id}
+                    )
+        # the register's own rows and the membership of a cooperative hold the same rule
+        with self.assertRaisesRegex(UserError, incompatible):
+            self._join_b(
+                self.env["res.partner"].create(
+                    {"name": "Contact of A", "company_id": self.company.id}
+                ),
+                "B-0099",
+                "2025-01-10",
+            )
+        # a contact shared by all companies asks for shares in both cooperatives
+        in_a = self._request(shared)
+        in_b = self._request(shared, share_class=self.share_class_b, company_id=self.company_b.id)
+        self.assertEqual((in_a | in_b).partner_id, shared)
+        self.assertEqual((in_a | in_b).company_id, self.company | self.company_b)
 
     def test_staff_of_b_never_reads_a_memberships(self):
         memberships = self._as_staff_b(self.env["telecoop.membership"])

@@ -301,6 +301,42 @@ class TestPortalTwoCooperatives(PdfRouteMixin, TelecoopAccountingCommon, HttpCas
             )
         )
 
+    def test_a_contact_of_a_asking_for_shares_of_b_is_refused_in_a_sentence(self):
+        """Red team: Dana's contact belongs to A (staff of A recorded it), her account
+        reaches A and B; she posted B's subscription form and got Odoo's raw "company
+        inconsistencies" error. Refused in a sentence, nothing filed; in A she may."""
+        dana_user = new_test_user(
+            self.env,
+            login="tc_dana",
+            groups="base.group_portal",
+            company_id=self.company.id,
+            company_ids=(self.company | self.company_b).ids,
+        )
+        dana = dana_user.partner_id
+        dana.company_id = self.company
+        self.authenticate("tc_dana", "tc_dana")
+        response = self._post(
+            "/my/shares/subscribe",
+            company_id=self.company_b.id,
+            share_class_id=self.class_b.id,
+            quantity="1",
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("alert-danger", response.text)
+        self.assertIn("Your contact details belong to Test Coop SCIC only", response.text)
+        self.assertNotIn("Uh-oh", response.text)
+        requests = self.env["telecoop.subscription.request"]
+        self.assertFalse(requests.search([("partner_id", "=", dana.id)]))
+        response = self._post(
+            "/my/shares/subscribe",
+            company_id=self.company.id,
+            share_class_id=self.share_class.id,
+            quantity="1",
+        )
+        self.assertEqual(response.status_code, 200)
+        request = requests.search([("partner_id", "=", dana.id)])
+        self.assertEqual((request.company_id, request.quantity), (self.company, 1))
+
     def test_buyback_where_she_holds_nothing_is_refused(self):
         self.authenticate("tc_camille", "tc_camille")
         Buyback = self.env["telecoop.share.buyback"]

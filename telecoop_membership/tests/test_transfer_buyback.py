@@ -1,6 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
@@ -193,19 +195,20 @@ class TestTransferBuyback(TelecoopAccountingCommon):
     # -- buy-backs ------------------------------------------------------------
 
     def test_buyback_workflow_with_statutory_delay(self):
-        buyback = self._buyback(self.alice, 2, decision_date="2026-03-31")
+        # dates in the past of any run: a payout is recorded once it was made
+        buyback = self._buyback(self.alice, 2, decision_date="2025-03-31")
         buyback.action_approve()
         self.assertEqual(buyback.state, "approved")
-        self.assertEqual(buyback.payout_due_date, date(2027, 3, 31))
+        self.assertEqual(buyback.payout_due_date, date(2026, 3, 31))
         line = buyback.share_line_ids
-        self.assertEqual((line.quantity, line.date), (-2, date(2026, 3, 31)))
+        self.assertEqual((line.quantity, line.date), (-2, date(2025, 3, 31)))
         self.assertEqual(self.currency.compare_amounts(line.amount, -200), 0)
         self.assertEqual(self.alice.telecoop_share_count, 8)
         self.assertTrue(self.alice.telecoop_is_member)
-        buyback.payout_date = "2027-03-30"
-        with self.assertRaisesRegex(UserError, "until 2027-03-31"):
+        buyback.payout_date = "2026-03-30"
+        with self.assertRaisesRegex(UserError, "until 2026-03-31"):
             buyback.action_payout()
-        buyback.payout_date = "2027-03-31"
+        buyback.payout_date = "2026-03-31"
         buyback.action_payout()
         self.assertEqual(buyback.state, "paid")
         payout_lines = buyback.payout_move_id.line_ids
@@ -214,6 +217,38 @@ class TestTransferBuyback(TelecoopAccountingCommon):
             payout_lines.filtered(lambda ml: ml.credit).account_id,
             self.bank_journal.default_account_id,
         )
+
+    def test_buyback_payout_after_today_or_before_the_decision_is_refused(self):
+        """Red team: a buy-back approved by the board on 2025-03-31 was given a payout
+        date of 2099-01-01 (a payment booked in the future), then of 2025-03-30 (paid
+        back the day before the board decided), and a buy-back not approved yet a
+        payout date at all; once paid, its payout date moved away from its entry."""
+        self.profile.buyback_delay_months = 0  # the day of the decision is the earliest payout
+        buyback = self._buyback(self.alice, 1, decision_date="2025-03-31")
+        buyback.action_approve()
+        self.assertEqual(buyback.payout_due_date, date(2025, 3, 31))
+        with self.assertRaisesRegex(UserError, "payout date, 2099-01-01, is after today"):
+            buyback.write({"payout_date": "2099-01-01"})
+        with self.assertRaisesRegex(UserError, "2025-03-30, is before the board approved it on"):
+            buyback.write({"payout_date": "2025-03-30"})
+        buyback.write({"payout_date": "2025-03-31"})
+        buyback.action_payout()
+        self.assertEqual(buyback.payout_move_id.date, date(2025, 3, 31))
+        with self.assertRaisesRegex(UserError, "paid out: its payout date can no longer"):
+            buyback.write({"payout_date": "2025-06-30"})
+        self.assertEqual(buyback.payout_date, date(2025, 3, 31))
+        draft = self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "no board decision yet"):
+            draft.write({"payout_date": "2025-06-30"})
+        with self.assertRaisesRegex(UserError, "no board decision yet"):
+            self._buyback(self.bob, 1, decision_date=False).copy({"payout_date": "2025-06-30"})
 
     def test_last_share_bought_back_ends_the_membership(self):
         self._buyback(self.bob, 3, decision_date="2026-04-15").action_approve()
@@ -300,3 +335,95 @@ class TestTransferBuyback(TelecoopAccountingCommon):
     def test_payout_before_approval_is_refused(self):
         with self.assertRaisesRegex(UserError, "cannot become"):
             self._buyback(self.bob, 1).action_payout()
+
+
+@tagged("post_install", "-at_install")
+class TestTransferBuybackNumbers(TelecoopAccountingCommon):
+    """Transfers and buy-backs are numbered in the year of their date (a transfer's
+    date, a buy-back's request date), whenever they are entered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice = cls._create_member("Alice", shares=20, date="2024-01-10")
+        cls.bob = cls._create_member("Bob", shares=20, date="2024-02-10")
+
+    def _transfer(self, on_date=None):
+        vals = {"date": on_date} if on_date else {}
+        return self.env["telecoop.share.transfer"].create(
+            {
+                "company_id": self.company.id,
+                "from_partner_id": self.alice.id,
+                "to_partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+                **vals,
+            }
+        )
+
+    def _buyback(self, on_date=None):
+        vals = {"request_date": on_date} if on_date else {}
+        return self.env["telecoop.share.buyback"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.bob.id,
+                "share_class_id": self.share_class.id,
+                "quantity": 1,
+                **vals,
+            }
+        )
+
+    def test_each_transfer_and_buyback_takes_the_year_of_its_date(self):
+        year = date.today().year
+        for make, prefix in ((self._transfer, "TRF"), (self._buyback, "BB")):
+            with self.subTest(prefix=prefix):
+                late = make(date(2025, 8, 1))
+                older = make(date(2024, 3, 15))
+                late_too = make(date(2025, 12, 31))
+                self.assertRegex(late.name, rf"^{prefix}/2025/\d{{5}}$")
+                self.assertRegex(older.name, rf"^{prefix}/2024/\d{{5}}$")
+                # the numbers of a year follow each other
+                self.assertEqual(int(late_too.name[-5:]), int(late.name[-5:]) + 1)
+                # one of today is numbered in this year
+                self.assertRegex(make().name, rf"^{prefix}/{year}/\d{{5}}$")
+                (late | older | late_too).action_cancel()
+
+    def test_update_keeps_the_numbers_and_gives_none_twice(self):
+        """A database of an earlier version: one counter per sequence, numbered in the
+        year of entry. The update (migration 19.0.2.0.3) renumbers nothing, and the
+        numbers of each year go on above the counter, so no number comes twice."""
+        year = date.today().year
+        sequences = {
+            "TRF": self.env.ref("telecoop_membership.seq_telecoop_share_transfer"),
+            "BB": self.env.ref("telecoop_membership.seq_telecoop_share_buyback"),
+        }
+        for sequence in sequences.values():
+            sequence.date_range_ids.unlink()
+            sequence.write({"use_date_range": False})
+        before = {
+            "TRF": self._transfer() | self._transfer(date(2025, 8, 1)),
+            "BB": self._buyback() | self._buyback(date(2025, 8, 1)),
+        }
+        names = {prefix: docs.mapped("name") for prefix, docs in before.items()}
+        # the old numbering: the year of entry, one counter
+        for prefix, docs_names in names.items():
+            for name in docs_names:
+                self.assertTrue(name.startswith(f"{prefix}/{year}/"), name)
+        for docs in before.values():
+            docs.action_cancel()
+        path = Path(__file__).parents[1] / "migrations" / "19.0.2.0.3" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_migration_19_0_2_0_3", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.2.0.2")
+        self.env.invalidate_all()
+        for prefix, make in (("TRF", self._transfer), ("BB", self._buyback)):
+            with self.subTest(prefix=prefix):
+                self.assertTrue(sequences[prefix].use_date_range)
+                self.assertEqual(before[prefix].mapped("name"), names[prefix])
+                after = make()
+                self.assertTrue(after.name.startswith(f"{prefix}/{year}/"), after.name)
+                self.assertGreater(
+                    int(after.name[-5:]), max(int(name[-5:]) for name in names[prefix])
+                )
+                self.assertRegex(make(date(2025, 9, 1)).name, rf"^{prefix}/2025/")

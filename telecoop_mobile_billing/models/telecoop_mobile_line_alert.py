@@ -159,10 +159,12 @@ class TelecoopMobileLineAlert(models.Model):
 
     def _insert_new(self, values):
         """Insert the alerts of ``values`` not sent yet (``ON CONFLICT DO NOTHING``):
-        tuples (line, period, kind, percent, band, value, limit, uid), each sent to the
-        line's holder now. Returns them."""
+        tuples (line, period, kind, percent, band, value, limit, uid[, holder]), each
+        sent to ``holder``, the holder of the month the alert is about (the priced
+        month's), or else to the line's holder now. Returns them."""
         if not values:
             return self.browse()
+        values = [tuple(row) + (None,) * (9 - len(row)) for row in values]
         self.flush_model()
         self.env["telecoop.mobile.line"].flush_model(["company_id", "partner_id"])
         new_ids = []
@@ -173,11 +175,13 @@ class TelecoopMobileLineAlert(models.Model):
                 '(line_id, period, kind, percent, band_index, value, "limit", company_id, '
                 " partner_id, create_uid, write_uid, create_date, write_date) "
                 "SELECT v.line_id, v.period, v.kind, v.percent, v.band_index, v.value, v.lim, "
-                "       l.company_id, l.partner_id, v.uid, v.uid, now() AT TIME ZONE 'UTC', "
-                "       now() AT TIME ZONE 'UTC' "
+                "       l.company_id, COALESCE(v.partner_id, l.partner_id), v.uid, v.uid, "
+                "       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' "
                 "  FROM (VALUES "
-                + ", ".join(["(%s, %s::date, %s, %s, %s, %s::float, %s::float, %s)"] * len(chunk))
-                + ") AS v(line_id, period, kind, percent, band_index, value, lim, uid) "
+                + ", ".join(
+                    ["(%s, %s::date, %s, %s, %s, %s::float, %s::float, %s, %s::int)"] * len(chunk)
+                )
+                + ") AS v(line_id, period, kind, percent, band_index, value, lim, uid, partner_id) "
                 "  JOIN telecoop_mobile_line l ON l.id = v.line_id "
                 "ON CONFLICT (line_id, period, kind, percent, band_index) DO NOTHING "
                 "RETURNING id",

@@ -411,6 +411,8 @@ class TelecoopMobileLine(models.Model):
                         float(alert.value),
                         float(alert.limit),
                         self.env.uid,
+                        # the month's holder: the figures are theirs, so is the alert
+                        month["partner_id"],
                     )
                 )
         alerts = Alert._insert_new(values)

@@ -144,13 +144,14 @@ class TelecoopPricedMonth(models.Model):
     @api.model
     def _get_alert_figures(self, lines, period):
         """{line id: figures of the month the alerts need}, in one query; amounts are
-        the current holder's, in the holder's convention."""
+        the month's holder's (``partner_id``, who the alerts go to), in the holder's
+        convention."""
         self.flush_model()
         self.env["telecoop.priced.charge"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.line_id, m.data_quantity, m.band_index, m.band_upper_bytes,
+                SELECT m.line_id, m.partner_id, m.data_quantity, m.band_index, m.band_upper_bytes,
                        m.allowance_bytes, m.roaming_data_amount, m.tax_included_display,
                        COALESCE(SUM(c.amount_untaxed), 0), COALESCE(SUM(c.amount_total), 0)
                   FROM telecoop_priced_month m
@@ -165,6 +166,7 @@ class TelecoopPricedMonth(models.Model):
         figures = {}
         for (
             line_id,
+            partner_id,
             data,
             band,
             upper,
@@ -180,6 +182,7 @@ class TelecoopPricedMonth(models.Model):
             if band is None and allowance and data <= allowance:
                 band, upper = 0, allowance  # an included allowance is the first band
             figures[line_id] = {
+                "partner_id": partner_id,
                 "data_quantity": data,
                 "band_index": band,
                 "band_upper_bytes": upper,

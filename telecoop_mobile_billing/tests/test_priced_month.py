@@ -7,6 +7,7 @@ import os
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -787,6 +788,61 @@ class TestConsumptionNotices(MobileBillingCommon):
         line._portal_set_alerts(0, 80, 0)
         self.assertEqual(line.alert_band_percent, 0)
         self.assertTrue(line.alert_ids.filtered(lambda a: a.kind == "allowance"))
+
+    def test_a_late_alert_goes_to_and_greets_the_holder_of_its_month(self):
+        """Red team: Bob's line used up its 9 GB this month; the alert's e-mail went out
+        late, from the queue, after the line went over to Carol within the month: it was
+        sent to Bob and began "Hello Carol Holder" (the line's holder when rendered). The
+        alert, its recipient and its greeting are the holder of the priced month it is
+        about."""
+        self.holder2.email = "bob.holder@example.com"
+        carol = self.env["res.partner"].create(
+            {"name": "Carol Holder", "email": "carol.holder@example.com"}
+        )
+        line = self._create_line(
+            "33660000009", self.plan_classic, partner=self.holder2, alert_band_percent=0
+        )
+        self._insert_records([(line, self._at(1), "data", 9 * GB, "national")])
+        alert = self._rate(line)
+        self.assertEqual([(a.kind, a.percent) for a in alert], [("allowance", 100)])
+        month = self._priced(line, self.this_month)
+        self.assertEqual((alert.partner_id, month.partner_id), (self.holder2, self.holder2))
+        # the line goes over to Carol today, before the queue sends Bob's e-mail
+        line.change_holder(carol, date.today())
+        self.assertEqual(line.partner_id, carol)
+        line.invalidate_recordset()
+        self.assertEqual(line.alert_ids, alert, "no second alert for the same threshold")
+        alert._send()  # what the queued job runs
+        mail = alert.mail_id
+        self.assertEqual(mail.recipient_ids, self.holder2)
+        self.assertIn("Hello Bob Holder,", mail.body_html)
+        self.assertNotIn("Carol", mail.body_html)
+        self.assertIn("the 9 GB of data included in your plan are used up", mail.body_html)
+
+    def test_update_greets_the_holder_of_the_alert_in_every_language(self):
+        """Migration 19.0.1.3.2: the bodies of the alert's e-mail in every language (a
+        translation the template's update does not write) greet the alert's holder."""
+        template = self.env.ref("telecoop_mobile_billing.mail_template_line_alert")
+        self.env.cr.execute(
+            "UPDATE mail_template SET body_html = jsonb_build_object("
+            "'en_US', '<p>Hello <t t-out=\"object.line_id.partner_id.name\"/>,</p>', "
+            "'fr_FR', '<p>Bonjour <t t-out=\"object.line_id.partner_id.name\"/>,</p>') "
+            "WHERE id = %s",
+            template.ids,
+        )
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.3.2" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_billing_migration_19_0_1_3_2", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.3.1")
+        self.env.cr.execute("SELECT body_html FROM mail_template WHERE id = %s", template.ids)
+        self.assertEqual(
+            self.env.cr.fetchone()[0],
+            {
+                "en_US": '<p>Hello <t t-out="object.partner_id.name"/>,</p>',
+                "fr_FR": '<p>Bonjour <t t-out="object.partner_id.name"/>,</p>',
+            },
+        )
 
     def test_data_roaming_notices_at_80_and_100_percent_then_barring(self):
         line = self._create_line("33660000002", self.plan_classic)
