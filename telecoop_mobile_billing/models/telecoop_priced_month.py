@@ -213,13 +213,22 @@ class TelecoopPricedMonth(models.Model):
 
     @api.model
     def _is_invoiced(self, line, date):
+        """The month of ``date`` of ``line`` is a fact: a charge of it is on an
+        invoice, or a holder of the line in that month is invoiced for the month
+        already (once per month: a charge of theirs added now would be billed never)."""
         first = month_bounds(date)[0]
-        return bool(
-            self.search_count(
-                [("line_id", "=", line.id), ("period", "=", first), ("invoiced", "=", True)],
-                limit=1,
-            )
+        if self.search_count(
+            [("line_id", "=", line.id), ("period", "=", first), ("invoiced", "=", True)],
+            limit=1,
+        ):
+            return True
+        holders = self.env["res.partner"].union(
+            *(segment[1] for segment in line._get_month_segments(first))
         )
+        invoiced = self.env["telecoop.billing.run.line"]._get_invoiced_periods(
+            line.company_id, holders, first
+        )
+        return any(first in periods for periods in invoiced.values())
 
     # ------------------------------------------------------------------
     # rating: the only caller of the pricing service

@@ -491,6 +491,9 @@ class TelecoopUsageRecord(models.Model):
             raise UserError(self.env._("Only unmatched records can be attached to a line."))
         if not attached:
             return
+        # an invoiced month is a fact: its records would be rated for nothing
+        for period in sorted(set(attached.mapped("period"))):
+            line._check_month_open(period)
         self.env.cr.execute(
             SQL(
                 "UPDATE telecoop_usage_record SET line_id = %s WHERE id IN %s AND line_id IS NULL",

@@ -71,9 +71,9 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
         )
         draft.file_name = "late.csv"
         with self.assertRaises(UserError):
-            mine.write({"source_id": self.env["telecoop.usage.source"].create(
+            mine.source_id = self.env["telecoop.usage.source"].create(
                 {"name": "Other", "company_id": self.company.id}
-            ).id})  # fmt: skip
+            )
 
     def test_an_import_reads_no_file_but_its_own(self):
         """The importer reads its file in superuser mode: an import created with the
@@ -123,3 +123,104 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
         )
         with self.assertRaises(AccessError):
             mine.attachment_id = loose.id
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicedMonthsStay(MobileBillingCommon):
+    """A holder is invoiced once a month: what was invoiced stays, and nothing is
+    added to a month behind an invoice, where it would be billed never."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        cls.plan_free = cls.env["telecoop.mobile.plan"].create(
+            {"name": "Free SIM", "company_id": cls.company.id, "base_fee": 0}
+        )
+        cls.line = cls._create_line("33644444441", cls.plan_step)
+        cls.line_free = cls._create_line("33644444442", cls.plan_free)
+        cls.holder3 = cls.env["res.partner"].create({"name": "Carol Holder"})
+
+    def _run(self, period="2026-10-01"):
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": period}
+        )
+        run.action_start()
+        return run
+
+    def _invoice(self, partner, period="2026-10-01"):
+        return self.env["account.move"].search(
+            [("partner_id", "=", partner.id), ("telecoop_billing_period", "=", period)]
+        )
+
+    def _plan_charges(self, line, period):
+        month = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", period)]
+        )
+        return month.charge_ids.filtered(lambda c: c.kind == "plan").mapped("amount_untaxed")
+
+    def test_a_line_terminated_pays_its_days_only(self):
+        """Terminating a line priced no month again: the month of the end kept its
+        whole base fee (and the months after it theirs) until a run rated again."""
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-10-01")
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-11-01")
+        self.assertEqual(self._plan_charges(self.line, "2026-10-01"), [14.0])
+        self.line.action_terminate("2026-10-10")
+        # 10 days of 31 of a 14.00 plan: 14 x 10 / 31 = 4.516... -> 4.52
+        self.assertEqual(self._plan_charges(self.line, "2026-10-01"), [4.52])
+        self.assertEqual(self._plan_charges(self.line, "2026-11-01"), [])
+
+    def test_an_invoiced_month_keeps_the_dates_it_was_invoiced_for(self):
+        self._run()
+        self.assertEqual(self._invoice(self.holder).amount_untaxed, 14.0)
+        with self.assertRaises(UserError):
+            self.line.action_terminate("2026-10-10")
+        with self.assertRaises(UserError):
+            self.line.activation_date = "2026-10-20"
+        self.assertFalse(self.line.termination_date)
+        # from the next month the line may end
+        self.line.action_terminate("2026-11-15")
+        self.assertEqual(self.line.termination_date.isoformat(), "2026-11-15")
+
+    def test_no_line_is_dated_back_into_a_month_its_holder_was_invoiced_for(self):
+        """The run invoices a holder once a month: a second line of the holder dated
+        back into an invoiced month was priced by the next run of the month and
+        invoiced never."""
+        self._run()
+        with self.assertRaises(UserError):
+            self._create_line("33644444443", self.plan_step, activation="2026-10-15")
+        # a holder not invoiced yet for the month is, by the run of the month again:
+        # 17 days of 31 of 14.00: 14 x 17 / 31 = 7.677... -> 7.68
+        self._create_line(
+            "33644444444", self.plan_step, partner=self.holder3, activation="2026-10-15"
+        )
+        self._run()
+        self.assertEqual(self._invoice(self.holder3).amount_untaxed, 7.68)
+
+    def test_nothing_is_added_behind_the_invoice_of_a_holder(self):
+        """A month without charges (a free SIM without usage) is not marked invoiced,
+        but its holder is: a one-off, a change of plan or usage attached to it
+        afterwards was priced and invoiced never."""
+        self._run()
+        self.assertTrue(self._invoice(self.holder))
+        with self.assertRaises(UserError):
+            self.env["telecoop.mobile.line.one.off"].create(
+                {
+                    "line_id": self.line_free.id,
+                    "date": "2026-10-20",
+                    "name": "New SIM",
+                    "amount": 10,
+                }
+            )
+        with self.assertRaises(UserError):
+            self.line_free.change_plan(self.plan_step, "2026-10-20")
+        # the holder of a line of another holder, not invoiced, cannot take it over
+        # within a month invoiced for him either
+        line3 = self._create_line("33644444445", self.plan_free, partner=self.holder3)
+        with self.assertRaises(UserError):
+            line3.change_holder(self.holder, "2026-10-20")
+        charges = self.env["telecoop.priced.charge"].search(
+            [("partner_id", "=", self.holder.id), ("period", "=", "2026-10-01")]
+        )
+        invoiced = self._invoice(self.holder).invoice_line_ids.telecoop_charge_id
+        self.assertEqual(charges, invoiced)
