@@ -224,3 +224,26 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         )
         invoiced = self._invoice(self.holder).invoice_line_ids.telecoop_charge_id
         self.assertEqual(charges, invoiced)
+
+    def _one_off_charges(self, line, period):
+        month = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", line.id), ("period", "=", period)]
+        )
+        return month.charge_ids.filtered(lambda c: c.kind == "one_off").mapped("amount_untaxed")
+
+    def test_a_one_off_moved_leaves_nothing_behind(self):
+        """A one-off moved to another month or line rated only where it went: the
+        month it left kept its charge, and both months billed it."""
+        line2 = self._create_line("33644444446", self.plan_step)
+        one_off = self.env["telecoop.mobile.line.one.off"].create(
+            {"line_id": self.line.id, "date": "2026-10-05", "name": "New SIM", "amount": 10}
+        )
+        self.assertEqual(self._one_off_charges(self.line, "2026-10-01"), [10.0])
+        one_off.date = "2026-11-05"
+        self.assertEqual(self._one_off_charges(self.line, "2026-10-01"), [])
+        self.assertEqual(self._one_off_charges(self.line, "2026-11-01"), [10.0])
+        one_off.line_id = line2
+        self.assertEqual(self._one_off_charges(self.line, "2026-11-01"), [])
+        self.assertEqual(self._one_off_charges(line2, "2026-11-01"), [10.0])
+        one_off.unlink()
+        self.assertEqual(self._one_off_charges(line2, "2026-11-01"), [])
