@@ -103,6 +103,21 @@ class TelecoopBillingRunLine(models.Model):
         self.invalidate_recordset(["move_id", "write_date", "write_uid"])
         self.run_id.invalidate_recordset(["run_line_ids"])
 
+    @api.model
+    def _unlink_invoices(self, moves):
+        """The invoices ``moves`` are cancelled: their holders are to invoice again."""
+        self.flush_model(["move_id"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_billing_run_line SET move_id = NULL, "
+                "write_date = now() AT TIME ZONE 'UTC', write_uid = %s WHERE move_id = ANY(%s)",
+                self.env.uid,
+                moves.ids,
+            )
+        )
+        self.invalidate_model(["move_id", "write_date", "write_uid"])
+        self.env["telecoop.billing.run"].invalidate_model(["run_line_ids"])
+
     def _prepare_invoice_values(self, journal, run, prefetched=None):
         """The invoice of the holder: four sections, a line per charge of its months."""
         self.ensure_one()

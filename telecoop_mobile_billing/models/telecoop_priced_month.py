@@ -141,6 +141,26 @@ class TelecoopPricedMonth(models.Model):
             )
             self.invalidate_recordset(["invoiced"])
 
+    def _unmark_invoiced(self):
+        """The months of ``self`` with no charge on an invoice any more (the invoice
+        was cancelled) are open again."""
+        if not self:
+            return
+        self.env["account.move.line"].flush_model(["telecoop_charge_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE telecoop_priced_month m SET invoiced = FALSE
+                 WHERE m.id = ANY(%s) AND m.invoiced
+                   AND NOT EXISTS (SELECT 1 FROM telecoop_priced_charge c
+                                     JOIN account_move_line aml ON aml.telecoop_charge_id = c.id
+                                    WHERE c.month_id = m.id)
+                """,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["invoiced"])
+
     @api.model
     def _get_alert_figures(self, lines, period):
         """{line id: figures of the month the alerts need}, in one query; amounts are

@@ -247,3 +247,43 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         self.assertEqual(self._one_off_charges(line2, "2026-11-01"), [10.0])
         one_off.unlink()
         self.assertEqual(self._one_off_charges(line2, "2026-11-01"), [])
+
+    def test_a_cancelled_bill_reopens_its_month_and_is_billed_again(self):
+        """A bill reset to draft took any figure by hand (the priced month, which the
+        tracker shows, said 14.00, the invoice 1.00); a cancelled bill left its
+        month frozen and its holder invoiced: the month was billed never."""
+        self._run()
+        bill = self._invoice(self.holder)
+        bill.button_draft()
+        charged = bill.invoice_line_ids.filtered("telecoop_charge_id")
+        with self.assertRaises(UserError):
+            charged[0].price_unit = 1
+        section = bill.invoice_line_ids.filtered(lambda ml: not ml.telecoop_charge_id)[:1]
+        with self.assertRaises(UserError):
+            section.with_user(self.billing_manager).telecoop_charge_id = charged[
+                0
+            ].telecoop_charge_id
+        bill.button_cancel()
+        with self.assertRaises(UserError):
+            bill.button_draft()
+        # the month is open again: corrected (the classic plan from 16 October)
+        self.line.change_plan(self.plan_classic, "2026-10-16")
+        self._run()
+        new = self._invoice(self.holder) - bill
+        self.assertEqual(new.state, "posted")
+        # 15 days of 31 of 14.00: 6.774... -> 6.77; 16 days of 31 of 20.00: 10.322... -> 10.32
+        self.assertEqual(new.amount_untaxed, 17.09)
+        month = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-10-01")]
+        )
+        self.assertTrue(month.invoiced)
+        self.assertEqual(
+            new.invoice_line_ids.telecoop_charge_id.month_id,
+            month
+            | self.env["telecoop.priced.month"].search(
+                [("line_id", "=", self.line_free.id), ("period", "=", "2026-10-01")]
+            ),
+        )
+        # a third run bills nothing more
+        self._run()
+        self.assertEqual(self._invoice(self.holder), bill | new)
