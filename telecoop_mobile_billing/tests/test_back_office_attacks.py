@@ -287,3 +287,25 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         # a third run bills nothing more
         self._run()
         self.assertEqual(self._invoice(self.holder), bill | new)
+
+    def test_the_holder_history_changes_by_a_change_of_holder_only(self):
+        """Written by hand (RPC), an entry of the holder history gave days of an
+        invoiced month, or of an open one, to another holder with nothing checked
+        nor priced again: the invoice of the month and the history disagreed."""
+        self._run()
+        History = self.env["telecoop.mobile.line.holder"].with_user(self.billing_user)
+        with self.assertRaises(UserError):
+            History.create(
+                {"line_id": self.line.id, "partner_id": self.holder3.id, "date_from": "2026-10-15"}
+            )
+        entry = self.line.holder_history_ids.with_user(self.billing_manager)
+        with self.assertRaises(UserError):
+            entry.partner_id = self.holder3
+        with self.assertRaises(UserError):
+            entry.unlink()
+        # a change of holder from the next month, as the line does it, is priced
+        self.line.change_holder(self.holder3, "2026-11-01")
+        self.assertEqual(
+            self.line.holder_history_ids.sorted("date_from").partner_id,
+            self.holder | self.holder3,
+        )
