@@ -309,3 +309,14 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
             self.line.holder_history_ids.sorted("date_from").partner_id,
             self.holder | self.holder3,
         )
+
+    def test_nobody_deletes_the_rated_usage_by_hand(self):
+        """The rated usage is what rating prices the months from (and all that is left
+        of a purged month): a billing administrator deleted it, and the next import
+        priced the line's month without that usage, billed never."""
+        self._insert_records([(self.line, "2026-10-02 08:00:00", "data", 6 * GB, "national")])
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-10-01")
+        rated = self.env["telecoop.rated.usage"].search([("line_id", "=", self.line.id)])
+        self.assertEqual(rated.mapped("quantity"), [6 * GB])
+        with self.assertRaises(AccessError):
+            rated.with_user(self.billing_manager).unlink()

@@ -90,9 +90,11 @@ RULES = {
         (M + "telecoop_usage_record_rule_company",),
         NONE, NONE, NONE, R, "rw-u", NONE,
     ),
+    # the sums that bill the months, and all that is left of a purged month: written
+    # and deleted by rating only (SQL), by nobody by hand
     "telecoop.rated.usage": (
         (M + "telecoop_rated_usage_rule_company",),
-        NONE, NONE, NONE, R, "r--u", NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
     # the priced month is written by the rating only, read by its holder on the portal
     "telecoop.priced.month": (
