@@ -320,3 +320,14 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         self.assertEqual(rated.mapped("quantity"), [6 * GB])
         with self.assertRaises(AccessError):
             rated.with_user(self.billing_manager).unlink()
+
+    def test_nobody_rewrites_the_host_operators_records_by_hand(self):
+        """A billing administrator rewrote the quantity of a raw record (1,000 bytes
+        became 5) or deleted it (its identity stays known: delivered again, it is a
+        duplicate): the month rated again billed what the operator never sent."""
+        record = self._sql_usage_record(self.line, "P-1", "2026-10-03 10:00", quantity=1000)
+        with self.assertRaises(AccessError):
+            record.with_user(self.billing_manager).write({"quantity": 5})
+        with self.assertRaises(AccessError):
+            record.with_user(self.billing_manager).unlink()
+        self.assertEqual(record.quantity, 1000)

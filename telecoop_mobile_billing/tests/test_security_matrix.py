@@ -86,9 +86,11 @@ RULES = {
         (M + "telecoop_usage_import_error_rule_company",),
         NONE, NONE, NONE, R, ALL, NONE,
     ),
+    # the host operator's records: written by the importer, attached by the wizard,
+    # deleted by the purge (SQL), changed by nobody by hand
     "telecoop.usage.record": (
         (M + "telecoop_usage_record_rule_company",),
-        NONE, NONE, NONE, R, "rw-u", NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
     # the sums that bill the months, and all that is left of a purged month: written
     # and deleted by rating only (SQL), by nobody by hand
