@@ -331,3 +331,21 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         with self.assertRaises(AccessError):
             record.with_user(self.billing_manager).unlink()
         self.assertEqual(record.quantity, 1000)
+
+    def test_who_was_invoiced_for_a_month_stays(self):
+        """A billing administrator cleared the invoice of a holder's run line, or
+        deleted the run (its lines with it): the next run of the month invoiced the
+        holder a second time, with the same charges."""
+        run = self._run()
+        bill = self._invoice(self.holder)
+        run_line = run.run_line_ids.filtered(lambda rl: rl.partner_id == self.holder)
+        with self.assertRaises(AccessError):
+            run_line.with_user(self.billing_manager).write({"move_id": False})
+        with self.assertRaises(UserError):
+            run.with_user(self.billing_manager).unlink()
+        self._run()
+        self.assertEqual(self._invoice(self.holder), bill)
+        # a run that invoiced nobody goes
+        self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-11-01"}
+        ).with_user(self.billing_manager).unlink()

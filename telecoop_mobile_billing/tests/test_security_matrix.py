@@ -116,9 +116,10 @@ RULES = {
         (M + "telecoop_billing_run_rule_company",),
         NONE, NONE, NONE, R, ALL, NONE,
     ),
+    # who is invoiced for a month: written by the run and a cancelled bill only (SQL)
     "telecoop.billing.run.line": (
         (M + "telecoop_billing_run_line_rule_company",),
-        NONE, NONE, NONE, R, STAFF_RUNS, NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
 }  # fmt: skip
 
