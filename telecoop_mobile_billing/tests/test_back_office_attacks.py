@@ -349,3 +349,26 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         self.env["telecoop.billing.run"].create(
             {"company_id": self.company.id, "period": "2026-11-01"}
         ).with_user(self.billing_manager).unlink()
+
+    def test_a_new_price_of_a_plan_prices_its_open_months_an_invoiced_one_stays(self):
+        """A plan's price changed: only the months of lines an import touched after
+        were priced again, so the run billed two prices of one plan; an invoiced
+        month keeps the price it was invoiced at."""
+        self._run()
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-11-01")
+        self.assertEqual(self._plan_charges(self.line, "2026-11-01"), [14.0])
+        self.plan_step.base_fee = 16
+        self.assertEqual(self._plan_charges(self.line, "2026-11-01"), [16.0])
+        self.assertEqual(self._plan_charges(self.line, "2026-10-01"), [14.0])
+        # 6 GB is in the band "up to 20 GB": 2.00, then 3.00 when that band's price does
+        self._insert_records([(self.line, "2026-11-02 08:00:00", "data", 6 * GB, "national")])
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-11-01")
+        usage = self.env["telecoop.priced.charge"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
+        )
+        self.assertEqual(usage.amount_untaxed, 2.0)
+        self.plan_step.tier_ids.filtered(lambda t: t.upper_units == 20).price = 3
+        usage = self.env["telecoop.priced.charge"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
+        )
+        self.assertEqual(usage.amount_untaxed, 3.0)
