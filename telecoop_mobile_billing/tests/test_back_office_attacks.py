@@ -124,6 +124,37 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
         with self.assertRaises(AccessError):
             mine.attachment_id = loose.id
 
+    def test_records_go_to_a_line_active_when_they_started(self):
+        """Attached by hand to a line activated after they started, records were
+        rated in a month the line was not active in (billed never) or for days
+        before its activation."""
+        late = self._create_line("33633333333", self.plan_classic, activation="2026-10-20")
+        self._upload(
+            self.billing_user,
+            self.source,
+            csv_file(
+                "U1,33699999999,2026-10-05T08:00:00+02:00,data,2000000000,national,,",
+                "U2,33699999999,2026-09-30T23:30:00+02:00,data,1000,national,,",
+            ),
+        )
+        unmatched = self.env["telecoop.usage.record"].search([("msisdn", "=", "33699999999")])
+        self.assertEqual(len(unmatched), 2)
+        self.assertFalse(unmatched.line_id)
+        Wizard = self.env["telecoop.usage.attach.wizard"].with_user(self.billing_user)
+
+        def attach(records, line):
+            wizard = Wizard.with_context(
+                active_model="telecoop.usage.record", active_ids=records.ids
+            ).create({"line_id": line.id})
+            wizard.action_attach()
+
+        with self.assertRaises(UserError):
+            attach(unmatched.filtered(lambda r: r.record_id == "U1"), late)
+        # the line active since January takes both, of September and of October
+        attach(unmatched, self.line)
+        self.assertEqual(unmatched.line_id, self.line)
+        self.assertEqual(self._rated_bytes(), 2 * GB + 1000)
+
 
 @tagged("post_install", "-at_install")
 class TestInvoicedMonthsStay(MobileBillingCommon):
