@@ -403,3 +403,17 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
             [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
         )
         self.assertEqual(usage.amount_untaxed, 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestUsageRetentionWithinTheLaw(MobileBillingCommon):
+    def test_usage_is_kept_one_year_at_most(self):
+        """A retention of 0 months kept every called number for ever (the purge skips
+        it), 24 months twice what the law allows: traffic data are kept for billing
+        until the bill can no longer be contested (one year, CPCE L34-2), then
+        erased (L34-1)."""
+        for months in (0, -1, 13, 24):
+            with self.subTest(months=months), self.assertRaises(ValidationError):
+                self.company.telecoop_usage_retention_months = months
+        self.company.telecoop_usage_retention_months = 12
+        self.company.telecoop_usage_retention_months = 1
