@@ -3,6 +3,7 @@
 import pytz
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..services.masking import mask_number
 
@@ -94,6 +95,35 @@ class AccountMove(models.Model):
             for row in section["rows"]
         ]
 
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered("telecoop_billing_period")._telecoop_reopen_months()
+        return result
+
+    def button_draft(self):
+        # a cancelled bill of the months is replaced by the next run of the month:
+        # posted again, it would bill them twice
+        cancelled = self.filtered(lambda m: m.telecoop_billing_period and m.state == "cancel")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s is a cancelled mobile bill: its months are billed again by "
+                    "the billing run of the month, not by this invoice.",
+                    invoice=cancelled[0].display_name,
+                )
+            )
+        return super().button_draft()
+
+    def _telecoop_reopen_months(self):
+        """The bills ``self`` are cancelled: their charges are on no invoice any more,
+        so their months open again (to be corrected) and their holders are billed
+        again by the next run of the month."""
+        lines = self.sudo().invoice_line_ids.filtered("telecoop_charge_id")
+        months = lines.telecoop_charge_id.month_id
+        lines.write({"telecoop_charge_id": False})
+        self.env["telecoop.billing.run.line"].sudo()._unlink_invoices(self)
+        months._unmark_invoiced()
+
     def action_print_itemised_bill(self):
         self.ensure_one()
         return self.env.ref("telecoop_mobile_billing.action_report_itemised_bill").report_action(
@@ -112,3 +142,39 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         ondelete="restrict",
     )
+
+    #: what a line linked to a charge takes from the charge (the priced month)
+    _TELECOOP_CHARGE_FIGURES = ("quantity", "price_unit", "discount", "tax_ids", "product_id")
+
+    def _telecoop_figures(self):
+        return {
+            line.id: (
+                line.quantity,
+                line.price_unit,
+                line.discount,
+                line.tax_ids.ids,
+                line.product_id.id,
+            )
+            for line in self
+        }
+
+    def write(self, vals):
+        if "telecoop_charge_id" in vals and not self.env.su:
+            raise UserError(self.env._("The charge of an invoice line is set by the billing run."))
+        charged = self.filtered("telecoop_charge_id")
+        if not (charged and set(self._TELECOOP_CHARGE_FIGURES) & set(vals)):
+            return super().write(vals)
+        # the invoice line is the charge of the priced month, which the tracker, the
+        # alerts and the itemised bill read: it changes by a cancellation of the
+        # invoice and a new run of the month, not by hand in a draft
+        before = charged._telecoop_figures()
+        result = super().write(vals)
+        if charged._telecoop_figures() != before:
+            raise UserError(
+                self.env._(
+                    "%(label)s is a charge of a priced month: cancel the invoice, correct the "
+                    "line's month and run the billing of the month again.",
+                    label=charged[0].name,
+                )
+            )
+        return result

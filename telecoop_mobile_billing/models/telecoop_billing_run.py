@@ -101,6 +101,19 @@ class TelecoopBillingRun(models.Model):
             run.invoiced_count = len(run.run_line_ids.filtered("move_id"))
             run.progress = 100.0 * run.invoiced_count / run.holder_count if run.holder_count else 0
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        # its holder lines say who is invoiced for the month: deleted with the run,
+        # the next run of the month invoiced them a second time
+        invoiced = self.filtered(lambda run: run.run_line_ids.filtered("move_id"))
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "%(run)s invoiced holders: it stays, as their invoices do.",
+                    run=invoiced[0].name,
+                )
+            )
+
     def _get_journal(self):
         self.ensure_one()
         journal = self.journal_id or self.env["account.journal"].search(

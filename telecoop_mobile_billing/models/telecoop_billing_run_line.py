@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from .telecoop_mobile_line import month_bounds
@@ -33,6 +33,30 @@ class TelecoopBillingRunLine(models.Model):
         "UNIQUE(company_id, partner_id, period)",
         "A holder is invoiced once per period.",
     )
+
+    @api.model
+    def _get_invoiced_periods(self, companies, partners, since):
+        """{(company id, partner id): {periods}} of the holders ``partners`` of
+        ``companies`` invoiced for a month from the month of ``since`` on."""
+        if not companies or not partners:
+            return {}
+        self.flush_model(["company_id", "partner_id", "period", "move_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, partner_id, period FROM telecoop_billing_run_line
+                 WHERE company_id = ANY(%s) AND partner_id = ANY(%s) AND period >= %s
+                   AND move_id IS NOT NULL
+                """,
+                companies.ids,
+                partners.ids,
+                month_bounds(since)[0],
+            )
+        )
+        invoiced = defaultdict(set)
+        for company_id, partner_id, period in self.env.cr.fetchall():
+            invoiced[company_id, partner_id].add(period)
+        return invoiced
 
     def _prefetch_billing_data(self):
         """The charges of these holders in the period, read in a few queries."""
@@ -78,6 +102,21 @@ class TelecoopBillingRunLine(models.Model):
         )
         self.invalidate_recordset(["move_id", "write_date", "write_uid"])
         self.run_id.invalidate_recordset(["run_line_ids"])
+
+    @api.model
+    def _unlink_invoices(self, moves):
+        """The invoices ``moves`` are cancelled: their holders are to invoice again."""
+        self.flush_model(["move_id"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telecoop_billing_run_line SET move_id = NULL, "
+                "write_date = now() AT TIME ZONE 'UTC', write_uid = %s WHERE move_id = ANY(%s)",
+                self.env.uid,
+                moves.ids,
+            )
+        )
+        self.invalidate_model(["move_id", "write_date", "write_uid"])
+        self.env["telecoop.billing.run"].invalidate_model(["run_line_ids"])
 
     def _prepare_invoice_values(self, journal, run, prefetched=None):
         """The invoice of the holder: four sections, a line per charge of its months."""

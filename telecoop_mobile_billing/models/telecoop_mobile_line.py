@@ -137,8 +137,34 @@ class TelecoopMobileLine(models.Model):
                 for line in lines
             ]
         )
+        lines._check_holders_not_invoiced()
         lines._rate_this_month()
         return lines
+
+    def _check_holders_not_invoiced(self):
+        """A new line's months must be open for its holder: a holder is invoiced once
+        per month (``telecoop.billing.run.line``), so the charges of a line dated
+        back into a month its holder was invoiced for would be billed never."""
+        if not self:
+            return
+        invoiced = self.env["telecoop.billing.run.line"]._get_invoiced_periods(
+            self.company_id, self.partner_id, min(self.mapped("activation_date"))
+        )
+        for line in self:
+            first = month_bounds(line.activation_date)[0]
+            for period in sorted(invoiced.get((line.company_id.id, line.partner_id.id), ())):
+                if period >= first and (
+                    not line.termination_date or period <= line.termination_date
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(holder)s is invoiced for the month of %(date)s already: line "
+                            "%(msisdn)s can start from the next month.",
+                            holder=line.partner_id.display_name,
+                            date=period,
+                            msisdn=line.msisdn,
+                        )
+                    )
 
     @api.depends("plan_history_ids.date_from", "plan_history_ids.plan_id")
     def _compute_upcoming_plan(self):
@@ -166,6 +192,19 @@ class TelecoopMobileLine(models.Model):
                         )
                     )
         rerate = {}
+        if {"activation_date", "termination_date"} & set(vals):
+            # the dates of a line decide the days billed: the months between the old
+            # and the new date change, so each must be open, and is priced again
+            today = fields.Date.context_today(self)
+            for line in self:
+                changed = []
+                for name in ("activation_date", "termination_date"):
+                    new = fields.Date.to_date(vals.get(name, line[name]))
+                    if new != line[name]:
+                        changed += [line[name] or today, new or today]
+                if changed:
+                    line._check_months_open(min(changed), max(changed))
+                    rerate[line] = min(changed)
         if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
             # a direct edit of the holder is a change of holder from today: refused in
             # a month invoiced already, and the month is priced again for both holders
@@ -174,7 +213,7 @@ class TelecoopMobileLine(models.Model):
                 date = max(today, line.activation_date)
                 line._check_month_open(date)
                 line._set_holder_history(vals["partner_id"], date)
-                rerate[line] = date
+                rerate[line] = min(rerate.get(line, date), date)
         result = super().write(vals)
         for line, date in rerate.items():
             line._rerate_from(date)
@@ -303,6 +342,13 @@ class TelecoopMobileLine(models.Model):
                     )
                 )
 
+    def _check_months_open(self, date_from, date_to):
+        """Each month from the month of ``date_from`` to that of ``date_to`` is open."""
+        month = month_bounds(date_from)[0]
+        while month <= date_to:
+            self._check_month_open(month)
+            month = month_bounds(month + datetime.timedelta(days=32))[0]
+
     def _rerate_from(self, date):
         """Price again the months from ``date`` to this month."""
         first = month_bounds(date)[0]
@@ -326,6 +372,9 @@ class TelecoopMobileLine(models.Model):
                 raise UserError(self.env._("A line changes holder after its activation date."))
             line._check_month_open(date)
             line._set_holder_history(partner.id, date)
+            # the new holder's month too: invoiced already for it, the days taken
+            # over now would be billed never
+            line._check_month_open(date)
             if date <= fields.Date.context_today(self):
                 line.with_context(telecoop_holder_change=True).partner_id = partner
             line.message_post(

@@ -47,35 +47,41 @@ class TelecoopMobileLineOneOff(models.Model):
                     )
                 )
 
-    def _rerate(self):
+    def _line_months(self):
+        return [(one_off.line_id, one_off.date) for one_off in self]
+
+    @api.model
+    def _rerate(self, line_months):
+        """Price again the months of ``line_months`` ([(line, date)]), per company."""
         todo = {}
-        for one_off in self:
-            todo.setdefault(month_bounds(one_off.date)[0], set()).add(one_off.line_id.id)
-        for period, line_ids in todo.items():
+        for line, date in line_months:
+            key = (line.company_id, month_bounds(date)[0])
+            todo.setdefault(key, set()).add(line.id)
+        for (company, period), line_ids in todo.items():
             self.env["telecoop.rated.usage"].sudo()._rate_period(
-                self.line_id.company_id[:1], period, line_ids=sorted(line_ids)
+                company, period, line_ids=sorted(line_ids)
             )
 
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
         records._check_month_open()
-        records._rerate()
+        self._rerate(records._line_months())
         return records
 
     def write(self, vals):
         self._check_month_open()
+        # the months the one-offs leave (another date, another line) are priced
+        # again too, or they kept the charge and billed it beside the new month
+        left = self._line_months()
         result = super().write(vals)
         self._check_month_open()
-        self._rerate()
+        self._rerate(left + self._line_months())
         return result
 
     def unlink(self):
         self._check_month_open()
-        lines = [(r.line_id, r.date) for r in self]
+        left = self._line_months()
         result = super().unlink()
-        for line, date in lines:
-            self.env["telecoop.rated.usage"].sudo()._rate_period(
-                line.company_id, date, line_ids=line.ids
-            )
+        self._rerate(left)
         return result

@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .telecoop_usage_record import USAGE_TYPES, ZONES
 
@@ -39,3 +39,23 @@ class TelecoopMobilePlanRate(models.Model):
     _unit_positive = models.Constraint(
         "CHECK(unit > 0 AND price >= 0)", "The unit must be positive and the price not negative."
     )
+
+    # a band or a rate prices the months of the plan's lines: changed, they are
+    # priced again (see telecoop.mobile.plan._reprice_open_months)
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.plan_id._reprice_open_months()
+        return records
+
+    def write(self, vals):
+        plans = self.plan_id
+        result = super().write(vals)
+        (plans | self.plan_id)._reprice_open_months()
+        return result
+
+    def unlink(self):
+        plans = self.plan_id
+        result = super().unlink()
+        plans._reprice_open_months()
+        return result

@@ -141,6 +141,26 @@ class TelecoopPricedMonth(models.Model):
             )
             self.invalidate_recordset(["invoiced"])
 
+    def _unmark_invoiced(self):
+        """The months of ``self`` with no charge on an invoice any more (the invoice
+        was cancelled) are open again."""
+        if not self:
+            return
+        self.env["account.move.line"].flush_model(["telecoop_charge_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE telecoop_priced_month m SET invoiced = FALSE
+                 WHERE m.id = ANY(%s) AND m.invoiced
+                   AND NOT EXISTS (SELECT 1 FROM telecoop_priced_charge c
+                                     JOIN account_move_line aml ON aml.telecoop_charge_id = c.id
+                                    WHERE c.month_id = m.id)
+                """,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["invoiced"])
+
     @api.model
     def _get_alert_figures(self, lines, period):
         """{line id: figures of the month the alerts need}, in one query; amounts are
@@ -216,13 +236,22 @@ class TelecoopPricedMonth(models.Model):
 
     @api.model
     def _is_invoiced(self, line, date):
+        """The month of ``date`` of ``line`` is a fact: a charge of it is on an
+        invoice, or a holder of the line in that month is invoiced for the month
+        already (once per month: a charge of theirs added now would be billed never)."""
         first = month_bounds(date)[0]
-        return bool(
-            self.search_count(
-                [("line_id", "=", line.id), ("period", "=", first), ("invoiced", "=", True)],
-                limit=1,
-            )
+        if self.search_count(
+            [("line_id", "=", line.id), ("period", "=", first), ("invoiced", "=", True)],
+            limit=1,
+        ):
+            return True
+        holders = self.env["res.partner"].union(
+            *(segment[1] for segment in line._get_month_segments(first))
         )
+        invoiced = self.env["telecoop.billing.run.line"]._get_invoiced_periods(
+            line.company_id, holders, first
+        )
+        return any(first in periods for periods in invoiced.values())
 
     # ------------------------------------------------------------------
     # rating: the only caller of the pricing service

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
@@ -45,6 +45,31 @@ ANALYZE_AFTER = 200_000
 JOB_BATCHES = 4
 #: rejected records kept in the log of one import (the count stays exact)
 ERROR_LOG_LIMIT = 10_000
+
+#: what the importer itself keeps of an import (its progress, counts and what it
+#: rated): written by its own code only (in superuser mode), never by a user
+#: through the form or RPC, where rewinding ``rated_until_id`` or ``rerate_todo``
+#: would count the same records again in the rated usage (billed twice)
+IMPORTER_FIELDS = frozenset(
+    {
+        "state",
+        "position",
+        "progress",
+        "count_read",
+        "count_new",
+        "count_duplicate",
+        "count_rejected",
+        "count_unmatched",
+        "date_start",
+        "date_done",
+        "failure_reason",
+        "period_first",
+        "period_last",
+        "raw_purged_date",
+        "rerate_todo",
+        "rated_until_id",
+    }
+)
 
 _NULL = "\\N"
 _STAGING_COLUMNS = FIELDS  # the staging table takes the fields of the format, in order
@@ -160,9 +185,64 @@ class TelecoopUsageImport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_importer_fields(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("telecoop.usage.import") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_importer_fields(vals)
+        if {"source_id", "attachment_id", "kind"} & set(vals) and not self.env.su:
+            started = self.filtered(lambda i: i.state != "draft")
+            if started:
+                raise UserError(
+                    self.env._(
+                        "Import %(name)s is started: its source, its file and its format "
+                        "stay as they were imported.",
+                        name=started[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    def _check_importer_fields(self, vals):
+        """Refuse a user's values for what only the importer writes (``IMPORTER_FIELDS``),
+        and a file the user may not read (constraints run in superuser mode)."""
+        if self.env.su:
+            return
+        if vals.get("attachment_id"):
+            self.env["ir.attachment"].browse(vals["attachment_id"]).check_access("read")
+        forced = sorted(IMPORTER_FIELDS & set(vals))
+        if forced:
+            raise AccessError(
+                self.env._(
+                    "The progress of a usage import (%(fields)s) is written by the import "
+                    "itself, not by hand.",
+                    fields=", ".join(forced),
+                )
+            )
+
+    def _write_progress(self, vals):
+        """The importer's own bookkeeping (``IMPORTER_FIELDS``), whoever runs it."""
+        return self.sudo().write(vals)
+
+    @api.constrains("attachment_id")
+    def _check_attachment(self):
+        """The file of an import is the import's own: an attachment that belongs to
+        no other record (the importer reads it in superuser mode, so another
+        import's file, of another company, would be read too; that the user may
+        read it is checked on create and write)."""
+        for usage_import in self.filtered("attachment_id"):
+            attachment = usage_import.attachment_id
+            if attachment.res_model not in (False, self._name) or (
+                attachment.res_model == self._name and attachment.res_id not in (0, usage_import.id)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Import %(name)s: the file %(file)s belongs to another record.",
+                        name=usage_import.name,
+                        file=attachment.name,
+                    )
+                )
 
     def unlink(self):
         # the records have no foreign key to their import (see telecoop.usage.record)
@@ -192,14 +272,14 @@ class TelecoopUsageImport(models.Model):
                         self.env._("Import %(name)s has no file.", name=usage_import.name)
                     )
                 usage_import._detect_kind()
-            usage_import.write({"state": "queued", "failure_reason": False})
+            usage_import._write_progress({"state": "queued", "failure_reason": False})
             usage_import._enqueue()
         return True
 
     def action_resume(self):
         """Start again a failed or interrupted import from the position reached."""
         for usage_import in self.filtered(lambda i: i.state in ("failed", "running", "queued")):
-            usage_import.write({"state": "queued", "failure_reason": False})
+            usage_import._write_progress({"state": "queued", "failure_reason": False})
             usage_import._enqueue()
         return True
 
@@ -233,7 +313,7 @@ class TelecoopUsageImport(models.Model):
                 )
             ) from None
         if kind != self.kind:
-            self.kind = kind
+            self.sudo().kind = kind
         return kind
 
     def _get_form_action(self):
@@ -291,7 +371,7 @@ class TelecoopUsageImport(models.Model):
             self.env.invalidate_all()
             failure = self.env._("unexpected error: %(error)s", error=repr(error)[:500])
         if failure:
-            self.write({"state": "failed", "failure_reason": failure})
+            self._write_progress({"state": "failed", "failure_reason": failure})
             self.message_post(body=self.env._("Import failed: %(reason)s", reason=failure))
             return
         if not finished:
@@ -304,7 +384,7 @@ class TelecoopUsageImport(models.Model):
             reason = self.env._(
                 "background job failed: %(error)s", error=(exc_message or exc_name or "")[:500]
             )
-            usage_import.write({"state": "failed", "failure_reason": reason})
+            usage_import._write_progress({"state": "failed", "failure_reason": reason})
             usage_import.message_post(body=self.env._("Import failed: %(reason)s", reason=reason))
 
     def _get_size_param(self, name, default):
@@ -328,7 +408,9 @@ class TelecoopUsageImport(models.Model):
         """Import from the position reached; return True when the import is over."""
         self.ensure_one()
         if self.state != "running":
-            self.write({"state": "running", "date_start": self.date_start or fields.Datetime.now()})
+            self._write_progress(
+                {"state": "running", "date_start": self.date_start or fields.Datetime.now()}
+            )
         if self.kind == "http":
             finished = self._import_http(max_batches=max_batches)
         else:
@@ -352,7 +434,9 @@ class TelecoopUsageImport(models.Model):
 
     def _finish(self):
         self._rerate_todo()
-        self.write({"state": "done", "progress": 100.0, "date_done": fields.Datetime.now()})
+        self._write_progress(
+            {"state": "done", "progress": 100.0, "date_done": fields.Datetime.now()}
+        )
         self.message_post(
             body=self.env._(
                 "Import done: %(read)s read, %(new)s new, %(duplicate)s duplicates, "
@@ -648,7 +732,7 @@ class TelecoopUsageImport(models.Model):
             vals["period_last"] = max(periods | {self.period_last or date.min})
         if progress is not None:
             vals["progress"] = progress
-        self.write(vals)
+        self._write_progress(vals)
 
     def _log_errors(self, errors):
         cr = self.env.cr
@@ -685,7 +769,7 @@ class TelecoopUsageImport(models.Model):
         if todo and not self.env.context.get("telecoop_usage_no_rerate"):
             self._add_rated_usage()
             self.env["telecoop.rated.usage"]._reprice(self.company_id, todo)
-        self.rerate_todo = False
+        self._write_progress({"rerate_todo": False})
 
     def _add_rated_usage(self):
         """Add the records of this import not counted yet to the rated usage."""
@@ -727,7 +811,7 @@ class TelecoopUsageImport(models.Model):
                 self.period_last,
             ),
         )
-        self.rated_until_id = last_id
+        self._write_progress({"rated_until_id": last_id})
 
     # ------------------------------------------------------------------
     # retention
@@ -769,7 +853,7 @@ class TelecoopUsageImport(models.Model):
             )
         )
         attachments.unlink()
-        purged.write({"raw_purged_date": fields.Datetime.now()})
+        purged._write_progress({"raw_purged_date": fields.Datetime.now()})
         return purged
 
     # Demo -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
@@ -491,6 +492,30 @@ class TelecoopUsageRecord(models.Model):
             raise UserError(self.env._("Only unmatched records can be attached to a line."))
         if not attached:
             return
+        # a record started when the line was not active is billed never (its month
+        # is not the line's) or for a day the line did not exist: the line's dates
+        # are corrected first
+        for record in attached:
+            day = (
+                record.started_at.replace(tzinfo=UTC)
+                .astimezone(ZoneInfo(record.source_id.tz or "UTC"))
+                .date()
+            )
+            if day < line.activation_date or (
+                line.termination_date and day > line.termination_date
+            ):
+                raise UserError(
+                    self.env._(
+                        "Record %(record)s started on %(day)s, when line %(line)s was not "
+                        "active: correct the line's dates first.",
+                        record=record.record_id,
+                        day=day,
+                        line=line.msisdn,
+                    )
+                )
+        # an invoiced month is a fact: its records would be rated for nothing
+        for period in sorted(set(attached.mapped("period"))):
+            line._check_month_open(period)
         self.env.cr.execute(
             SQL(
                 "UPDATE telecoop_usage_record SET line_id = %s WHERE id IN %s AND line_id IS NULL",

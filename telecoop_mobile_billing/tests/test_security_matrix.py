@@ -86,13 +86,17 @@ RULES = {
         (M + "telecoop_usage_import_error_rule_company",),
         NONE, NONE, NONE, R, ALL, NONE,
     ),
+    # the host operator's records: written by the importer, attached by the wizard,
+    # deleted by the purge (SQL), changed by nobody by hand
     "telecoop.usage.record": (
         (M + "telecoop_usage_record_rule_company",),
-        NONE, NONE, NONE, R, "rw-u", NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
+    # the sums that bill the months, and all that is left of a purged month: written
+    # and deleted by rating only (SQL), by nobody by hand
     "telecoop.rated.usage": (
         (M + "telecoop_rated_usage_rule_company",),
-        NONE, NONE, NONE, R, "r--u", NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
     # the priced month is written by the rating only, read by its holder on the portal
     "telecoop.priced.month": (
@@ -112,9 +116,10 @@ RULES = {
         (M + "telecoop_billing_run_rule_company",),
         NONE, NONE, NONE, R, ALL, NONE,
     ),
+    # who is invoiced for a month: written by the run and a cancelled bill only (SQL)
     "telecoop.billing.run.line": (
         (M + "telecoop_billing_run_line_rule_company",),
-        NONE, NONE, NONE, R, STAFF_RUNS, NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
 }  # fmt: skip
 
