@@ -266,6 +266,29 @@ class TestBeleniosWizards(AgmCommon):
             (self.accounts.result_source, self.surplus.result_source), ("belenios", "odoo")
         )
 
+    def test_another_cooperative_staff_records_no_result_on_ours(self):
+        """Attack as the assembly administrator of a partner cooperative in the same
+        database: a Belenios result recorded on our closed resolution, or our electorate
+        exported, by its id."""
+        other_company = self.env["res.company"].create({"name": "Partner coop"})
+        other_staff = new_test_user(
+            self.env, login="tc_belenios_partner_staff",
+            groups="base.group_user,telecoop_agm.telecoop_agm_group_manager",
+            company_id=other_company.id, company_ids=other_company.ids,
+        )  # fmt: skip
+        self.assembly.action_close()
+        result = base64.b64encode(json.dumps({"num_tallied": 5, "result": [[0, 9, 0]]}).encode())
+        with self.assertRaises(AccessError):
+            self.env["telecoop.belenios.import"].with_user(other_staff).create(
+                {"resolution_id": self.accounts.id, "result_file": result}
+            ).action_import()
+        with self.assertRaises(AccessError):
+            self.env["telecoop.belenios.export"].with_user(other_staff).create(
+                {"assembly_id": self.assembly.id}
+            ).action_export()
+        self.assertEqual(self.accounts.result_state, "pending")
+        self.assertFalse(self.accounts.result_source)
+
     def test_only_agm_managers_use_belenios(self):
         with self.assertRaises(AccessError):
             self._export(user=self.agm_user)

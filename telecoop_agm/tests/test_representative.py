@@ -178,6 +178,6 @@ class TestCompanyRepresentative(HttpCase, AgmCommon):
         # the staff of the cooperative, through the button of the membership
         action = self.membership.with_user(self.membership_manager).action_change_representative()
         self.env[action["res_model"]].with_user(self.membership_manager).with_context(
-            action["context"]
+            **action["context"]
         ).create({"representative_id": self.sam.id}).action_confirm()
         self.assertEqual(self.membership.representative_id, self.sam)
