@@ -93,8 +93,52 @@ class TelecoopShareDocument(models.AbstractModel):
             sequence_date = fields.Date.to_date(
                 vals.get(self._sequence_date_field)
             ) or fields.Date.context_today(self)
+        if sequence_date:
+            self._serialise_first_number_of_year(sequence_date)
         sequences = self.env["ir.sequence"].sudo()
         return sequences.next_by_code(self._name, sequence_date=sequence_date) or "/"
+
+    @api.model
+    def _serialise_first_number_of_year(self, sequence_date):
+        """The first document of a year creates the year's range of the sequence. Two
+        at the same instant would each create it: the second failed on the unique index
+        of the ranges, an error instead of its number. The sequence (the one
+        ``next_by_code`` takes) is written first: the second transaction waits for the
+        first and fails to serialise, the server replays it, and it then numbers in the
+        range the first created."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", self._name), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence.use_date_range:
+            return
+        covered = (
+            self.env["ir.sequence.date_range"]
+            .sudo()
+            .search_count(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", sequence_date),
+                    ("date_to", ">=", sequence_date),
+                ],
+                limit=1,
+            )
+        )
+        if not covered:
+            # a real update of the row (the ORM skips a write of the same value): Odoo's
+            # own table, written as its no-gap sequences are, in one statement
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE ir_sequence SET write_date = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                    sequence.id,
+                )
+            )
+            sequence.invalidate_recordset(["write_date"])
 
     @api.model
     def _number_sequence_per_year(self, sequence):

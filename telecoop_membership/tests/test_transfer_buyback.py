@@ -1,12 +1,16 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import importlib.util
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
-from odoo import sql_db
+from psycopg2.errors import IntegrityError, SerializationFailure
+
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
@@ -427,3 +431,74 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                     int(after.name[-5:]), max(int(name[-5:]) for name in names[prefix])
                 )
                 self.assertRegex(make(date(2025, 9, 1)).name, rf"^{prefix}/2025/")
+
+
+@tagged("post_install", "-at_install")
+class TestFirstNumberOfAYearRace(TransactionCase):
+    """Two documents of a year no document was numbered in yet, filed at the same
+    instant by two real transactions (each thread its own connection, as the server's
+    workers; a serialization failure replayed as the server replays a request)."""
+
+    YEAR = 1991
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.sequence.date_range"].search(
+                [
+                    (
+                        "sequence_id.code",
+                        "in",
+                        ["telecoop.share.transfer", "telecoop.share.buyback"],
+                    ),
+                    ("date_from", "=", f"{self.YEAR}-01-01"),
+                ]
+            ).unlink()
+
+    def _at_the_same_instant(self, model, count=2):
+        barrier = threading.Barrier(count)
+        names, errors = [], []
+
+        def attempt():
+            for tryno in range(10):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    # the transaction's snapshot is taken before the other one numbers
+                    env["ir.sequence.date_range"].search_count([])
+                    if tryno == 0:
+                        barrier.wait(timeout=60)
+                    try:
+                        name = env[model]._next_name({"date": f"{self.YEAR}-03-01"})
+                        env.flush_all()
+                    except SerializationFailure:
+                        cr.rollback()
+                        time.sleep(0.05 * (tryno + 1))
+                        continue
+                    except IntegrityError as error:
+                        cr.rollback()
+                        errors.append(error)
+                        return
+                names.append(name)
+                return
+
+        threads = [threading.Thread(target=attempt) for __ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return names, errors
+
+    def test_two_first_documents_of_a_year_at_once_are_both_numbered(self):
+        """Red team: two transfers dated in 1991, the first of that year, filed at once:
+        the second failed on the unique index of the sequence's ranges (a database
+        error instead of its number). Both are numbered, one after the other."""
+        self._cleanup()
+        self.addCleanup(self._cleanup)
+        names, errors = self._at_the_same_instant("telecoop.share.transfer")
+        self.assertFalse(errors)
+        self.assertEqual(len(names), 2)
+        self.assertEqual(
+            sorted(int(name[-5:]) for name in names), [1, 2], f"one range for 1991: {names}"
+        )
+        for name in names:
+            self.assertRegex(name, rf"^TRF/{self.YEAR}/\d{{5}}$")
