@@ -392,6 +392,22 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                 self.assertRegex(make().name, rf"^{prefix}/{year}/\d{{5}}$")
                 (late | older | late_too).action_cancel()
 
+    def test_the_date_of_the_number_is_fixed_once_out_of_draft(self):
+        """Red team: a buy-back asked for in 2025 (BB/2025/...) and approved, then a
+        subscription request of 2025 validated, had their request date moved to 2024:
+        the number and the register's story no longer told the same year."""
+        buyback = self._buyback(date(2025, 8, 1))
+        buyback.write({"decision_date": date(2025, 9, 1)})
+        buyback.action_approve()
+        request = self._request(self.bob, request_date=date(2025, 8, 1))
+        request.action_validate()
+        for document in (buyback, request):
+            with self.subTest(document=document.name):
+                self.assertIn("/2025/", document.name)
+                with self.assertRaisesRegex(UserError, "can no longer change"):
+                    document.write({"request_date": date(2024, 8, 1)})
+                document.write({"request_date": date(2025, 8, 1)})  # the same date: fine
+
     def test_update_keeps_the_numbers_and_gives_none_twice(self):
         """A database of an earlier version: one counter per sequence, numbered in the
         year of entry. The update (migration 19.0.2.0.3) renumbers nothing, and the
