@@ -196,6 +196,7 @@ class TelecoopShareDocument(models.AbstractModel):
             self._check_quantity_value(vals["quantity"])
         if self.env.su:
             return
+        self._check_no_reference_given(vals)
         if vals.get("state", "draft") != "draft":
             raise UserError(
                 self.env._(
@@ -211,6 +212,20 @@ class TelecoopShareDocument(models.AbstractModel):
                     "A new %(document)s cannot be given %(fields)s: its workflow sets them.",
                     document=self._description,
                     fields=", ".join(self._get_field_label(name) for name in given),
+                )
+            )
+
+    @api.model
+    def _check_no_reference_given(self, vals):
+        """The reference of a document is its sequence's, never typed: a reference
+        given by hand could be another document's, or of another year."""
+        if vals.get("name", "/") != "/":
+            raise UserError(
+                self.env._(
+                    "The reference of a %(document)s is given by its numbering, not typed "
+                    "(%(name)s).",
+                    document=self._description,
+                    name=vals["name"],
                 )
             )
 
@@ -235,6 +250,8 @@ class TelecoopShareDocument(models.AbstractModel):
         if "quantity" in vals:
             self._check_quantity_value(vals["quantity"])
         if not self.env.su:
+            if "name" in vals and self._field_changes("name", vals["name"]):
+                self._check_no_reference_given(vals)
             workflow = [name for name in self._workflow_fields if name in vals]
             if workflow and self._field_changes_any(workflow, vals):
                 raise UserError(

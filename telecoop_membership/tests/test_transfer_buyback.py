@@ -408,6 +408,28 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                     document.write({"request_date": date(2024, 8, 1)})
                 document.write({"request_date": date(2025, 8, 1)})  # the same date: fine
 
+    def test_a_reference_is_never_typed(self):
+        """Red team: the staff, by RPC, created a transfer with the reference of another
+        one (TRF/2025/00001 twice in the register's notes) and renamed a buy-back."""
+        first = self._transfer(date(2025, 8, 1))
+        staff = self.env(user=self.membership_manager)
+        values = {
+            "company_id": self.company.id,
+            "from_partner_id": self.alice.id,
+            "to_partner_id": self.bob.id,
+            "share_class_id": self.share_class.id,
+            "quantity": 1,
+            "date": "2025-08-02",
+        }
+        with self.assertRaisesRegex(UserError, "is given by its numbering, not typed"):
+            staff["telecoop.share.transfer"].create({**values, "name": first.name})
+        second = staff["telecoop.share.transfer"].create({**values, "name": "/"})
+        self.assertEqual(int(second.name[-5:]), int(first.name[-5:]) + 1)
+        buyback = self._buyback().with_env(staff)
+        with self.assertRaisesRegex(UserError, "is given by its numbering, not typed"):
+            buyback.write({"name": first.name})
+        buyback.write({"name": buyback.name, "reason": "unchanged reference: fine"})
+
     def test_update_keeps_the_numbers_and_gives_none_twice(self):
         """A database of an earlier version: one counter per sequence, numbered in the
         year of entry. The update (migration 19.0.2.0.3) renumbers nothing, and the
