@@ -177,7 +177,15 @@ class TelecoopShareDocument(models.AbstractModel):
 
     def write(self, vals):
         self._check_write_vals(vals)
+        field = self._sequence_date_field
+        year = field and vals.get(field) and fields.Date.to_date(vals[field]).year
+        # a draft dated in another year takes a number of that year (frozen after draft)
+        renumber = self.filtered(
+            lambda d: year and d.state == "draft" and d[field] and d[field].year != year
+        )
         result = super().write(vals)
+        for document in renumber:
+            document.sudo().name = document._next_name({field: document[field]})
         if {"quantity", "share_class_id", "company_id"} & set(vals):
             self._check_document_bounds()
         if {"quantity", "share_class_id", "company_id", *self._giver_fields} & set(vals):

@@ -392,6 +392,22 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                 self.assertRegex(make().name, rf"^{prefix}/{year}/\d{{5}}$")
                 (late | older | late_too).action_cancel()
 
+    def test_a_draft_dated_in_another_year_takes_a_number_of_that_year(self):
+        """A transfer entered today and then dated 2025 while a draft kept this year's
+        number; a draft moved within its year keeps its number."""
+        for make, field, prefix in (
+            (self._transfer, "date", "TRF"),
+            (self._buyback, "request_date", "BB"),
+        ):
+            with self.subTest(prefix=prefix):
+                draft = make(date(2025, 3, 1))
+                number = draft.name
+                draft.write({field: "2025-06-30"})
+                self.assertEqual(draft.name, number)
+                draft.write({field: "2024-12-31"})
+                self.assertRegex(draft.name, rf"^{prefix}/2024/\d{{5}}$")
+                draft.action_cancel()
+
     def test_the_date_of_the_number_is_fixed_once_out_of_draft(self):
         """Red team: a buy-back asked for in 2025 (BB/2025/...) and approved, then a
         subscription request of 2025 validated, had their request date moved to 2024:
