@@ -79,6 +79,7 @@ class TelecoopShareBuyback(models.Model):
         "quantity",
         "amount",
         "partner_id",
+        "request_date",
         "decision_date",
     )
     _workflow_fields = (

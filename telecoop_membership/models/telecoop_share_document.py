@@ -93,8 +93,52 @@ class TelecoopShareDocument(models.AbstractModel):
             sequence_date = fields.Date.to_date(
                 vals.get(self._sequence_date_field)
             ) or fields.Date.context_today(self)
+        if sequence_date:
+            self._serialise_first_number_of_year(sequence_date)
         sequences = self.env["ir.sequence"].sudo()
         return sequences.next_by_code(self._name, sequence_date=sequence_date) or "/"
+
+    @api.model
+    def _serialise_first_number_of_year(self, sequence_date):
+        """The first document of a year creates the year's range of the sequence. Two
+        at the same instant would each create it: the second failed on the unique index
+        of the ranges, an error instead of its number. The sequence (the one
+        ``next_by_code`` takes) is written first: the second transaction waits for the
+        first and fails to serialise, the server replays it, and it then numbers in the
+        range the first created."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", self._name), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence.use_date_range:
+            return
+        covered = (
+            self.env["ir.sequence.date_range"]
+            .sudo()
+            .search_count(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", sequence_date),
+                    ("date_to", ">=", sequence_date),
+                ],
+                limit=1,
+            )
+        )
+        if not covered:
+            # a real update of the row (the ORM skips a write of the same value): Odoo's
+            # own table, written as its no-gap sequences are, in one statement
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE ir_sequence SET write_date = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                    sequence.id,
+                )
+            )
+            sequence.invalidate_recordset(["write_date"])
 
     @api.model
     def _number_sequence_per_year(self, sequence):
@@ -133,7 +177,15 @@ class TelecoopShareDocument(models.AbstractModel):
 
     def write(self, vals):
         self._check_write_vals(vals)
+        field = self._sequence_date_field
+        year = field and vals.get(field) and fields.Date.to_date(vals[field]).year
+        # a draft dated in another year takes a number of that year (frozen after draft)
+        renumber = self.filtered(
+            lambda d: year and d.state == "draft" and d[field] and d[field].year != year
+        )
         result = super().write(vals)
+        for document in renumber:
+            document.sudo().name = document._next_name({field: document[field]})
         if {"quantity", "share_class_id", "company_id"} & set(vals):
             self._check_document_bounds()
         if {"quantity", "share_class_id", "company_id", *self._giver_fields} & set(vals):
@@ -152,6 +204,7 @@ class TelecoopShareDocument(models.AbstractModel):
             self._check_quantity_value(vals["quantity"])
         if self.env.su:
             return
+        self._check_no_reference_given(vals)
         if vals.get("state", "draft") != "draft":
             raise UserError(
                 self.env._(
@@ -167,6 +220,20 @@ class TelecoopShareDocument(models.AbstractModel):
                     "A new %(document)s cannot be given %(fields)s: its workflow sets them.",
                     document=self._description,
                     fields=", ".join(self._get_field_label(name) for name in given),
+                )
+            )
+
+    @api.model
+    def _check_no_reference_given(self, vals):
+        """The reference of a document is its sequence's, never typed: a reference
+        given by hand could be another document's, or of another year."""
+        if vals.get("name", "/") != "/":
+            raise UserError(
+                self.env._(
+                    "The reference of a %(document)s is given by its numbering, not typed "
+                    "(%(name)s).",
+                    document=self._description,
+                    name=vals["name"],
                 )
             )
 
@@ -191,6 +258,8 @@ class TelecoopShareDocument(models.AbstractModel):
         if "quantity" in vals:
             self._check_quantity_value(vals["quantity"])
         if not self.env.su:
+            if "name" in vals and self._field_changes("name", vals["name"]):
+                self._check_no_reference_given(vals)
             workflow = [name for name in self._workflow_fields if name in vals]
             if workflow and self._field_changes_any(workflow, vals):
                 raise UserError(

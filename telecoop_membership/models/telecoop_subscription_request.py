@@ -107,6 +107,7 @@ class TelecoopSubscriptionRequest(models.Model):
         "quantity",
         "amount",
         "partner_id",
+        "request_date",
         "unit_price",
     )
     _computed_value_fields = ("amount", "unit_price")

@@ -1,12 +1,16 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import importlib.util
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
-from odoo import sql_db
+from psycopg2.errors import IntegrityError, SerializationFailure
+
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
@@ -388,6 +392,60 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                 self.assertRegex(make().name, rf"^{prefix}/{year}/\d{{5}}$")
                 (late | older | late_too).action_cancel()
 
+    def test_a_draft_dated_in_another_year_takes_a_number_of_that_year(self):
+        """A transfer entered today and then dated 2025 while a draft kept this year's
+        number; a draft moved within its year keeps its number."""
+        for make, field, prefix in (
+            (self._transfer, "date", "TRF"),
+            (self._buyback, "request_date", "BB"),
+        ):
+            with self.subTest(prefix=prefix):
+                draft = make(date(2025, 3, 1))
+                number = draft.name
+                draft.write({field: "2025-06-30"})
+                self.assertEqual(draft.name, number)
+                draft.write({field: "2024-12-31"})
+                self.assertRegex(draft.name, rf"^{prefix}/2024/\d{{5}}$")
+                draft.action_cancel()
+
+    def test_the_date_of_the_number_is_fixed_once_out_of_draft(self):
+        """Red team: a buy-back asked for in 2025 (BB/2025/...) and approved, then a
+        subscription request of 2025 validated, had their request date moved to 2024:
+        the number and the register's story no longer told the same year."""
+        buyback = self._buyback(date(2025, 8, 1))
+        buyback.write({"decision_date": date(2025, 9, 1)})
+        buyback.action_approve()
+        request = self._request(self.bob, request_date=date(2025, 8, 1))
+        request.action_validate()
+        for document in (buyback, request):
+            with self.subTest(document=document.name):
+                self.assertIn("/2025/", document.name)
+                with self.assertRaisesRegex(UserError, "can no longer change"):
+                    document.write({"request_date": date(2024, 8, 1)})
+                document.write({"request_date": date(2025, 8, 1)})  # the same date: fine
+
+    def test_a_reference_is_never_typed(self):
+        """Red team: the staff, by RPC, created a transfer with the reference of another
+        one (TRF/2025/00001 twice in the register's notes) and renamed a buy-back."""
+        first = self._transfer(date(2025, 8, 1))
+        staff = self.env(user=self.membership_manager)
+        values = {
+            "company_id": self.company.id,
+            "from_partner_id": self.alice.id,
+            "to_partner_id": self.bob.id,
+            "share_class_id": self.share_class.id,
+            "quantity": 1,
+            "date": "2025-08-02",
+        }
+        with self.assertRaisesRegex(UserError, "is given by its numbering, not typed"):
+            staff["telecoop.share.transfer"].create({**values, "name": first.name})
+        second = staff["telecoop.share.transfer"].create({**values, "name": "/"})
+        self.assertEqual(int(second.name[-5:]), int(first.name[-5:]) + 1)
+        buyback = self._buyback().with_env(staff)
+        with self.assertRaisesRegex(UserError, "is given by its numbering, not typed"):
+            buyback.write({"name": first.name})
+        buyback.write({"name": buyback.name, "reason": "unchanged reference: fine"})
+
     def test_update_keeps_the_numbers_and_gives_none_twice(self):
         """A database of an earlier version: one counter per sequence, numbered in the
         year of entry. The update (migration 19.0.2.0.3) renumbers nothing, and the
@@ -427,3 +485,74 @@ class TestTransferBuybackNumbers(TelecoopAccountingCommon):
                     int(after.name[-5:]), max(int(name[-5:]) for name in names[prefix])
                 )
                 self.assertRegex(make(date(2025, 9, 1)).name, rf"^{prefix}/2025/")
+
+
+@tagged("post_install", "-at_install")
+class TestFirstNumberOfAYearRace(TransactionCase):
+    """Two documents of a year no document was numbered in yet, filed at the same
+    instant by two real transactions (each thread its own connection, as the server's
+    workers; a serialization failure replayed as the server replays a request)."""
+
+    YEAR = 1991
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.sequence.date_range"].search(
+                [
+                    (
+                        "sequence_id.code",
+                        "in",
+                        ["telecoop.share.transfer", "telecoop.share.buyback"],
+                    ),
+                    ("date_from", "=", f"{self.YEAR}-01-01"),
+                ]
+            ).unlink()
+
+    def _at_the_same_instant(self, model, count=2):
+        barrier = threading.Barrier(count)
+        names, errors = [], []
+
+        def attempt():
+            for tryno in range(10):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    # the transaction's snapshot is taken before the other one numbers
+                    env["ir.sequence.date_range"].search_count([])
+                    if tryno == 0:
+                        barrier.wait(timeout=60)
+                    try:
+                        name = env[model]._next_name({"date": f"{self.YEAR}-03-01"})
+                        env.flush_all()
+                    except SerializationFailure:
+                        cr.rollback()
+                        time.sleep(0.05 * (tryno + 1))
+                        continue
+                    except IntegrityError as error:
+                        cr.rollback()
+                        errors.append(error)
+                        return
+                names.append(name)
+                return
+
+        threads = [threading.Thread(target=attempt) for __ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return names, errors
+
+    def test_two_first_documents_of_a_year_at_once_are_both_numbered(self):
+        """Red team: two transfers dated in 1991, the first of that year, filed at once:
+        the second failed on the unique index of the sequence's ranges (a database
+        error instead of its number). Both are numbered, one after the other."""
+        self._cleanup()
+        self.addCleanup(self._cleanup)
+        names, errors = self._at_the_same_instant("telecoop.share.transfer")
+        self.assertFalse(errors)
+        self.assertEqual(len(names), 2)
+        self.assertEqual(
+            sorted(int(name[-5:]) for name in names), [1, 2], f"one range for 1991: {names}"
+        )
+        for name in names:
+            self.assertRegex(name, rf"^TRF/{self.YEAR}/\d{{5}}$")
