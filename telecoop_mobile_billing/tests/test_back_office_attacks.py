@@ -404,6 +404,28 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         )
         self.assertEqual(usage.amount_untaxed, 3.0)
 
+    def test_a_started_run_keeps_what_it_was_started_with(self):
+        """The form hides the month of a started run; over RPC a billing
+        administrator moved a done run to another month (its name and invoices said
+        another month than its holders) or set it back to draft. Started again, a
+        done run invoices only what is left (nothing here)."""
+        self._run()
+        run = (
+            self.env["telecoop.billing.run"]
+            .with_user(self.billing_manager)
+            .create({"company_id": self.company.id, "period": "2026-10-01"})
+        )
+        run.action_start()
+        self.assertEqual(run.state, "done")
+        with self.assertRaises(UserError):
+            run.period = "2026-11-01"
+        with self.assertRaises(UserError):
+            run.state = "draft"
+        invoices = self._invoice(self.holder)
+        run.action_start()
+        self.assertEqual(self._invoice(self.holder), invoices)
+        self.assertEqual(run.period.isoformat(), "2026-10-01")
+
 
 @tagged("post_install", "-at_install")
 class TestUsageRetentionWithinTheLaw(MobileBillingCommon):
