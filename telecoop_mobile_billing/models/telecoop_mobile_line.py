@@ -191,6 +191,18 @@ class TelecoopMobileLine(models.Model):
                             new=vals["state"],
                         )
                     )
+        if "company_id" in vals and any(ln.company_id.id != vals["company_id"] for ln in self):
+            # its months, charges, usage and invoices are the cooperative's
+            raise UserError(
+                self.env._(
+                    "A line stays in its cooperative: terminate it and create one in the other."
+                )
+            )
+        replanned = self.env["telecoop.mobile.line"]
+        if "plan_id" in vals and not self.env.su:
+            # a direct edit of the plan (the form) is a change of plan from today: the
+            # plan history bills, a plan written beside it was shown and never billed
+            replanned = self.filtered(lambda ln: ln.plan_id.id != vals["plan_id"])
         rerate = {}
         if {"activation_date", "termination_date"} & set(vals):
             # the dates of a line decide the days billed: the months between the old
@@ -217,6 +229,10 @@ class TelecoopMobileLine(models.Model):
         result = super().write(vals)
         for line, date in rerate.items():
             line._rerate_from(date)
+        if replanned:
+            today = fields.Date.context_today(self)
+            for line in replanned:
+                line.change_plan(line.plan_id, max(today, line.activation_date))
         return result
 
     # lifecycle ----------------------------------------------------------
@@ -289,7 +305,8 @@ class TelecoopMobileLine(models.Model):
         for line in self:
             plan = line._get_plan_at(today)
             if plan and plan != line.plan_id:
-                line.plan_id = plan
+                # the history's, not a change of plan by hand (see write)
+                line.sudo().plan_id = plan
 
     @api.model
     def _cron_apply_plan_changes(self):

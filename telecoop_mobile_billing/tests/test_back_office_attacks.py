@@ -5,6 +5,7 @@ RPC (``/web/dataset/call_kw`` calls the same public methods and ``write``)."""
 
 import base64
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -439,3 +440,38 @@ class TestUsageRetentionWithinTheLaw(MobileBillingCommon):
                 self.company.telecoop_usage_retention_months = months
         self.company.telecoop_usage_retention_months = 12
         self.company.telecoop_usage_retention_months = 1
+
+
+@tagged("post_install", "-at_install")
+class TestALineOfItsCooperative(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.line = cls._create_line("33644444441", cls.plan_step)
+
+    def test_the_plan_written_on_a_line_is_a_change_of_plan_from_today(self):
+        """The line form edits the plan: written beside the plan history, it showed
+        the new plan while rating billed the old one (and the daily action put the
+        old one back)."""
+        today = fields.Date.context_today(self.line)
+        self.line.with_user(self.billing_user).plan_id = self.plan_classic
+        self.assertEqual(self.line.plan_id, self.plan_classic)
+        self.assertEqual(self.line._get_plan_at(today), self.plan_classic)
+        entry = self.line.plan_history_ids.sorted("date_from")[-1:]
+        self.assertEqual((entry.plan_id, entry.date_from), (self.plan_classic, today))
+        self.assertEqual(self.line._get_month_segments(today)[-1][2], self.plan_classic)
+
+    def test_a_line_stays_in_its_cooperative(self):
+        """Staff of two cooperatives moved a line of A to B (with a plan of B): its
+        priced months, usage and invoices stayed A's while the line billed in B."""
+        company_b = self.env["res.company"].create({"name": "Partner Coop B"})
+        self.env.user.company_ids |= company_b
+        plan_b = self.env["telecoop.mobile.plan"].create(
+            {"name": "B plan", "company_id": company_b.id, "base_fee": 5}
+        )
+        both = self.env(
+            context=dict(self.env.context, allowed_company_ids=(self.company | company_b).ids)
+        )
+        with self.assertRaises(UserError):
+            self.line.with_env(both).write({"company_id": company_b.id, "plan_id": plan_b.id})
+        self.assertEqual(self.line.company_id, self.company)
