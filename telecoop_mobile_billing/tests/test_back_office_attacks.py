@@ -475,3 +475,25 @@ class TestALineOfItsCooperative(MobileBillingCommon):
         with self.assertRaises(UserError):
             self.line.with_env(both).write({"company_id": company_b.id, "plan_id": plan_b.id})
         self.assertEqual(self.line.company_id, self.company)
+
+    def test_a_plan_and_a_source_in_use_stay_in_their_cooperative(self):
+        """Staff of two cooperatives moved a plan that prices lines of A to B (B's
+        staff then edit what A bills), or a source with imports (its files, called
+        numbers in clear, went to B; its records and their identities stayed: B's
+        records of the same identities were duplicates, billed never)."""
+        company_b = self.env["res.company"].create({"name": "Partner Coop B"})
+        self.env.user.company_ids |= company_b
+        both = self.env(
+            context=dict(self.env.context, allowed_company_ids=(self.company | company_b).ids)
+        )
+        with self.assertRaises(UserError):
+            self.plan_step.with_env(both).company_id = company_b
+        self.env["telecoop.usage.import"].create({"source_id": self.source.id})
+        with self.assertRaises(UserError):
+            self.source.with_env(both).company_id = company_b
+        # unused, they may move
+        self.plan_graduated.with_env(both).company_id = company_b
+        unused = self.env["telecoop.usage.source"].create(
+            {"name": "Unused", "company_id": self.company.id}
+        )
+        unused.with_env(both).company_id = company_b
