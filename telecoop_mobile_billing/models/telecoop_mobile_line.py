@@ -360,11 +360,28 @@ class TelecoopMobileLine(models.Model):
                 )
 
     def _check_months_open(self, date_from, date_to):
-        """Each month from the month of ``date_from`` to that of ``date_to`` is open."""
-        month = month_bounds(date_from)[0]
-        while month <= date_to:
-            self._check_month_open(month)
-            month = month_bounds(month + datetime.timedelta(days=32))[0]
+        """Each month from the month of ``date_from`` to that of ``date_to`` is open:
+        the months that may be invoiced (a priced month invoiced, a holder of the line
+        invoiced) are found in two queries, then each is checked."""
+        first = month_bounds(date_from)[0]
+        PricedMonth = self.env["telecoop.priced.month"].sudo()
+        RunLine = self.env["telecoop.billing.run.line"].sudo()
+        for line in self:
+            candidates = set(
+                PricedMonth.search(
+                    [
+                        ("line_id", "=", line.id),
+                        ("period", ">=", first),
+                        ("period", "<=", date_to),
+                        ("invoiced", "=", True),
+                    ]
+                ).mapped("period")
+            )
+            holders = line.holder_history_ids.partner_id | line.partner_id
+            for periods in RunLine._get_invoiced_periods(line.company_id, holders, first).values():
+                candidates |= {period for period in periods if period <= date_to}
+            for period in sorted(candidates):
+                line._check_month_open(period)
 
     def _rerate_from(self, date):
         """Price again the months from ``date`` to this month."""
