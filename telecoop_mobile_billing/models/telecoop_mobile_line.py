@@ -203,7 +203,7 @@ class TelecoopMobileLine(models.Model):
             # a direct edit of the plan (the form) is a change of plan from today: the
             # plan history bills, a plan written beside it was shown and never billed
             replanned = self.filtered(lambda ln: ln.plan_id.id != vals["plan_id"])
-        rerate = {}
+        rerate, dated = {}, {}
         if {"activation_date", "termination_date"} & set(vals):
             # the dates of a line decide the days billed: the months between the old
             # and the new date change, so each must be open, and is priced again
@@ -215,7 +215,8 @@ class TelecoopMobileLine(models.Model):
                     if new != line[name]:
                         changed += [line[name] or today, new or today]
                 if changed:
-                    line._check_months_open(min(changed), max(changed))
+                    dated[line] = (min(changed), max(changed))
+                    line._check_months_open(*dated[line])
                     rerate[line] = min(changed)
         if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
             # a direct edit of the holder is a change of holder from today: refused in
@@ -227,6 +228,9 @@ class TelecoopMobileLine(models.Model):
                 line._set_holder_history(vals["partner_id"], date)
                 rerate[line] = min(rerate.get(line, date), date)
         result = super().write(vals)
+        # and with the new dates: days added in a month its holder is invoiced for
+        for line, (date_from, date_to) in dated.items():
+            line._check_months_open(date_from, date_to)
         for line, date in rerate.items():
             line._rerate_from(date)
         if replanned:

@@ -210,6 +210,10 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         with self.assertRaises(UserError):
             self.line.activation_date = "2026-10-20"
         self.assertFalse(self.line.termination_date)
+        # a line of the holder from November moved back into the invoiced October
+        later = self._create_line("33644444447", self.plan_step, activation="2026-11-05")
+        with self.assertRaises(UserError):
+            later.activation_date = "2026-10-20"
         # from the next month the line may end
         self.line.action_terminate("2026-11-15")
         self.assertEqual(self.line.termination_date.isoformat(), "2026-11-15")
