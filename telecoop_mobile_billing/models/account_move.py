@@ -161,8 +161,10 @@ class AccountMoveLine(models.Model):
     def write(self, vals):
         if "telecoop_charge_id" in vals and not self.env.su:
             raise UserError(self.env._("The charge of an invoice line is set by the billing run."))
+        if not set(self._TELECOOP_CHARGE_FIGURES) & set(vals):
+            return super().write(vals)
         charged = self.filtered("telecoop_charge_id")
-        if not (charged and set(self._TELECOOP_CHARGE_FIGURES) & set(vals)):
+        if not charged:
             return super().write(vals)
         # the invoice line is the charge of the priced month, which the tracker, the
         # alerts and the itemised bill read: it changes by a cancellation of the

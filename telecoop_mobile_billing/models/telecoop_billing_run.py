@@ -101,6 +101,24 @@ class TelecoopBillingRun(models.Model):
             run.invoiced_count = len(run.run_line_ids.filtered("move_id"))
             run.progress = 100.0 * run.invoiced_count / run.holder_count if run.holder_count else 0
 
+    #: what a run is started with: fixed once started (the form shows them read-only)
+    _DRAFT_FIELDS = frozenset({"company_id", "period", "invoice_date", "journal_id"})
+
+    def write(self, vals):
+        if not self.env.su:
+            if "state" in vals:
+                raise UserError(self.env._("A billing run moves on by itself: Start, Resume."))
+            started = self.filtered(lambda run: run.state != "draft")
+            if started and self._DRAFT_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "%(run)s is started: its company, month, invoice date and journal "
+                        "stay as they were.",
+                        run=started[0].name,
+                    )
+                )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         # its holder lines say who is invoiced for the month: deleted with the run,
@@ -164,7 +182,7 @@ class TelecoopBillingRun(models.Model):
         first, __, __ = month_bounds(self.period)
         if self.period != first:
             self.period = first
-        self.state = "running"
+        self.sudo().state = "running"
         # the months are priced by rating, after each import and each change of a
         # line: the run prices only the months not priced yet (lines without usage),
         # unless staff ask for the whole month again
@@ -278,7 +296,7 @@ class TelecoopBillingRun(models.Model):
         )
         if not remaining:
             self._prepare_debit_order()
-            self.state = "done"
+            self.sudo().state = "done"
         return remaining
 
     def _prepare_debit_order(self):

@@ -191,7 +191,19 @@ class TelecoopMobileLine(models.Model):
                             new=vals["state"],
                         )
                     )
-        rerate = {}
+        if "company_id" in vals and any(ln.company_id.id != vals["company_id"] for ln in self):
+            # its months, charges, usage and invoices are the cooperative's
+            raise UserError(
+                self.env._(
+                    "A line stays in its cooperative: terminate it and create one in the other."
+                )
+            )
+        replanned = self.env["telecoop.mobile.line"]
+        if "plan_id" in vals and not self.env.su:
+            # a direct edit of the plan (the form) is a change of plan from today: the
+            # plan history bills, a plan written beside it was shown and never billed
+            replanned = self.filtered(lambda ln: ln.plan_id.id != vals["plan_id"])
+        rerate, dated = {}, {}
         if {"activation_date", "termination_date"} & set(vals):
             # the dates of a line decide the days billed: the months between the old
             # and the new date change, so each must be open, and is priced again
@@ -203,7 +215,8 @@ class TelecoopMobileLine(models.Model):
                     if new != line[name]:
                         changed += [line[name] or today, new or today]
                 if changed:
-                    line._check_months_open(min(changed), max(changed))
+                    dated[line] = (min(changed), max(changed))
+                    line._check_months_open(*dated[line])
                     rerate[line] = min(changed)
         if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
             # a direct edit of the holder is a change of holder from today: refused in
@@ -215,8 +228,15 @@ class TelecoopMobileLine(models.Model):
                 line._set_holder_history(vals["partner_id"], date)
                 rerate[line] = min(rerate.get(line, date), date)
         result = super().write(vals)
+        # and with the new dates: days added in a month its holder is invoiced for
+        for line, (date_from, date_to) in dated.items():
+            line._check_months_open(date_from, date_to)
         for line, date in rerate.items():
             line._rerate_from(date)
+        if replanned:
+            today = fields.Date.context_today(self)
+            for line in replanned:
+                line.change_plan(line.plan_id, max(today, line.activation_date))
         return result
 
     # lifecycle ----------------------------------------------------------
@@ -289,7 +309,8 @@ class TelecoopMobileLine(models.Model):
         for line in self:
             plan = line._get_plan_at(today)
             if plan and plan != line.plan_id:
-                line.plan_id = plan
+                # the history's, not a change of plan by hand (see write)
+                line.sudo().plan_id = plan
 
     @api.model
     def _cron_apply_plan_changes(self):
@@ -343,11 +364,28 @@ class TelecoopMobileLine(models.Model):
                 )
 
     def _check_months_open(self, date_from, date_to):
-        """Each month from the month of ``date_from`` to that of ``date_to`` is open."""
-        month = month_bounds(date_from)[0]
-        while month <= date_to:
-            self._check_month_open(month)
-            month = month_bounds(month + datetime.timedelta(days=32))[0]
+        """Each month from the month of ``date_from`` to that of ``date_to`` is open:
+        the months that may be invoiced (a priced month invoiced, a holder of the line
+        invoiced) are found in two queries, then each is checked."""
+        first = month_bounds(date_from)[0]
+        PricedMonth = self.env["telecoop.priced.month"].sudo()
+        RunLine = self.env["telecoop.billing.run.line"].sudo()
+        for line in self:
+            candidates = set(
+                PricedMonth.search(
+                    [
+                        ("line_id", "=", line.id),
+                        ("period", ">=", first),
+                        ("period", "<=", date_to),
+                        ("invoiced", "=", True),
+                    ]
+                ).mapped("period")
+            )
+            holders = line.holder_history_ids.partner_id | line.partner_id
+            for periods in RunLine._get_invoiced_periods(line.company_id, holders, first).values():
+                candidates |= {period for period in periods if period <= date_to}
+            for period in sorted(candidates):
+                line._check_month_open(period)
 
     def _rerate_from(self, date):
         """Price again the months from ``date`` to this month."""

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..services import pricing
 
@@ -123,6 +124,19 @@ class TelecoopMobilePlan(models.Model):
             plan.line_count = counts.get(plan, 0)
 
     def write(self, vals):
+        if "company_id" in vals:
+            moved = self.filtered(lambda plan: plan.company_id.id != vals["company_id"])
+            if moved and self.env["telecoop.mobile.line.plan"].sudo().search_count(
+                [("plan_id", "in", moved.ids)], limit=1
+            ):
+                # its lines would be priced by another cooperative's plan, which
+                # that cooperative's staff edit
+                raise UserError(
+                    self.env._(
+                        "Plan %(name)s prices lines: it stays in its cooperative.",
+                        name=moved[0].name,
+                    )
+                )
         result = super().write(vals)
         if PRICING_FIELDS & set(vals):
             self._reprice_open_months()

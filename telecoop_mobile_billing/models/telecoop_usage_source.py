@@ -92,6 +92,23 @@ class TelecoopUsageSource(models.Model):
         for source in self:
             source.import_count = counts.get(source, 0)
 
+    def write(self, vals):
+        if "company_id" in vals:
+            moved = self.filtered(lambda source: source.company_id.id != vals["company_id"])
+            if moved and self.env["telecoop.usage.import"].sudo().search_count(
+                [("source_id", "in", moved.ids)], limit=1
+            ):
+                # its imports (files with called numbers) would follow it, its records
+                # and their identities stay: the other cooperative's records of the
+                # same identities would be duplicates, billed never
+                raise UserError(
+                    self.env._(
+                        "Source %(name)s has imports: it stays in its cooperative.",
+                        name=moved[0].name,
+                    )
+                )
+        return super().write(vals)
+
     def unlink(self):
         # the records have no foreign key to their source (see telecoop.usage.record)
         self.env["telecoop.usage.record"].flush_model()

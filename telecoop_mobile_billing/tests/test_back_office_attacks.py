@@ -5,6 +5,7 @@ RPC (``/web/dataset/call_kw`` calls the same public methods and ``write``)."""
 
 import base64
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -209,6 +210,10 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         with self.assertRaises(UserError):
             self.line.activation_date = "2026-10-20"
         self.assertFalse(self.line.termination_date)
+        # a line of the holder from November moved back into the invoiced October
+        later = self._create_line("33644444447", self.plan_step, activation="2026-11-05")
+        with self.assertRaises(UserError):
+            later.activation_date = "2026-10-20"
         # from the next month the line may end
         self.line.action_terminate("2026-11-15")
         self.assertEqual(self.line.termination_date.isoformat(), "2026-11-15")
@@ -404,6 +409,28 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
         )
         self.assertEqual(usage.amount_untaxed, 3.0)
 
+    def test_a_started_run_keeps_what_it_was_started_with(self):
+        """The form hides the month of a started run; over RPC a billing
+        administrator moved a done run to another month (its name and invoices said
+        another month than its holders) or set it back to draft. Started again, a
+        done run invoices only what is left (nothing here)."""
+        self._run()
+        run = (
+            self.env["telecoop.billing.run"]
+            .with_user(self.billing_manager)
+            .create({"company_id": self.company.id, "period": "2026-10-01"})
+        )
+        run.action_start()
+        self.assertEqual(run.state, "done")
+        with self.assertRaises(UserError):
+            run.period = "2026-11-01"
+        with self.assertRaises(UserError):
+            run.state = "draft"
+        invoices = self._invoice(self.holder)
+        run.action_start()
+        self.assertEqual(self._invoice(self.holder), invoices)
+        self.assertEqual(run.period.isoformat(), "2026-10-01")
+
 
 @tagged("post_install", "-at_install")
 class TestUsageRetentionWithinTheLaw(MobileBillingCommon):
@@ -417,3 +444,60 @@ class TestUsageRetentionWithinTheLaw(MobileBillingCommon):
                 self.company.telecoop_usage_retention_months = months
         self.company.telecoop_usage_retention_months = 12
         self.company.telecoop_usage_retention_months = 1
+
+
+@tagged("post_install", "-at_install")
+class TestALineOfItsCooperative(MobileBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.line = cls._create_line("33644444441", cls.plan_step)
+
+    def test_the_plan_written_on_a_line_is_a_change_of_plan_from_today(self):
+        """The line form edits the plan: written beside the plan history, it showed
+        the new plan while rating billed the old one (and the daily action put the
+        old one back)."""
+        today = fields.Date.context_today(self.line)
+        self.line.with_user(self.billing_user).plan_id = self.plan_classic
+        self.assertEqual(self.line.plan_id, self.plan_classic)
+        self.assertEqual(self.line._get_plan_at(today), self.plan_classic)
+        entry = self.line.plan_history_ids.sorted("date_from")[-1:]
+        self.assertEqual((entry.plan_id, entry.date_from), (self.plan_classic, today))
+        self.assertEqual(self.line._get_month_segments(today)[-1][2], self.plan_classic)
+
+    def test_a_line_stays_in_its_cooperative(self):
+        """Staff of two cooperatives moved a line of A to B (with a plan of B): its
+        priced months, usage and invoices stayed A's while the line billed in B."""
+        company_b = self.env["res.company"].create({"name": "Partner Coop B"})
+        self.env.user.company_ids |= company_b
+        plan_b = self.env["telecoop.mobile.plan"].create(
+            {"name": "B plan", "company_id": company_b.id, "base_fee": 5}
+        )
+        both = self.env(
+            context=dict(self.env.context, allowed_company_ids=(self.company | company_b).ids)
+        )
+        with self.assertRaises(UserError):
+            self.line.with_env(both).write({"company_id": company_b.id, "plan_id": plan_b.id})
+        self.assertEqual(self.line.company_id, self.company)
+
+    def test_a_plan_and_a_source_in_use_stay_in_their_cooperative(self):
+        """Staff of two cooperatives moved a plan that prices lines of A to B (B's
+        staff then edit what A bills), or a source with imports (its files, called
+        numbers in clear, went to B; its records and their identities stayed: B's
+        records of the same identities were duplicates, billed never)."""
+        company_b = self.env["res.company"].create({"name": "Partner Coop B"})
+        self.env.user.company_ids |= company_b
+        both = self.env(
+            context=dict(self.env.context, allowed_company_ids=(self.company | company_b).ids)
+        )
+        with self.assertRaises(UserError):
+            self.plan_step.with_env(both).company_id = company_b
+        self.env["telecoop.usage.import"].create({"source_id": self.source.id})
+        with self.assertRaises(UserError):
+            self.source.with_env(both).company_id = company_b
+        # unused, they may move
+        self.plan_graduated.with_env(both).company_id = company_b
+        unused = self.env["telecoop.usage.source"].create(
+            {"name": "Unused", "company_id": self.company.id}
+        )
+        unused.with_env(both).company_id = company_b
