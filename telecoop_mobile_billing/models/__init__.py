@@ -1,3 +1,4 @@
+from . import telecoop_mobile_plan_part
 from . import telecoop_mobile_plan
 from . import telecoop_mobile_line
 from . import telecoop_mobile_line_plan

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import pricing
+from .telecoop_mobile_plan_part import REPRICE_AFTER_PLAN
 
 #: what a plan prices a month with (its tiers and rates price too, see their models)
 PRICING_FIELDS = frozenset(
@@ -137,8 +138,11 @@ class TelecoopMobilePlan(models.Model):
                         name=moved[0].name,
                     )
                 )
-        result = super().write(vals)
-        if PRICING_FIELDS & set(vals):
+        # its bands and rates written with it (its form) price the months once, here
+        result = super(TelecoopMobilePlan, self.with_context(**{REPRICE_AFTER_PLAN: True})).write(
+            vals
+        )
+        if PRICING_FIELDS & set(vals) or {"tier_ids", "rate_ids"} & set(vals):
             self._reprice_open_months()
         return result
 

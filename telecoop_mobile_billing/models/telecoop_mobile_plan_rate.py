@@ -1,6 +1,6 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .telecoop_usage_record import USAGE_TYPES, ZONES
 
@@ -9,6 +9,7 @@ class TelecoopMobilePlanRate(models.Model):
     """Per-unit price of a usage type in a zone (what the tiers do not price)."""
 
     _name = "telecoop.mobile.plan.rate"
+    _inherit = ["telecoop.mobile.plan.part"]
     _description = "Per-unit rate of a mobile plan"
     _check_company_auto = True
     _order = "plan_id, usage_type, zone, id"
@@ -39,23 +40,3 @@ class TelecoopMobilePlanRate(models.Model):
     _unit_positive = models.Constraint(
         "CHECK(unit > 0 AND price >= 0)", "The unit must be positive and the price not negative."
     )
-
-    # a band or a rate prices the months of the plan's lines: changed, they are
-    # priced again (see telecoop.mobile.plan._reprice_open_months)
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.plan_id._reprice_open_months()
-        return records
-
-    def write(self, vals):
-        plans = self.plan_id
-        result = super().write(vals)
-        (plans | self.plan_id)._reprice_open_months()
-        return result
-
-    def unlink(self):
-        plans = self.plan_id
-        result = super().unlink()
-        plans._reprice_open_months()
-        return result

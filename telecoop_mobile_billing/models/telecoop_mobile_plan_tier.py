@@ -1,12 +1,13 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class TelecoopMobilePlanTier(models.Model):
     """A band of the month's data volume and its price."""
 
     _name = "telecoop.mobile.plan.tier"
+    _inherit = ["telecoop.mobile.plan.part"]
     _description = "Data tier of a mobile plan"
     _check_company_auto = True
     _order = "plan_id, upper_units, id"
@@ -30,23 +31,3 @@ class TelecoopMobilePlanTier(models.Model):
     _upper_positive = models.Constraint(
         "CHECK(upper_units >= 0 AND price >= 0)", "Bounds and prices cannot be negative."
     )
-
-    # a band or a rate prices the months of the plan's lines: changed, they are
-    # priced again (see telecoop.mobile.plan._reprice_open_months)
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records.plan_id._reprice_open_months()
-        return records
-
-    def write(self, vals):
-        plans = self.plan_id
-        result = super().write(vals)
-        (plans | self.plan_id)._reprice_open_months()
-        return result
-
-    def unlink(self):
-        plans = self.plan_id
-        result = super().unlink()
-        plans._reprice_open_months()
-        return result

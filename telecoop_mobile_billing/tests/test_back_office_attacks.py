@@ -5,7 +5,7 @@ RPC (``/web/dataset/call_kw`` calls the same public methods and ``write``)."""
 
 import base64
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -408,6 +408,30 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
             [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
         )
         self.assertEqual(usage.amount_untaxed, 3.0)
+
+    def test_a_plan_saved_with_its_bands_prices_its_open_months(self):
+        """The plan's form saves the plan and its bands in one write: the months are
+        priced once, after the bands are written (their own write leaves it to the
+        plan), with the new fee and the new band's price."""
+        self._run()
+        self._insert_records([(self.line, "2026-11-02 08:00:00", "data", 6 * GB, "national")])
+        self.env["telecoop.rated.usage"]._rate_period(self.company, "2026-11-01")
+        band = self.plan_step.tier_ids.filtered(lambda t: t.upper_units == 20)
+        self.plan_step.write({"base_fee": 15, "tier_ids": [Command.update(band.id, {"price": 3})]})
+        self.assertEqual(self._plan_charges(self.line, "2026-11-01"), [15.0])
+        usage = self.env["telecoop.priced.charge"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
+        )
+        self.assertEqual(usage.amount_untaxed, 3.0)
+        # a band alone, added by its own form: priced again too (6 GB now up to 10 GB)
+        self.env["telecoop.mobile.plan.tier"].create(
+            {"plan_id": self.plan_step.id, "upper_units": 10, "price": 1}
+        )
+        usage = self.env["telecoop.priced.charge"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-11-01"), ("kind", "=", "usage")]
+        )
+        self.assertEqual(usage.amount_untaxed, 1.0)
+        self.assertEqual(self._plan_charges(self.line, "2026-10-01"), [14.0])
 
     def test_a_started_run_keeps_what_it_was_started_with(self):
         """The form hides the month of a started run; over RPC a billing
