@@ -76,6 +76,32 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
                 {"name": "Other", "company_id": self.company.id}
             )
 
+    def test_nobody_rewrites_the_rejection_log_by_hand(self):
+        """The rejection log is the importer's record of what it refused (file, line,
+        reason): a billing administrator rewrote a reason, deleted a rejected row or
+        added one, and the log no longer said what the host operator had sent."""
+        usage_import = self._upload(
+            self.billing_manager,
+            self.source,
+            csv_file(
+                "R1,33611111111,2026-10-01T08:00:00+02:00,data,1000,national,,",
+                "R2,33611111111,2026-10-01T09:00:00+02:00,data,1000,nowhere,,",
+            ),
+        )
+        error = usage_import.error_ids
+        self.assertEqual((error.position, error.record_id, error.field), ("3", "R2", "zone"))
+        manager_error = error.with_user(self.billing_manager)
+        with self.assertRaises(AccessError):
+            manager_error.write({"reason": "fine"})
+        with self.assertRaises(AccessError):
+            manager_error.unlink()
+        with self.assertRaises(AccessError):
+            self.env["telecoop.usage.import.error"].with_user(self.billing_manager).create(
+                {"import_id": usage_import.id, "position": "9", "field": "x", "reason": "y"}
+            )
+        self.assertEqual(usage_import.error_ids, error)
+        self.assertEqual(error.field, "zone")
+
     def test_an_import_reads_no_file_but_its_own(self):
         """The importer reads its file in superuser mode: an import created with the
         file of an import of company B imported B's records (called numbers in
