@@ -15,9 +15,11 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, fields, http
 from odoo.models import BaseModel
-from odoo.tests import new_test_user
+from odoo.tests import freeze_time, new_test_user
 
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
@@ -464,7 +466,10 @@ class MemberJourney(PdfRouteMixin, JourneyCooperative):
         run = self._as_staff(self.env["telecoop.billing.run"]).create(
             {"company_id": self.company.id, "period": self.month}
         )
-        run.action_start()
+        # the month is billed once it has ended: noon UTC on the 1st of the next one
+        after_the_month = f"{self.month + relativedelta(months=1)} 12:00:00"
+        with freeze_time(after_the_month):
+            run.action_start()
         self.assertEqual(run.state, "done")
         self.assertEqual(len(run.run_line_ids), 2)
         invoice = run.run_line_ids.filtered(
@@ -487,7 +492,8 @@ class MemberJourney(PdfRouteMixin, JourneyCooperative):
         second = self._as_staff(self.env["telecoop.billing.run"]).create(
             {"company_id": self.company.id, "period": self.month}
         )
-        second.action_start()
+        with freeze_time(after_the_month):
+            second.action_start()
         self.assertFalse(second.run_line_ids)
         return run, invoice
 

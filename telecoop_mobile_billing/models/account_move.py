@@ -100,6 +100,36 @@ class AccountMove(models.Model):
         self.filtered("telecoop_billing_period")._telecoop_reopen_months()
         return result
 
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted.filtered(
+            lambda m: m.move_type == "out_refund"
+        ).reversed_entry_id._telecoop_reopen_fully_credited()
+        return posted
+
+    def _telecoop_reopen_fully_credited(self):
+        """The mobile bills of ``self`` that their posted credit notes reverse in
+        full are undone as a cancelled bill is: their months open again and their
+        holders are billed again by the next run of the month. The bill stays posted
+        with its credit notes, as history. A partial credit note is a commercial
+        gesture on an invoiced month: the month stays invoiced."""
+        full = self.filtered(
+            lambda bill: (
+                bill.telecoop_billing_period
+                and bill.state == "posted"
+                and bill.currency_id.compare_amounts(
+                    sum(
+                        bill.reversal_move_ids.filtered(
+                            lambda r: r.state == "posted" and r.move_type == "out_refund"
+                        ).mapped("amount_total")
+                    ),
+                    bill.amount_total,
+                )
+                >= 0
+            )
+        )
+        full._telecoop_reopen_months()
+
     def button_draft(self):
         # a cancelled bill of the months is replaced by the next run of the month:
         # posted again, it would bill them twice
@@ -112,12 +142,32 @@ class AccountMove(models.Model):
                     invoice=cancelled[0].display_name,
                 )
             )
+        # a credit note that reopened the months of its bill (with the others of the
+        # bill): back in draft, the bill is owed again beside the next run's invoice
+        reopening = self.filtered(
+            lambda m: (
+                m.move_type == "out_refund"
+                and m.state == "posted"
+                and m.reversed_entry_id.telecoop_billing_period
+                and not m.reversed_entry_id.invoice_line_ids.filtered("telecoop_charge_id")
+            )
+        )
+        if reopening:
+            raise UserError(
+                self.env._(
+                    "%(credit_note)s credits in full the mobile bill %(invoice)s, whose months "
+                    "are billed again by the billing run of the month: it stays posted.",
+                    credit_note=reopening[0].display_name,
+                    invoice=reopening[0].reversed_entry_id.display_name,
+                )
+            )
         return super().button_draft()
 
     def _telecoop_reopen_months(self):
-        """The bills ``self`` are cancelled: their charges are on no invoice any more,
-        so their months open again (to be corrected) and their holders are billed
-        again by the next run of the month."""
+        """The bills ``self`` are cancelled or fully credited: their charges are on
+        no invoice any more, so their months open again (to be corrected) and their
+        holders are billed again by the next run of the month. The one owner of
+        undoing a mobile bill (``button_cancel``, ``_telecoop_reopen_fully_credited``)."""
         lines = self.sudo().invoice_line_ids.filtered("telecoop_charge_id")
         months = lines.telecoop_charge_id.month_id
         lines.write({"telecoop_charge_id": False})

@@ -1,5 +1,10 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -33,8 +38,8 @@ class TelecoopBillingRun(models.Model):
     period = fields.Date(
         required=True,
         tracking=True,
-        default=lambda self: month_bounds(fields.Date.context_today(self))[0],
-        help="Any day of the month billed.",
+        default=lambda self: self._default_period(),
+        help="Any day of the month billed: a month that has ended (its usage is complete).",
     )
     period_month = fields.Char(
         string="Month",
@@ -77,6 +82,34 @@ class TelecoopBillingRun(models.Model):
     holder_count = fields.Integer(compute="_compute_progress")
     invoiced_count = fields.Integer(compute="_compute_progress")
     progress = fields.Float(compute="_compute_progress", help="Share of the holders invoiced.")
+
+    @api.model
+    def _company_today(self, company):
+        """Today in the time zone of the company's usage (its partner's, Paris if none)."""
+        tz = ZoneInfo(self.env["telecoop.usage.record"]._get_usage_tz(company))
+        return fields.Datetime.now().replace(tzinfo=UTC).astimezone(tz).date()
+
+    @api.model
+    def _default_period(self):
+        """The last month that has ended in the company's time zone."""
+        return self._company_today(self.env.company).replace(day=1) - relativedelta(months=1)
+
+    def _check_month_ended(self):
+        """A run freezes its month: the holders it invoices are not invoiced for it
+        again. Usage of a month still running keeps coming, and what came after the
+        run was never billed: a run is only for a month that has ended in the
+        company's time zone."""
+        for run in self:
+            __, last, __ = month_bounds(run.period)
+            if run._company_today(run.company_id) <= last:
+                raise UserError(
+                    self.env._(
+                        "%(month)s has not ended yet: its usage is still coming. Bill it "
+                        "from %(first)s on.",
+                        month=run.period_month,
+                        first=self.env["telecoop.format"].date(last + relativedelta(days=1)),
+                    )
+                )
 
     @api.depends("period")
     @api.depends_context("lang")
@@ -179,6 +212,7 @@ class TelecoopBillingRun(models.Model):
                     company=self.company_id.name,
                 )
             )
+        self._check_month_ended()
         first, __, __ = month_bounds(self.period)
         if self.period != first:
             self.period = first

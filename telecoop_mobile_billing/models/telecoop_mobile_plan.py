@@ -1,6 +1,5 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -148,24 +147,15 @@ class TelecoopMobilePlan(models.Model):
 
     def _reprice_open_months(self):
         """The prices of the plans changed: the months of their lines not invoiced
-        yet are priced again, so that every line of a plan is billed at one price
-        (a month was priced again by the next import of its line only, and the run
-        billed the old price to the lines without one). An invoiced month stays."""
+        yet are priced again (``telecoop.priced.month._price_again``)."""
         lines = (
             self.env["telecoop.mobile.line.plan"].sudo().search([("plan_id", "in", self.ids)])
         ).line_id
         if not lines:
             return
-        todo = defaultdict(set)
-        for month in (
-            self.env["telecoop.priced.month"]
-            .sudo()
-            .search([("line_id", "in", lines.ids), ("invoiced", "=", False)])
-        ):
-            todo[month.company_id, month.period].add(month.line_id.id)
-        Rated = self.env["telecoop.rated.usage"].sudo()
-        for (company, period), line_ids in sorted(todo.items(), key=lambda item: item[0][1]):
-            Rated._rate_period(company, period, line_ids=sorted(line_ids))
+        self.env["telecoop.priced.month"].sudo().search(
+            [("line_id", "in", lines.ids), ("invoiced", "=", False)]
+        )._price_again()
 
     def _get_pricing(self):
         """The plan as the pure-Python pricing service sees it."""

@@ -134,6 +134,20 @@ class TelecoopPricedMonth(models.Model):
         partner = partner or self.line_id.partner_id
         return self.charge_ids.filtered(lambda c: c.partner_id == partner)
 
+    def _price_again(self):
+        """What prices the months of ``self`` changed (a plan's prices, a third
+        party's name or prefix): those not invoiced yet are priced again from their
+        rated usage, so that every open month is billed as priced now (a month was
+        priced again by the next import of its line only, and the run billed the old
+        figures to the others). An invoiced month stays. The one owner of pricing
+        open months again after such a change."""
+        todo = defaultdict(set)
+        for month in self.sudo().filtered(lambda m: not m.invoiced):
+            todo[month.company_id, month.period].add(month.line_id.id)
+        Rated = self.env["telecoop.rated.usage"].sudo()
+        for (company, period), line_ids in sorted(todo.items(), key=lambda item: item[0][1]):
+            Rated._rate_period(company, period, line_ids=sorted(line_ids))
+
     def _mark_invoiced(self):
         if self:
             self.env.cr.execute(

@@ -21,6 +21,46 @@ class TelecoopThirdParty(models.Model):
         "UNIQUE(company_id, number_prefix)", "One third party per number prefix."
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        third_parties = super().create(vals_list)
+        third_parties._price_their_months_again()
+        return third_parties
+
+    def write(self, vals):
+        moved = self.company_id if "company_id" in vals else self.env["res.company"]
+        result = super().write(vals)
+        if {"name", "number_prefix", "company_id"} & set(vals):
+            self._price_their_months_again(moved)
+        return result
+
+    def unlink(self):
+        companies = self.company_id
+        result = super().unlink()
+        self._price_their_months_again(companies)
+        return result
+
+    def _price_their_months_again(self, companies=None):
+        """The names of the third parties (their prefixes) changed: the charges of
+        third-party services of the months not invoiced yet are named again, as a
+        plan's new price prices them again (``telecoop.priced.month._price_again``);
+        an invoiced month keeps the name it was billed with."""
+        companies = (companies or self.env["res.company"]) | self.exists().company_id
+        if not companies:
+            return
+        charges = (
+            self.env["telecoop.priced.charge"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("kind", "=", "third_party"),
+                    ("month_id.invoiced", "=", False),
+                ]
+            )
+        )
+        charges.month_id._price_again()
+
     @api.model
     def _get_names(self, company):
         """A function number -> name of its third party (the number when unknown)."""

@@ -76,6 +76,32 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
                 {"name": "Other", "company_id": self.company.id}
             )
 
+    def test_nobody_rewrites_the_rejection_log_by_hand(self):
+        """The rejection log is the importer's record of what it refused (file, line,
+        reason): a billing administrator rewrote a reason, deleted a rejected row or
+        added one, and the log no longer said what the host operator had sent."""
+        usage_import = self._upload(
+            self.billing_manager,
+            self.source,
+            csv_file(
+                "R1,33611111111,2026-10-01T08:00:00+02:00,data,1000,national,,",
+                "R2,33611111111,2026-10-01T09:00:00+02:00,data,1000,nowhere,,",
+            ),
+        )
+        error = usage_import.error_ids
+        self.assertEqual((error.position, error.record_id, error.field), ("3", "R2", "zone"))
+        manager_error = error.with_user(self.billing_manager)
+        with self.assertRaises(AccessError):
+            manager_error.write({"reason": "fine"})
+        with self.assertRaises(AccessError):
+            manager_error.unlink()
+        with self.assertRaises(AccessError):
+            self.env["telecoop.usage.import.error"].with_user(self.billing_manager).create(
+                {"import_id": usage_import.id, "position": "9", "field": "x", "reason": "y"}
+            )
+        self.assertEqual(usage_import.error_ids, error)
+        self.assertEqual(error.field, "zone")
+
     def test_an_import_reads_no_file_but_its_own(self):
         """The importer reads its file in superuser mode: an import created with the
         file of an import of company B imported B's records (called numbers in
@@ -320,6 +346,58 @@ class TestInvoicedMonthsStay(MobileBillingCommon):
                 [("line_id", "=", self.line_free.id), ("period", "=", "2026-10-01")]
             ),
         )
+        # a third run bills nothing more
+        self._run()
+        self.assertEqual(self._invoice(self.holder), bill | new)
+
+    def _credit(self, bill, price_unit):
+        """A credit note of ``bill`` (the reversal wizard), its 14.00 plan line
+        credited at ``price_unit``, posted."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=bill.ids)
+            .create({"journal_id": bill.journal_id.id, "date": "2026-11-05", "reason": "Gesture"})
+        )
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        refund.invoice_line_ids.filtered(lambda ml: ml.price_unit == 14.0).price_unit = price_unit
+        refund.action_post()
+        return refund
+
+    def test_a_bill_credited_in_full_reopens_its_month_and_is_billed_again(self):
+        """A credit note reversing the whole bill left its month invoiced and its
+        holder never billed again, where a cancellation reopened them. A partial
+        credit note (a gesture of 4.00 on the 14.00 plan) leaves the month invoiced;
+        the credit notes adding up to the whole bill (4.00, then the other 10.00)
+        reopen it as a cancellation does, the bill and its credit notes staying."""
+        self._run()
+        bill = self._invoice(self.holder)
+        self.assertEqual(bill.amount_untaxed, 14.0)
+        month = self.env["telecoop.priced.month"].search(
+            [("line_id", "=", self.line.id), ("period", "=", "2026-10-01")]
+        )
+        gesture = self._credit(bill, 4.0)
+        self.assertEqual(gesture.amount_untaxed, 4.0)
+        self.assertTrue(month.invoiced)
+        self._run()
+        self.assertEqual(self._invoice(self.holder), bill)
+        rest = self._credit(bill, 10.0)
+        self.assertEqual(gesture.amount_total + rest.amount_total, bill.amount_total)
+        self.assertFalse(month.invoiced)
+        # the credited bill stays, posted, with its month and its credit notes
+        self.assertEqual(bill.state, "posted")
+        self.assertEqual(str(bill.telecoop_billing_period), "2026-10-01")
+        self.assertEqual(bill.reversal_move_ids, gesture | rest)
+        # back in draft, a credit note would leave the bill owed beside the next one
+        with self.assertRaisesRegex(UserError, "stays posted"):
+            rest.button_draft()
+        self._run()
+        new = self._invoice(self.holder) - bill
+        self.assertEqual(new.state, "posted")
+        self.assertEqual(new.amount_untaxed, 14.0)
+        self.assertEqual(
+            new.invoice_line_ids.telecoop_charge_id.month_id.line_id, self.line | self.line_free
+        )
+        self.assertTrue(month.invoiced)
         # a third run bills nothing more
         self._run()
         self.assertEqual(self._invoice(self.holder), bill | new)

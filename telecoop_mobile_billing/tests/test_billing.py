@@ -1,8 +1,10 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
@@ -291,6 +293,31 @@ class TestBillingRun(MobileBillingCommon):
         )
         with self.assertRaisesRegex(UserError, "Round per Line"):
             run.action_start()
+
+    def test_a_month_is_billed_once_it_has_ended_in_the_company_time_zone(self):
+        """A run freezes its month: usage of a month still running kept coming after
+        the run and was never billed. Paris is UTC+1 in winter: at 23:30 on
+        30 November in Paris (22:30 UTC) November is still running; at 00:30 on
+        1 December in Paris (23:30 UTC, still 30 November in UTC) it has ended."""
+        self._records()
+        self.assertFalse(self.company.partner_id.tz)  # Paris, the default
+        run = self.env["telecoop.billing.run"].create(
+            {"company_id": self.company.id, "period": "2026-11-15"}
+        )
+        with (
+            freeze_time("2026-11-30 22:30:00"),
+            self.assertRaisesRegex(UserError, "November 2026 has not ended yet"),
+        ):
+            run.action_start()
+        self.assertEqual(run.state, "draft")
+        with freeze_time("2026-11-30 22:30:00"):
+            # the form proposes the last month that has ended
+            self.assertEqual(self.env["telecoop.billing.run"].new({}).period, date(2026, 10, 1))
+        with freeze_time("2026-11-30 23:30:00"):
+            self.assertEqual(self.env["telecoop.billing.run"].new({}).period, date(2026, 11, 1))
+            run.action_start()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(str(run.period), "2026-11-01")
 
     def test_billing_run_reserved_to_managers(self):
         with self.assertRaises(AccessError):

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import Request
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.telecoop_membership.tests.pdf import PdfRouteMixin
 
@@ -92,7 +92,9 @@ class TestPortalLinesModel(PortalLinesCommon):
         run = self.env["telecoop.billing.run"].create(
             {"company_id": self.company.id, "period": self.first}
         )
-        run.action_start()
+        # billed once the month has ended (noon UTC on the 1st of the next one)
+        with freeze_time(f"{self.first + relativedelta(months=1)} 12:00:00"):
+            run.action_start()
         invoice = run.run_line_ids.filtered(
             lambda rl: rl.partner_id == self.line_one.partner_id
         ).move_id
@@ -585,7 +587,9 @@ class TestPortalLinesRoutes(PdfRouteMixin, PortalLinesCommon, HttpCase):
         run = self.env["telecoop.billing.run"].create(
             {"company_id": self.company.id, "period": self.first}
         )
-        run.action_start()
+        # billed once the month has ended (noon UTC on the 1st of the next one)
+        with freeze_time(f"{self.first + relativedelta(months=1)} 12:00:00"):
+            run.action_start()
         invoice = run.run_line_ids.filtered(
             lambda rl: rl.partner_id == self.line_one.partner_id
         ).move_id

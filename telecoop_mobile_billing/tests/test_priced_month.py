@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import GB, MobileBillingCommon
 
@@ -709,8 +709,11 @@ class TestPricedMonthFacts(MobileBillingCommon):
         line.partner_id = self.holder2
         self.assertIn(self.holder2, self._stored_month(line, this_month).charge_ids.partner_id)
         self.assertEqual(line.holder_history_ids.sorted("date_from")[-1:].partner_id, self.holder2)
-        # once this month is invoiced, the holder cannot change silently
-        self._run(this_month)
+        # once this month is invoiced (billed after its end: noon UTC on the 1st of
+        # the next month), the holder cannot change silently
+        next_month = (this_month + timedelta(days=31)).replace(day=1)
+        with freeze_time(f"{next_month} 12:00:00"):
+            self._run(this_month)
         with self.assertRaisesRegex(UserError, "invoiced"):
             line.partner_id = self.holder
         self.assertEqual(line.partner_id, self.holder2)
@@ -743,6 +746,41 @@ class TestPricedMonthFacts(MobileBillingCommon):
                 ],
             ],
         )
+
+    def test_a_third_party_renamed_names_the_open_months_again(self):
+        """A third party renamed (or a new prefix) named the open months' charges
+        again only at the next import of each line: the run billed the old name to the
+        others. Like a plan's new price, the open months are priced again at once; an
+        invoiced month keeps the name it was billed with."""
+        line = self._create_line("33650000002", self.plan_step)
+        self._insert_records(
+            [(line, "2026-10-04 08:00:00", "voice", 60, "premium", "33899000123", "2.40")]
+        )
+        self.env["telecoop.rated.usage"]._rate_period(self.company, PERIOD)
+
+        def names():
+            charges = self._stored_month(line, PERIOD).charge_ids
+            return charges.filtered(lambda c: c.kind == "third_party").mapped("name")
+
+        amount = f"({self._money('2.40')} tax included)"
+        self.assertEqual(names(), [f"Audiotel Services - 06 50 00 00 02 {amount}"])
+        audiotel = self.env["telecoop.third.party"].search(
+            [("company_id", "=", self.company.id), ("number_prefix", "=", "33899")]
+        )
+        audiotel.name = "Audiotel Premium"
+        self.assertEqual(names(), [f"Audiotel Premium - 06 50 00 00 02 {amount}"])
+        # a longer prefix takes the number
+        quiz = self.env["telecoop.third.party"].create(
+            {"name": "Quiz Line", "number_prefix": "338990", "company_id": self.company.id}
+        )
+        self.assertEqual(names(), [f"Quiz Line - 06 50 00 00 02 {amount}"])
+        quiz.number_prefix = "338991"
+        self.assertEqual(names(), [f"Audiotel Premium - 06 50 00 00 02 {amount}"])
+        invoice = self._run().run_line_ids.filtered(lambda rl: rl.partner_id == self.holder).move_id
+        billed = f"Audiotel Premium - 06 50 00 00 02 {amount}"
+        self.assertIn(billed, invoice.invoice_line_ids.mapped("name"))
+        audiotel.name = "Audiotel Gold"
+        self.assertEqual(names(), [billed])
 
 
 @tagged("post_install", "-at_install")

@@ -82,9 +82,11 @@ RULES = {
         (M + "telecoop_usage_import_rule_company",),
         NONE, NONE, NONE, STAFF_RUNS, ALL, NONE,
     ),
+    # what the importer refused (file, line, reason): written by the importer (COPY),
+    # deleted by the retention purge (SQL), changed by nobody by hand
     "telecoop.usage.import.error": (
         (M + "telecoop_usage_import_error_rule_company",),
-        NONE, NONE, NONE, R, ALL, NONE,
+        NONE, NONE, NONE, R, R, NONE,
     ),
     # the host operator's records: written by the importer, attached by the wizard,
     # deleted by the purge (SQL), changed by nobody by hand
