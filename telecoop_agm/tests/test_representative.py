@@ -12,6 +12,8 @@ from odoo import http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import AgmCommon
 
 
@@ -181,3 +183,63 @@ class TestCompanyRepresentative(HttpCase, AgmCommon):
             **action["context"]
         ).create({"representative_id": self.sam.id}).action_confirm()
         self.assertEqual(self.membership.representative_id, self.sam)
+
+
+@tagged("post_install", "-at_install")
+class TestRepresentativeReceipt(MockEmail, AgmCommon):
+    """The receipt of a ballot goes to whoever cast it, and the member stays informed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.box = cls._create_member("Box SARL", is_company=True, email="box@example.com")
+        cls.rita = cls.env["res.partner"].create(
+            {"name": "Rita Box", "parent_id": cls.box.id, "email": "rita@example.com"}
+        )
+        membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
+        membership.with_user(cls.membership_manager)._set_representative(cls.rita)
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+        cls.box_voter = cls._voter(cls.assembly, cls.box)
+
+    def _sent_to(self, receipt):
+        self.env.cr.postcommit.run()
+        return sorted(
+            address
+            for mail in self._mails
+            if receipt in mail["body"]
+            for address in mail["email_to"]
+        )
+
+    def test_the_representative_who_votes_gets_the_receipt(self):
+        """Before: only the company's address had the receipt of the vote Rita cast."""
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.rita, self.accounts, "for")
+            receipt = ballot.env.context["telecoop_receipt"]
+            self.assertEqual(
+                self._sent_to(receipt),
+                ['"Box SARL" <box@example.com>', '"Rita Box" <rita@example.com>'],
+            )
+        to_rita = [mail for mail in self._mails if "rita@example.com" in mail["email_to"][0]]
+        self.assertIn("cast by <strong>Rita Box</strong>", to_rita[0]["body"])
+
+    def test_the_representative_who_votes_with_a_proxy_gets_the_receipt(self):
+        """Rita votes for Alice with the proxy Alice gave the company: Alice (whose ballot
+        it is) and Rita (who cast it) have the receipt; the company's address not."""
+        alice = self._voter(self.assembly, self.alice)
+        self.env["telecoop.assembly.proxy"]._give(alice, self.box_voter)
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.rita, self.accounts, "for", voter=alice)
+            receipt = ballot.env.context["telecoop_receipt"]
+            self.assertEqual(
+                self._sent_to(receipt),
+                ['"Alice" <alice@example.com>', '"Rita Box" <rita@example.com>'],
+            )
+
+    def test_a_member_who_votes_gets_one_receipt(self):
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.alice, self.accounts, "for")
+            self.assertEqual(
+                self._sent_to(ballot.env.context["telecoop_receipt"]),
+                ['"Alice" <alice@example.com>'],
+            )
