@@ -923,9 +923,18 @@ class TelecoopAssembly(models.Model):
                     problem=check["problem"],
                 )
             )
-        quorum_reached = self._get_participation()["quorum_reached"]
         # a resolution voted in Belenios keeps the result recorded from Belenios
         belenios = self.resolution_ids.filtered(lambda r: r.result_source == "belenios")
+        waiting = belenios.filtered(lambda r: r.result_state == "pending")
+        if waiting:
+            raise UserError(
+                self.env._(
+                    "Nothing is counted yet: voted in Belenios, %(resolutions)s wait for "
+                    "their result; record it first (Import a Belenios result).",
+                    resolutions=", ".join(waiting.mapped("name")),
+                )
+            )
+        quorum_reached = self._get_participation()["quorum_reached"]
         for resolution in self.resolution_ids - belenios:
             resolution._tally(quorum_reached)
         if belenios:

@@ -221,6 +221,14 @@ class TelecoopBallot(models.Model):
             raise UserError(self.env._("This member is not in the electorate of the assembly."))
         if len(choice) != 1 or choice.resolution_id != resolution:
             raise UserError(self.env._("This choice does not belong to the resolution."))
+        if resolution.sudo().result_source == "belenios":
+            raise UserError(
+                self.env._(
+                    "Resolution %(resolution)s is voted in Belenios: no ballot is cast for "
+                    "it in Odoo; each member votes in Belenios with the credential it sends.",
+                    resolution=resolution.name,
+                )
+            )
         now = assembly._check_voting_open()
         Proxy = self.env["telecoop.assembly.proxy"]
         active_given = Proxy.sudo().search(
