@@ -1036,10 +1036,17 @@ class TelecoopAssembly(models.Model):
     def _get_my_voter(self, partner):
         """The electorate row ``partner`` acts for (sudo), or an empty recordset: their
         own, else the company member they represent (its one representative)."""
+        return self._get_my_voters(partner)[:1]
+
+    def _get_my_voters(self, partner):
+        """Every electorate row ``partner`` acts for (sudo), their own first: a member
+        in their own name who also represents a company member votes for both."""
         self.ensure_one()
         Voter = self.env["telecoop.assembly.voter"].sudo()
         rows = Voter.search(Domain("assembly_id", "=", self.id) & Voter._get_acting_domain(partner))
-        return rows.filtered(lambda row: row.partner_id == partner)[:1] or rows[:1]
+        return rows.filtered(lambda row: row.partner_id == partner) | rows.filtered(
+            lambda row: row.partner_id != partner
+        )
 
     def _portal_get_situation(self, partner):
         """What the portal shows ``partner`` on this assembly, read with sudo.
@@ -1052,15 +1059,21 @@ class TelecoopAssembly(models.Model):
         counts now.
         """
         self.ensure_one()
-        voter = self._get_my_voter(partner)
+        rows = self._get_my_voters(partner)
+        voter = rows[:1]
         proxies = self.env["telecoop.assembly.proxy"].sudo()
         given = proxies.search([("giver_id", "=", voter.id), ("state", "=", "active")], limit=1)
-        held = proxies.search([("holder_id", "=", voter.id), ("state", "=", "active")])
+        held = proxies.search([("holder_id", "in", rows.ids), ("state", "=", "active")])
+        # the company members they represent besides their own row, unless it gave a proxy
+        represented = (rows - voter) - proxies.search(
+            [("giver_id", "in", (rows - voter).ids), ("state", "=", "active")]
+        ).giver_id
         current = {}
         if voter:
             Ballot = self.env["telecoop.ballot"].sudo()
             for resolution in self.resolution_ids.sudo():
-                for for_voter, proxy in [(voter, None)] + [(p.giver_id, p) for p in held]:
+                acting = [(voter, None)] + [(row, None) for row in represented]
+                for for_voter, proxy in acting + [(p.giver_id, p) for p in held]:
                     choice = Ballot._current_choice(resolution, for_voter, proxy)
                     if choice:
                         current[(for_voter.id, resolution.id)] = choice
@@ -1068,6 +1081,7 @@ class TelecoopAssembly(models.Model):
             "voter": voter,
             "proxy_given": given,
             "proxies_held": held,
+            "represented": represented,
             "current_ballots": current,
             "voting_open": self._is_voting_open(),
             "can_vote": bool(voter) and not given,
@@ -1088,7 +1102,10 @@ class TelecoopAssembly(models.Model):
             raise UserError(self.env._("This resolution is not on the agenda."))
         choice = resolution.choice_ids.filtered(lambda c: c.id == int(choice_id))
         voter, proxy = me, self.env["telecoop.assembly.proxy"]
-        if voter_id and int(voter_id) != me.id:
+        mine = self._get_my_voters(partner)
+        if voter_id and int(voter_id) in mine.ids:
+            voter = mine.filtered(lambda row: row.id == int(voter_id))
+        elif voter_id:
             proxy = (
                 self.env["telecoop.assembly.proxy"]
                 .sudo()
@@ -1096,7 +1113,7 @@ class TelecoopAssembly(models.Model):
                     [
                         ("assembly_id", "=", self.id),
                         ("giver_id", "=", int(voter_id)),
-                        ("holder_id", "=", me.id),
+                        ("holder_id", "in", mine.ids),
                         ("state", "=", "active"),
                     ],
                     limit=1,

@@ -243,3 +243,67 @@ class TestRepresentativeReceipt(MockEmail, AgmCommon):
                 self._sent_to(ballot.env.context["telecoop_receipt"]),
                 ['"Alice" <alice@example.com>'],
             )
+
+
+@tagged("post_install", "-at_install")
+class TestRepresentativeAlsoMember(HttpCase, AgmCommon):
+    """Attack: the representative of a company member is also a member in their own
+    name. Before: the portal matched them to their own row only, so the company had
+    nobody to vote for it (its one representative saw no ballot for it, and a ballot
+    posted for it was refused as a proxy never given)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.box = cls._create_member("Box SARL", is_company=True, email="box@example.com")
+        cls.ria = cls._create_member("Ria Box", parent_id=cls.box.id, email="ria@example.com")
+        new_test_user(
+            cls.env,
+            login="tc_rep_ria",
+            password="tc_rep_ria_pw",
+            name="Ria Box",
+            groups="base.group_portal",
+            partner_id=cls.ria.id,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
+        membership.with_user(cls.membership_manager)._set_representative(cls.ria)
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+
+    def test_a_representative_who_is_a_member_votes_for_both(self):
+        box_voter = self._voter(self.assembly, self.box)
+        ria_voter = self._voter(self.assembly, self.ria)
+        self.assertEqual(len(self.assembly.voter_ids), 8)  # the six, the company and Ria
+        self.authenticate("tc_rep_ria", "tc_rep_ria_pw")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("(you represent it)", page.text)
+        # a For button on the accounts for Ria and one for the company
+        self.assertEqual(page.text.count("o_telecoop_choice_for"), 2)
+
+        def vote(code, voter):
+            return self.url_open(
+                f"/my/assemblies/{self.assembly.id}/vote",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "resolution_id": self.accounts.id,
+                    "choice_id": self._choice(self.accounts, code).id,
+                    "voter_id": voter.id,
+                },
+                allow_redirects=False,
+            )
+
+        self.assertEqual(vote("for", ria_voter).status_code, 200)
+        self.assertEqual(vote("against", box_voter).status_code, 200)
+        ballots = self.env["telecoop.ballot"].search([("resolution_id", "=", self.accounts.id)])
+        self.assertEqual(
+            {(b.voter_id, b.choice_id.code, b.channel, b.cast_by_partner_id) for b in ballots},
+            {(ria_voter, "for", "online", self.ria), (box_voter, "against", "online", self.ria)},
+        )
+        # one vote each: the tally counts two members, one for and one against
+        self.assertEqual(self.assembly._get_participation()["online"], 2)
+        # nobody else's row is reached by naming it
+        alice_voter = self._voter(self.assembly, self.alice)
+        self.assertIn("error=", vote("for", alice_voter).headers.get("Location", ""))
+        self.assertEqual(len(ballots.search([("voter_id", "=", alice_voter.id)])), 0)
