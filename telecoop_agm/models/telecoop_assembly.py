@@ -1065,9 +1065,10 @@ class TelecoopAssembly(models.Model):
         given = proxies.search([("giver_id", "=", voter.id), ("state", "=", "active")], limit=1)
         held = proxies.search([("holder_id", "in", rows.ids), ("state", "=", "active")])
         # the company members they represent besides their own row, unless it gave a proxy
-        represented = (rows - voter) - proxies.search(
+        given_by_represented = proxies.search(
             [("giver_id", "in", (rows - voter).ids), ("state", "=", "active")]
-        ).giver_id
+        )
+        represented = (rows - voter) - given_by_represented.giver_id
         current = {}
         if voter:
             Ballot = self.env["telecoop.ballot"].sudo()
@@ -1082,6 +1083,8 @@ class TelecoopAssembly(models.Model):
             "proxy_given": given,
             "proxies_held": held,
             "represented": represented,
+            "represented_all": rows - voter,
+            "represented_given": {p.giver_id.id: p for p in given_by_represented},
             "current_ballots": current,
             "voting_open": self._is_voting_open(),
             "can_vote": bool(voter) and not given,
@@ -1128,10 +1131,19 @@ class TelecoopAssembly(models.Model):
             ._cast(resolution, voter, choice, "proxy" if proxy else "online", partner, proxy)
         )
 
-    def _portal_give_proxy(self, partner, holder_number):
-        """Give a proxy to the member whose member number is ``holder_number``."""
+    def _get_my_voter_for(self, partner, voter_id=None):
+        """The row ``partner`` acts for named by ``voter_id`` (their own by default, or
+        a company member they represent), or an empty recordset."""
+        mine = self._get_my_voters(partner)
+        if voter_id:
+            return mine.filtered(lambda row: row.id == int(voter_id))
+        return mine[:1]
+
+    def _portal_give_proxy(self, partner, holder_number, voter_id=None):
+        """Give a proxy, for ``partner`` or a company member they represent
+        (``voter_id``), to the member whose member number is ``holder_number``."""
         self.ensure_one()
-        giver = self._get_my_voter(partner)
+        giver = self._get_my_voter_for(partner, voter_id)
         if not giver:
             raise UserError(self.env._("You are not in the electorate of this assembly."))
         holder = (
@@ -1159,9 +1171,9 @@ class TelecoopAssembly(models.Model):
             )  # fmt: skip
         return self.env["telecoop.assembly.proxy"].sudo()._give(giver, holder)
 
-    def _portal_withdraw_proxy(self, partner):
+    def _portal_withdraw_proxy(self, partner, voter_id=None):
         self.ensure_one()
-        giver = self._get_my_voter(partner)
+        giver = self._get_my_voter_for(partner, voter_id)
         proxy = (
             self.env["telecoop.assembly.proxy"]
             .sudo()

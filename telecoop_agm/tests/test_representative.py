@@ -307,3 +307,34 @@ class TestRepresentativeAlsoMember(HttpCase, AgmCommon):
         alice_voter = self._voter(self.assembly, self.alice)
         self.assertIn("error=", vote("for", alice_voter).headers.get("Location", ""))
         self.assertEqual(len(ballots.search([("voter_id", "=", alice_voter.id)])), 0)
+
+    def test_a_representative_who_is_a_member_gives_the_company_proxy(self):
+        box_voter = self._voter(self.assembly, self.box)
+        alice_voter = self._voter(self.assembly, self.alice)
+        self.authenticate("tc_rep_ria", "tc_rep_ria_pw")
+
+        def post(**data):
+            return self.url_open(
+                f"/my/assemblies/{self.assembly.id}/proxy",
+                data={"csrf_token": http.Request.csrf_token(self), **data},
+                allow_redirects=False,
+            )
+
+        self.assertIn("Give the proxy of Box SARL", self.url_open(
+            f"/my/assemblies/{self.assembly.id}"
+        ).text)  # fmt: skip
+        response = post(holder_number=self.alice.telecoop_member_number, voter_id=box_voter.id)
+        self.assertIn("message=proxy_given", response.headers["Location"])
+        proxy = self.assembly.proxy_ids.filtered(lambda p: p.state == "active")
+        self.assertEqual((proxy.giver_id, proxy.holder_id), (box_voter, alice_voter))
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}").text
+        self.assertIn("Withdraw its proxy", page)
+        self.assertIn("Give my proxy", page)  # her own proxy stays hers to give
+        self.assertIn("message=proxy_withdrawn", post(withdraw=1, voter_id=box_voter.id).headers[
+            "Location"
+        ])  # fmt: skip
+        self.assertEqual(proxy.state, "withdrawn")
+        # nobody else's proxy is given by naming its row
+        response = post(holder_number=self.bob.telecoop_member_number, voter_id=alice_voter.id)
+        self.assertIn("error=", response.headers["Location"])
+        self.assertFalse(self.assembly.proxy_ids.filtered(lambda p: p.state == "active"))
