@@ -3,7 +3,7 @@
 {
     "name": "Cooperative general assemblies",
     "summary": "General assemblies: one member one vote, colleges, proxies, tally, minutes",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",

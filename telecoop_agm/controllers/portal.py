@@ -237,9 +237,9 @@ class TelecoopAgmPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 if withdraw:
-                    assembly_sudo._portal_withdraw_proxy(partner)
+                    assembly_sudo._portal_withdraw_proxy(partner, kw.get("voter_id"))
                 else:
-                    assembly_sudo._portal_give_proxy(partner, holder_number)
+                    assembly_sudo._portal_give_proxy(partner, holder_number, kw.get("voter_id"))
         except (UserError, ValueError) as exc:
             return self._assembly_redirect(assembly_sudo, error=str(exc))
         return self._assembly_redirect(

@@ -923,9 +923,18 @@ class TelecoopAssembly(models.Model):
                     problem=check["problem"],
                 )
             )
-        quorum_reached = self._get_participation()["quorum_reached"]
         # a resolution voted in Belenios keeps the result recorded from Belenios
         belenios = self.resolution_ids.filtered(lambda r: r.result_source == "belenios")
+        waiting = belenios.filtered(lambda r: r.result_state == "pending")
+        if waiting:
+            raise UserError(
+                self.env._(
+                    "Nothing is counted yet: voted in Belenios, %(resolutions)s wait for "
+                    "their result; record it first (Import a Belenios result).",
+                    resolutions=", ".join(waiting.mapped("name")),
+                )
+            )
+        quorum_reached = self._get_participation()["quorum_reached"]
         for resolution in self.resolution_ids - belenios:
             resolution._tally(quorum_reached)
         if belenios:
@@ -1027,10 +1036,17 @@ class TelecoopAssembly(models.Model):
     def _get_my_voter(self, partner):
         """The electorate row ``partner`` acts for (sudo), or an empty recordset: their
         own, else the company member they represent (its one representative)."""
+        return self._get_my_voters(partner)[:1]
+
+    def _get_my_voters(self, partner):
+        """Every electorate row ``partner`` acts for (sudo), their own first: a member
+        in their own name who also represents a company member votes for both."""
         self.ensure_one()
         Voter = self.env["telecoop.assembly.voter"].sudo()
         rows = Voter.search(Domain("assembly_id", "=", self.id) & Voter._get_acting_domain(partner))
-        return rows.filtered(lambda row: row.partner_id == partner)[:1] or rows[:1]
+        return rows.filtered(lambda row: row.partner_id == partner) | rows.filtered(
+            lambda row: row.partner_id != partner
+        )
 
     def _portal_get_situation(self, partner):
         """What the portal shows ``partner`` on this assembly, read with sudo.
@@ -1043,15 +1059,22 @@ class TelecoopAssembly(models.Model):
         counts now.
         """
         self.ensure_one()
-        voter = self._get_my_voter(partner)
+        rows = self._get_my_voters(partner)
+        voter = rows[:1]
         proxies = self.env["telecoop.assembly.proxy"].sudo()
         given = proxies.search([("giver_id", "=", voter.id), ("state", "=", "active")], limit=1)
-        held = proxies.search([("holder_id", "=", voter.id), ("state", "=", "active")])
+        held = proxies.search([("holder_id", "in", rows.ids), ("state", "=", "active")])
+        # the company members they represent besides their own row, unless it gave a proxy
+        given_by_represented = proxies.search(
+            [("giver_id", "in", (rows - voter).ids), ("state", "=", "active")]
+        )
+        represented = (rows - voter) - given_by_represented.giver_id
         current = {}
         if voter:
             Ballot = self.env["telecoop.ballot"].sudo()
             for resolution in self.resolution_ids.sudo():
-                for for_voter, proxy in [(voter, None)] + [(p.giver_id, p) for p in held]:
+                acting = [(voter, None)] + [(row, None) for row in represented]
+                for for_voter, proxy in acting + [(p.giver_id, p) for p in held]:
                     choice = Ballot._current_choice(resolution, for_voter, proxy)
                     if choice:
                         current[(for_voter.id, resolution.id)] = choice
@@ -1059,6 +1082,9 @@ class TelecoopAssembly(models.Model):
             "voter": voter,
             "proxy_given": given,
             "proxies_held": held,
+            "represented": represented,
+            "represented_all": rows - voter,
+            "represented_given": {p.giver_id.id: p for p in given_by_represented},
             "current_ballots": current,
             "voting_open": self._is_voting_open(),
             "can_vote": bool(voter) and not given,
@@ -1079,7 +1105,10 @@ class TelecoopAssembly(models.Model):
             raise UserError(self.env._("This resolution is not on the agenda."))
         choice = resolution.choice_ids.filtered(lambda c: c.id == int(choice_id))
         voter, proxy = me, self.env["telecoop.assembly.proxy"]
-        if voter_id and int(voter_id) != me.id:
+        mine = self._get_my_voters(partner)
+        if voter_id and int(voter_id) in mine.ids:
+            voter = mine.filtered(lambda row: row.id == int(voter_id))
+        elif voter_id:
             proxy = (
                 self.env["telecoop.assembly.proxy"]
                 .sudo()
@@ -1087,7 +1116,7 @@ class TelecoopAssembly(models.Model):
                     [
                         ("assembly_id", "=", self.id),
                         ("giver_id", "=", int(voter_id)),
-                        ("holder_id", "=", me.id),
+                        ("holder_id", "in", mine.ids),
                         ("state", "=", "active"),
                     ],
                     limit=1,
@@ -1102,10 +1131,19 @@ class TelecoopAssembly(models.Model):
             ._cast(resolution, voter, choice, "proxy" if proxy else "online", partner, proxy)
         )
 
-    def _portal_give_proxy(self, partner, holder_number):
-        """Give a proxy to the member whose member number is ``holder_number``."""
+    def _get_my_voter_for(self, partner, voter_id=None):
+        """The row ``partner`` acts for named by ``voter_id`` (their own by default, or
+        a company member they represent), or an empty recordset."""
+        mine = self._get_my_voters(partner)
+        if voter_id:
+            return mine.filtered(lambda row: row.id == int(voter_id))
+        return mine[:1]
+
+    def _portal_give_proxy(self, partner, holder_number, voter_id=None):
+        """Give a proxy, for ``partner`` or a company member they represent
+        (``voter_id``), to the member whose member number is ``holder_number``."""
         self.ensure_one()
-        giver = self._get_my_voter(partner)
+        giver = self._get_my_voter_for(partner, voter_id)
         if not giver:
             raise UserError(self.env._("You are not in the electorate of this assembly."))
         holder = (
@@ -1133,9 +1171,9 @@ class TelecoopAssembly(models.Model):
             )  # fmt: skip
         return self.env["telecoop.assembly.proxy"].sudo()._give(giver, holder)
 
-    def _portal_withdraw_proxy(self, partner):
+    def _portal_withdraw_proxy(self, partner, voter_id=None):
         self.ensure_one()
-        giver = self._get_my_voter(partner)
+        giver = self._get_my_voter_for(partner, voter_id)
         proxy = (
             self.env["telecoop.assembly.proxy"]
             .sudo()

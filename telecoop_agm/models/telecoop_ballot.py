@@ -221,6 +221,14 @@ class TelecoopBallot(models.Model):
             raise UserError(self.env._("This member is not in the electorate of the assembly."))
         if len(choice) != 1 or choice.resolution_id != resolution:
             raise UserError(self.env._("This choice does not belong to the resolution."))
+        if resolution.sudo().result_source == "belenios":
+            raise UserError(
+                self.env._(
+                    "Resolution %(resolution)s is voted in Belenios: no ballot is cast for "
+                    "it in Odoo; each member votes in Belenios with the credential it sends.",
+                    resolution=resolution.name,
+                )
+            )
         now = assembly._check_voting_open()
         Proxy = self.env["telecoop.assembly.proxy"]
         active_given = Proxy.sudo().search(
@@ -301,7 +309,7 @@ class TelecoopBallot(models.Model):
             now,
             in_room=channel == "room" or in_room,
         )
-        self._send_receipt(resolution, voter, receipt)
+        self._send_receipt(resolution, voter, receipt, cast_by_partner)
         return entry.with_context(telecoop_receipt=receipt)
 
     @api.model
@@ -423,48 +431,61 @@ class TelecoopBallot(models.Model):
             entries.append(content)
         return entries
 
-    def _send_receipt(self, resolution, voter, receipt):
-        """Send the receipt by e-mail to the voter, once the ballot is committed.
+    def _send_receipt(self, resolution, voter, receipt, cast_by_partner=None):
+        """Send the receipt by e-mail, once the ballot is committed, to the member whose
+        ballot it is (kept informed, as a proxy giver is) and to the person who acted,
+        when another one: the representative of a company member, a proxy holder.
 
         The receipt is never stored nor queued in clear: the message is built in
         memory and handed to the mail server after the commit (nothing is sent
         for a ballot rolled back); the box keeps its hash only.
         """
-        partner = voter.partner_id
-        if not partner.email:
-            return
+        member = voter.partner_id
+        actor = cast_by_partner or member
+        recipients = (member | actor).filtered("email")
         assembly = resolution.assembly_id
-        lang = partner.lang or self.env.lang
-        Ballot = self.with_context(lang=lang)
-        body = (
-            self.env["ir.qweb"]
-            .with_context(lang=lang)
-            ._render(
-                "telecoop_agm.mail_ballot_receipt",
-                {
-                    "partner": partner,
-                    "assembly": assembly,
-                    "resolution": resolution.with_context(lang=lang),
-                    "receipt": receipt,
-                    "url": f"{assembly.get_base_url()}/my/assemblies/{assembly.id}#receipt",
-                },
-            )
-        )
         MailServer = self.env["ir.mail_server"].sudo()
-        message = MailServer._build_email__(
-            email_from=assembly.company_id.email_formatted or self.env.user.email_formatted,
-            email_to=[partner.email_formatted],
-            subject=Ballot.env._("Your ballot receipt: %(assembly)s", assembly=assembly.name),
-            body=body,
-            subtype="html",
-        )
+        messages = []
+        for partner in recipients:
+            lang = partner.lang or self.env.lang
+            Ballot = self.with_context(lang=lang)
+            body = (
+                self.env["ir.qweb"]
+                .with_context(lang=lang)
+                ._render(
+                    "telecoop_agm.mail_ballot_receipt",
+                    {
+                        "partner": partner,
+                        "member": member,
+                        "actor": actor,
+                        "assembly": assembly,
+                        "resolution": resolution.with_context(lang=lang),
+                        "receipt": receipt,
+                        "url": f"{assembly.get_base_url()}/my/assemblies/{assembly.id}#receipt",
+                    },
+                )
+            )
+            messages.append(
+                MailServer._build_email__(
+                    email_from=assembly.company_id.email_formatted or self.env.user.email_formatted,
+                    email_to=[partner.email_formatted],
+                    subject=Ballot.env._(
+                        "Your ballot receipt: %(assembly)s", assembly=assembly.name
+                    ),
+                    body=body,
+                    subtype="html",
+                )
+            )
+        if not messages:
+            return
 
         @self.env.cr.postcommit.add
         def send():
-            try:
-                MailServer.send_email(message)
-            except Exception:  # the ballot is cast; the portal showed the receipt
-                _logger.exception("telecoop_agm: the receipt e-mail could not be sent")
+            for message in messages:
+                try:
+                    MailServer.send_email(message)
+                except Exception:  # the ballot is cast; the portal showed the receipt
+                    _logger.exception("telecoop_agm: the receipt e-mail could not be sent")
 
     # Verification -------------------------------------------------------------
     @api.model

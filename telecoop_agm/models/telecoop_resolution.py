@@ -16,7 +16,6 @@ RESULT_FIELDS = {
     "result_expressed",
     "winner_choice_id",
     "result_line_ids",
-    "result_source",
 }
 # kept by the casting code in SQL (head of the chain)
 HEAD_FIELDS = {"ballot_count", "ballot_head_hash"}
@@ -81,11 +80,14 @@ class TelecoopResolution(models.Model):
     result_source = fields.Selection(
         [("odoo", "Ballot box of Odoo"), ("belenios", "Belenios")],
         string="Vote held in",
-        readonly=True,
-        copy=False,
-        help="Where the vote of this resolution was held, so where its result comes from: "
-        "the count of its ballot box in Odoo, or the result of Belenios recorded by staff. "
-        "A resolution has one vote: the result of the other way is refused.",
+        required=True,
+        default="odoo",
+        tracking=True,
+        help="Where the vote of this resolution is held, decided before the convocation "
+        "and fixed by it, so where its result comes from: the count of its ballot box in "
+        "Odoo (members vote on the portal or in the room), or the result of Belenios "
+        "recorded by staff (no ballot in Odoo). A resolution has one vote: the result of "
+        "the other way is refused.",
     )
     result_counted = fields.Integer(string="Ballots counted", copy=False)
     result_expressed = fields.Integer(string="Votes expressed", copy=False)
@@ -243,20 +245,22 @@ class TelecoopResolution(models.Model):
         )
 
     def _check_result_source(self, source):
-        """Refuse a result of ``source`` (``odoo`` or ``belenios``) when the vote of this
-        resolution was held the other way.
+        """Refuse a ballot or a result of ``source`` (``odoo`` or ``belenios``) when the
+        vote of this resolution is held the other way (``result_source``, fixed at the
+        convocation).
 
-        Held in Odoo: its ballot box has entries; the result is their count, never a
-        Belenios result. Held in Belenios: a Belenios result was recorded on it (its box
-        is empty, see above); the result stays that one, never a count of the empty box.
+        Held in Odoo: members vote in its ballot box; the result is its count, never a
+        Belenios result. Held in Belenios: its box in Odoo takes no ballot; the result is
+        the one recorded from Belenios, never a count of the empty box.
         """
         self.ensure_one()
         resolution = self.sudo()
-        if source == "belenios" and resolution.ballot_count:
+        if source == "belenios" and resolution.result_source != "belenios":
             raise UserError(
                 self.env._(
-                    "Resolution %(resolution)s was voted in Odoo (%(count)s entries in its "
-                    "ballot box): its result is the count of that box, not a Belenios result.",
+                    "Resolution %(resolution)s was voted in Odoo, as decided before its "
+                    "convocation (%(count)s entries in its ballot box): its result is the "
+                    "count of that box, not a Belenios result.",
                     resolution=resolution.name,
                     count=resolution.ballot_count,
                 )
@@ -323,7 +327,6 @@ class TelecoopResolution(models.Model):
                 "result_counted": result.counted,
                 "result_expressed": result.expressed,
                 "result_state": state,
-                "result_source": "odoo",
                 "winner_choice_id": choices[result.winner].id
                 if result.winner and self.vote_kind == "options" and quorum_reached
                 else False,

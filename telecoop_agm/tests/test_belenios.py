@@ -145,9 +145,14 @@ class TestBeleniosWizards(AgmCommon):
             company_id=cls.company.id,
             company_ids=cls.company.ids,
         )
-        cls.assembly = cls._open_assembly()
+        # the accounts are voted in Belenios, the surplus in Odoo (decided before the
+        # convocation)
+        cls.assembly = cls._create_assembly()
         cls.accounts = cls.assembly.resolution_ids.filtered(lambda r: r.name == "Accounts")
         cls.surplus = cls.assembly.resolution_ids.filtered(lambda r: r.name == "Surplus")
+        cls.accounts.result_source = "belenios"
+        cls.assembly.action_convene()
+        cls.assembly.action_open()
 
     def _export(self, user=None):
         wizard = (
@@ -186,40 +191,51 @@ class TestBeleniosWizards(AgmCommon):
         return wizard.action_import()
 
     def test_import_records_the_result_on_the_resolution(self):
+        assembly = self._create_assembly()
+        assembly.resolution_ids.result_source = "belenios"
+        assembly.action_convene()
+        assembly.action_open()
+        accounts, surplus = assembly.resolution_ids.sorted("sequence")
         with self.assertRaisesRegex(UserError, "Close the vote"):
-            self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
-        self.assembly.action_close()
-        self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
-        self.assertEqual(self.accounts.result_state, "adopted")
-        self.assertEqual(self.accounts.result_counted, 5)
+            self._import(accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
+        assembly.action_close()
+        self._import(accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
+        self.assertEqual(accounts.result_state, "adopted")
+        self.assertEqual(accounts.result_counted, 5)
         weighted = {
             line.choice_id.code: line.percent
-            for line in self.accounts.result_line_ids
+            for line in accounts.result_line_ids
             if not line.college_id
         }
         self.assertEqual((weighted["for"], weighted["against"]), (60.0, 40.0))
-        self._import(self.surplus, {"num_tallied": 4, "result": [[1, 2, 7]]})
-        self.assertEqual(self.surplus.winner_choice_id.code, "interest")
+        self._import(surplus, {"num_tallied": 4, "result": [[1, 2, 7]]})
+        self.assertEqual(surplus.winner_choice_id.code, "interest")
         with self.assertRaisesRegex(UserError, "3 answers, 2 were expected"):
-            self._import(self.surplus, {"result": [[1, 2, 7]]}, blank_allowed=False)
+            self._import(surplus, {"result": [[1, 2, 7]]}, blank_allowed=False)
         # one ballot out of six: the quorum of 20 % is not reached
-        self._import(self.accounts, {"num_tallied": 1, "result": [[0, 2, 0]]})
-        self.assertEqual(self.accounts.result_state, "no_quorum")
+        self._import(accounts, {"num_tallied": 1, "result": [[0, 2, 0]]})
+        self.assertEqual(accounts.result_state, "no_quorum")
 
     def test_no_belenios_result_over_a_vote_held_in_odoo(self):
         """Attack as an assembly administrator: the members voted the accounts in Odoo
         (two against, one for), the vote is closed; a result.json made up for the occasion
         (9 for, 0 against) would turn the resolution adopted, and the allocation wizard takes
-        an adopted resolution's winning option as the proposal voted."""
+        an adopted resolution's winning option as the proposal voted. The same on a
+        resolution voted in Odoo where nobody voted (an empty box)."""
+        assembly = self._open_assembly()
+        accounts, surplus = assembly.resolution_ids.sorted("sequence")
+        self.assertEqual(assembly.resolution_ids.mapped("result_source"), ["odoo", "odoo"])
         for partner, code in ((self.alice, "against"), (self.bob, "against"), (self.carol, "for")):
-            self._vote(self.assembly, partner, self.accounts, code)
-        self.assembly.action_close()
+            self._vote(assembly, partner, accounts, code)
+        assembly.action_close()
         with self.assertRaisesRegex(UserError, "was voted in Odoo"):
-            self._import(self.accounts, {"num_tallied": 9, "result": [[0, 9, 0]]})
-        self.assertEqual(self.accounts.result_state, "pending")
-        self.assembly.action_tally()
-        self.assertEqual(self.accounts.result_state, "rejected")
-        self.assertEqual(self.accounts.result_source, "odoo")
+            self._import(accounts, {"num_tallied": 9, "result": [[0, 9, 0]]})
+        with self.assertRaisesRegex(UserError, "was voted in Odoo"):
+            self._import(surplus, {"num_tallied": 4, "result": [[1, 2, 7]]})
+        self.assertEqual(accounts.result_state, "pending")
+        assembly.action_tally()
+        self.assertEqual(accounts.result_state, "rejected")
+        self.assertEqual(accounts.result_source, "odoo")
 
     def test_no_odoo_count_over_a_belenios_result(self):
         """Attack as an assembly administrator: the accounts were voted in Belenios and
@@ -227,17 +243,28 @@ class TestBeleniosWizards(AgmCommon):
         adopted); counting the assembly in Odoo then counted the empty Odoo box of the
         accounts over it (nobody voted in Odoo: quorum not reached). The Belenios result
         stays; the surplus, voted in Odoo, is counted (Alice, Bob and Carol for the
-        interest: 3 of 6 members take part, above the quorum of 20 %)."""
+        interest: 3 of 6 members take part, above the quorum of 20 %).
+
+        Then staff pressed Count before the Belenios import: the empty box of the
+        accounts was counted (quorum not reached) and the Belenios result refused.
+        Where the vote is held is decided before the convocation: no ballot goes into
+        the Odoo box of the accounts, the count waits for their Belenios result."""
         for partner in (self.alice, self.bob, self.carol):
             self._vote(self.assembly, partner, self.surplus, "interest")
+        with self.assertRaisesRegex(UserError, "is voted in Belenios"):
+            self._vote(self.assembly, self.alice, self.accounts, "for")
+        self.assertFalse(self.accounts.ballot_count)
+        # nor is the way the vote is held rewritten once convened, to let a count in
+        for resolution in (self.accounts, self.accounts.with_user(self.agm_manager)):
+            with self.assertRaisesRegex(UserError, "cannot change after the convocation"):
+                resolution.write({"result_source": "odoo"})
         self.assembly.action_close()
+        with self.assertRaisesRegex(UserError, "Accounts wait for their result"):
+            self.assembly.with_user(self.agm_manager).action_tally()
+        self.assertEqual(self.assembly.state, "closed")
         self._import(self.accounts, {"num_tallied": 5, "result": [[0, 9, 6]]})
         with self.assertRaisesRegex(UserError, "was voted in Belenios"):
             self.accounts._tally()
-        # nor is the way the vote was held rewritten, to let the count in
-        for resolution in (self.accounts, self.accounts.with_user(self.agm_manager)):
-            with self.assertRaisesRegex(UserError, "written by the tally only"):
-                resolution.write({"result_source": "odoo"})
         self.assembly.action_tally()
         self.assertEqual((self.accounts.result_state, self.accounts.result_counted), ("adopted", 5))
         self.assertEqual(self.accounts.result_source, "belenios")
@@ -249,17 +276,35 @@ class TestBeleniosWizards(AgmCommon):
             (surplus.result_source, surplus.winner_choice_id.code, surplus.result_counted),
             ("odoo", "interest", 3),
         )
-        # a database of an earlier version: the update (migration 19.0.1.2.0) tells the
-        # two ways apart by the result lines (a line per college for a count in Odoo)
+        # a database of an earlier version (the field empty until a result): the update
+        # (migration 19.0.1.3.0) tells the two ways apart by the result lines (a line per
+        # college for a count in Odoo); a resolution not counted yet is voted in Odoo
+        pending = self._open_assembly().resolution_ids
         self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE telecoop_resolution ALTER result_source DROP NOT NULL")
         self.env.cr.execute(
-            "UPDATE telecoop_resolution SET result_source = NULL WHERE assembly_id = %s",
-            (self.assembly.id,),
+            "UPDATE telecoop_resolution SET result_source = NULL WHERE id IN %s",
+            (tuple((self.assembly.resolution_ids | pending).ids),),
         )
-        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migrate.py"
-        spec = importlib.util.spec_from_file_location("telecoop_agm_migration_19_0_1_2_0", path)
+        self.env.cr.execute(
+            "UPDATE telecoop_resolution SET result_source = 'belenios' WHERE id = %s",
+            (self.accounts.id,),
+        )
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.3.0" / "pre-migrate.py"
+        spec = importlib.util.spec_from_file_location("telecoop_agm_migration_19_0_1_3_0", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            (self.accounts.result_source, self.surplus.result_source), ("belenios", "odoo")
+        )
+        self.assertEqual(pending.mapped("result_source"), ["odoo", "odoo"])
+        # the same on a database older than 19.0.1.2.0, which had no value at all
+        self.env.cr.execute(
+            "UPDATE telecoop_resolution SET result_source = NULL WHERE id IN %s",
+            (tuple(self.assembly.resolution_ids.ids),),
+        )
         migration.migrate(self.env.cr, "19.0.1.1.0")
         self.env.invalidate_all()
         self.assertEqual(
@@ -287,7 +332,7 @@ class TestBeleniosWizards(AgmCommon):
                 {"assembly_id": self.assembly.id}
             ).action_export()
         self.assertEqual(self.accounts.result_state, "pending")
-        self.assertFalse(self.accounts.result_source)
+        self.assertEqual(self.accounts.result_source, "belenios")
 
     def test_only_agm_managers_use_belenios(self):
         with self.assertRaises(AccessError):

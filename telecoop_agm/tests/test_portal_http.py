@@ -220,6 +220,34 @@ class TestAgmPortalHttp(PdfRouteMixin, HttpCase, AgmCommon):
         self.assertNotIn("Current vote", page.text)
         self.assertNotIn("btn-primary o_telecoop_choice_against", page.text)
 
+    def test_no_online_ballot_on_a_resolution_voted_in_belenios(self):
+        """The accounts are voted in Belenios (decided before the convocation): the page
+        offers Alice no button for them, only for the surplus voted in Odoo, and a ballot
+        posted by hand on the accounts is refused, nothing in their box."""
+        assembly = self._create_assembly()
+        accounts, surplus = assembly.resolution_ids.sorted("sequence")
+        accounts.result_source = "belenios"
+        assembly.action_convene()
+        assembly.action_open()
+        login = self.logins[self.alice]
+        self.authenticate(login, f"{login}_pw")
+        page = self.url_open(f"/my/assemblies/{assembly.id}")
+        self.assertIn("o_telecoop_belenios", page.text)
+        self.assertNotIn("o_telecoop_choice_for", page.text)
+        self.assertIn("o_telecoop_choice_interest", page.text)
+        response = self.url_open(
+            f"/my/assemblies/{assembly.id}/vote",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "resolution_id": accounts.id,
+                "choice_id": self._choice(accounts, "for").id,
+            },
+            allow_redirects=False,
+        )
+        self.assertIn("error=", response.headers.get("Location", ""))
+        self.assertFalse(accounts.ballot_count)
+        self.assertFalse(surplus.ballot_count)
+
     def test_my_shares_page_in_french(self):
         """The interest section finds its place on /my/shares in French too (its anchor
         is a class of each cooperative's section, not the English text of a title)."""

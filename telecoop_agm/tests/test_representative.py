@@ -12,6 +12,8 @@ from odoo import http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import AgmCommon
 
 
@@ -181,3 +183,158 @@ class TestCompanyRepresentative(HttpCase, AgmCommon):
             **action["context"]
         ).create({"representative_id": self.sam.id}).action_confirm()
         self.assertEqual(self.membership.representative_id, self.sam)
+
+
+@tagged("post_install", "-at_install")
+class TestRepresentativeReceipt(MockEmail, AgmCommon):
+    """The receipt of a ballot goes to whoever cast it, and the member stays informed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.box = cls._create_member("Box SARL", is_company=True, email="box@example.com")
+        cls.rita = cls.env["res.partner"].create(
+            {"name": "Rita Box", "parent_id": cls.box.id, "email": "rita@example.com"}
+        )
+        membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
+        membership.with_user(cls.membership_manager)._set_representative(cls.rita)
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+        cls.box_voter = cls._voter(cls.assembly, cls.box)
+
+    def _sent_to(self, receipt):
+        self.env.cr.postcommit.run()
+        return sorted(
+            address
+            for mail in self._mails
+            if receipt in mail["body"]
+            for address in mail["email_to"]
+        )
+
+    def test_the_representative_who_votes_gets_the_receipt(self):
+        """Before: only the company's address had the receipt of the vote Rita cast."""
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.rita, self.accounts, "for")
+            receipt = ballot.env.context["telecoop_receipt"]
+            self.assertEqual(
+                self._sent_to(receipt),
+                ['"Box SARL" <box@example.com>', '"Rita Box" <rita@example.com>'],
+            )
+        to_rita = [mail for mail in self._mails if "rita@example.com" in mail["email_to"][0]]
+        self.assertIn("cast by <strong>Rita Box</strong>", to_rita[0]["body"])
+
+    def test_the_representative_who_votes_with_a_proxy_gets_the_receipt(self):
+        """Rita votes for Alice with the proxy Alice gave the company: Alice (whose ballot
+        it is) and Rita (who cast it) have the receipt; the company's address not."""
+        alice = self._voter(self.assembly, self.alice)
+        self.env["telecoop.assembly.proxy"]._give(alice, self.box_voter)
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.rita, self.accounts, "for", voter=alice)
+            receipt = ballot.env.context["telecoop_receipt"]
+            self.assertEqual(
+                self._sent_to(receipt),
+                ['"Alice" <alice@example.com>', '"Rita Box" <rita@example.com>'],
+            )
+
+    def test_a_member_who_votes_gets_one_receipt(self):
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.alice, self.accounts, "for")
+            self.assertEqual(
+                self._sent_to(ballot.env.context["telecoop_receipt"]),
+                ['"Alice" <alice@example.com>'],
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestRepresentativeAlsoMember(HttpCase, AgmCommon):
+    """Attack: the representative of a company member is also a member in their own
+    name. Before: the portal matched them to their own row only, so the company had
+    nobody to vote for it (its one representative saw no ballot for it, and a ballot
+    posted for it was refused as a proxy never given)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.box = cls._create_member("Box SARL", is_company=True, email="box@example.com")
+        cls.ria = cls._create_member("Ria Box", parent_id=cls.box.id, email="ria@example.com")
+        new_test_user(
+            cls.env,
+            login="tc_rep_ria",
+            password="tc_rep_ria_pw",
+            name="Ria Box",
+            groups="base.group_portal",
+            partner_id=cls.ria.id,
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
+        membership.with_user(cls.membership_manager)._set_representative(cls.ria)
+        cls.assembly = cls._open_assembly()
+        cls.accounts = cls.assembly.resolution_ids[0]
+
+    def test_a_representative_who_is_a_member_votes_for_both(self):
+        box_voter = self._voter(self.assembly, self.box)
+        ria_voter = self._voter(self.assembly, self.ria)
+        self.assertEqual(len(self.assembly.voter_ids), 8)  # the six, the company and Ria
+        self.authenticate("tc_rep_ria", "tc_rep_ria_pw")
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}")
+        self.assertIn("(you represent it)", page.text)
+        # a For button on the accounts for Ria and one for the company
+        self.assertEqual(page.text.count("o_telecoop_choice_for"), 2)
+
+        def vote(code, voter):
+            return self.url_open(
+                f"/my/assemblies/{self.assembly.id}/vote",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "resolution_id": self.accounts.id,
+                    "choice_id": self._choice(self.accounts, code).id,
+                    "voter_id": voter.id,
+                },
+                allow_redirects=False,
+            )
+
+        self.assertEqual(vote("for", ria_voter).status_code, 200)
+        self.assertEqual(vote("against", box_voter).status_code, 200)
+        ballots = self.env["telecoop.ballot"].search([("resolution_id", "=", self.accounts.id)])
+        self.assertEqual(
+            {(b.voter_id, b.choice_id.code, b.channel, b.cast_by_partner_id) for b in ballots},
+            {(ria_voter, "for", "online", self.ria), (box_voter, "against", "online", self.ria)},
+        )
+        # one vote each: the tally counts two members, one for and one against
+        self.assertEqual(self.assembly._get_participation()["online"], 2)
+        # nobody else's row is reached by naming it
+        alice_voter = self._voter(self.assembly, self.alice)
+        self.assertIn("error=", vote("for", alice_voter).headers.get("Location", ""))
+        self.assertEqual(len(ballots.search([("voter_id", "=", alice_voter.id)])), 0)
+
+    def test_a_representative_who_is_a_member_gives_the_company_proxy(self):
+        box_voter = self._voter(self.assembly, self.box)
+        alice_voter = self._voter(self.assembly, self.alice)
+        self.authenticate("tc_rep_ria", "tc_rep_ria_pw")
+
+        def post(**data):
+            return self.url_open(
+                f"/my/assemblies/{self.assembly.id}/proxy",
+                data={"csrf_token": http.Request.csrf_token(self), **data},
+                allow_redirects=False,
+            )
+
+        self.assertIn("Give the proxy of Box SARL", self.url_open(
+            f"/my/assemblies/{self.assembly.id}"
+        ).text)  # fmt: skip
+        response = post(holder_number=self.alice.telecoop_member_number, voter_id=box_voter.id)
+        self.assertIn("message=proxy_given", response.headers["Location"])
+        proxy = self.assembly.proxy_ids.filtered(lambda p: p.state == "active")
+        self.assertEqual((proxy.giver_id, proxy.holder_id), (box_voter, alice_voter))
+        page = self.url_open(f"/my/assemblies/{self.assembly.id}").text
+        self.assertIn("Withdraw its proxy", page)
+        self.assertIn("Give my proxy", page)  # her own proxy stays hers to give
+        self.assertIn("message=proxy_withdrawn", post(withdraw=1, voter_id=box_voter.id).headers[
+            "Location"
+        ])  # fmt: skip
+        self.assertEqual(proxy.state, "withdrawn")
+        # nobody else's proxy is given by naming its row
+        response = post(holder_number=self.bob.telecoop_member_number, voter_id=alice_voter.id)
+        self.assertIn("error=", response.headers["Location"])
+        self.assertFalse(self.assembly.proxy_ids.filtered(lambda p: p.state == "active"))

@@ -21,7 +21,7 @@ class TelecoopBeleniosImport(models.TransientModel):
         "telecoop.resolution",
         required=True,
         ondelete="cascade",
-        domain="[('assembly_id.state', '=', 'closed')]",
+        domain="[('assembly_id.state', '=', 'closed'), ('result_source', '=', 'belenios')]",
     )
     result_file = fields.Binary(
         string="Belenios result (result.json)", required=True, attachment=False
@@ -114,7 +114,6 @@ class TelecoopBeleniosImport(models.TransientModel):
                 "result_counted": min(result.num_tallied, INT_MAX),
                 "result_expressed": 0,
                 "result_state": state,
-                "result_source": "belenios",
                 "winner_choice_id": choices[winner].id
                 if winner and resolution.vote_kind == "options" and quorum_reached
                 else False,
