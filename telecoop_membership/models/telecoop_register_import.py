@@ -10,6 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import register_import as reader
+from .telecoop_share_document import MAX_DOCUMENT_AMOUNT
 
 _logger = logging.getLogger(__name__)
 
@@ -144,7 +145,12 @@ class TelecoopRegisterImport(models.Model):
             classes = {name: c.nominal_value for name, c in data["classes"].items()}
             classes = {name: reader.parse_amount(value) for name, value in classes.items()}
             movements, found = reader.check_movements(
-                records, self.movements_filename or "movements", known, classes, _=self.env._
+                records,
+                self.movements_filename or "movements",
+                known,
+                classes,
+                limits=self._get_holding_limits(data),
+                _=self.env._,
             )
             problems += found
             for member in members.values():
@@ -163,6 +169,22 @@ class TelecoopRegisterImport(models.Model):
                     )
         data["members"], data["movements"] = members, movements
         return problems
+
+    def _get_holding_limits(self, data):
+        """The statutes' limits the history is replayed against: the most shares of
+        each class a member may hold (the rule of the share documents) and of all
+        classes, and the most one movement may be worth."""
+        document = self.env["telecoop.share.transfer"]
+        return {
+            "class_max": {
+                name: document.new(
+                    {"company_id": self.company_id.id, "share_class_id": share_class.id}
+                )._get_max_shares_per_member()[0]
+                for name, share_class in data["classes"].items()
+            },
+            "profile_max": data["profile"].max_shares_per_member or 0,
+            "max_amount": MAX_DOCUMENT_AMOUNT,
+        }
 
     def _get_existing_members(self, records):
         """Members already numbered in the database that the movements name."""

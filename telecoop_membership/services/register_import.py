@@ -19,6 +19,9 @@ Conventions:
    fewer than zero shares of a class, a transfer's giver and a buy-back's member
    hold the shares they give up on that date, and a member holds shares only
    between their admission and exit dates.
+6. No movement brings a member beyond the holding limits of the statutes and the
+   share class (``share_rules.check_holding_limits``, maxima only: minima of the
+   past may have differed); a cell holds at most ``MAX_CELL`` characters.
 """
 
 import csv
@@ -28,7 +31,14 @@ import re
 from collections import defaultdict, namedtuple
 from decimal import Decimal, InvalidOperation
 
+from .share_rules import check_holding_limits
+
 Problem = namedtuple("Problem", "file line column message")
+
+#: the longest cell read (characters): a longer one is a problem of its line
+MAX_CELL = 1000
+#: control characters a cell may not hold (NUL cannot even be stored)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _identity(text, **kwargs):
@@ -190,6 +200,30 @@ def to_records(kind, filename, header, rows, _=_identity):
         for index, name in enumerate(names):
             if name in mapping and index < len(cells):
                 value = cells[index]
+                if isinstance(value, str) and len(value) > MAX_CELL:
+                    problems.append(
+                        Problem(
+                            filename,
+                            line,
+                            mapping[name],
+                            _(
+                                "The cell has %(length)s characters: at most %(max)s.",
+                                length=len(value),
+                                max=MAX_CELL,
+                            ),
+                        )
+                    )
+                    value = value[:MAX_CELL]
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                    problems.append(
+                        Problem(
+                            filename,
+                            line,
+                            mapping[name],
+                            _("The cell holds control characters (such as NUL)."),
+                        )
+                    )
+                    value = CONTROL_CHARACTERS.sub("", value)
                 record[mapping[name]] = value.strip() if isinstance(value, str) else value
         if oca:
             record.update(oca.get("constant", {}))
@@ -230,9 +264,10 @@ def parse_amount(value):
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        amount = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
+    return amount if amount.is_finite() else None
 
 
 def _text(value):
@@ -329,13 +364,15 @@ def check_members(records, filename, colleges, _=_identity):
     return members, problems
 
 
-def check_movements(records, filename, members, classes, _=_identity):
+def check_movements(records, filename, members, classes, limits=None, _=_identity):
     """Movements in replay order and problems.
 
     :param members: {number: member dict} of the file and of the register already there
     :param classes: {name: nominal value (Decimal)} of the cooperative's share classes
+    :param limits: see :func:`replay`, with ``max_amount``: the most one movement is worth
     :return: ([movement dict], [Problem])
     """
+    limits = limits or {}
     problems = []
     movements = []
     refs = {}
@@ -402,6 +439,18 @@ def check_movements(records, filename, members, classes, _=_identity):
             continue
         if unit_price is None:
             unit_price = classes[share_class]
+        if limits.get("max_amount") and unit_price * quantity > limits["max_amount"]:
+            problem(
+                "quantity",
+                _(
+                    "%(quantity)s shares at %(price)s are worth more than a movement may "
+                    "(%(max)s).",
+                    quantity=quantity,
+                    price=unit_price,
+                    max=limits["max_amount"],
+                ),
+            )
+            continue
         movements.append(
             {
                 "line": line,
@@ -416,16 +465,23 @@ def check_movements(records, filename, members, classes, _=_identity):
             }
         )
     movements.sort(key=lambda m: (m["date"], m["line"]))
-    problems.extend(replay(movements, filename, members, _=_))
+    problems.extend(replay(movements, filename, members, limits=limits, _=_))
     return movements, problems
 
 
-def replay(movements, filename, members, holdings=None, _=_identity):
-    """Problems of the history replayed in date order (rule 5).
+def replay(movements, filename, members, holdings=None, limits=None, _=_identity):
+    """Problems of the history replayed in date order (rule 5), and the holdings
+    beyond the statutes (rule 6).
 
     :param holdings: {(member number, class): shares} held before the first movement
+    :param limits: ``class_max`` {class: the most shares of it a member holds} and
+        ``profile_max`` (shares of all classes, 0 = none), as ``check_holding_limits``
     """
     held = defaultdict(int, holdings or {})
+    total = defaultdict(int)
+    for (number, _share_class), shares in held.items():
+        total[number] += shares
+    limits = limits or {}
     problems = []
     for movement in movements:
         line, number, share_class = movement["line"], movement["member"], movement["share_class"]
@@ -451,6 +507,7 @@ def replay(movements, filename, members, holdings=None, _=_identity):
                 )
                 continue
             held[key] -= movement["quantity"]
+            total[number] -= movement["quantity"]
         if movement["type"] == "transfer":
             takers = [movement["to_member"]]
         for taker in takers:
@@ -473,7 +530,43 @@ def replay(movements, filename, members, holdings=None, _=_identity):
                         ),
                     )
                 )
+            breaches = check_holding_limits(
+                held[(taker, share_class)],
+                total[taker],
+                movement["quantity"],
+                0,
+                limits.get("class_max", {}).get(share_class, 0),
+                0,
+                limits.get("profile_max", 0),
+            )
+            for breach in breaches[:1]:  # the class's limit first: one problem a line
+                problems.append(
+                    Problem(
+                        filename,
+                        line,
+                        "quantity",
+                        _(
+                            "On %(date)s member %(number)s would hold %(holding)s shares of "
+                            "%(share_class)s: at most %(limit)s per member.",
+                            date=movement["date"],
+                            number=taker,
+                            holding=breach.holding,
+                            share_class=share_class,
+                            limit=breach.limit,
+                        )
+                        if breach.rule == "class_max"
+                        else _(
+                            "On %(date)s member %(number)s would hold %(holding)s shares in "
+                            "all: the statutes allow at most %(limit)s per member.",
+                            date=movement["date"],
+                            number=taker,
+                            holding=breach.holding,
+                            limit=breach.limit,
+                        ),
+                    )
+                )
             held[(taker, share_class)] += movement["quantity"]
+            total[taker] += movement["quantity"]
     end = defaultdict(int)
     for (number, _share_class), shares in held.items():
         end[number] += shares
