@@ -302,6 +302,10 @@ class TelecoopRegisterImport(models.Model):
         self.ensure_one()
         if self.state == "done":
             raise UserError(self.env._("This import is done: start a new one for other files."))
+        # like every movement of the register: two imports of the cooperative (or an
+        # import and a buy-back) at the same instant are checked and written one
+        # after the other, the second seeing what the first wrote
+        self._lock_register()
         data = self._get_context_data()
         problems = self._check_files(data)
         if problems:
@@ -317,6 +321,9 @@ class TelecoopRegisterImport(models.Model):
         self._commit_chunk()
         return []
 
+    def _lock_register(self):
+        self.env["telecoop.share.line"].sudo()._lock_register(self.company_id)
+
     def _chunk_size(self, default=CHUNK_SIZE):
         """Rows written (and, in the committing mode, committed) at once; the
         context key ``telecoop_import_chunk_size`` sets it (the resume check)."""
@@ -327,6 +334,7 @@ class TelecoopRegisterImport(models.Model):
         resumes from here. Never in a test or from the form."""
         if self.env.context.get("telecoop_import_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._lock_register()  # the commit released it: the next chunk holds it again
             _logger.info(
                 "Register import %s: committed, %s members, %s movements so far",
                 self.id,

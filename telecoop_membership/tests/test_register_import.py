@@ -22,11 +22,12 @@ import io
 
 import openpyxl
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
+from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
 
 GOLDEN = {
@@ -361,3 +362,20 @@ class TestRegisterImport(TelecoopAccountingCommon):
             [(p.file, p.line, p.column) for p in record.problem_ids],
             [("movements.xlsx", 4, "quantity")],
         )
+
+    def test_an_import_holds_the_register_lock_against_other_transactions(self):
+        """Red team: two imports of the same files at the same instant (or an import
+        and a buy-back) each checked the register as it was before the other: both
+        wrote, the second failing on a member number with a server error, or a
+        buy-back passing on holdings the import was changing. The import takes the
+        register's lock, as every movement does."""
+        self.assertEqual(self._import().action_import(), [])
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, self.company.id)
+            )
+            self.assertFalse(other.fetchone()[0], "the import must hold the lock")
+        finally:
+            other.rollback()
+            other.close()
