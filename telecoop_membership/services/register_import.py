@@ -284,6 +284,7 @@ def check_members(records, filename, colleges, _=_identity):
     """
     problems = []
     members = {}
+    people = {}  # (name, e-mail) -> the member of the first line with them
     for record in records:
         line = record["_line"]
         number = _text(record.get("member_number"))
@@ -360,6 +361,27 @@ def check_members(records, filename, colleges, _=_identity):
                 # an OCA export has one request per subscription: the first admits
                 first["admission_date"] = min(first["admission_date"], member["admission_date"])
             continue
+        # one person, one member (and one vote): the same name and e-mail under a
+        # second number is the same person twice (homonyms have their own e-mail)
+        person = (member["name"].casefold(), (member["email"] or "").strip().casefold())
+        if person[0] and person[1]:
+            first = people.setdefault(person, member)
+            if first is not member:
+                problems.append(
+                    Problem(
+                        filename,
+                        line,
+                        "member_number",
+                        _(
+                            "%(name)s (%(email)s) is already member %(number)s on line "
+                            "%(line)s: one person has one member number.",
+                            name=member["name"],
+                            email=member["email"],
+                            number=first["number"],
+                            line=first["line"],
+                        ),
+                    )
+                )
         members[number] = member
     return members, problems
 
