@@ -28,6 +28,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections import defaultdict, namedtuple
 from decimal import Decimal, InvalidOperation
 
@@ -160,20 +161,29 @@ def read_table(content, filename):
     return header, rows
 
 
+#: what openpyxl raises on a file that is a ZIP archive but no workbook (a document
+#: of another format, a broken part: lxml's XMLSyntaxError is a SyntaxError)
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, SyntaxError, TypeError, IndexError)
+
+
 def _read_xlsx(content):
     import openpyxl  # noqa: PLC0415 - an Odoo dependency, needed for XLSX only
 
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
     rows = []
     header = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else v for v in values]
-        if number == 1:
-            header = [str(c) for c in cells]
-        elif any(c != "" for c in cells):
-            rows.append((number, cells))
-    workbook.close()
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # read only: the sheet's XML is parsed row by row, its errors come here
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if number == 1:
+                header = [str(c) for c in cells]
+            elif any(c != "" for c in cells):
+                rows.append((number, cells))
+        workbook.close()
+    except XLSX_ERRORS as error:
+        raise ValueError("not an XLSX workbook") from error
     return header, rows
 
 

@@ -19,6 +19,7 @@ at          C0001 C0002 C0003 C0004 shares capital
 import base64
 import csv
 import io
+import zipfile
 
 import openpyxl
 
@@ -379,3 +380,16 @@ class TestRegisterImport(TelecoopAccountingCommon):
         finally:
             other.rollback()
             other.close()
+
+    def test_a_zip_that_is_no_workbook_is_a_problem(self):
+        """Red team: members.xlsx, a ZIP archive whose content types part is not XML
+        (a broken or forged workbook): the XML parser's error was a server error."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "not xml <")
+        record = self._import(members=buffer.getvalue(), members_filename="members.xlsx")
+        record.action_check()
+        self.assertEqual(
+            [(p.file, p.line) for p in record.problem_ids if "cannot be read" in p.message],
+            [("members.xlsx", 1)],
+        )
