@@ -10,6 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import register_import as reader
+from .telecoop_share_document import MAX_DOCUMENT_AMOUNT
 
 _logger = logging.getLogger(__name__)
 
@@ -144,7 +145,12 @@ class TelecoopRegisterImport(models.Model):
             classes = {name: c.nominal_value for name, c in data["classes"].items()}
             classes = {name: reader.parse_amount(value) for name, value in classes.items()}
             movements, found = reader.check_movements(
-                records, self.movements_filename or "movements", known, classes, _=self.env._
+                records,
+                self.movements_filename or "movements",
+                known,
+                classes,
+                limits=self._get_holding_limits(data),
+                _=self.env._,
             )
             problems += found
             for member in members.values():
@@ -163,6 +169,22 @@ class TelecoopRegisterImport(models.Model):
                     )
         data["members"], data["movements"] = members, movements
         return problems
+
+    def _get_holding_limits(self, data):
+        """The statutes' limits the history is replayed against: the most shares of
+        each class a member may hold (the rule of the share documents) and of all
+        classes, and the most one movement may be worth."""
+        document = self.env["telecoop.share.transfer"]
+        return {
+            "class_max": {
+                name: document.new(
+                    {"company_id": self.company_id.id, "share_class_id": share_class.id}
+                )._get_max_shares_per_member()[0]
+                for name, share_class in data["classes"].items()
+            },
+            "profile_max": data["profile"].max_shares_per_member or 0,
+            "max_amount": MAX_DOCUMENT_AMOUNT,
+        }
 
     def _get_existing_members(self, records):
         """Members already numbered in the database that the movements name."""
@@ -280,6 +302,10 @@ class TelecoopRegisterImport(models.Model):
         self.ensure_one()
         if self.state == "done":
             raise UserError(self.env._("This import is done: start a new one for other files."))
+        # like every movement of the register: two imports of the cooperative (or an
+        # import and a buy-back) at the same instant are checked and written one
+        # after the other, the second seeing what the first wrote
+        self._lock_register()
         data = self._get_context_data()
         problems = self._check_files(data)
         if problems:
@@ -295,6 +321,9 @@ class TelecoopRegisterImport(models.Model):
         self._commit_chunk()
         return []
 
+    def _lock_register(self):
+        self.env["telecoop.share.line"].sudo()._lock_register(self.company_id)
+
     def _chunk_size(self, default=CHUNK_SIZE):
         """Rows written (and, in the committing mode, committed) at once; the
         context key ``telecoop_import_chunk_size`` sets it (the resume check)."""
@@ -305,6 +334,7 @@ class TelecoopRegisterImport(models.Model):
         resumes from here. Never in a test or from the form."""
         if self.env.context.get("telecoop_import_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._lock_register()  # the commit released it: the next chunk holds it again
             _logger.info(
                 "Register import %s: committed, %s members, %s movements so far",
                 self.id,

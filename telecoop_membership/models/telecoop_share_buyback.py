@@ -103,6 +103,26 @@ class TelecoopShareBuyback(models.Model):
                 add_months(buyback.decision_date, months) if buyback.decision_date else False
             )
 
+    @api.constrains("request_date", "decision_date")
+    def _check_decision_date(self):
+        """The board decides on a request it received: never before its date."""
+        for buyback in self:
+            buyback._check_decided_after_request(buyback.decision_date)
+
+    def _check_decided_after_request(self, decision_date):
+        self.ensure_one()
+        if decision_date and self.request_date and decision_date < self.request_date:
+            raise ValidationError(
+                self.env._(
+                    "Buy-back %(name)s: its board decision date, %(decision)s, is before "
+                    "the member asked for it on %(request)s: the board decides on a request "
+                    "it received.",
+                    name=self.name,
+                    decision=decision_date,
+                    request=self.request_date,
+                )
+            )
+
     @api.constrains("payout_date", "decision_date")
     def _check_payout_date(self):
         """The payout records a payment made: not after today, and not before the
@@ -231,6 +251,7 @@ class TelecoopShareBuyback(models.Model):
             if not can_move(BUYBACK_TRANSITIONS, buyback.state, "approved"):
                 buyback._set_state("approved")  # raises the clear error
             decision_date = buyback.decision_date or fields.Date.context_today(self)
+            buyback._check_decided_after_request(decision_date)
             # Serialise every movement of this register until the transaction ends,
             # then read holdings and capital: a concurrent buy-back waits here.
             line_model._lock_register(company)

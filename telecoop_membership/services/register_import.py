@@ -19,16 +19,27 @@ Conventions:
    fewer than zero shares of a class, a transfer's giver and a buy-back's member
    hold the shares they give up on that date, and a member holds shares only
    between their admission and exit dates.
+6. No movement brings a member beyond the holding limits of the statutes and the
+   share class (``share_rules.check_holding_limits``, maxima only: minima of the
+   past may have differed); a cell holds at most ``MAX_CELL`` characters.
 """
 
 import csv
 import datetime
 import io
 import re
+import zipfile
 from collections import defaultdict, namedtuple
 from decimal import Decimal, InvalidOperation
 
+from .share_rules import check_holding_limits
+
 Problem = namedtuple("Problem", "file line column message")
+
+#: the longest cell read (characters): a longer one is a problem of its line
+MAX_CELL = 1000
+#: control characters a cell may not hold (NUL cannot even be stored)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _identity(text, **kwargs):
@@ -150,20 +161,29 @@ def read_table(content, filename):
     return header, rows
 
 
+#: what openpyxl raises on a file that is a ZIP archive but no workbook (a document
+#: of another format, a broken part: lxml's XMLSyntaxError is a SyntaxError)
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, SyntaxError, TypeError, IndexError)
+
+
 def _read_xlsx(content):
     import openpyxl  # noqa: PLC0415 - an Odoo dependency, needed for XLSX only
 
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
     rows = []
     header = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else v for v in values]
-        if number == 1:
-            header = [str(c) for c in cells]
-        elif any(c != "" for c in cells):
-            rows.append((number, cells))
-    workbook.close()
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # read only: the sheet's XML is parsed row by row, its errors come here
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if number == 1:
+                header = [str(c) for c in cells]
+            elif any(c != "" for c in cells):
+                rows.append((number, cells))
+        workbook.close()
+    except XLSX_ERRORS as error:
+        raise ValueError("not an XLSX workbook") from error
     return header, rows
 
 
@@ -190,6 +210,30 @@ def to_records(kind, filename, header, rows, _=_identity):
         for index, name in enumerate(names):
             if name in mapping and index < len(cells):
                 value = cells[index]
+                if isinstance(value, str) and len(value) > MAX_CELL:
+                    problems.append(
+                        Problem(
+                            filename,
+                            line,
+                            mapping[name],
+                            _(
+                                "The cell has %(length)s characters: at most %(max)s.",
+                                length=len(value),
+                                max=MAX_CELL,
+                            ),
+                        )
+                    )
+                    value = value[:MAX_CELL]
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                    problems.append(
+                        Problem(
+                            filename,
+                            line,
+                            mapping[name],
+                            _("The cell holds control characters (such as NUL)."),
+                        )
+                    )
+                    value = CONTROL_CHARACTERS.sub("", value)
                 record[mapping[name]] = value.strip() if isinstance(value, str) else value
         if oca:
             record.update(oca.get("constant", {}))
@@ -230,9 +274,10 @@ def parse_amount(value):
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        amount = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
+    return amount if amount.is_finite() else None
 
 
 def _text(value):
@@ -249,6 +294,7 @@ def check_members(records, filename, colleges, _=_identity):
     """
     problems = []
     members = {}
+    people = {}  # (name, e-mail) -> the member of the first line with them
     for record in records:
         line = record["_line"]
         number = _text(record.get("member_number"))
@@ -325,17 +371,40 @@ def check_members(records, filename, colleges, _=_identity):
                 # an OCA export has one request per subscription: the first admits
                 first["admission_date"] = min(first["admission_date"], member["admission_date"])
             continue
+        # one person, one member (and one vote): the same name and e-mail under a
+        # second number is the same person twice (homonyms have their own e-mail)
+        person = (member["name"].casefold(), (member["email"] or "").strip().casefold())
+        if person[0] and person[1]:
+            first = people.setdefault(person, member)
+            if first is not member:
+                problems.append(
+                    Problem(
+                        filename,
+                        line,
+                        "member_number",
+                        _(
+                            "%(name)s (%(email)s) is already member %(number)s on line "
+                            "%(line)s: one person has one member number.",
+                            name=member["name"],
+                            email=member["email"],
+                            number=first["number"],
+                            line=first["line"],
+                        ),
+                    )
+                )
         members[number] = member
     return members, problems
 
 
-def check_movements(records, filename, members, classes, _=_identity):
+def check_movements(records, filename, members, classes, limits=None, _=_identity):
     """Movements in replay order and problems.
 
     :param members: {number: member dict} of the file and of the register already there
     :param classes: {name: nominal value (Decimal)} of the cooperative's share classes
+    :param limits: see :func:`replay`, with ``max_amount``: the most one movement is worth
     :return: ([movement dict], [Problem])
     """
+    limits = limits or {}
     problems = []
     movements = []
     refs = {}
@@ -402,6 +471,18 @@ def check_movements(records, filename, members, classes, _=_identity):
             continue
         if unit_price is None:
             unit_price = classes[share_class]
+        if limits.get("max_amount") and unit_price * quantity > limits["max_amount"]:
+            problem(
+                "quantity",
+                _(
+                    "%(quantity)s shares at %(price)s are worth more than a movement may "
+                    "(%(max)s).",
+                    quantity=quantity,
+                    price=unit_price,
+                    max=limits["max_amount"],
+                ),
+            )
+            continue
         movements.append(
             {
                 "line": line,
@@ -416,16 +497,23 @@ def check_movements(records, filename, members, classes, _=_identity):
             }
         )
     movements.sort(key=lambda m: (m["date"], m["line"]))
-    problems.extend(replay(movements, filename, members, _=_))
+    problems.extend(replay(movements, filename, members, limits=limits, _=_))
     return movements, problems
 
 
-def replay(movements, filename, members, holdings=None, _=_identity):
-    """Problems of the history replayed in date order (rule 5).
+def replay(movements, filename, members, holdings=None, limits=None, _=_identity):
+    """Problems of the history replayed in date order (rule 5), and the holdings
+    beyond the statutes (rule 6).
 
     :param holdings: {(member number, class): shares} held before the first movement
+    :param limits: ``class_max`` {class: the most shares of it a member holds} and
+        ``profile_max`` (shares of all classes, 0 = none), as ``check_holding_limits``
     """
     held = defaultdict(int, holdings or {})
+    total = defaultdict(int)
+    for (number, _share_class), shares in held.items():
+        total[number] += shares
+    limits = limits or {}
     problems = []
     for movement in movements:
         line, number, share_class = movement["line"], movement["member"], movement["share_class"]
@@ -451,6 +539,7 @@ def replay(movements, filename, members, holdings=None, _=_identity):
                 )
                 continue
             held[key] -= movement["quantity"]
+            total[number] -= movement["quantity"]
         if movement["type"] == "transfer":
             takers = [movement["to_member"]]
         for taker in takers:
@@ -473,7 +562,43 @@ def replay(movements, filename, members, holdings=None, _=_identity):
                         ),
                     )
                 )
+            breaches = check_holding_limits(
+                held[(taker, share_class)],
+                total[taker],
+                movement["quantity"],
+                0,
+                limits.get("class_max", {}).get(share_class, 0),
+                0,
+                limits.get("profile_max", 0),
+            )
+            for breach in breaches[:1]:  # the class's limit first: one problem a line
+                problems.append(
+                    Problem(
+                        filename,
+                        line,
+                        "quantity",
+                        _(
+                            "On %(date)s member %(number)s would hold %(holding)s shares of "
+                            "%(share_class)s: at most %(limit)s per member.",
+                            date=movement["date"],
+                            number=taker,
+                            holding=breach.holding,
+                            share_class=share_class,
+                            limit=breach.limit,
+                        )
+                        if breach.rule == "class_max"
+                        else _(
+                            "On %(date)s member %(number)s would hold %(holding)s shares in "
+                            "all: the statutes allow at most %(limit)s per member.",
+                            date=movement["date"],
+                            number=taker,
+                            holding=breach.holding,
+                            limit=breach.limit,
+                        ),
+                    )
+                )
             held[(taker, share_class)] += movement["quantity"]
+            total[taker] += movement["quantity"]
     end = defaultdict(int)
     for (number, _share_class), shares in held.items():
         end[number] += shares

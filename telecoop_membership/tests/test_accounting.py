@@ -29,6 +29,7 @@ class TestCapitalAccounting(TelecoopAccountingCommon):
                 "partner_id": cls.anna.id,
                 "share_class_id": cls.share_class.id,
                 "quantity": 1,
+                "request_date": "2026-03-02",
                 "decision_date": "2026-03-05",
             }
         )

@@ -65,6 +65,7 @@ class TestDocumentFacts(TelecoopAccountingCommon):
                 "partner_id": partner.id,
                 "share_class_id": cls.share_class.id,
                 "quantity": quantity,
+                "request_date": "2026-02-15",
                 "decision_date": "2026-03-01",
                 **vals,
             }

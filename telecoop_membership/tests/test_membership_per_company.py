@@ -148,6 +148,7 @@ class TestMembershipPerCompany(TelecoopAccountingCommon):
                 "partner_id": self.paula.id,
                 "share_class_id": self.share_class.id,
                 "quantity": 2,
+                "request_date": "2026-02-15",
                 "decision_date": "2026-03-01",
             }
         ).action_approve()

@@ -378,6 +378,7 @@ class TestPortalTwoCooperatives(PdfRouteMixin, TelecoopAccountingCommon, HttpCas
                 "partner_id": self.camille.id,
                 "share_class_id": self.share_class.id,
                 "quantity": 2,
+                "request_date": "2026-03-15",
                 "decision_date": "2026-04-01",
             }
         ).action_approve()

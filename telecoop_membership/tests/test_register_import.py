@@ -19,14 +19,16 @@ at          C0001 C0002 C0003 C0004 shares capital
 import base64
 import csv
 import io
+import zipfile
 
 import openpyxl
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
+from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
 
 GOLDEN = {
@@ -301,3 +303,93 @@ class TestRegisterImport(TelecoopAccountingCommon):
             self.env["telecoop.register.import"].with_user(self.membership_user).create(
                 {"company_id": self.company.id}
             )
+
+    # -- red team: hostile files ----------------------------------------------------
+
+    def _problems(self, members, movements):
+        record = self._import(members, movements)
+        before = self._snapshot()
+        self.assertTrue(record.action_import())
+        self.assertEqual((record.state, self._snapshot()), ("failed", before))
+        return {(p.file, p.line, p.column): p.message for p in record.problem_ids}
+
+    def test_shares_beyond_the_statutes_are_a_problem_of_their_line(self):
+        """Red team: a history giving Alice 51 shares of a class the statutes cap at 50
+        per member (in two issues), and Bruno 10,000,000,000 shares (beyond what the
+        database holds: the import failed with a server error)."""
+        movements = (
+            b"ref,date,type,member_number,to_member_number,share_class,quantity\n"
+            b"R1,2019-03-02,issue,C0001,,Users share,50\n"
+            b"R2,2019-04-02,issue,C0001,,Users share,1\n"
+            b"R3,2019-03-02,issue,C0002,,Users share,10000000000\n"
+        )
+        problems = self._problems(example("members.csv"), movements)
+        self.assertEqual(
+            set(problems),
+            {("movements.csv", 3, "quantity"), ("movements.csv", 4, "quantity")},
+        )
+        self.assertIn(
+            "member C0001 would hold 51 shares of Users share: at most 50",
+            problems[("movements.csv", 3, "quantity")],
+        )
+        self.assertIn("would hold 10000000000 shares", problems[("movements.csv", 4, "quantity")])
+
+    def test_huge_cells_and_odd_prices_are_problems_of_their_line(self):
+        """Red team: a member's name of 5,000 characters, one of 200,000 with a NUL
+        character (which the database refuses: a server error), a unit price of NaN (a
+        server error when compared) and a formula cell of an XLSX file (read as its
+        value: none)."""
+        members = example("members.csv") + b"C0005," + b"x" * 5000 + b",,0,users,2020-01-01,\n"
+        movements = example("movements.csv") + b"R008,2024-03-01,issue,C0002,,Users share,1,NaN\n"
+        problems = self._problems(members, movements)
+        self.assertEqual(
+            set(problems), {("members.csv", 6, "name"), ("movements.csv", 9, "unit_price")}
+        )
+        self.assertIn("5000 characters: at most 1000", problems[("members.csv", 6, "name")])
+        members = example("members.csv").replace(b"Alice Martin", b"Alice\x00" + b"y" * 200_000)
+        record = self._import(members, example("movements.csv"))
+        record.action_check()
+        self.assertEqual(
+            sorted((p.file, p.line, p.column, p.message[:24]) for p in record.problem_ids),
+            [
+                ("members.csv", 2, "name", "The cell has 200006 char"),
+                ("members.csv", 2, "name", "The cell holds control c"),
+            ],
+        )
+        formula = example("movements.csv").replace(b"Users share,2,", b"Users share,=2+3,")
+        record = self._import(to_xlsx(example("members.csv")), to_xlsx(formula), ext="xlsx")
+        record.action_check()
+        self.assertEqual(
+            [(p.file, p.line, p.column) for p in record.problem_ids],
+            [("movements.xlsx", 4, "quantity")],
+        )
+
+    def test_an_import_holds_the_register_lock_against_other_transactions(self):
+        """Red team: two imports of the same files at the same instant (or an import
+        and a buy-back) each checked the register as it was before the other: both
+        wrote, the second failing on a member number with a server error, or a
+        buy-back passing on holdings the import was changing. The import takes the
+        register's lock, as every movement does."""
+        self.assertEqual(self._import().action_import(), [])
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", (REGISTER_LOCK_KEY, self.company.id)
+            )
+            self.assertFalse(other.fetchone()[0], "the import must hold the lock")
+        finally:
+            other.rollback()
+            other.close()
+
+    def test_a_zip_that_is_no_workbook_is_a_problem(self):
+        """Red team: members.xlsx, a ZIP archive whose content types part is not XML
+        (a broken or forged workbook): the XML parser's error was a server error."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "not xml <")
+        record = self._import(members=buffer.getvalue(), members_filename="members.xlsx")
+        record.action_check()
+        self.assertEqual(
+            [(p.file, p.line) for p in record.problem_ids if "cannot be read" in p.message],
+            [("members.xlsx", 1)],
+        )

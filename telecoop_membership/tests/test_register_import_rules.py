@@ -33,6 +33,25 @@ def movement(line, day, kind, member, quantity, to=None):
 
 
 class TestRegisterImportReading(unittest.TestCase):
+    def test_one_person_under_two_numbers_is_a_problem(self):
+        """Red team: Alice Martin, alice@example.org, listed as C0001 and again as
+        C0009 (two members, two votes); homonyms with their own e-mail, and the same
+        number repeated for one person (an OCA export), stay valid."""
+        header = ["member_number", "name", "email", "admission_date"]
+        rows = [
+            (2, ["C0001", "Alice Martin", "alice@example.org", "2019-03-02"]),
+            (3, ["C0002", "Alice Martin", "alice.m@example.org", "2019-03-02"]),
+            (4, ["C0001", "Alice Martin", "alice@example.org", "2020-01-01"]),
+            (5, ["C0009", "alice martin", "Alice@Example.org", "2021-05-01"]),
+            (6, ["C0010", "Bruno Petit", "", "2021-05-01"]),
+            (7, ["C0011", "Bruno Petit", "", "2021-05-01"]),
+        ]
+        records, _format, problems = reader.to_records("members", "m.csv", header, rows)
+        members, problems = reader.check_members(records, "m.csv", {})
+        self.assertEqual([(p.line, p.column) for p in problems], [(5, "member_number")], problems)
+        self.assertIn("already member C0001 on line 2", problems[0].message)
+        self.assertEqual(len(members), 5)
+
     def test_csv_with_semicolons_and_bom(self):
         header, rows = reader.read_table(
             "\ufeffmember_number;name\nC1;Alice\n\nC2;Bruno\n".encode(), "m.csv"

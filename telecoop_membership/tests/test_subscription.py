@@ -304,6 +304,7 @@ class TestSubscription(TelecoopAccountingCommon):
                 "partner_id": self.carla.id,
                 "share_class_id": self.share_class.id,
                 "quantity": 2,
+                "request_date": "2026-06-15",
                 "decision_date": "2026-06-30",
             }
         ).action_approve()

@@ -9,7 +9,7 @@ from pathlib import Path
 from psycopg2.errors import IntegrityError, SerializationFailure
 
 from odoo import SUPERUSER_ID, api, sql_db
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
@@ -38,13 +38,14 @@ class TestTransferBuyback(TelecoopAccountingCommon):
             }
         )
 
-    def _buyback(self, partner, quantity, decision_date="2026-03-01"):
+    def _buyback(self, partner, quantity, decision_date="2026-03-01", request_date="2026-02-15"):
         return self.env["telecoop.share.buyback"].create(
             {
                 "company_id": self.company.id,
                 "partner_id": partner.id,
                 "share_class_id": self.share_class.id,
                 "quantity": quantity,
+                "request_date": request_date,
                 "decision_date": decision_date,
             }
         )
@@ -134,7 +135,7 @@ class TestTransferBuyback(TelecoopAccountingCommon):
     def test_buyback_decided_before_the_shares_were_held_is_refused(self):
         """Red team: a buy-back of Bob's shares with a board decision of 2025-01-01,
         before their issue (2025-02-10): the register of January 2025 held -3."""
-        buyback = self._buyback(self.bob, 3, decision_date="2025-01-01")
+        buyback = self._buyback(self.bob, 3, decision_date="2025-01-01", request_date="2024-12-15")
         with self.assertRaisesRegex(UserError, "holds only 0 shares"):
             buyback.action_approve()
         self.assertEqual(buyback.state, "draft")
@@ -142,6 +143,39 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         future = self._buyback(self.alice, 1, decision_date="2099-01-01")
         with self.assertRaisesRegex(UserError, "after today"):
             future.action_approve()
+
+    def test_a_board_decision_before_the_request_is_refused(self):
+        """Red team: a buy-back asked for on 2026-02-15 was given a board decision of
+        2026-02-14 (the board decided the day before the member asked); a draft
+        decided on 2026-03-01 had its request moved to 2026-03-02; a request dated
+        2099-01-01 was approved today without a decision date."""
+        with self.assertRaisesRegex(
+            ValidationError, "board decision date, 2026-02-14, is before the member asked"
+        ):
+            self._buyback(self.bob, 1, decision_date="2026-02-14", request_date="2026-02-15")
+        same_day = self._buyback(self.bob, 1, decision_date="2026-02-15", request_date="2026-02-15")
+        self.assertEqual(same_day.decision_date, date(2026, 2, 15))
+        same_day.action_cancel()
+        draft = self._buyback(self.bob, 1, decision_date="2026-03-01", request_date="2026-02-15")
+        # assertRaisesRegex is not Odoo's assertRaises: the savepoint undoes the write
+        with (
+            self.assertRaisesRegex(ValidationError, "asked for it on 2026-03-02"),
+            self.env.cr.savepoint(),
+        ):
+            draft.write({"request_date": "2026-03-02"})
+        with (
+            self.assertRaisesRegex(ValidationError, "2026-02-01, is before the member asked"),
+            self.env.cr.savepoint(),
+        ):
+            draft.write({"decision_date": "2026-02-01"})
+        self.assertEqual(draft.request_date, date(2026, 2, 15))
+        self.assertEqual(draft.decision_date, date(2026, 3, 1))
+        draft.action_cancel()
+        ahead = self._buyback(self.bob, 1, decision_date=False, request_date="2099-01-01")
+        with self.assertRaisesRegex(ValidationError, "asked for it on 2099-01-01"):
+            ahead.action_approve()
+        self.assertEqual(ahead.state, "draft")
+        self.assertFalse(ahead.share_line_ids)
 
     def test_done_transfer_cannot_be_cancelled(self):
         transfer = self._transfer(self.alice, self.eve, 1)
@@ -200,7 +234,9 @@ class TestTransferBuyback(TelecoopAccountingCommon):
 
     def test_buyback_workflow_with_statutory_delay(self):
         # dates in the past of any run: a payout is recorded once it was made
-        buyback = self._buyback(self.alice, 2, decision_date="2025-03-31")
+        buyback = self._buyback(
+            self.alice, 2, decision_date="2025-03-31", request_date="2025-03-02"
+        )
         buyback.action_approve()
         self.assertEqual(buyback.state, "approved")
         self.assertEqual(buyback.payout_due_date, date(2026, 3, 31))
@@ -228,7 +264,9 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         back the day before the board decided), and a buy-back not approved yet a
         payout date at all; once paid, its payout date moved away from its entry."""
         self.profile.buyback_delay_months = 0  # the day of the decision is the earliest payout
-        buyback = self._buyback(self.alice, 1, decision_date="2025-03-31")
+        buyback = self._buyback(
+            self.alice, 1, decision_date="2025-03-31", request_date="2025-03-02"
+        )
         buyback.action_approve()
         self.assertEqual(buyback.payout_due_date, date(2025, 3, 31))
         with self.assertRaisesRegex(UserError, "payout date, 2099-01-01, is after today"):
