@@ -40,9 +40,14 @@ class TelecoopBallotEntry(models.TransientModel):
                 [("giver_id", "=", entry.voter_id.id), ("state", "=", "active")], limit=1
             )
 
-    @api.constrains("voter_id", "assembly_id")
+    @api.constrains("voter_id", "assembly_id", "resolution_id", "choice_id")
     def _check_voter_in_room(self):
         """Refuse a member who is neither present nor represented by someone present."""
+        # constraints run as superuser: the user must read the records first, or the
+        # messages below name the members of another cooperative
+        entries = self.sudo(False)
+        for field in ("assembly_id", "resolution_id", "voter_id", "choice_id"):
+            entries[field].check_access("read")
         for entry in self:
             if entry.voter_id.assembly_id != entry.assembly_id:
                 raise ValidationError(

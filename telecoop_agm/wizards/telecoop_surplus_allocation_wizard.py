@@ -26,6 +26,7 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
 
     _name = "telecoop.surplus.allocation.wizard"
     _description = "Allocate the result of a fiscal year"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
@@ -54,6 +55,7 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
     assembly_id = fields.Many2one(
         "telecoop.assembly",
         string="Assembly",
+        check_company=True,
         domain="[('company_id', '=', company_id)]",
         help="The assembly that voted the allocation.",
     )
@@ -70,6 +72,7 @@ class TelecoopSurplusAllocationWizard(models.TransientModel):
     resolution_id = fields.Many2one(
         "telecoop.resolution",
         string="Allocation resolution",
+        check_company=True,
         domain="[('assembly_id', '=', assembly_id), ('result_state', '=', 'adopted'), "
         "('winner_choice_id.allocation_proposal', '=', True)]",
         help="The adopted resolution whose winning option proposes the allocation: its "
