@@ -199,6 +199,16 @@ class TelecoopAssemblyVoter(models.Model):
         self.ensure_one()
         return bool(partner) and partner in (self.partner_id | self.sudo().representative_id)
 
+    def _get_informed_partner(self):
+        """The person of this member who hears of a ballot cast for it: the member's own
+        address, else its representative's (a company member without an e-mail address);
+        an empty recordset when neither has one. The one rule of who is told."""
+        self.ensure_one()
+        member = self.partner_id
+        if member.email:
+            return member
+        return self.sudo().representative_id.filtered("email")
+
     @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
     def _compute_member_number(self):
         """The member number in the cooperative of this row, not of the current company."""
