@@ -970,6 +970,21 @@ class TelecoopAssembly(models.Model):
         )
 
     # Export -----------------------------------------------------------------
+    def _check_voted_in_belenios(self):
+        """Refuse an electorate export to Belenios for an assembly with no resolution
+        voted in Belenios (``result_source``): its members would get credentials for an
+        election that decides nothing."""
+        for assembly in self:
+            if not assembly.resolution_ids.filtered(lambda r: r.result_source == "belenios"):
+                raise UserError(
+                    self.env._(
+                        "Assembly %(assembly)s has no resolution voted in Belenios: its "
+                        "electorate is not exported to Belenios. Set Vote held in to Belenios "
+                        "on a resolution before the convocation.",
+                        assembly=assembly.display_name,
+                    )
+                )
+
     def _export_ballot_box(self):
         """The boxes of the assembly as JSON text for ``services/ballot_chain.py``.
 

@@ -176,6 +176,33 @@ class TestBeleniosWizards(AgmCommon):
         self.assertNotIn("late@example.com", lines)  # joined after the record date
         self.assertEqual((wizard.voter_count, wizard.total_weight), (6, "15"))
 
+    def test_no_export_of_an_assembly_voted_in_odoo_only(self):
+        """Before: the export wizard opened on an assembly whose resolutions are all voted
+        in Odoo, and sent its members to an election in Belenios that decides nothing.
+        It refuses, naming the assembly: when opened from the assembly (its defaults), on
+        create, and on Export."""
+        in_odoo = self._create_assembly(name="AGO Odoo only")
+        in_odoo.action_convene()
+        in_odoo.action_open()
+        self.erin.email = "erin@example.com"
+        Export = self.env["telecoop.belenios.export"].with_user(self.agm_manager)
+        message = "Assembly AGO Odoo only has no resolution voted in Belenios"
+        with self.assertRaisesRegex(UserError, message):
+            Export.with_context(default_assembly_id=in_odoo.id).default_get(["assembly_id"])
+        with self.assertRaisesRegex(UserError, message):
+            Export.create({"assembly_id": in_odoo.id})
+        # a wizard made for a draft assembly whose Belenios resolution is then voted in Odoo
+        draft = self._create_assembly(name="AGO draft")
+        draft.resolution_ids[0].result_source = "belenios"
+        wizard = Export.create({"assembly_id": draft.id})
+        draft.resolution_ids[0].result_source = "odoo"
+        with self.assertRaisesRegex(UserError, "Assembly AGO draft has no resolution"):
+            wizard.action_export()
+        self.assertFalse(wizard.voters_file)
+        # the assembly of the fixtures, with its accounts voted in Belenios, opens
+        opened = Export.with_context(default_assembly_id=self.assembly.id)
+        self.assertEqual(opened.default_get(["assembly_id"])["assembly_id"], self.assembly.id)
+
     def _import(self, resolution, result, **vals):
         wizard = (
             self.env["telecoop.belenios.import"]
