@@ -652,7 +652,8 @@ class TelecoopAssembly(models.Model):
 
     def _send_convocations(self):
         template = self.env.ref("telecoop_agm.mail_template_assembly_convocation")
-        voters = self.voter_ids.filtered(lambda v: v.partner_id.email)
+        # a company member without an address through its representative's
+        voters = self.voter_ids.filtered("informed_partner_id")
         if voters:
             template.send_mail_batch(
                 voters.ids,
@@ -956,7 +957,7 @@ class TelecoopAssembly(models.Model):
             self.env["telecoop.ballot.participation"]
             .sudo()
             .search([("assembly_id", "=", self.id), ("voted", "=", True)])
-            .voter_id.filtered(lambda v: v.partner_id.email)
+            .voter_id.filtered("informed_partner_id")
         )
         if voters:
             template = self.env.ref("telecoop_agm.mail_template_assembly_result")

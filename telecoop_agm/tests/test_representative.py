@@ -271,6 +271,34 @@ class TestRepresentativeReceipt(MockEmail, AgmCommon):
                 ['"Nina Crate" <nina@example.com>'],
             )
 
+    def test_a_company_without_address_is_convened_and_told_the_results(self):
+        """Before: the convocation and the results went to the members with an address
+        only, so Crate SCOP (no address of its own) was never convened, though its
+        representative Nina has one. The same rule as the receipts: Nina is written to."""
+        assembly = self._create_assembly(name="AGO Crate")
+        assembly.action_convene()
+        crate_voter = self._voter(assembly, self.crate)
+        self.assertEqual(crate_voter.informed_partner_id, self.nina)
+        self.assertEqual(self._voter(assembly, self.box).informed_partner_id, self.box)
+        # Erin (a person without an address) has nobody to be told
+        self.assertFalse(self._voter(assembly, self.erin).informed_partner_id)
+
+        def mails_to_crate(subject):
+            return self.env["mail.mail"].search(
+                [
+                    ("model", "=", "telecoop.assembly.voter"),
+                    ("res_id", "=", crate_voter.id),
+                    ("subject", "like", subject),
+                ]
+            )
+
+        self.assertEqual(mails_to_crate("Convocation").recipient_ids, self.nina)
+        assembly.action_open()
+        self._vote(assembly, self.nina, assembly.resolution_ids[0], "for", crate_voter)
+        assembly.action_close()
+        assembly.action_tally()
+        self.assertEqual(mails_to_crate("Results").recipient_ids, self.nina)
+
     def test_a_member_who_votes_gets_one_receipt(self):
         with self.mock_mail_gateway():
             ballot = self._vote(self.assembly, self.alice, self.accounts, "for")
