@@ -50,7 +50,8 @@ class TelecoopBeleniosExport(models.TransientModel):
                 self.env._("Convene the assembly first: the electorate is frozen at convocation.")
             )
         voters = assembly.voter_ids
-        without_email = voters.filtered(lambda voter: not voter.partner_id.email)
+        # a company member without an address gets its credential at its representative's
+        without_email = voters.filtered(lambda voter: not voter.informed_partner_id)
         if without_email:
             raise UserError(
                 self.env._(
@@ -64,7 +65,7 @@ class TelecoopBeleniosExport(models.TransientModel):
             text, weights, total = belenios.voters_file(
                 (
                     belenios.Voter(
-                        address=voter.partner_id.email.strip(),
+                        address=voter.informed_partner_id.email.strip(),
                         login=voter.member_number or f"V{voter.id}",
                         college=voter.college_id.id,
                     )
