@@ -596,6 +596,17 @@ class TelecoopAssembly(models.Model):
             )
         if not self.resolution_ids:
             raise UserError(self.env._("Add at least one resolution before convening."))
+        if self.record_date > fields.Date.context_today(self):
+            # the electorate is the register at the end of that day: not known yet
+            raise UserError(
+                self.env._(
+                    "Assembly %(name)s: its record date, %(date)s, is after today. The "
+                    "electorate is the register at the end of that day, which is not known "
+                    "yet: convene on or after the record date.",
+                    name=self.name,
+                    date=self.record_date,
+                )
+            )
         self._check_second_call()
         self.resolution_ids._check_extraordinary_majority()
         self._set_state(
