@@ -596,11 +596,13 @@ class TelecoopAssembly(models.Model):
             )
         if not self.resolution_ids:
             raise UserError(self.env._("Add at least one resolution before convening."))
-        if self.record_date > fields.Date.context_today(self):
-            # the electorate is the register at the end of that day: not known yet
+        # the electorate is the register at the end of the record date: not known before
+        # it. Measured where the day starts first (UTC+14), so that no time zone of the
+        # company or of its staff refuses a record date that is already today for them.
+        if self.record_date > (fields.Datetime.now() + timedelta(hours=14)).date():
             raise UserError(
                 self.env._(
-                    "Assembly %(name)s: its record date, %(date)s, is after today. The "
+                    "Assembly %(name)s: its record date, %(date)s, has not come yet. The "
                     "electorate is the register at the end of that day, which is not known "
                     "yet: convene on or after the record date.",
                     name=self.name,

@@ -51,9 +51,9 @@ class TestAssembly(AgmCommon):
         electorate was frozen from the register as it stood at the convocation, not at the
         end of the record date: a member admitted before the record date was left out, one
         who left before it kept in. Now the convocation waits for the record date."""
-        tomorrow = fields.Date.context_today(self.env.user) + timedelta(days=1)
-        assembly = self._create_assembly(record_date=tomorrow)
-        with self.assertRaisesRegex(UserError, "AGO 2026: its record date, .*, is after today"):
+        later = fields.Date.context_today(self.env.user) + timedelta(days=10)
+        assembly = self._create_assembly(record_date=later)
+        with self.assertRaisesRegex(UserError, "AGO 2026: its record date, .*, has not come"):
             assembly.action_convene()
         self.assertEqual((assembly.state, len(assembly.voter_ids)), ("draft", 0))
         assembly.record_date = fields.Date.context_today(self.env.user)
