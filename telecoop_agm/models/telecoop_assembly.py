@@ -596,6 +596,19 @@ class TelecoopAssembly(models.Model):
             )
         if not self.resolution_ids:
             raise UserError(self.env._("Add at least one resolution before convening."))
+        # the electorate is the register at the end of the record date: not known before
+        # it. Measured where the day starts first (UTC+14), so that no time zone of the
+        # company or of its staff refuses a record date that is already today for them.
+        if self.record_date > (fields.Datetime.now() + timedelta(hours=14)).date():
+            raise UserError(
+                self.env._(
+                    "Assembly %(name)s: its record date, %(date)s, has not come yet. The "
+                    "electorate is the register at the end of that day, which is not known "
+                    "yet: convene on or after the record date.",
+                    name=self.name,
+                    date=self.record_date,
+                )
+            )
         self._check_second_call()
         self.resolution_ids._check_extraordinary_majority()
         self._set_state(
@@ -652,7 +665,8 @@ class TelecoopAssembly(models.Model):
 
     def _send_convocations(self):
         template = self.env.ref("telecoop_agm.mail_template_assembly_convocation")
-        voters = self.voter_ids.filtered(lambda v: v.partner_id.email)
+        # a company member without an address through its representative's
+        voters = self.voter_ids.filtered("informed_partner_id")
         if voters:
             template.send_mail_batch(
                 voters.ids,
@@ -956,7 +970,7 @@ class TelecoopAssembly(models.Model):
             self.env["telecoop.ballot.participation"]
             .sudo()
             .search([("assembly_id", "=", self.id), ("voted", "=", True)])
-            .voter_id.filtered(lambda v: v.partner_id.email)
+            .voter_id.filtered("informed_partner_id")
         )
         if voters:
             template = self.env.ref("telecoop_agm.mail_template_assembly_result")
@@ -970,6 +984,21 @@ class TelecoopAssembly(models.Model):
         )
 
     # Export -----------------------------------------------------------------
+    def _check_voted_in_belenios(self):
+        """Refuse an electorate export to Belenios for an assembly with no resolution
+        voted in Belenios (``result_source``): its members would get credentials for an
+        election that decides nothing."""
+        for assembly in self:
+            if not assembly.resolution_ids.filtered(lambda r: r.result_source == "belenios"):
+                raise UserError(
+                    self.env._(
+                        "Assembly %(assembly)s has no resolution voted in Belenios: its "
+                        "electorate is not exported to Belenios. Set Vote held in to Belenios "
+                        "on a resolution before the convocation.",
+                        assembly=assembly.display_name,
+                    )
+                )
+
     def _export_ballot_box(self):
         """The boxes of the assembly as JSON text for ``services/ballot_chain.py``.
 

@@ -54,6 +54,14 @@ class TelecoopAssemblyVoter(models.Model):
         "who votes and gives proxies for it on the portal.",
     )
 
+    informed_partner_id = fields.Many2one(
+        "res.partner",
+        string="Person informed",
+        compute="_compute_informed_partner_id",
+        help="Who receives the convocation, the receipts and the results for this member: "
+        "its own address, else (a company member) its representative's.",
+    )
+
     _partner_unique = models.Constraint(
         "unique(assembly_id, partner_id)", "A member appears once in an electorate."
     )
@@ -198,6 +206,21 @@ class TelecoopAssemblyVoter(models.Model):
         """True when ``partner`` acts for this member: the member, or its representative."""
         self.ensure_one()
         return bool(partner) and partner in (self.partner_id | self.sudo().representative_id)
+
+    @api.depends("partner_id.email", "representative_id.email")
+    def _compute_informed_partner_id(self):
+        for row in self:
+            row.informed_partner_id = row._get_informed_partner()
+
+    def _get_informed_partner(self):
+        """The person of this member who hears of a ballot cast for it: the member's own
+        address, else its representative's (a company member without an e-mail address);
+        an empty recordset when neither has one. The one rule of who is told."""
+        self.ensure_one()
+        member = self.partner_id
+        if member.email:
+            return member
+        return self.sudo().representative_id.filtered("email")
 
     @api.depends("partner_id.telecoop_membership_ids.member_number", "company_id")
     def _compute_member_number(self):

@@ -433,8 +433,9 @@ class TelecoopBallot(models.Model):
 
     def _send_receipt(self, resolution, voter, receipt, cast_by_partner=None):
         """Send the receipt by e-mail, once the ballot is committed, to the member whose
-        ballot it is (kept informed, as a proxy giver is) and to the person who acted,
-        when another one: the representative of a company member, a proxy holder.
+        ballot it is (kept informed, as a proxy giver is; a company member without an
+        e-mail address through its representative) and to the person who acted, when
+        another one: the representative of a company member, a proxy holder.
 
         The receipt is never stored nor queued in clear: the message is built in
         memory and handed to the mail server after the commit (nothing is sent
@@ -442,7 +443,9 @@ class TelecoopBallot(models.Model):
         """
         member = voter.partner_id
         actor = cast_by_partner or member
-        recipients = (member | actor).filtered("email")
+        # a ballot cast for a member reaches a person of it: its address, else its
+        # representative's, even when a proxy holder cast it
+        recipients = (voter._get_informed_partner() | actor).filtered("email")
         assembly = resolution.assembly_id
         MailServer = self.env["ir.mail_server"].sudo()
         messages = []

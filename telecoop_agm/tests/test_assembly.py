@@ -46,6 +46,20 @@ class TestAssembly(AgmCommon):
         with self.assertRaises(UserError):
             self._voter(self.assembly, self.bob).college_id = self.college_founders
 
+    def test_no_convocation_before_the_record_date(self):
+        """Attack as the assembly administrator: a record date after today. Before, the
+        electorate was frozen from the register as it stood at the convocation, not at the
+        end of the record date: a member admitted before the record date was left out, one
+        who left before it kept in. Now the convocation waits for the record date."""
+        later = fields.Date.context_today(self.env.user) + timedelta(days=10)
+        assembly = self._create_assembly(record_date=later)
+        with self.assertRaisesRegex(UserError, "AGO 2026: its record date, .*, has not come"):
+            assembly.action_convene()
+        self.assertEqual((assembly.state, len(assembly.voter_ids)), ("draft", 0))
+        assembly.record_date = fields.Date.context_today(self.env.user)
+        assembly.action_convene()
+        self.assertEqual(assembly.state, "convened")
+
     def test_convocation_queued_and_logged(self):
         mails = self.env["mail.mail"].search(
             [

@@ -327,6 +327,43 @@ class TestSecretVote(AgmCommon):
         self.assertEqual(len(secret), 4)
         self.assertEqual(secret.sorted("sequence").mapped("sequence"), [1, 2, 3, 4])
 
+    def test_the_room_entry_form_keeps_no_secret_choice(self):
+        """Attack as an assembly user over RPC: the form that enters a room ballot is a
+        stored record (member, resolution, choice), readable by every assembly user and
+        kept until the vacuum. Before: after the agm user entered Dan's secret ballot, the
+        agm manager read "Dan: against" with one search_read of telecoop.ballot.entry.
+        Now a form is readable by the user who fills it only, and it is gone once cast."""
+        dan = self._voter(self.assembly, self.dan)
+        dan.present = True
+        Entry = self.env["telecoop.ballot.entry"]
+        entry = Entry.with_user(self.agm_user).create(
+            {
+                "assembly_id": self.assembly.id,
+                "resolution_id": self.secret.id,
+                "voter_id": dan.id,
+                "choice_id": self._choice(self.secret, "against").id,
+            }
+        )
+        # filled, not yet cast: another assembly user reads nothing of it
+        for user in (self.agm_manager, self.users["internal"][0]):
+            with self.subTest(user=user.login):
+                try:
+                    rows = Entry.with_user(user).search_read([], ["voter_id", "choice_id"])
+                except AccessError:
+                    rows = []
+                self.assertFalse(rows)
+                with self.assertRaises(AccessError):
+                    entry.with_user(user).read(["choice_id"])
+        entry.action_cast()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT count(*) FROM telecoop_ballot_entry WHERE voter_id = %s", [dan.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assertEqual(self.env["telecoop.ballot.participation"].search(
+            [("resolution_id", "=", self.secret.id), ("voter_id", "=", dan.id)]
+        ).mapped("voted"), [True])  # fmt: skip
+
     def test_secret_tally_and_portal(self):
         receipt = self._cast_all()
         # the member sees their own current choice on the portal

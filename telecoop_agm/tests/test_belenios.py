@@ -176,6 +176,62 @@ class TestBeleniosWizards(AgmCommon):
         self.assertNotIn("late@example.com", lines)  # joined after the record date
         self.assertEqual((wizard.voter_count, wizard.total_weight), (6, "15"))
 
+    def test_a_company_without_address_gets_its_credential_at_its_representative(self):
+        """Before: a company member with no address of its own stopped the export ("these
+        members have no e-mail address"), though its representative has one. Its line
+        carries the representative's address and the company's member number."""
+        self.erin.email = "erin@example.com"
+        crate = self._create_member("Crate SCOP", is_company=True)
+        nina = self.env["res.partner"].create(
+            {"name": "Nina Crate", "parent_id": crate.id, "email": "nina@example.com"}
+        )
+        self.env["telecoop.membership"]._get_for(crate, self.company).with_user(
+            self.membership_manager
+        )._set_representative(nina)
+        assembly = self._create_assembly(name="AGO Crate")
+        assembly.resolution_ids[0].result_source = "belenios"
+        assembly.action_convene()
+        wizard = (
+            self.env["telecoop.belenios.export"]
+            .with_user(self.agm_manager)
+            .create({"assembly_id": assembly.id})
+        )
+        wizard.action_export()
+        lines = base64.b64decode(wizard.voters_file).decode().strip().splitlines()
+        crate_lines = [line for line in lines if crate.telecoop_member_number in line]
+        self.assertEqual(len(crate_lines), 1)
+        self.assertTrue(
+            crate_lines[0].startswith(f"nina@example.com,{crate.telecoop_member_number},")
+        )
+        self.assertEqual(wizard.voter_count, 7)
+
+    def test_no_export_of_an_assembly_voted_in_odoo_only(self):
+        """Before: the export wizard opened on an assembly whose resolutions are all voted
+        in Odoo, and sent its members to an election in Belenios that decides nothing.
+        It refuses, naming the assembly: when opened from the assembly (its defaults), on
+        create, and on Export."""
+        in_odoo = self._create_assembly(name="AGO Odoo only")
+        in_odoo.action_convene()
+        in_odoo.action_open()
+        self.erin.email = "erin@example.com"
+        Export = self.env["telecoop.belenios.export"].with_user(self.agm_manager)
+        message = "Assembly AGO Odoo only has no resolution voted in Belenios"
+        with self.assertRaisesRegex(UserError, message):
+            Export.with_context(default_assembly_id=in_odoo.id).default_get(["assembly_id"])
+        with self.assertRaisesRegex(UserError, message):
+            Export.create({"assembly_id": in_odoo.id})
+        # a wizard made for a draft assembly whose Belenios resolution is then voted in Odoo
+        draft = self._create_assembly(name="AGO draft")
+        draft.resolution_ids[0].result_source = "belenios"
+        wizard = Export.create({"assembly_id": draft.id})
+        draft.resolution_ids[0].result_source = "odoo"
+        with self.assertRaisesRegex(UserError, "Assembly AGO draft has no resolution"):
+            wizard.action_export()
+        self.assertFalse(wizard.voters_file)
+        # the assembly of the fixtures, with its accounts voted in Belenios, opens
+        opened = Export.with_context(default_assembly_id=self.assembly.id)
+        self.assertEqual(opened.default_get(["assembly_id"])["assembly_id"], self.assembly.id)
+
     def _import(self, resolution, result, **vals):
         wizard = (
             self.env["telecoop.belenios.import"]

@@ -302,6 +302,66 @@ class TestProxyLock(TransactionCase):
             )
             self.assertTrue(assembly._verify_ballot_box()["ok"])
 
+    def test_two_ballots_of_one_member_at_the_same_instant(self):
+        """Attack: one member posts two ballots (for, then against) from two requests at
+        the same instant, the second reading the box before the first committed. Both
+        are cast (a member may vote again), one after the other in the chain: the box
+        verifies, it grew by two entries, the member took part once, and the ballot
+        committed last is the one that counts."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assembly = env.ref(DEMO, raise_if_not_found=False)
+            if not assembly or not assembly._is_voting_open():
+                self.skipTest("needs the open demo assembly (database installed with demo data)")
+            resolution = assembly.resolution_ids.filtered(lambda r: not r.secret)[:1]
+            voted = resolution.participation_ids.filtered("voted").voter_id
+            busy = assembly.proxy_ids.filtered(lambda p: p.state == "active").giver_id
+            voter = (assembly.voter_ids - voted - busy)[:1]
+            if not voter or len(resolution.choice_ids) < 2:
+                self.skipTest("needs a member of the demo assembly who did not vote yet")
+            ids = {
+                "assembly": assembly.id,
+                "resolution": resolution.id,
+                "voter": voter.id,
+                "giver": voter.id,
+                "first": resolution.choice_ids[0].id,
+                "second": resolution.choice_ids[1].id,
+            }
+            head = (resolution.ballot_count or 0, resolution.ballot_head_hash)
+        self.addCleanup(self._cleanup_ballots, ids, head)
+
+        def vote_with(key):
+            def vote(env):
+                voter = env["telecoop.assembly.voter"].browse(ids["voter"])
+                env["telecoop.ballot"]._cast(
+                    env["telecoop.resolution"].browse(ids["resolution"]),
+                    voter,
+                    env["telecoop.resolution.choice"].browse(ids[key]),
+                    "online",
+                    voter.partner_id,
+                )
+
+            return vote
+
+        outcomes = self._at_the_same_instant(
+            ids["assembly"],
+            after={"second": "first"},
+            first=vote_with("first"),
+            second=vote_with("second"),
+        )
+        self.assertEqual(outcomes, {"first": "done", "second": "done"})
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            resolution = env["telecoop.resolution"].browse(ids["resolution"])
+            voter = env["telecoop.assembly.voter"].browse(ids["voter"])
+            self.assertEqual(resolution.ballot_count, head[0] + 2)
+            self.assertIsNone(env["telecoop.ballot"]._verify_resolution(resolution))
+            rows = resolution.participation_ids.filtered(lambda row: row.voter_id == voter)
+            self.assertEqual(rows.mapped("voted"), [True])
+            self.assertEqual(
+                env["telecoop.ballot"]._current_choice(resolution, voter).id, ids["second"]
+            )
+
     def _reopen(self, ids):
         """Put the demo assembly back as it was (tests only): open, its window and no
         fingerprint, the messages of the closing removed."""

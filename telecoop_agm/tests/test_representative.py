@@ -198,9 +198,18 @@ class TestRepresentativeReceipt(MockEmail, AgmCommon):
         )
         membership = cls.env["telecoop.membership"]._get_for(cls.box, cls.company)
         membership.with_user(cls.membership_manager)._set_representative(cls.rita)
+        # a company member with no e-mail address of its own
+        cls.crate = cls._create_member("Crate SCOP", is_company=True)
+        cls.nina = cls.env["res.partner"].create(
+            {"name": "Nina Crate", "parent_id": cls.crate.id, "email": "nina@example.com"}
+        )
+        cls.env["telecoop.membership"]._get_for(cls.crate, cls.company).with_user(
+            cls.membership_manager
+        )._set_representative(cls.nina)
         cls.assembly = cls._open_assembly()
         cls.accounts = cls.assembly.resolution_ids[0]
         cls.box_voter = cls._voter(cls.assembly, cls.box)
+        cls.crate_voter = cls._voter(cls.assembly, cls.crate)
 
     def _sent_to(self, receipt):
         self.env.cr.postcommit.run()
@@ -235,6 +244,60 @@ class TestRepresentativeReceipt(MockEmail, AgmCommon):
                 self._sent_to(receipt),
                 ['"Alice" <alice@example.com>', '"Rita Box" <rita@example.com>'],
             )
+
+    def test_a_company_without_address_hears_of_a_proxy_vote_through_its_representative(self):
+        """Before: Crate SCOP has no e-mail address; Alice, who holds its proxy, voted for
+        it and only Alice had the receipt: nobody of Crate SCOP heard of the ballot cast
+        in its name. A ballot cast for a member reaches a person of that member: its
+        address, else its representative's (Nina)."""
+        alice = self._voter(self.assembly, self.alice)
+        self.env["telecoop.assembly.proxy"]._give(self.crate_voter, alice)
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.alice, self.accounts, "for", self.crate_voter)
+            receipt = ballot.env.context["telecoop_receipt"]
+            self.assertEqual(
+                self._sent_to(receipt),
+                ['"Alice" <alice@example.com>', '"Nina Crate" <nina@example.com>'],
+            )
+        to_nina = [mail for mail in self._mails if "nina@example.com" in mail["email_to"][0]]
+        self.assertIn("recorded for <strong>Crate SCOP</strong>", to_nina[0]["body"])
+        self.assertIn("cast by <strong>Alice</strong>", to_nina[0]["body"])
+
+    def test_a_company_without_address_its_representative_votes_one_receipt(self):
+        with self.mock_mail_gateway():
+            ballot = self._vote(self.assembly, self.nina, self.accounts, "for", self.crate_voter)
+            self.assertEqual(
+                self._sent_to(ballot.env.context["telecoop_receipt"]),
+                ['"Nina Crate" <nina@example.com>'],
+            )
+
+    def test_a_company_without_address_is_convened_and_told_the_results(self):
+        """Before: the convocation and the results went to the members with an address
+        only, so Crate SCOP (no address of its own) was never convened, though its
+        representative Nina has one. The same rule as the receipts: Nina is written to."""
+        assembly = self._create_assembly(name="AGO Crate")
+        assembly.action_convene()
+        crate_voter = self._voter(assembly, self.crate)
+        self.assertEqual(crate_voter.informed_partner_id, self.nina)
+        self.assertEqual(self._voter(assembly, self.box).informed_partner_id, self.box)
+        # Erin (a person without an address) has nobody to be told
+        self.assertFalse(self._voter(assembly, self.erin).informed_partner_id)
+
+        def mails_to_crate(subject):
+            return self.env["mail.mail"].search(
+                [
+                    ("model", "=", "telecoop.assembly.voter"),
+                    ("res_id", "=", crate_voter.id),
+                    ("subject", "like", subject),
+                ]
+            )
+
+        self.assertEqual(mails_to_crate("Convocation").recipient_ids, self.nina)
+        assembly.action_open()
+        self._vote(assembly, self.nina, assembly.resolution_ids[0], "for", crate_voter)
+        assembly.action_close()
+        assembly.action_tally()
+        self.assertEqual(mails_to_crate("Results").recipient_ids, self.nina)
 
     def test_a_member_who_votes_gets_one_receipt(self):
         with self.mock_mail_gateway():

@@ -76,6 +76,8 @@ class TestRoles(AgmCommon):
         }  # fmt: skip
         cls.draft = cls._create_assembly(name="Draft")
         cls.convened = cls._create_assembly(name="Convened")
+        # the surplus voted in Belenios: its electorate is exported there
+        cls.convened.resolution_ids.sorted("sequence")[1].result_source = "belenios"
         cls.convened.action_convene()
         cls.open = cls._open_assembly(name="Open")
         cls.open_accounts = cls.open.resolution_ids[0]

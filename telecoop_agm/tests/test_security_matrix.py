@@ -131,6 +131,16 @@ ASSEMBLY_RULES = {
         R,
         NONE,
     ),
+    # the form of a room ballot (a member and a choice): its author only, here the user
+    "telecoop.ballot.entry": (
+        (A + "telecoop_ballot_entry_rule_own",),
+        NONE,
+        NONE,
+        NONE,
+        ALL,
+        NONE,
+        NONE,
+    ),
 }
 ALLOCATION_RULES = {
     "telecoop.surplus.allocation": (
@@ -219,7 +229,22 @@ class TestAssemblySecurityMatrix(RuleMatrixMixin, RouteMatrixMixin, HttpCase, Ag
         cls._vote(cls, tallied, cls.alice, board, "for")
         tallied.action_close()
         tallied.action_tally()
+        dan = cls._voter(cls.assembly, cls.dan)
+        dan.present = True
+        entry = (
+            env["telecoop.ballot.entry"]
+            .with_user(cls.users["user"])
+            .create(
+                {
+                    "assembly_id": cls.assembly.id,
+                    "resolution_id": accounts.id,
+                    "voter_id": dan.id,
+                    "choice_id": cls._choice(accounts, "against").id,
+                }
+            )
+        )
         cls.records = {
+            "telecoop.ballot.entry": entry.sudo(),
             "telecoop.assembly": cls.assembly,
             "telecoop.resolution": accounts,
             "telecoop.resolution.choice": accounts.choice_ids[0],

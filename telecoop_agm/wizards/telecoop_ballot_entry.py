@@ -87,17 +87,21 @@ class TelecoopBallotEntry(models.TransientModel):
             self.env["telecoop.ballot"]._cast(
                 self.resolution_id, self.voter_id, self.choice_id, "room", self.voter_id.partner_id
             )
+        message = self.env._(
+            "%(member)s: %(choice)s on %(resolution)s is in the ballot box.",
+            member=self.voter_id.partner_id.name,
+            choice=self.choice_id.name,
+            resolution=self.resolution_id.name,
+        )
+        assembly, resolution = self.assembly_id, self.resolution_id
+        # the form held the member and the choice: nothing of it stays once cast
+        self.unlink()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Ballot entered"),
-                "message": self.env._(
-                    "%(member)s: %(choice)s on %(resolution)s is in the ballot box.",
-                    member=self.voter_id.partner_id.name,
-                    choice=self.choice_id.name,
-                    resolution=self.resolution_id.name,
-                ),
+                "message": message,
                 "type": "success",
                 # then the form opens again for the next ballot
                 "next": {
@@ -107,8 +111,8 @@ class TelecoopBallotEntry(models.TransientModel):
                     "views": [(False, "form")],
                     "target": "new",
                     "context": {
-                        "default_assembly_id": self.assembly_id.id,
-                        "default_resolution_id": self.resolution_id.id,
+                        "default_assembly_id": assembly.id,
+                        "default_resolution_id": resolution.id,
                     },
                 },
             },

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import belenios
@@ -14,7 +14,12 @@ class TelecoopBeleniosExport(models.TransientModel):
     _name = "telecoop.belenios.export"
     _description = "Export the electorate to Belenios"
 
-    assembly_id = fields.Many2one("telecoop.assembly", required=True, ondelete="cascade")
+    assembly_id = fields.Many2one(
+        "telecoop.assembly",
+        required=True,
+        ondelete="cascade",
+        domain="[('resolution_ids.result_source', '=', 'belenios')]",
+    )
     voter_count = fields.Integer(readonly=True)
     total_weight = fields.Char(
         readonly=True, help="Sum of the weights of the voters, as Belenios will show it."
@@ -23,15 +28,30 @@ class TelecoopBeleniosExport(models.TransientModel):
     voters_file = fields.Binary(string="Voter list", readonly=True, attachment=False)
     voters_filename = fields.Char(readonly=True)
 
+    @api.model
+    def default_get(self, fields):
+        values = super().default_get(fields)
+        if values.get("assembly_id"):
+            self.env["telecoop.assembly"].browse(values["assembly_id"])._check_voted_in_belenios()
+        return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards.assembly_id._check_voted_in_belenios()
+        return wizards
+
     def action_export(self):
         self.ensure_one()
         assembly = self.assembly_id
+        assembly._check_voted_in_belenios()
         if assembly.state == "draft":
             raise UserError(
                 self.env._("Convene the assembly first: the electorate is frozen at convocation.")
             )
         voters = assembly.voter_ids
-        without_email = voters.filtered(lambda voter: not voter.partner_id.email)
+        # a company member without an address gets its credential at its representative's
+        without_email = voters.filtered(lambda voter: not voter.informed_partner_id)
         if without_email:
             raise UserError(
                 self.env._(
@@ -45,7 +65,7 @@ class TelecoopBeleniosExport(models.TransientModel):
             text, weights, total = belenios.voters_file(
                 (
                     belenios.Voter(
-                        address=voter.partner_id.email.strip(),
+                        address=voter.informed_partner_id.email.strip(),
                         login=voter.member_number or f"V{voter.id}",
                         college=voter.college_id.id,
                     )
