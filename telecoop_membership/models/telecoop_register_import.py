@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import datetime
 import logging
 import re
 import zipfile
@@ -150,6 +151,7 @@ class TelecoopRegisterImport(models.Model):
                 known,
                 classes,
                 limits=self._get_holding_limits(data),
+                holdings=self._get_holdings_before(records, known, data),
                 _=self.env._,
             )
             problems += found
@@ -169,6 +171,34 @@ class TelecoopRegisterImport(models.Model):
                     )
         data["members"], data["movements"] = members, movements
         return problems
+
+    def _get_holdings_before(self, records, members, data):
+        """What the members of the files already hold in the database when the
+        history of the file starts: the register at the end of the day before its
+        first date (the file's own movements, already written by an earlier run of
+        this import or by the same files imported before, are all dated from that
+        day on, so that they are never counted twice). The history is replayed from
+        there (rule 5 and 6 of the reader).
+
+        :return: {(member number, share class name): shares}
+        """
+        dates = [d for d in (reader.parse_date(r.get("date")) for r in records) if d]
+        numbers = {m["partner_id"]: n for n, m in members.items() if m.get("partner_id")}
+        if not dates or not numbers:
+            return {}
+        class_names = {c.id: name for name, c in data["classes"].items()}
+        rows = (
+            self.env["telecoop.share.line"]
+            .sudo()
+            ._get_register_rows(
+                self.company_id, min(dates) - datetime.timedelta(days=1), by_class=True
+            )
+        )
+        return {
+            (numbers[row["partner_id"]], class_names[row["share_class_id"]]): row["shares"]
+            for row in rows
+            if row["partner_id"] in numbers and row["share_class_id"] in class_names
+        }
 
     def _get_holding_limits(self, data):
         """The statutes' limits the history is replayed against: the most shares of

@@ -393,3 +393,54 @@ class TestRegisterImport(TelecoopAccountingCommon):
             [(p.file, p.line) for p in record.problem_ids if "cannot be read" in p.message],
             [("members.xlsx", 1)],
         )
+
+    # -- a register that already has movements ----------------------------------
+
+    def _register_with_ten_shares(self):
+        """Bruno (C0002) holds 10 shares of Users share in the database: the example
+        members and its first three issues (R001 to R003), imported before."""
+        first = example("movements.csv").decode().splitlines()[:4]
+        self.assertEqual(self._import(movements="\n".join(first).encode()).action_import(), [])
+        self.assertEqual(self._register("2022-04-30"), {"C0001": 5, "C0002": 10, "C0003": 2})
+
+    def _movements_only(self, row):
+        movements = f"ref,date,type,member_number,to_member_number,share_class,quantity\n{row}\n"
+        return self._import(members=b"", movements=movements.encode())
+
+    def test_a_transfer_out_of_shares_held_in_the_database_is_imported(self):
+        """Moving in a second file: Bruno gives 4 of the 10 shares he holds in the
+        database to Chloé. The replay started from nothing ("holds 0")."""
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,transfer,C0002,C0003,Users share,4")
+        self.assertEqual(record.action_import(), [])
+        self.assertEqual(record.movement_count, 2)
+        self.assertEqual(self._register("2022-05-01"), {"C0001": 5, "C0002": 6, "C0003": 6})
+
+    def test_a_transfer_beyond_the_shares_held_in_the_database_is_a_problem(self):
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,transfer,C0002,C0003,Users share,12")
+        before = self._snapshot()
+        self.assertTrue(record.action_import())
+        self.assertEqual((record.state, self._snapshot()), ("failed", before))
+        problems = {(p.file, p.line, p.column): p.message for p in record.problem_ids}
+        self.assertEqual(list(problems), [("movements.csv", 2, "quantity")])
+        self.assertIn(
+            "member C0002 holds 10 shares of Users share and cannot give up 12",
+            problems[("movements.csv", 2, "quantity")],
+        )
+
+    def test_the_statutes_maximum_counts_the_shares_held_in_the_database(self):
+        """The statutes cap Users share at 50 per member: Bruno holds 10, an issue of
+        41 would give him 51."""
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,issue,C0002,,Users share,41")
+        self.assertTrue(record.action_import())
+        problems = {(p.file, p.line, p.column): p.message for p in record.problem_ids}
+        self.assertEqual(list(problems), [("movements.csv", 2, "quantity")])
+        self.assertIn(
+            "member C0002 would hold 51 shares of Users share: at most 50",
+            problems[("movements.csv", 2, "quantity")],
+        )
+        self.assertEqual(
+            self._movements_only("M1,2022-05-01,issue,C0002,,Users share,40").action_import(), []
+        )
