@@ -309,6 +309,41 @@ class TelecoopRegisterImport(models.Model):
         )
         return problems
 
+    def _is_stopped_half_way(self):
+        """A run in the committing mode wrote part of the files, then stopped (killed,
+        or a problem found when resumed): what it committed stays, and its opening
+        entry is posted only when the same import ends."""
+        self.ensure_one()
+        return self.state != "done" and bool(self.member_count or self.movement_count)
+
+    def _check_no_import_stopped_half_way(self):
+        """One import of a cooperative at a time until it ends: another import of the
+        same files would skip the movements the stopped one wrote (known by their
+        reference) and book none of them, and the stopped one could no longer end."""
+        others = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("id", "!=", self.id),
+                ("state", "in", ("running", "failed")),
+                "|",
+                ("member_count", ">", 0),
+                ("movement_count", ">", 0),
+            ]
+        ).filtered(lambda r: r._is_stopped_half_way())
+        if others:
+            raise UserError(
+                self.env._(
+                    "Import %(name)s of %(company)s stopped half way (%(members)s members "
+                    "and %(movements)s movements committed, no opening entry yet): solve "
+                    "its problems and import it again, so that it ends, before another "
+                    "import of the register.",
+                    name=others[0].display_name,
+                    company=self.company_id.name,
+                    members=others[0].member_count,
+                    movements=others[0].movement_count,
+                )
+            )
+
     def _get_report(self, data, problems):
         lines = [
             self.env._(
@@ -320,7 +355,20 @@ class TelecoopRegisterImport(models.Model):
         for key in ("members_format", "movements_format"):
             if data.get(key):
                 lines.append(self.env._("Format of the file: %(format)s.", format=data[key]))
-        if problems:
+        if problems and self._is_stopped_half_way():
+            lines.append(
+                self.env._(
+                    "%(count)s problems: the import stops here. An earlier run of this import "
+                    "committed %(members)s members and %(movements)s movements: they stay, and "
+                    "the opening entry is not posted yet. Solve the problems (in the files of "
+                    "this import, or in the register) and import again: it goes on from "
+                    "there and posts the opening entry for all it wrote.",
+                    count=len(problems),
+                    members=self.member_count,
+                    movements=self.movement_count,
+                )
+            )
+        elif problems:
             lines.append(self.env._("%(count)s problems: nothing imported.", count=len(problems)))
         return "\n".join(lines)
 
@@ -336,6 +384,7 @@ class TelecoopRegisterImport(models.Model):
         # import and a buy-back) at the same instant are checked and written one
         # after the other, the second seeing what the first wrote
         self._lock_register()
+        self._check_no_import_stopped_half_way()
         data = self._get_context_data()
         problems = self._check_files(data)
         if problems:

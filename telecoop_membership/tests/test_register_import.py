@@ -24,7 +24,7 @@ import zipfile
 import openpyxl
 
 from odoo import fields, sql_db
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -444,3 +444,54 @@ class TestRegisterImport(TelecoopAccountingCommon):
         self.assertEqual(
             self._movements_only("M1,2022-05-01,issue,C0002,,Users share,40").action_import(), []
         )
+
+    # -- a chunked import resumed after the register changed ---------------------
+
+    def test_a_resumed_import_stopped_by_a_new_conflict_ends_once_it_is_solved(self):
+        """A chunked run killed after its members C0001 and C0002; meanwhile C0003 is
+        given to someone else (a subscription numbered by the sequence, which the
+        import bumps at its end). Resumed, the import stops on that number: what it
+        committed stays and is reported, no opening entry; another import is refused
+        (it would skip the committed movements and book none); once Chloé is
+        renumbered C0005 in its files, the same import ends and books the capital of
+        the whole history: 4 + 6 + 6 shares at 100 = 1,600."""
+        record = self._import()
+        data = record._get_context_data()
+        self.assertEqual(record._check_files(data), [])
+        record.state = "running"
+        data["members"] = {n: data["members"][n] for n in ("C0001", "C0002")}
+        record._import_members(data)
+        self.assertEqual(record.member_count, 2)
+        self.env["telecoop.membership"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Zoé Autre"}).id,
+                "company_id": self.company.id,
+                "member_number": "C0003",
+                "admission_date": "2025-01-01",
+            }
+        )
+        problems = record.action_import()
+        self.assertEqual(
+            [(p.file, p.line, p.column) for p in problems], [("members.csv", 4, "member_number")]
+        )
+        self.assertEqual(record.state, "failed")
+        self.assertFalse(record.opening_move_id)
+        self.assertIn("committed 2 members and 0 movements: they stay", record.report)
+        self.assertIn("import again", record.report)
+        with self.assertRaisesRegex(UserError, "stopped half way .2 members and 0 movements"):
+            self._import().action_import()
+        record.write(
+            {
+                "members_file": base64.b64encode(example("members.csv").replace(b"C0003", b"C0005")),
+                "movements_file": base64.b64encode(
+                    example("movements.csv").replace(b"C0003", b"C0005")
+                ),
+            }
+        )
+        self.assertEqual(record.action_import(), [])
+        self.assertEqual((record.state, record.member_count), ("done", 4))
+        self.assertEqual(self._register("2024-12-31"), {"C0001": 4, "C0002": 6, "C0005": 6})
+        credit = record.opening_move_id.line_ids.filtered(
+            lambda m: m.account_id == self.account_1013
+        )
+        self.assertEqual(credit.credit, 1600)
