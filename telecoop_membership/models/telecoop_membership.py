@@ -271,7 +271,9 @@ class TelecoopMembership(models.Model):
             company=company.name,
         )
         record.message_post(body=message, message_type="comment", subtype_xmlid="mail.mt_note")
-        managers = self.env.ref("telecoop_membership.telecoop_membership_group_manager").all_user_ids.sorted("id")
+        managers = self.env.ref(
+            "telecoop_membership.telecoop_membership_group_manager"
+        ).all_user_ids.sorted("id")
         responsible = managers.filtered(lambda u: company in u.company_ids and not u.share)[:1]
         record.activity_schedule(
             "mail.mail_activity_data_todo",

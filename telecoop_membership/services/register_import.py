@@ -396,9 +396,7 @@ def check_members(records, filename, colleges, _=_identity):
     return members, problems
 
 
-def check_movements(
-    records, filename, members, classes, limits=None, holdings=None, _=_identity
-):
+def check_movements(records, filename, members, classes, limits=None, holdings=None, _=_identity):
     """Movements in replay order and problems.
 
     :param members: {number: member dict} of the file and of the register already there
@@ -500,9 +498,7 @@ def check_movements(
             }
         )
     movements.sort(key=lambda m: (m["date"], m["line"]))
-    problems.extend(
-        replay(movements, filename, members, holdings=holdings, limits=limits, _=_)
-    )
+    problems.extend(replay(movements, filename, members, holdings=holdings, limits=limits, _=_))
     return movements, problems
 
 

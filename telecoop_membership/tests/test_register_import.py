@@ -482,7 +482,9 @@ class TestRegisterImport(TelecoopAccountingCommon):
             self._import().action_import()
         record.write(
             {
-                "members_file": base64.b64encode(example("members.csv").replace(b"C0003", b"C0005")),
+                "members_file": base64.b64encode(
+                    example("members.csv").replace(b"C0003", b"C0005")
+                ),
                 "movements_file": base64.b64encode(
                     example("movements.csv").replace(b"C0003", b"C0005")
                 ),
