@@ -183,6 +183,24 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertEqual(request.state, "done")
         self.assertEqual(self.carla.telecoop_share_count, 2)
 
+    def test_an_edited_share_invoice_issues_no_share_for_what_was_not_paid(self):
+        """Red team: the invoice of 2 shares at 100 reset to draft, its price set to 1,
+        posted again and paid 2: the 2 shares (200 of capital) were issued for 2."""
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        invoice = request.invoice_id
+        invoice.button_draft()
+        invoice.invoice_line_ids.price_unit = 1
+        with self.assertRaisesRegex(UserError, "its total must be their value, 200"):
+            invoice.action_post()
+        self.assertEqual(invoice.state, "draft")
+        self.assertFalse(request.share_line_ids)
+        invoice.invoice_line_ids.price_unit = 100
+        invoice.action_post()
+        self._pay(invoice, amount=200)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(self.carla.telecoop_share_count, 2)
+
     def test_class_maximum_is_refused_with_the_figures(self):
         self._subscribe_paid(self.carla, quantity=45)
         request = self._request(self.carla, quantity=6)
