@@ -201,6 +201,33 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertEqual(request.state, "done")
         self.assertEqual(self.carla.telecoop_share_count, 2)
 
+    def test_a_payment_with_the_rest_written_off_issues_no_share(self):
+        """Red team: the invoice of 2 shares at 100 marked as paid with 1 received and
+        199 written off to an expense account: the 2 shares (200 of capital) were
+        issued for 1."""
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.company.id)], limit=1
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=request.invoice_id.ids)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "amount": 1,
+                    "payment_difference_handling": "reconcile",
+                    "writeoff_account_id": expense.id,
+                    "writeoff_label": "Gift",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "200.0, is received: 199.0 of it is written off"):
+            wizard._create_payments()
+        self.assertEqual(request.state, "invoiced")
+        self.assertFalse(request.share_line_ids)
+
     def test_class_maximum_is_refused_with_the_figures(self):
         self._subscribe_paid(self.carla, quantity=45)
         request = self._request(self.carla, quantity=6)
