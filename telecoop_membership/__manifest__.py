@@ -3,7 +3,7 @@
 {
     "name": "Cooperative membership and shares",
     "summary": "Statute profiles, colleges, cooperative shares and the register of members",
-    "version": "19.0.2.0.3",
+    "version": "19.0.2.0.4",
     "category": "Cooperative",
     "license": "AGPL-3",
     "author": "TeleCoop addons contributors",

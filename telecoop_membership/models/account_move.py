@@ -22,6 +22,28 @@ class AccountMove(models.Model):
         requests._on_invoice_paid()
         return res
 
+    def _post(self, soft=True):
+        """A share invoice bills the shares of its requests at their value: an invoice
+        reset to draft and edited (a price of 1 instead of 100) would, once paid,
+        issue the shares for what was not paid."""
+        for move in self.sudo().filtered("telecoop_subscription_request_ids"):
+            requests = move.telecoop_subscription_request_ids
+            expected = sum(requests.mapped("amount"))
+            currency = move.company_id.currency_id
+            if currency.compare_amounts(abs(move.amount_total_signed), expected):
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s bills the shares of %(requests)s: its total must "
+                        "be their value, %(expected)s, not %(total)s. Cancel the request and "
+                        "file a new one to change the shares.",
+                        invoice=move.name or move.display_name,
+                        requests=", ".join(requests.mapped("name")),
+                        expected=expected,
+                        total=abs(move.amount_total_signed),
+                    )
+                )
+        return super()._post(soft=soft)
+
     def button_draft(self):
         """The invoice of issued shares stays posted: the register and the books agree."""
         issued = self.sudo().telecoop_subscription_request_ids.filtered(lambda r: r.state == "done")

@@ -1,7 +1,12 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # The share certificate: a report of the membership, printed in its cooperative; the
 # report of the contact prints one per membership of the person (see
@@ -178,6 +183,104 @@ class TelecoopMembership(models.Model):
             self.sudo().write({"state": "former", "exit_date": on_date})
 
     # -- the share certificate --------------------------------------------------------
+
+    # the register's records naming a contact (``check_company``): written before the
+    # check applied on create and write, they may name another company's contact
+    _OTHER_COMPANY_CONTACT_FIELDS = (
+        ("telecoop.membership", "partner_id"),
+        ("telecoop.subscription.request", "partner_id"),
+        ("telecoop.share.transfer", "from_partner_id"),
+        ("telecoop.share.transfer", "to_partner_id"),
+        ("telecoop.share.buyback", "partner_id"),
+        ("telecoop.share.line", "partner_id"),
+    )
+
+    @api.model
+    def _report_other_company_contacts(self):
+        """Find the memberships, share documents and share movements of a cooperative
+        naming a contact of another company (``check_company`` refuses them since it
+        applies, on create and write only), and report each to the cooperative's
+        staff: a note in the chatter of the record (of the membership for a share
+        movement, which has none) and a to-do for the membership administrators of
+        the company, with a log line. Nothing is changed or deleted: the facts of
+        the register stay, staff decide (share the contact with the cooperatives, or
+        cancel and record again).
+
+        :return: list of (model, record id) found
+        """
+        found = []
+        for model_name, field in self._OTHER_COMPANY_CONTACT_FIELDS:
+            model = self.env[model_name].sudo()
+            model.flush_model([field, "company_id"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT record.id
+                      FROM %(table)s AS record
+                      JOIN res_partner AS partner ON partner.id = record.%(field)s
+                     WHERE partner.company_id IS NOT NULL
+                       AND partner.company_id <> record.company_id
+                  ORDER BY record.id
+                    """,
+                    table=SQL.identifier(model._table),
+                    field=SQL.identifier(field),
+                )
+            )
+            for record in model.browse([row[0] for row in self.env.cr.fetchall()]):
+                found.append((model_name, record.id))
+                self._report_other_company_contact(record, record[field])
+        return found
+
+    @api.model
+    def _report_other_company_contact(self, record, partner):
+        company = record.company_id
+        has_chatter = "message_ids" in record._fields
+        what = (
+            f"{record._description} {record.display_name}"
+            if has_chatter
+            else self.env._(
+                "%(what)s of %(date)s (%(quantity)s shares)",
+                what=record._description,
+                date=record.date,
+                quantity=record.quantity,
+            )
+        )
+        _logger.warning(
+            "%s (%s,%s) of %s names %s (%s), a contact of %s: reported to its staff",
+            what,
+            record._name,
+            record.id,
+            company.name,
+            partner.display_name,
+            partner.id,
+            partner.company_id.name,
+        )
+        if not has_chatter:  # a share movement: the chatter of its membership
+            record = self.sudo().search(
+                [("company_id", "=", company.id), ("partner_id", "=", partner.id)], limit=1
+            )
+            if not record:
+                return
+        message = self.env._(
+            "%(what)s names %(partner)s, a contact of %(owner)s only: %(company)s may not "
+            "record it. It was written before this check and is kept: share the contact "
+            "with %(company)s, or cancel and record it again for a contact of %(company)s.",
+            what=what,
+            partner=partner.display_name,
+            owner=partner.company_id.name,
+            company=company.name,
+        )
+        record.message_post(body=message, message_type="comment", subtype_xmlid="mail.mt_note")
+        managers = self.env.ref(
+            "telecoop_membership.telecoop_membership_group_manager"
+        ).all_user_ids.sorted("id")
+        responsible = managers.filtered(lambda u: company in u.company_ids and not u.share)[:1]
+        record.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("A contact of another company"),
+            note=message,
+            user_id=(responsible or self.env.ref("base.user_admin", False) or self.env.user).id,
+        )
 
     def _get_certificate_partner(self):
         """The person of this membership as the certificate reads her: in the

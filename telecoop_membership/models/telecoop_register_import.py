@@ -1,6 +1,7 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import datetime
 import logging
 import re
 import zipfile
@@ -150,6 +151,7 @@ class TelecoopRegisterImport(models.Model):
                 known,
                 classes,
                 limits=self._get_holding_limits(data),
+                holdings=self._get_holdings_before(records, known, data),
                 _=self.env._,
             )
             problems += found
@@ -169,6 +171,34 @@ class TelecoopRegisterImport(models.Model):
                     )
         data["members"], data["movements"] = members, movements
         return problems
+
+    def _get_holdings_before(self, records, members, data):
+        """What the members of the files already hold in the database when the
+        history of the file starts: the register at the end of the day before its
+        first date (the file's own movements, already written by an earlier run of
+        this import or by the same files imported before, are all dated from that
+        day on, so that they are never counted twice). The history is replayed from
+        there (rule 5 and 6 of the reader).
+
+        :return: {(member number, share class name): shares}
+        """
+        dates = [d for d in (reader.parse_date(r.get("date")) for r in records) if d]
+        numbers = {m["partner_id"]: n for n, m in members.items() if m.get("partner_id")}
+        if not dates or not numbers:
+            return {}
+        class_names = {c.id: name for name, c in data["classes"].items()}
+        rows = (
+            self.env["telecoop.share.line"]
+            .sudo()
+            ._get_register_rows(
+                self.company_id, min(dates) - datetime.timedelta(days=1), by_class=True
+            )
+        )
+        return {
+            (numbers[row["partner_id"]], class_names[row["share_class_id"]]): row["shares"]
+            for row in rows
+            if row["partner_id"] in numbers and row["share_class_id"] in class_names
+        }
 
     def _get_holding_limits(self, data):
         """The statutes' limits the history is replayed against: the most shares of
@@ -279,6 +309,41 @@ class TelecoopRegisterImport(models.Model):
         )
         return problems
 
+    def _is_stopped_half_way(self):
+        """A run in the committing mode wrote part of the files, then stopped (killed,
+        or a problem found when resumed): what it committed stays, and its opening
+        entry is posted only when the same import ends."""
+        self.ensure_one()
+        return self.state != "done" and bool(self.member_count or self.movement_count)
+
+    def _check_no_import_stopped_half_way(self):
+        """One import of a cooperative at a time until it ends: another import of the
+        same files would skip the movements the stopped one wrote (known by their
+        reference) and book none of them, and the stopped one could no longer end."""
+        others = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("id", "!=", self.id),
+                ("state", "in", ("running", "failed")),
+                "|",
+                ("member_count", ">", 0),
+                ("movement_count", ">", 0),
+            ]
+        ).filtered(lambda r: r._is_stopped_half_way())
+        if others:
+            raise UserError(
+                self.env._(
+                    "Import %(name)s of %(company)s stopped half way (%(members)s members "
+                    "and %(movements)s movements committed, no opening entry yet): solve "
+                    "its problems and import it again, so that it ends, before another "
+                    "import of the register.",
+                    name=others[0].display_name,
+                    company=self.company_id.name,
+                    members=others[0].member_count,
+                    movements=others[0].movement_count,
+                )
+            )
+
     def _get_report(self, data, problems):
         lines = [
             self.env._(
@@ -290,7 +355,20 @@ class TelecoopRegisterImport(models.Model):
         for key in ("members_format", "movements_format"):
             if data.get(key):
                 lines.append(self.env._("Format of the file: %(format)s.", format=data[key]))
-        if problems:
+        if problems and self._is_stopped_half_way():
+            lines.append(
+                self.env._(
+                    "%(count)s problems: the import stops here. An earlier run of this import "
+                    "committed %(members)s members and %(movements)s movements: they stay, and "
+                    "the opening entry is not posted yet. Solve the problems (in the files of "
+                    "this import, or in the register) and import again: it goes on from "
+                    "there and posts the opening entry for all it wrote.",
+                    count=len(problems),
+                    members=self.member_count,
+                    movements=self.movement_count,
+                )
+            )
+        elif problems:
             lines.append(self.env._("%(count)s problems: nothing imported.", count=len(problems)))
         return "\n".join(lines)
 
@@ -306,6 +384,7 @@ class TelecoopRegisterImport(models.Model):
         # import and a buy-back) at the same instant are checked and written one
         # after the other, the second seeing what the first wrote
         self._lock_register()
+        self._check_no_import_stopped_half_way()
         data = self._get_context_data()
         problems = self._check_files(data)
         if problems:

@@ -118,27 +118,33 @@ class TelecoopShareLine(models.Model):
         raise UserError(self.env._("Share movements are immutable: record a new movement instead."))
 
     @api.model
-    def _get_register_rows(self, company, at_date):
+    def _get_register_rows(self, company, at_date, by_class=False):
         """The register of members at a date, rebuilt from the movements alone.
 
+        :param by_class: one row per member and share class (with ``share_class_id``)
         :return: list of dicts ``partner_id``, ``college_id``, ``shares`` (int),
-            ``amount`` (in the company currency), one per member holding at least
-            one share at the end of ``at_date``, ordered by partner.
+            ``amount`` (in the company currency), one per member (and class) holding at
+            least one share at the end of ``at_date``, ordered by partner.
         """
         self.flush_model()
         self.env.cr.execute(
-            """
-            SELECT partner_id,
-                   (array_agg(college_id ORDER BY date DESC, id DESC))[1] AS college_id,
-                   SUM(quantity)::int AS shares,
-                   SUM(amount) AS amount
-              FROM telecoop_share_line
-             WHERE company_id = %s AND date <= %s
-          GROUP BY partner_id
-            HAVING SUM(quantity) > 0
-          ORDER BY partner_id
-            """,
-            (company.id, at_date),
+            SQL(
+                """
+                SELECT partner_id,%(class_column)s
+                       (array_agg(college_id ORDER BY date DESC, id DESC))[1] AS college_id,
+                       SUM(quantity)::int AS shares,
+                       SUM(amount) AS amount
+                  FROM telecoop_share_line
+                 WHERE company_id = %(company)s AND date <= %(at)s
+              GROUP BY partner_id%(class_group)s
+                HAVING SUM(quantity) > 0
+              ORDER BY partner_id%(class_group)s
+                """,
+                class_column=SQL(" share_class_id,") if by_class else SQL(""),
+                class_group=SQL(", share_class_id") if by_class else SQL(""),
+                company=company.id,
+                at=at_date,
+            )
         )
         return self.env.cr.dictfetchall()
 

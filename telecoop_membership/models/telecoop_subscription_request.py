@@ -403,8 +403,34 @@ class TelecoopSubscriptionRequest(models.Model):
             request.invalidate_recordset(["state"])
             if request.state != "invoiced":
                 continue
+            request._check_paid_in_full()
             request._set_state("paid")
             request._issue_shares()
+
+    def _check_paid_in_full(self):
+        """Shares are issued for money received: an invoice marked as paid with the
+        rest written off (to an income or expense account) did not pay them."""
+        self.ensure_one()
+        receivable = self.invoice_id.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        counterparts = receivable.matched_credit_ids.credit_move_id.move_id.line_ids
+        written_off = counterparts.filtered(
+            lambda line: line.account_id.internal_group in ("income", "expense")
+        )
+        if written_off:
+            raise UserError(
+                self.env._(
+                    "The shares of %(request)s are issued when their value, %(amount)s, is "
+                    "received: %(written_off)s of it is written off to %(account)s. Register "
+                    "the payment without a write-off, or cancel the request and file one for "
+                    "the shares paid.",
+                    request=self.name,
+                    amount=self.amount,
+                    written_off=abs(sum(written_off.mapped("balance"))),
+                    account=written_off[0].account_id.display_name,
+                )
+            )
 
     def _get_payment_date(self):
         self.ensure_one()

@@ -396,11 +396,12 @@ def check_members(records, filename, colleges, _=_identity):
     return members, problems
 
 
-def check_movements(records, filename, members, classes, limits=None, _=_identity):
+def check_movements(records, filename, members, classes, limits=None, holdings=None, _=_identity):
     """Movements in replay order and problems.
 
     :param members: {number: member dict} of the file and of the register already there
     :param classes: {name: nominal value (Decimal)} of the cooperative's share classes
+    :param holdings: see :func:`replay` (the register already there, before the file)
     :param limits: see :func:`replay`, with ``max_amount``: the most one movement is worth
     :return: ([movement dict], [Problem])
     """
@@ -497,7 +498,7 @@ def check_movements(records, filename, members, classes, limits=None, _=_identit
             }
         )
     movements.sort(key=lambda m: (m["date"], m["line"]))
-    problems.extend(replay(movements, filename, members, limits=limits, _=_))
+    problems.extend(replay(movements, filename, members, holdings=holdings, limits=limits, _=_))
     return movements, problems
 
 

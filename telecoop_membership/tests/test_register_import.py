@@ -24,7 +24,7 @@ import zipfile
 import openpyxl
 
 from odoo import fields, sql_db
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -393,3 +393,107 @@ class TestRegisterImport(TelecoopAccountingCommon):
             [(p.file, p.line) for p in record.problem_ids if "cannot be read" in p.message],
             [("members.xlsx", 1)],
         )
+
+    # -- a register that already has movements ----------------------------------
+
+    def _register_with_ten_shares(self):
+        """Bruno (C0002) holds 10 shares of Users share in the database: the example
+        members and its first three issues (R001 to R003), imported before."""
+        first = example("movements.csv").decode().splitlines()[:4]
+        self.assertEqual(self._import(movements="\n".join(first).encode()).action_import(), [])
+        self.assertEqual(self._register("2022-04-30"), {"C0001": 5, "C0002": 10, "C0003": 2})
+
+    def _movements_only(self, row):
+        movements = f"ref,date,type,member_number,to_member_number,share_class,quantity\n{row}\n"
+        return self._import(members=b"", movements=movements.encode())
+
+    def test_a_transfer_out_of_shares_held_in_the_database_is_imported(self):
+        """Moving in a second file: Bruno gives 4 of the 10 shares he holds in the
+        database to Chloé. The replay started from nothing ("holds 0")."""
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,transfer,C0002,C0003,Users share,4")
+        self.assertEqual(record.action_import(), [])
+        self.assertEqual(record.movement_count, 2)
+        self.assertEqual(self._register("2022-05-01"), {"C0001": 5, "C0002": 6, "C0003": 6})
+
+    def test_a_transfer_beyond_the_shares_held_in_the_database_is_a_problem(self):
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,transfer,C0002,C0003,Users share,12")
+        before = self._snapshot()
+        self.assertTrue(record.action_import())
+        self.assertEqual((record.state, self._snapshot()), ("failed", before))
+        problems = {(p.file, p.line, p.column): p.message for p in record.problem_ids}
+        self.assertEqual(list(problems), [("movements.csv", 2, "quantity")])
+        self.assertIn(
+            "member C0002 holds 10 shares of Users share and cannot give up 12",
+            problems[("movements.csv", 2, "quantity")],
+        )
+
+    def test_the_statutes_maximum_counts_the_shares_held_in_the_database(self):
+        """The statutes cap Users share at 50 per member: Bruno holds 10, an issue of
+        41 would give him 51."""
+        self._register_with_ten_shares()
+        record = self._movements_only("M1,2022-05-01,issue,C0002,,Users share,41")
+        self.assertTrue(record.action_import())
+        problems = {(p.file, p.line, p.column): p.message for p in record.problem_ids}
+        self.assertEqual(list(problems), [("movements.csv", 2, "quantity")])
+        self.assertIn(
+            "member C0002 would hold 51 shares of Users share: at most 50",
+            problems[("movements.csv", 2, "quantity")],
+        )
+        self.assertEqual(
+            self._movements_only("M1,2022-05-01,issue,C0002,,Users share,40").action_import(), []
+        )
+
+    # -- a chunked import resumed after the register changed ---------------------
+
+    def test_a_resumed_import_stopped_by_a_new_conflict_ends_once_it_is_solved(self):
+        """A chunked run killed after its members C0001 and C0002; meanwhile C0003 is
+        given to someone else (a subscription numbered by the sequence, which the
+        import bumps at its end). Resumed, the import stops on that number: what it
+        committed stays and is reported, no opening entry; another import is refused
+        (it would skip the committed movements and book none); once Chloé is
+        renumbered C0005 in its files, the same import ends and books the capital of
+        the whole history: 4 + 6 + 6 shares at 100 = 1,600."""
+        record = self._import()
+        data = record._get_context_data()
+        self.assertEqual(record._check_files(data), [])
+        record.state = "running"
+        data["members"] = {n: data["members"][n] for n in ("C0001", "C0002")}
+        record._import_members(data)
+        self.assertEqual(record.member_count, 2)
+        self.env["telecoop.membership"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Zoé Autre"}).id,
+                "company_id": self.company.id,
+                "member_number": "C0003",
+                "admission_date": "2025-01-01",
+            }
+        )
+        problems = record.action_import()
+        self.assertEqual(
+            [(p.file, p.line, p.column) for p in problems], [("members.csv", 4, "member_number")]
+        )
+        self.assertEqual(record.state, "failed")
+        self.assertFalse(record.opening_move_id)
+        self.assertIn("committed 2 members and 0 movements: they stay", record.report)
+        self.assertIn("import again", record.report)
+        with self.assertRaisesRegex(UserError, "stopped half way .2 members and 0 movements"):
+            self._import().action_import()
+        record.write(
+            {
+                "members_file": base64.b64encode(
+                    example("members.csv").replace(b"C0003", b"C0005")
+                ),
+                "movements_file": base64.b64encode(
+                    example("movements.csv").replace(b"C0003", b"C0005")
+                ),
+            }
+        )
+        self.assertEqual(record.action_import(), [])
+        self.assertEqual((record.state, record.member_count), ("done", 4))
+        self.assertEqual(self._register("2024-12-31"), {"C0001": 4, "C0002": 6, "C0005": 6})
+        credit = record.opening_move_id.line_ids.filtered(
+            lambda m: m.account_id == self.account_1013
+        )
+        self.assertEqual(credit.credit, 1600)

@@ -183,6 +183,51 @@ class TestSubscription(TelecoopAccountingCommon):
         self.assertEqual(request.state, "done")
         self.assertEqual(self.carla.telecoop_share_count, 2)
 
+    def test_an_edited_share_invoice_issues_no_share_for_what_was_not_paid(self):
+        """Red team: the invoice of 2 shares at 100 reset to draft, its price set to 1,
+        posted again and paid 2: the 2 shares (200 of capital) were issued for 2."""
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        invoice = request.invoice_id
+        invoice.button_draft()
+        invoice.invoice_line_ids.price_unit = 1
+        with self.assertRaisesRegex(UserError, "its total must be their value, 200"):
+            invoice.action_post()
+        self.assertEqual(invoice.state, "draft")
+        self.assertFalse(request.share_line_ids)
+        invoice.invoice_line_ids.price_unit = 100
+        invoice.action_post()
+        self._pay(invoice, amount=200)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(self.carla.telecoop_share_count, 2)
+
+    def test_a_payment_with_the_rest_written_off_issues_no_share(self):
+        """Red team: the invoice of 2 shares at 100 marked as paid with 1 received and
+        199 written off to an expense account: the 2 shares (200 of capital) were
+        issued for 1."""
+        request = self._request(self.carla, quantity=2)
+        request.action_validate()
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.company.id)], limit=1
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=request.invoice_id.ids)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "amount": 1,
+                    "payment_difference_handling": "reconcile",
+                    "writeoff_account_id": expense.id,
+                    "writeoff_label": "Gift",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "200.0, is received: 199.0 of it is written off"):
+            wizard._create_payments()
+        self.assertEqual(request.state, "invoiced")
+        self.assertFalse(request.share_line_ids)
+
     def test_class_maximum_is_refused_with_the_figures(self):
         self._subscribe_paid(self.carla, quantity=45)
         request = self._request(self.carla, quantity=6)
