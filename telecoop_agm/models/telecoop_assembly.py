@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
+from odoo.addons.telecoop_membership.services.days import latest_today
 
 from ..services import ballot_chain, seal
 
@@ -597,9 +598,9 @@ class TelecoopAssembly(models.Model):
         if not self.resolution_ids:
             raise UserError(self.env._("Add at least one resolution before convening."))
         # the electorate is the register at the end of the record date: not known before
-        # it. Measured where the day starts first (UTC+14), so that no time zone of the
-        # company or of its staff refuses a record date that is already today for them.
-        if self.record_date > (fields.Datetime.now() + timedelta(hours=14)).date():
+        # it. Measured where the day starts first, so that no time zone of the company
+        # or of its staff refuses a record date that is already today for them.
+        if self.record_date > latest_today(fields.Datetime.now()):
             raise UserError(
                 self.env._(
                     "Assembly %(name)s: its record date, %(date)s, has not come yet. The "

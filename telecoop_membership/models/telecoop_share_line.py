@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..services.days import latest_today
+
 # First key of the advisory lock of a company's register (an arbitrary constant).
 REGISTER_LOCK_KEY = 74_185
 
@@ -202,7 +204,8 @@ class TelecoopShareLine(models.Model):
         (``what``, the date's label, the document's date when not given) is not
         after today. The one owner of this rule for the documents of the register."""
         on_date = fields.Date.to_date(on_date)
-        if on_date and on_date > fields.Date.context_today(self):
+        # today for the cooperative and its staff, whatever their time zones
+        if on_date and on_date > latest_today(fields.Datetime.now()):
             raise UserError(
                 self.env._(
                     "%(document)s %(name)s is dated %(date)s, after today: record it on the "

@@ -10,7 +10,7 @@ from psycopg2.errors import IntegrityError, SerializationFailure
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from ..models.telecoop_share_line import REGISTER_LOCK_KEY
 from .common_accounting import TelecoopAccountingCommon
@@ -131,6 +131,26 @@ class TestTransferBuyback(TelecoopAccountingCommon):
         with self.assertRaisesRegex(UserError, "after today"):
             transfer.action_confirm()
         self.assertFalse(transfer.share_line_ids)
+
+    def test_today_in_paris_is_not_after_today_for_a_user_in_utc(self):
+        """Found by a cross test run at 23:15 UTC: at 23:30 UTC on 2026-12-01 it is
+        00:30 on 2026-12-02 in Paris. A buy-back decided that day by the board of a
+        cooperative of Paris, entered by a user whose time zone is not set (UTC for
+        Odoo, still 2026-12-01), was refused as "after today". A date that is today
+        somewhere is never after today; the day after tomorrow for Paris still is."""
+        staff = self.env(user=self.env.user, context={"tz": False})
+        self.env.user.tz = False
+        with freeze_time("2026-12-01 23:30:00"):
+            today_in_paris = self._buyback(
+                self.alice, 1, request_date="2026-12-02", decision_date="2026-12-02"
+            )
+            today_in_paris.with_env(staff).action_approve()
+            self.assertEqual(today_in_paris.state, "approved")
+            later = self._buyback(
+                self.alice, 1, request_date="2026-12-02", decision_date="2026-12-04"
+            )
+            with self.assertRaisesRegex(UserError, "after today"):
+                later.with_env(staff).action_approve()
 
     def test_buyback_decided_before_the_shares_were_held_is_refused(self):
         """Red team: a buy-back of Bob's shares with a board decision of 2025-01-01,
