@@ -245,6 +245,18 @@ class TelecoopUsageImport(models.Model):
                 )
 
     def unlink(self):
+        # what an import wrote (its records, its counts, its rejection log) is the
+        # trace of a delivery: the purge alone forgets it, past retention; only a
+        # draft or failed import that wrote no record goes
+        kept = self.filtered(lambda i: i.state not in ("draft", "failed") or i.record_count)
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Import %(name)s wrote usage records: it stays, with its rejection log, "
+                    "until the purge of its months.",
+                    name=kept[0].name,
+                )
+            )
         # the records have no foreign key to their import (see telecoop.usage.record)
         self.env["telecoop.usage.record"].flush_model()
         self.env.cr.execute(

@@ -76,6 +76,27 @@ class TestUsageImportBookkeeping(MobileBillingCommon):
                 {"name": "Other", "company_id": self.company.id}
             )
 
+    def test_an_import_that_wrote_records_is_not_deleted(self):
+        """A billing administrator deleted a whole import, and its rejection log went
+        with it; an import that wrote records stays until the purge of its months."""
+        usage_import = self._upload(
+            self.billing_user,
+            self.source,
+            csv_file("D1,33611111111,2026-10-01T08:00:00+02:00,data,1000,national,,"),
+        )
+        self.assertEqual(usage_import.state, "done")
+        with self.assertRaises(UserError):
+            usage_import.with_user(self.billing_user).unlink()
+        with self.assertRaises(UserError):
+            usage_import.with_user(self.billing_manager).unlink()
+        self.assertTrue(usage_import.exists())
+        # a draft that wrote nothing goes
+        draft = self.env["telecoop.usage.import"].create({"source_id": self.source.id})
+        with self.assertRaises(AccessError):
+            draft.with_user(self.billing_user).unlink()
+        draft.with_user(self.billing_manager).unlink()
+        self.assertFalse(draft.exists())
+
     def test_nobody_rewrites_the_rejection_log_by_hand(self):
         """The rejection log is the importer's record of what it refused (file, line,
         reason): a billing administrator rewrote a reason, deleted a rejected row or
