@@ -6,6 +6,8 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.telecoop_membership.services.days import latest_today
+
 #: which state a line may go to from each state (a lifecycle table, not nested ifs)
 STATE_TRANSITIONS = {
     "active": {"suspended", "terminated"},
@@ -168,9 +170,9 @@ class TelecoopMobileLine(models.Model):
 
     @api.depends("plan_history_ids.date_from", "plan_history_ids.plan_id")
     def _compute_upcoming_plan(self):
-        today = fields.Date.context_today(self)
         for line in self:
-            upcoming = line.plan_history_ids.filtered(lambda h: h.date_from > today).sorted(
+            today = line._today()
+            upcoming = line.plan_history_ids.filtered(lambda h, t=today: h.date_from > t).sorted(
                 lambda h: (h.date_from, h.id)
             )[:1]
             line.upcoming_plan_id = upcoming.plan_id
@@ -207,7 +209,7 @@ class TelecoopMobileLine(models.Model):
         if {"activation_date", "termination_date"} & set(vals):
             # the dates of a line decide the days billed: the months between the old
             # and the new date change, so each must be open, and is priced again
-            today = fields.Date.context_today(self)
+            today = self._today()
             for line in self:
                 changed = []
                 for name in ("activation_date", "termination_date"):
@@ -221,7 +223,7 @@ class TelecoopMobileLine(models.Model):
         if "partner_id" in vals and not self.env.context.get("telecoop_holder_change"):
             # a direct edit of the holder is a change of holder from today: refused in
             # a month invoiced already, and the month is priced again for both holders
-            today = fields.Date.context_today(self)
+            today = self._today()
             for line in self.filtered(lambda ln: ln.partner_id.id != vals["partner_id"]):
                 date = max(today, line.activation_date)
                 line._check_month_open(date)
@@ -234,7 +236,7 @@ class TelecoopMobileLine(models.Model):
         for line, date in rerate.items():
             line._rerate_from(date)
         if replanned:
-            today = fields.Date.context_today(self)
+            today = self._today()
             for line in replanned:
                 line.change_plan(line.plan_id, max(today, line.activation_date))
         return result
@@ -248,7 +250,7 @@ class TelecoopMobileLine(models.Model):
         self.write({"state": "active"})
 
     def action_terminate(self, date=None):
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        date = fields.Date.to_date(date) or self._today()
         for line in self:
             line.write({"state": "terminated", "termination_date": max(date, line.activation_date)})
 
@@ -275,7 +277,7 @@ class TelecoopMobileLine(models.Model):
 
     def action_cancel_plan_change(self):
         """Cancel the plan changes still to come: the line keeps its plan of today."""
-        today = fields.Date.context_today(self)
+        today = self._today()
         for line in self:
             future = line.plan_history_ids.filtered(lambda h: h.date_from > today)
             if not future:
@@ -293,6 +295,13 @@ class TelecoopMobileLine(models.Model):
         self._apply_plan_history()
         return True
 
+    def _today(self):
+        """Today where the lines' cooperative bills (the time zone of its usage), not
+        the user's: a plan or holder change "from today" entered at 23:30 UTC is of
+        the next day in Paris, where its month is billed."""
+        company = self[:1].company_id or self.env.company
+        return self.env["telecoop.billing.run"]._company_today(company)
+
     def _get_plan_at(self, date):
         """The plan of the line on ``date``, from its history."""
         self.ensure_one()
@@ -305,9 +314,8 @@ class TelecoopMobileLine(models.Model):
 
     def _apply_plan_history(self):
         """Set each line's plan to its plan of today, from its history."""
-        today = fields.Date.context_today(self)
         for line in self:
-            plan = line._get_plan_at(today)
+            plan = line._get_plan_at(line._today())
             if plan and plan != line.plan_id:
                 # the history's, not a change of plan by hand (see write)
                 line.sudo().plan_id = plan
@@ -315,7 +323,9 @@ class TelecoopMobileLine(models.Model):
     @api.model
     def _cron_apply_plan_changes(self):
         """Scheduled action (daily): planned plan changes that became current."""
-        today = fields.Date.context_today(self)
+        # each line's plan of its cooperative's today (see _apply_plan_history): no
+        # change due later than today where the day starts first
+        today = latest_today(fields.Datetime.now())
         changed = self.env["telecoop.mobile.line.plan"].search([("date_from", "<=", today)])
         lines = changed.line_id.filtered(lambda ln: ln.state != "terminated")
         lines._apply_plan_history()
@@ -324,7 +334,7 @@ class TelecoopMobileLine(models.Model):
         """Rating prices this month of the lines active in it (set-based, one rating
         per company): a line has its priced month from its creation on, and the
         portal only reads it."""
-        first, last, __ = month_bounds(fields.Date.context_today(self))
+        first, last, __ = month_bounds(self._today())
         Rated = self.env["telecoop.rated.usage"].sudo()
         for company in self.company_id:
             lines = self.filtered(
@@ -344,8 +354,8 @@ class TelecoopMobileLine(models.Model):
         rating per company."""
         PricedMonth = self.env["telecoop.priced.month"].sudo()
         Rated = self.env["telecoop.rated.usage"].sudo()
-        today = fields.Date.context_today(self)
         for company in self.env["res.company"].sudo().search([]):
+            today = self.env["telecoop.billing.run"]._company_today(company)
             line_ids = PricedMonth._get_unpriced_line_ids(company, today)
             if line_ids:
                 Rated._rate_period(company, today, line_ids=line_ids)
@@ -390,7 +400,7 @@ class TelecoopMobileLine(models.Model):
     def _rerate_from(self, date):
         """Price again the months from ``date`` to this month."""
         first = month_bounds(date)[0]
-        this_month = month_bounds(fields.Date.context_today(self))[0]
+        this_month = month_bounds(self._today())[0]
         Rated = self.env["telecoop.rated.usage"].sudo()
         for company in self.company_id:
             lines = self.filtered(lambda ln, c=company: ln.company_id == c)
@@ -413,7 +423,7 @@ class TelecoopMobileLine(models.Model):
             # the new holder's month too: invoiced already for it, the days taken
             # over now would be billed never
             line._check_month_open(date)
-            if date <= fields.Date.context_today(self):
+            if date <= self._today():
                 line.with_context(telecoop_holder_change=True).partner_id = partner
             line.message_post(
                 body=self.env._(

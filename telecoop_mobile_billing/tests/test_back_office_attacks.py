@@ -4,10 +4,11 @@
 RPC (``/web/dataset/call_kw`` calls the same public methods and ``write``)."""
 
 import base64
+from datetime import date
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import GB, MobileBillingCommon
 from .test_usage_import import csv_file
@@ -579,9 +580,13 @@ class TestALineOfItsCooperative(MobileBillingCommon):
     def test_the_plan_written_on_a_line_is_a_change_of_plan_from_today(self):
         """The line form edits the plan: written beside the plan history, it showed
         the new plan while rating billed the old one (and the daily action put the
-        old one back)."""
-        today = fields.Date.context_today(self.line)
-        self.line.with_user(self.billing_user).plan_id = self.plan_classic
+        old one back). From today in the cooperative's time zone (Paris), whatever
+        the user's: at 23:30 UTC the change is of the next day, where it is billed."""
+        self.assertFalse(self.company.partner_id.tz)  # the usage of Paris, by default
+        self.billing_user.tz = False  # UTC for Odoo: a day behind Paris from 23:00 UTC
+        today = date(2026, 12, 2)  # 00:30 in Paris
+        with freeze_time("2026-12-01 23:30:00"):
+            self.line.with_user(self.billing_user).plan_id = self.plan_classic
         self.assertEqual(self.line.plan_id, self.plan_classic)
         self.assertEqual(self.line._get_plan_at(today), self.plan_classic)
         entry = self.line.plan_history_ids.sorted("date_from")[-1:]
