@@ -1,6 +1,5 @@
 # Copyright 2026 TeleCoop addons contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -10,6 +9,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.telecoop_membership.models.telecoop_assembly_rule import MAJORITIES
+from odoo.addons.telecoop_membership.services import demo_story
 from odoo.addons.telecoop_membership.services.days import latest_today
 
 from ..services import ballot_chain, seal
@@ -684,9 +684,10 @@ class TelecoopAssembly(models.Model):
 
     # Voting -----------------------------------------------------------------
     def _demo_convene_and_open(self):
-        """Demo data: convene now, with the online vote opening one second later."""
+        """Demo data: convene now, the online vote opening as the demo story says
+        (after the convocation)."""
         for assembly in self:
-            assembly.vote_start = fields.Datetime.now() + timedelta(seconds=1)
+            assembly.vote_start = demo_story.story_dates(fields.Datetime.now())["vote_start"]
             assembly.action_convene()
             assembly.action_open()
         return True

@@ -23,7 +23,8 @@ in ``Europe/Paris``):
    still to come is moved to the middle of the time elapsed this month): on the
    1st of a month, this month has usage too.
 5. The assembly: its record date is today, it is convened now, its online vote
-   opens one second after ``now`` (after the convocation), closes on the day
+   opens half a minute after ``now`` (after the convocation, which takes more
+   than a second on a busy database), closes on the day
    of the meeting at 18:00, and the meeting is 20 days later at 17:00 (the
    statutes ask for 15 days at least).
 """
@@ -34,6 +35,9 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 TZ = ZoneInfo("Europe/Paris")
+
+#: the demo's online vote opens this long after its convocation
+VOTE_OPENS_AFTER_CONVOCATION = timedelta(seconds=30)
 
 #: months before today of the register's movements (rule 2)
 MOVEMENTS = (
@@ -83,7 +87,7 @@ def story_dates(now):
     dates.update(
         record_date=today,
         convocation=utc_now,
-        vote_start=utc_now + timedelta(seconds=1),
+        vote_start=utc_now + VOTE_OPENS_AFTER_CONVOCATION,
         vote_end=utc(meeting.replace(hour=18)),
         meeting=utc(meeting.replace(hour=17)),
     )
